@@ -1,0 +1,40 @@
+import type { Kysely, Selectable } from 'kysely';
+
+import type { AccountsTable, Tables } from '../db/schema.ts';
+
+/** A stored account row. */
+export type AccountRow = Selectable<AccountsTable>;
+
+/** Finds an account by its normalised e-mail. */
+export function findAccountByEmailKey(db: Kysely<Tables>, emailKey: string) {
+  return db.selectFrom('accounts').selectAll().where('email_key', '=', emailKey).executeTakeFirst();
+}
+
+/** Finds an account by id. */
+export function findAccountById(db: Kysely<Tables>, id: string) {
+  return db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Finds the active account behind a token hash, if the token is not revoked. */
+export function findAccountByTokenHash(db: Kysely<Tables>, tokenHash: string) {
+  return db
+    .selectFrom('api_tokens')
+    .innerJoin('accounts', 'accounts.id', 'api_tokens.account_id')
+    .selectAll('accounts')
+    .select('api_tokens.id as token_id')
+    .where('api_tokens.token_hash', '=', tokenHash)
+    .where('api_tokens.revoked_at', 'is', null)
+    .executeTakeFirst();
+}
+
+/** Finds the account behind an unexpired session, with the session's CSRF token. */
+export function findAccountBySession(db: Kysely<Tables>, idHash: string, now: string) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
+    .selectAll('accounts')
+    .select('sessions.csrf_token')
+    .where('sessions.id_hash', '=', idHash)
+    .where('sessions.expires_at', '>', now)
+    .executeTakeFirst();
+}

@@ -1,0 +1,246 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+
+import type { Clock } from '../shared/clock.ts';
+import { hashSecret, newId, newSecret } from '../shared/crypto.ts';
+import { DomainError, invalidField, notFound } from '../shared/errors.ts';
+import { normaliseEmail } from '../shared/email.ts';
+import { parseInput } from '../shared/validation.ts';
+import type { Tables } from '../db/schema.ts';
+import { tlpLevels } from '../sharing/tlp.ts';
+import {
+  findAccountByEmailKey,
+  findAccountBySession,
+  findAccountByTokenHash,
+  type AccountRow,
+} from './accounts.queries.ts';
+import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
+import { roles, type Principal, type Role } from './principal.ts';
+
+/** How long a browser session lasts, in milliseconds. */
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+
+/** What a service needs to act on accounts. */
+export interface AccountDeps {
+  db: Kysely<Tables>;
+  clock: Clock;
+}
+
+/** Input for a new account. */
+export const NewAccountSchema = z.object({
+  email: z.string().trim().min(3).max(254),
+  role: z.enum(roles),
+  state: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as FR')
+    .transform((s) => s.toUpperCase())
+    .optional(),
+  org: z.string().trim().min(1).max(200).optional(),
+  clearance: z.enum(tlpLevels).optional(),
+  password: z
+    .string()
+    .min(MIN_PASSWORD_LENGTH, `must have at least ${MIN_PASSWORD_LENGTH} characters`)
+    .max(1024)
+    .optional(),
+});
+
+/** Input for a new account, as accepted by `createAccount`. */
+export type NewAccount = z.input<typeof NewAccountSchema>;
+
+/** Converts a stored account into the principal of a request. */
+export function toPrincipal(row: AccountRow): Principal {
+  return {
+    accountId: row.id,
+    email: row.email,
+    emailKey: row.email_key,
+    role: row.role as Role,
+    stateCode: row.state_code,
+    organisationId: row.organisation_id,
+  };
+}
+
+/** Normalises an e-mail or throws a field error naming `field`. */
+export function requireEmailKey(email: string, field = 'email'): string {
+  const key = z.email().safeParse(email).success ? normaliseEmail(email) : null;
+  if (key === null)
+    throw invalidField(field, 'must be a valid e-mail address such as name@example.org');
+
+  return key;
+}
+
+/** Creates an account; state editors and PoCs need a state, partners an organisation. */
+export async function createAccount(deps: AccountDeps, input: NewAccount): Promise<AccountRow> {
+  const data = parseInput(NewAccountSchema, input, 'account');
+  const emailKey = requireEmailKey(data.email);
+  const needsState = data.role === 'state-editor' || data.role === 'poc';
+  if (needsState && data.state === undefined) {
+    throw invalidField('state', `is required for role ${data.role}`);
+  }
+  if (!needsState && data.state !== undefined) {
+    throw invalidField('state', `is only allowed for roles state-editor and poc`);
+  }
+  if ((data.role === 'partner') !== (data.org !== undefined)) {
+    throw invalidField('org', 'is required for role partner and allowed for no other role');
+  }
+
+  const now = deps.clock.now().toISOString();
+  const passwordHash = data.password === undefined ? null : await hashPassword(data.password);
+
+  return deps.db.transaction().execute(async (trx) => {
+    if ((await findAccountByEmailKey(trx, emailKey)) !== undefined) {
+      throw new DomainError('conflict', `An account with e-mail ${data.email} already exists`, [
+        { field: 'email', message: 'already in use' },
+      ]);
+    }
+    if (data.state !== undefined) {
+      const state = await trx.selectFrom('states').select('code').where('code', '=', data.state);
+      if ((await state.executeTakeFirst()) === undefined) {
+        throw invalidField('state', `${data.state} is not a UN member or observer state code`);
+      }
+    }
+    const organisationId = data.org === undefined ? null : await ensureOrganisation(trx, data, now);
+
+    return trx
+      .insertInto('accounts')
+      .values({
+        id: newId(),
+        email: data.email,
+        email_key: emailKey,
+        role: data.role,
+        state_code: data.state ?? null,
+        organisation_id: organisationId,
+        password_hash: passwordHash,
+        suspended_at: null,
+        created_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  });
+}
+
+async function ensureOrganisation(
+  db: Kysely<Tables>,
+  data: z.output<typeof NewAccountSchema>,
+  now: string,
+): Promise<string> {
+  const name = data.org ?? '';
+  const existing = await db
+    .selectFrom('organisations')
+    .select('id')
+    .where('name', '=', name)
+    .executeTakeFirst();
+  if (existing !== undefined) return existing.id;
+
+  const id = newId();
+  await db
+    .insertInto('organisations')
+    .values({ id, name, clearance: data.clearance ?? 'green', created_at: now })
+    .execute();
+
+  return id;
+}
+
+/** Creates an API token for the account; returns the token, which is never stored in clear. */
+export async function createToken(deps: AccountDeps, email: string, label = 'cli') {
+  const account = await findAccountByEmailKey(deps.db, requireEmailKey(email));
+  if (account === undefined) throw notFound('Account');
+
+  const token = newSecret('prl_');
+  const id = newId();
+  await deps.db
+    .insertInto('api_tokens')
+    .values({
+      id,
+      account_id: account.id,
+      token_hash: hashSecret(token),
+      label,
+      created_at: deps.clock.now().toISOString(),
+      last_used_at: null,
+      revoked_at: null,
+    })
+    .execute();
+
+  return { id, token };
+}
+
+/** Lists an account's tokens without their secrets. */
+export async function listTokens(deps: AccountDeps, email: string) {
+  const account = await findAccountByEmailKey(deps.db, requireEmailKey(email));
+  if (account === undefined) throw notFound('Account');
+
+  return deps.db
+    .selectFrom('api_tokens')
+    .select(['id', 'label', 'created_at', 'last_used_at', 'revoked_at'])
+    .where('account_id', '=', account.id)
+    .orderBy('created_at')
+    .execute();
+}
+
+/** Revokes a token named by its id or by its secret value; returns how many were revoked. */
+export async function revokeToken(deps: AccountDeps, by: { id?: string; token?: string }) {
+  const now = deps.clock.now().toISOString();
+  let query = deps.db
+    .updateTable('api_tokens')
+    .set({ revoked_at: now })
+    .where('revoked_at', 'is', null);
+  if (by.id !== undefined) query = query.where('id', '=', by.id);
+  else if (by.token !== undefined) query = query.where('token_hash', '=', hashSecret(by.token));
+  else throw invalidField('id', 'give the token id or the token itself');
+
+  const result = await query.executeTakeFirst();
+
+  return Number(result.numUpdatedRows);
+}
+
+/** Resolves a bearer token to its principal, or null for an unknown, revoked or suspended one. */
+export async function authenticateToken(deps: AccountDeps, token: string) {
+  const row = await findAccountByTokenHash(deps.db, hashSecret(token));
+  if (row === undefined || row.suspended_at !== null) return null;
+
+  await deps.db
+    .updateTable('api_tokens')
+    .set({ last_used_at: deps.clock.now().toISOString() })
+    .where('id', '=', row.token_id)
+    .execute();
+
+  return toPrincipal(row);
+}
+
+/** Checks e-mail and password and opens a session; returns null when either is wrong. */
+export async function signIn(deps: AccountDeps, email: string, password: string) {
+  const emailKey = normaliseEmail(email);
+  const account = emailKey === null ? undefined : await findAccountByEmailKey(deps.db, emailKey);
+  const valid =
+    account?.password_hash != null && (await verifyPassword(account.password_hash, password));
+  if (account === undefined || !valid || account.suspended_at !== null) return null;
+
+  const sessionId = newSecret();
+  const csrfToken = newSecret();
+  const now = deps.clock.now();
+  await deps.db
+    .insertInto('sessions')
+    .values({
+      id_hash: hashSecret(sessionId),
+      account_id: account.id,
+      csrf_token: csrfToken,
+      created_at: now.toISOString(),
+      expires_at: new Date(now.getTime() + SESSION_TTL_MS).toISOString(),
+    })
+    .execute();
+
+  return { sessionId, csrfToken, principal: toPrincipal(account) };
+}
+
+/** Resolves a session cookie to its principal and CSRF token, or null. */
+export async function resolveSession(deps: AccountDeps, sessionId: string) {
+  const now = deps.clock.now().toISOString();
+  const row = await findAccountBySession(deps.db, hashSecret(sessionId), now);
+  if (row === undefined || row.suspended_at !== null) return null;
+
+  return { principal: toPrincipal(row), csrfToken: row.csrf_token };
+}
+
+/** Ends a session. */
+export async function signOut(deps: AccountDeps, sessionId: string) {
+  await deps.db.deleteFrom('sessions').where('id_hash', '=', hashSecret(sessionId)).execute();
+}

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyRequest,
+} from 'fastify';
+
+type ParserDone = (error: Error | null, body?: unknown) => void;
+
+import { registerAuthHooks } from '../auth/auth.hooks.ts';
+import { registerAuthRoutes } from '../auth/auth.routes.ts';
+import { DomainError } from '../shared/errors.ts';
+import { assertJsonDepth } from '../shared/json-depth.ts';
+import { html } from '../web/html.ts';
+import { renderPage } from '../web/layout.ts';
+import type { AppContext } from './context.ts';
+import { registerHealthRoutes } from './health.routes.ts';
+import { sendProblem, toDomainError } from './problem.ts';
+
+/** Paths whose errors are JSON problems; every other path is a page for people. */
+function wantsJson(request: FastifyRequest): boolean {
+  return (
+    /^\/(api|taxii2)\b/.test(request.url) || request.url === '/healthz' || request.url === '/readyz'
+  );
+}
+
+function registerJsonParser(app: FastifyInstance) {
+  app.removeContentTypeParser('application/json');
+  const parse = (_request: FastifyRequest, body: string | Buffer, done: ParserDone) => {
+    try {
+      const text = body.toString();
+      assertJsonDepth(text);
+      done(null, text === '' ? undefined : JSON.parse(text));
+    } catch (error) {
+      const err = error instanceof SyntaxError ? Object.assign(error, { statusCode: 400 }) : error;
+      done(err as Error, undefined);
+    }
+  };
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, parse);
+  app.addContentTypeParser(/^application\/[\w.+-]+\+json/, { parseAs: 'string' }, parse);
+}
+
+function registerErrorHandlers(app: FastifyInstance) {
+  app.setErrorHandler((error, request, reply) => {
+    if (wantsJson(request)) return sendProblem(request, reply, error);
+
+    const domainError = toDomainError(error);
+    if (domainError.code === 'internal') request.log.error({ err: error }, 'request failed');
+    const content = html`<h1>${domainError.status}</h1>
+      <p>${domainError.message}</p>`;
+
+    return reply
+      .status(domainError.status)
+      .type('text/html; charset=utf-8')
+      .send(renderPage({ title: 'Error', principal: request.principal }, content));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    if (wantsJson(request)) {
+      return sendProblem(
+        request,
+        reply,
+        new DomainError(
+          'not_found',
+          `No route ${request.method} ${request.url.split('?')[0] ?? ''}`,
+        ),
+      );
+    }
+    const content = html`<h1>Not found</h1>
+      <p>There is no page at this address.</p>`;
+
+    return reply
+      .status(404)
+      .type('text/html; charset=utf-8')
+      .send(renderPage({ title: 'Not found', principal: request.principal }, content));
+  });
+}
+
+/** Builds the HTTP application with every route; the caller listens and closes it. */
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: ctx.logger as FastifyBaseLogger,
+    bodyLimit: ctx.config.bodyLimit,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    disableRequestLogging: false,
+    trustProxy: false,
+  });
+
+  registerJsonParser(app);
+  await app.register(cookie);
+  await app.register(formbody);
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  registerErrorHandlers(app);
+  registerAuthHooks(app, ctx);
+
+  registerHealthRoutes(app, ctx);
+  registerAuthRoutes(app, ctx);
+
+  return app;
+}

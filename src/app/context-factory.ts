@@ -1,0 +1,19 @@
+import type { Logger } from 'pino';
+
+import type { Config } from '../config/config.ts';
+import { openDatabase } from '../db/database.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { systemClock, type Clock } from '../shared/clock.ts';
+import type { AppContext } from './context.ts';
+
+/** Opens and migrates the database named in the config and assembles the shared services. */
+export async function createContext(
+  config: Config,
+  logger: Logger,
+  clock: Clock = systemClock,
+): Promise<AppContext> {
+  const database = openDatabase(config.databaseUrl);
+  await migrateToLatest(database);
+
+  return { config, database, db: database.db, clock, logger };
+}

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { testDialects } from '../../test/support/database.ts';
+import { startTestApp, type TestApp } from '../../test/support/test-app.ts';
+
+for (const dialect of testDialects) {
+  describe(`health probes on ${dialect}`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await startTestApp(dialect);
+    });
+    after(() => t.close());
+
+    it('reports the process up', async () => {
+      const res = await t.request({ method: 'GET', url: '/healthz' });
+      assert.equal(res.statusCode, 200);
+      assert.deepEqual(res.json(), { status: 'ok' });
+    });
+
+    it('reports the database reachable', async () => {
+      const res = await t.request({ method: 'GET', url: '/readyz' });
+      assert.equal(res.statusCode, 200);
+      assert.equal(res.json<{ database: string }>().database, dialect);
+    });
+
+    it('answers unknown API paths with a problem document', async () => {
+      const res = await t.request({ method: 'GET', url: '/api/v1/nothing-here' });
+      assert.equal(res.statusCode, 404);
+      assert.match(String(res.headers['content-type']), /application\/problem\+json/);
+      assert.equal(res.json<{ code: string }>().code, 'not_found');
+    });
+
+    it('rejects deeply nested JSON with a 400 naming the limit', async () => {
+      const body = '['.repeat(10000) + '0' + ']'.repeat(10000);
+      const res = await t.request({
+        method: 'POST',
+        url: '/api/v1/me',
+        headers: { 'content-type': 'application/json' },
+        payload: body,
+      });
+      assert.equal(res.statusCode, 400);
+      assert.equal(res.json<{ code: string }>().code, 'nesting_too_deep');
+      assert.match(res.json<{ detail: string }>().detail, /64 levels/);
+      const next = await t.request({ method: 'GET', url: '/healthz' });
+      assert.equal(next.statusCode, 200);
+    });
+  });
+}

@@ -1,0 +1,100 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+import { authenticateToken, resolveSession } from '../accounts/accounts.service.ts';
+import type { Principal } from '../accounts/principal.ts';
+import type { AppContext } from '../app/context.ts';
+import { safeEqual } from '../shared/crypto.ts';
+import { normaliseEmail } from '../shared/email.ts';
+import { DomainError } from '../shared/errors.ts';
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = 'parley_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in caller, or null for the public. */
+    principal: Principal | null;
+    /** How the caller authenticated. */
+    authVia: 'session' | 'token' | null;
+    /** CSRF token of the caller's session, null without a session. */
+    csrfToken: string | null;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+async function principalFromAuthorization(ctx: AppContext, header: string) {
+  const [scheme = '', value = ''] = header.split(/\s+/, 2);
+  if (scheme.toLowerCase() === 'bearer') return authenticateToken(ctx, value);
+  if (scheme.toLowerCase() !== 'basic') return null;
+
+  // HTTP Basic: the user name is the account's e-mail, the password one of its API tokens.
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return null;
+  const principal = await authenticateToken(ctx, decoded.slice(colon + 1));
+  const emailKey = normaliseEmail(decoded.slice(0, colon));
+
+  return principal !== null && principal.emailKey === emailKey ? principal : null;
+}
+
+/**
+ * Resolves the caller of every request from the `Authorization` header (Bearer or Basic) or the
+ * session cookie, and rejects cookie-authenticated unsafe requests without the session's CSRF
+ * token. A wrong credential is a 401, never a silent fall back to the public.
+ */
+export function registerAuthHooks(app: FastifyInstance, ctx: AppContext) {
+  app.decorateRequest('principal', null);
+  app.decorateRequest('authVia', null);
+  app.decorateRequest('csrfToken', null);
+
+  app.addHook('onRequest', async (request) => {
+    const authorization = request.headers.authorization;
+    if (authorization !== undefined && authorization !== '') {
+      const principal = await principalFromAuthorization(ctx, authorization);
+      if (principal === null) {
+        throw new DomainError('unauthenticated', 'The credentials given are invalid or revoked');
+      }
+      request.principal = principal;
+      request.authVia = 'token';
+      return;
+    }
+
+    const sessionId = request.cookies[SESSION_COOKIE];
+    if (sessionId === undefined || sessionId === '') return;
+    const session = await resolveSession(ctx, sessionId);
+    if (session === null) return;
+    request.principal = session.principal;
+    request.authVia = 'session';
+    request.csrfToken = session.csrfToken;
+  });
+
+  app.addHook('preHandler', async (request) => {
+    if (request.authVia !== 'session' || SAFE_METHODS.has(request.method)) return;
+    const given = readCsrfToken(request);
+    if (given === null || request.csrfToken === null || !safeEqual(given, request.csrfToken)) {
+      throw new DomainError(
+        'csrf_failed',
+        'Missing or wrong CSRF token: send the X-CSRF-Token header (or the _csrf form field)',
+      );
+    }
+  });
+}
+
+function readCsrfToken(request: FastifyRequest): string | null {
+  const header = request.headers['x-csrf-token'];
+  if (typeof header === 'string' && header !== '') return header;
+  const body = request.body as Record<string, unknown> | null | undefined;
+  const field = body !== null && typeof body === 'object' ? body._csrf : undefined;
+
+  return typeof field === 'string' ? field : null;
+}
+
+/** Returns the caller, or throws `unauthenticated` for the public. */
+export function requirePrincipal(request: FastifyRequest): Principal {
+  if (request.principal === null) {
+    throw new DomainError('unauthenticated', 'Sign in or send an API token to use this endpoint');
+  }
+
+  return request.principal;
+}

@@ -1,0 +1,111 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+
+import { SESSION_TTL_MS, signIn, signOut } from '../accounts/accounts.service.ts';
+import type { AppContext } from '../app/context.ts';
+import { newSecret, safeEqual } from '../shared/crypto.ts';
+import { html } from '../web/html.ts';
+import { renderPage } from '../web/layout.ts';
+import { requirePrincipal, SESSION_COOKIE } from './auth.hooks.ts';
+
+// Double-submit cookie that protects the sign-in form, which has no session yet.
+const SIGNIN_CSRF_COOKIE = 'parley_signin_csrf';
+
+const SignInForm = z.object({
+  email: z.string().default(''),
+  password: z.string().default(''),
+  next: z.string().default('/app/'),
+  _csrf: z.string().default(''),
+});
+
+function isSecure(ctx: AppContext) {
+  return ctx.config.publicUrl.startsWith('https:');
+}
+
+/** Only same-site paths are followed after sign-in, never another origin. */
+function safeNext(next: string): string {
+  return next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/app/';
+}
+
+function renderSignIn(reply: FastifyReply, ctx: AppContext, next: string, error?: string) {
+  const token = newSecret();
+  void reply.setCookie(SIGNIN_CSRF_COOKIE, token, {
+    path: '/signin',
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: isSecure(ctx),
+  });
+  const message = error === undefined ? null : html`<p class="error" role="alert">${error}</p>`;
+
+  return reply.type('text/html; charset=utf-8').send(
+    renderPage(
+      { title: 'Sign in' },
+      html`<h1>Sign in</h1>
+        ${message}
+        <form method="post" action="/signin">
+          <input type="hidden" name="_csrf" value="${token}" />
+          <input type="hidden" name="next" value="${next}" />
+          <label for="email">E-mail</label>
+          <input id="email" name="email" type="email" autocomplete="username" required />
+          <label for="password">Password</label>
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autocomplete="current-password"
+            required
+          />
+          <p><button type="submit">Sign in</button></p>
+        </form>`,
+    ),
+  );
+}
+
+/** Registers sign-in, sign-out and the `me` endpoint. */
+export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
+  app.get('/signin', (request, reply) => {
+    const query = request.query as Record<string, unknown>;
+    const next = typeof query.next === 'string' ? safeNext(query.next) : '/app/';
+
+    return renderSignIn(reply, ctx, next);
+  });
+
+  app.post('/signin', async (request, reply) => {
+    const form = SignInForm.parse(request.body ?? {});
+    const next = safeNext(form.next);
+    const expected = request.cookies[SIGNIN_CSRF_COOKIE] ?? '';
+    if (expected === '' || !safeEqual(expected, form._csrf)) {
+      return renderSignIn(reply.status(403), ctx, next, 'The form expired. Please sign in again.');
+    }
+
+    const session = await signIn(ctx, form.email, form.password);
+    if (session === null) {
+      request.log.info({ event: 'signin_failed' }, 'sign-in rejected');
+      return renderSignIn(reply.status(401), ctx, next, 'E-mail or password is wrong.');
+    }
+    request.log.info({ userId: session.principal.accountId }, 'signed in');
+    void reply.setCookie(SESSION_COOKIE, session.sessionId, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: isSecure(ctx),
+      maxAge: SESSION_TTL_MS / 1000,
+    });
+
+    return reply.redirect(next, 303);
+  });
+
+  app.post('/signout', async (request, reply) => {
+    const sessionId = request.cookies[SESSION_COOKIE];
+    if (sessionId !== undefined) await signOut(ctx, sessionId);
+    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+
+    return reply.redirect('/', 303);
+  });
+
+  app.get('/api/v1/me', (request) => {
+    const principal = requirePrincipal(request);
+
+    return { ...principal, csrfToken: request.csrfToken };
+  });
+}

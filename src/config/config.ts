@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+import { parseInput } from '../shared/validation.ts';
+
+const ConfigSchema = z.object({
+  DATABASE_URL: z.string().min(1).default('./data/parley.db'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: z.url().optional(),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default('Parley <parley@localhost>'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_MB: z.coerce.number().positive().default(64),
+  DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
+});
+
+/** Process settings read from the environment. */
+export interface Config {
+  databaseUrl: string;
+  host: string;
+  port: number;
+  /** Base URL used in links that leave the server (mail); defaults to http://HOST:PORT. */
+  publicUrl: string;
+  smtpUrl: string | null;
+  mailFrom: string;
+  logLevel: string;
+  /** Largest request body accepted, in bytes. */
+  bodyLimit: number;
+  demoData: boolean;
+}
+
+/** Reads and validates settings from environment variables. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw = parseInput(ConfigSchema, env, 'environment');
+  const publicUrl = raw.PUBLIC_URL ?? `http://${raw.HOST}:${raw.PORT}`;
+
+  return {
+    databaseUrl: raw.DATABASE_URL,
+    host: raw.HOST,
+    port: raw.PORT,
+    publicUrl: publicUrl.replace(/\/+$/, ''),
+    smtpUrl: raw.SMTP_URL !== undefined && raw.SMTP_URL !== '' ? raw.SMTP_URL : null,
+    mailFrom: raw.MAIL_FROM,
+    logLevel: raw.LOG_LEVEL,
+    bodyLimit: Math.round(raw.BODY_LIMIT_MB * 1024 * 1024),
+    demoData: raw.DEMO_DATA === 'auto',
+  };
+}

@@ -1,0 +1,26 @@
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+
+import type { Database } from './database.ts';
+import { initialSchema } from './migrations/2026-12-04-initial-schema.ts';
+
+/** Every migration in the order it runs; names sort by date so Kysely keeps that order. */
+function listMigrations(database: Database): Record<string, Migration> {
+  return {
+    '2026-12-04-initial-schema': initialSchema(database.dialect),
+  };
+}
+
+/** Applies all pending migrations; throws with the failing migration's name on error. */
+export async function migrateToLatest(database: Database): Promise<void> {
+  const provider: MigrationProvider = {
+    getMigrations: () => Promise.resolve(listMigrations(database)),
+  };
+  const migrator = new Migrator({ db: database.db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error !== undefined) {
+    const name = failed?.migrationName ?? 'unknown';
+    throw new Error(`Migration ${name} failed: ${String(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,227 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table types for Kysely. Timestamps are ISO 8601 UTC text of fixed width (sortable as text) in
+ * both dialects; JSON values are stored as text; booleans as 0/1 integers.
+ */
+export interface Tables {
+  states: StatesTable;
+  organisations: OrganisationsTable;
+  accounts: AccountsTable;
+  api_tokens: ApiTokensTable;
+  sessions: SessionsTable;
+  pocs: PocsTable;
+  poc_history: PocHistoryTable;
+  stix_objects: StixObjectsTable;
+  stix_object_grants: StixObjectGrantsTable;
+  alerts: AlertsTable;
+  alert_recipients: AlertRecipientsTable;
+  alert_deliveries: AlertDeliveriesTable;
+  jobs: JobsTable;
+  mail_outbox: MailOutboxTable;
+  events: EventsTable;
+  audit_log: AuditLogTable;
+  settings: SettingsTable;
+}
+
+/** A UN member or observer state. */
+export interface StatesTable {
+  code: string;
+  alpha3: string;
+  name: string;
+  un_status: 'member' | 'observer';
+  /** UN regional group, null for observer states. */
+  region: string | null;
+}
+
+/** A vetted partner organisation. */
+export interface OrganisationsTable {
+  id: string;
+  name: string;
+  /** Highest TLP level the organisation may read. */
+  clearance: string;
+  created_at: string;
+}
+
+/** A person's account; belongs to one state, one organisation or the secretariat. */
+export interface AccountsTable {
+  id: string;
+  email: string;
+  email_key: string;
+  role: string;
+  state_code: string | null;
+  organisation_id: string | null;
+  password_hash: string | null;
+  suspended_at: string | null;
+  created_at: string;
+}
+
+/** An API token; only its SHA-256 hash is stored. */
+export interface ApiTokensTable {
+  id: string;
+  account_id: string;
+  token_hash: string;
+  label: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** A browser session; the cookie value is stored hashed. */
+export interface SessionsTable {
+  id_hash: string;
+  account_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/** A point of contact in the directory. */
+export interface PocsTable {
+  id: string;
+  state_code: string;
+  level: string;
+  name: string;
+  designation: string;
+  organisation: string;
+  email: string;
+  email_key: string;
+  phone: string | null;
+  created_at: string;
+  updated_at: string;
+  created_by: string | null;
+  updated_by: string | null;
+}
+
+/** One change to a PoC entry, with old and new values per field. */
+export interface PocHistoryTable {
+  seq: Generated<number>;
+  poc_id: string;
+  state_code: string;
+  account_id: string | null;
+  action: string;
+  changes: string;
+  at: string;
+}
+
+/** One stored version of a STIX object; `data` is the object's JSON exactly as received. */
+export interface StixObjectsTable {
+  seq: Generated<number>;
+  object_id: string;
+  type: string;
+  spec_version: string;
+  /** Version string exactly as received (`modified`, or `created` for unversioned types). */
+  version: string;
+  /** `version` normalised to nanosecond width so text order is time order. */
+  version_key: string;
+  date_added: string;
+  tlp: string;
+  pap: string | null;
+  data: string;
+  shared_by: string;
+  sharer_state: string | null;
+  sharer_org: string | null;
+}
+
+/** Who besides TLP:CLEAR/GREEN audiences may read one stored version. */
+export interface StixObjectGrantsTable {
+  object_seq: number;
+  grantee_kind: 'state' | 'organisation' | 'account' | 'secretariat';
+  grantee: string;
+}
+
+/** An alert sent to points of contact. */
+export interface AlertsTable {
+  id: string;
+  seq: Generated<number>;
+  title: string;
+  severity: number;
+  tlp: string;
+  body: string;
+  object_ids: string;
+  sender_account_id: string;
+  sender_state: string | null;
+  sender_org: string | null;
+  created_at: string;
+}
+
+/** One addressee of an alert, with open and acknowledgement state. */
+export interface AlertRecipientsTable {
+  id: string;
+  alert_id: string;
+  poc_id: string | null;
+  email: string;
+  email_key: string;
+  state_code: string | null;
+  level: string | null;
+  ack_token_hash: string;
+  opened_at: string | null;
+  acknowledged_at: string | null;
+  acknowledged_via: string | null;
+}
+
+/** Delivery of an alert to one recipient over one channel. */
+export interface AlertDeliveriesTable {
+  id: string;
+  recipient_id: string;
+  alert_id: string;
+  channel: string;
+  status: 'queued' | 'sent' | 'failed';
+  attempts: number;
+  failure_reason: string | null;
+  queued_at: string;
+  sent_at: string | null;
+  failed_at: string | null;
+}
+
+/** A background job; claimed with a lease so a crashed worker's job is retried. */
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  payload: string;
+  idempotency_key: string;
+  status: 'pending' | 'running' | 'done' | 'failed';
+  priority: number;
+  attempts: number;
+  max_attempts: number;
+  run_at: string;
+  locked_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+/** Mail kept when no SMTP server is configured. */
+export interface MailOutboxTable {
+  id: Generated<number>;
+  message_id: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  created_at: string;
+}
+
+/** A live event kept for replay to reconnecting Server-Sent Events clients. */
+export interface EventsTable {
+  id: Generated<number>;
+  kind: string;
+  payload: string;
+  created_at: string;
+}
+
+/** Security-relevant actions, including every refusal. */
+export interface AuditLogTable {
+  seq: Generated<number>;
+  at: string;
+  account_id: string | null;
+  action: string;
+  target: string | null;
+  outcome: 'allowed' | 'denied';
+  details: string;
+}
+
+/** Server-wide key/value settings, such as generated secrets. */
+export interface SettingsTable {
+  key: string;
+  value: string;
+}

@@ -1,0 +1,39 @@
+import { buildApp } from './app/app.ts';
+import { createContext } from './app/context-factory.ts';
+import { createLogger } from './app/logger.ts';
+import { loadConfig } from './config/config.ts';
+import { loadDemoData } from './demo/demo-data.ts';
+
+const config = loadConfig();
+const logger = createLogger(config.logLevel);
+const ctx = await createContext(config, logger);
+
+if (config.demoData) {
+  const demo = await loadDemoData(ctx);
+  if (demo !== null) {
+    console.log('\nDemo data loaded. Demo accounts (passwords are shown only this once):');
+    for (const account of demo.accounts) {
+      console.log(`  ${account.role.padEnd(13)} ${account.email.padEnd(32)} ${account.password}`);
+    }
+    console.log('');
+  }
+}
+
+const app = await buildApp(ctx);
+await app.listen({ host: config.host, port: config.port });
+const address = app.server.address();
+const port = typeof address === 'object' && address !== null ? address.port : config.port;
+console.log(`Parley is serving on http://${config.host}:${port}/ (Ctrl-C to stop)`);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  await app.close();
+  await ctx.database.close();
+  logger.info('stopped');
+}
+
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));

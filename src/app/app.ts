@@ -10,12 +10,18 @@ import Fastify, {
 
 type ParserDone = (error: Error | null, body?: unknown) => void;
 
+import { registerAlertRoutes } from '../alerts/alerts.routes.ts';
 import { registerAuthHooks } from '../auth/auth.hooks.ts';
 import { registerAuthRoutes } from '../auth/auth.routes.ts';
+import { registerDirectoryRoutes } from '../directory/directory.routes.ts';
+import { registerPocRoutes } from '../directory/pocs.routes.ts';
+import { registerEventRoutes } from '../events/events.routes.ts';
 import { DomainError } from '../shared/errors.ts';
 import { assertJsonDepth } from '../shared/json-depth.ts';
+import { registerSharingRoutes } from '../sharing/sharing.routes.ts';
 import { html } from '../web/html.ts';
 import { renderPage } from '../web/layout.ts';
+import { registerWorkspaceRoutes } from '../web/workspace.routes.ts';
 import type { AppContext } from './context.ts';
 import { registerHealthRoutes } from './health.routes.ts';
 import { sendProblem, toDomainError } from './problem.ts';
@@ -101,6 +107,12 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   registerHealthRoutes(app, ctx);
   registerAuthRoutes(app, ctx);
+  registerDirectoryRoutes(app, ctx);
+  registerPocRoutes(app, ctx);
+  registerSharingRoutes(app, ctx);
+  registerAlertRoutes(app, ctx);
+  registerEventRoutes(app, ctx);
+  registerWorkspaceRoutes(app, ctx);
 
   return app;
 }

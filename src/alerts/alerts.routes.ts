@@ -1,0 +1,8 @@
+import type { FastifyInstance } from 'fastify';
+
+import type { AppContext } from '../app/context.ts';
+
+/** Registers the routes of alerts, acknowledgements and deliveries. */
+export function registerAlertRoutes(_app: FastifyInstance, _ctx: AppContext) {
+  // TODO: routes not written yet; this module is being built now.
+}

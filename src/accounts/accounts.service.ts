@@ -61,9 +61,11 @@ export function toPrincipal(row: AccountRow): Principal {
 
 /** Normalises an e-mail or throws a field error naming `field`. */
 export function requireEmailKey(email: string, field = 'email'): string {
-  const key = z.email().safeParse(email).success ? normaliseEmail(email) : null;
-  if (key === null)
+  // Validate the punycode form, so addresses with non-ASCII domains are accepted.
+  const key = normaliseEmail(email.trim());
+  if (key === null || !z.email().safeParse(key).success) {
     throw invalidField(field, 'must be a valid e-mail address such as name@example.org');
+  }
 
   return key;
 }

@@ -1,15 +1,16 @@
 import { domainToASCII, domainToUnicode } from 'node:url';
 
 /**
- * Normalises an e-mail address for comparison: NFC local part, and the domain lower-cased and
- * converted to its ASCII (punycode) form, so Unicode and punycode spellings are one address.
- * Returns null when the domain cannot be converted.
+ * Normalises an e-mail address for comparison: the local part in NFC and lower case (mail
+ * providers treat it case-insensitively in practice), the domain lower-cased and converted to its
+ * ASCII (punycode) form, so Unicode and punycode spellings are one address. Returns null when
+ * the domain cannot be converted.
  */
 export function normaliseEmail(address: string): string | null {
   const at = address.lastIndexOf('@');
   if (at <= 0 || at === address.length - 1) return null;
 
-  const local = address.slice(0, at).normalize('NFC');
+  const local = address.slice(0, at).normalize('NFC').toLowerCase();
   const domain = domainToASCII(
     address
       .slice(at + 1)

@@ -4,10 +4,18 @@ import { DomainError, type FieldError } from './errors.ts';
 
 /** Converts zod issues into field errors with dotted paths. */
 export function toFieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.map(String).join('.') : '(body)',
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue) => {
+    const prefix = issue.path.map(String).join('.');
+    // An unknown key is reported under its own name, so the caller sees which field to drop.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        field: prefix === '' ? key : `${prefix}.${key}`,
+        message: issue.message.startsWith('Unrecognized') ? 'is not a known field' : issue.message,
+      }));
+    }
+
+    return [{ field: prefix === '' ? '(body)' : prefix, message: issue.message }];
+  });
 }
 
 /**

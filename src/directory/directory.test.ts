@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { parse } from 'csv-parse/sync';
+
+import { testDialects } from '../../test/support/database.ts';
+import { insertPoc } from '../../test/support/factories.ts';
+import { startTestApp, type TestAccount, type TestApp } from '../../test/support/test-app.ts';
+import type { DirectoryState } from './directory.service.ts';
+
+for (const dialect of testDialects) {
+  describe(`public directory on ${dialect}`, () => {
+    let t: TestApp;
+    let member: TestAccount;
+
+    before(async () => {
+      t = await startTestApp(dialect);
+      member = await t.createAccount('poc', { state: 'KE' });
+      await insertPoc(t.ctx, {
+        state: 'CH',
+        level: 'technical',
+        name: 'Zoë Müller',
+        phone: '+41225550123',
+      });
+      await insertPoc(t.ctx, { state: 'CH', level: 'diplomatic', name: 'Jean Rochat' });
+      await insertPoc(t.ctx, { state: 'KE', level: 'policy', name: '=HYPERLINK("http://x")' });
+    });
+    after(() => t.close());
+
+    async function directory(token?: string, query = '') {
+      const res = await t.request({ method: 'GET', url: `/api/v1/directory${query}`, token });
+      assert.equal(res.statusCode, 200);
+
+      return res.json<{ states: DirectoryState[] }>().states;
+    }
+
+    it('lists all 195 UN member and observer states', async () => {
+      const states = await directory();
+      assert.equal(states.length, 195);
+      assert.equal(states.filter((s) => s.status === 'observer').length, 2);
+      assert.ok(states.some((s) => s.code === 'PS' && s.alpha3 === 'PSE'));
+    });
+
+    it('shows designated levels and public fields to the public', async () => {
+      const ch = (await directory()).find((s) => s.code === 'CH');
+      assert.deepEqual(ch?.levels, ['diplomatic', 'technical']);
+      const poc = ch?.pocs.find((p) => p.level === 'technical');
+      assert.equal(poc?.name, 'Zoë Müller');
+      assert.deepEqual(Object.keys(poc ?? {}).sort(), [
+        'designation',
+        'email',
+        'id',
+        'level',
+        'name',
+        'organisation',
+      ]);
+    });
+
+    it('adds the telephone for signed-in members', async () => {
+      const ch = (await directory(member.token)).find((s) => s.code === 'CH');
+      const poc = ch?.pocs.find((p) => p.level === 'technical');
+      assert.equal(poc?.phone, '+41225550123');
+    });
+
+    it('finds a name whatever its accents or case', async () => {
+      const states = await directory(undefined, '?q=ZOE%20MULLER');
+      assert.deepEqual(
+        states.map((s) => s.code),
+        ['CH'],
+      );
+      assert.deepEqual(
+        states[0]?.pocs.map((p) => p.name),
+        ['Zoë Müller'],
+      );
+      const byState = await directory(undefined, '?q=switz');
+      assert.deepEqual(
+        byState.map((s) => s.code),
+        ['CH'],
+      );
+    });
+
+    it('renders the public page without scripts, telephones hidden', async () => {
+      const res = await t.request({ method: 'GET', url: '/?q=zoe' });
+      assert.equal(res.statusCode, 200);
+      assert.match(String(res.headers['content-type']), /text\/html/);
+      assert.match(res.body, /Zoë Müller/);
+      assert.doesNotMatch(res.body, /\+41225550123/);
+      assert.doesNotMatch(res.body, /<script/);
+    });
+
+    it('escapes PoC text in the page', async () => {
+      await insertPoc(t.ctx, { state: 'GH', name: '<img src=x onerror=alert(1)>' });
+      const res = await t.request({ method: 'GET', url: '/?q=img' });
+      assert.doesNotMatch(res.body, /<img src=x/);
+      assert.match(res.body, /&lt;img src=x onerror=alert\(1\)&gt;/);
+    });
+
+    it('exports CSV with formulas neutralised and phones for members only', async () => {
+      const pub = await t.request({ method: 'GET', url: '/api/v1/directory.csv' });
+      assert.match(String(pub.headers['content-type']), /text\/csv/);
+      const rows = parse(pub.body, { columns: true }) as Record<string, string>[];
+      assert.ok(!('phone' in (rows[0] ?? {})));
+      const ke = rows.find((r) => r.state_code === 'KE');
+      assert.equal(ke?.name, `'=HYPERLINK("http://x")`);
+
+      const res = await t.request({
+        method: 'GET',
+        url: '/api/v1/directory.csv',
+        token: member.token,
+      });
+      const memberRows = parse(res.body, { columns: true }) as Record<string, string>[];
+      const zoe = memberRows.find((r) => r.name === 'Zoë Müller');
+      assert.equal(zoe?.phone, '+41225550123');
+      assert.equal(zoe?.state_name, 'Switzerland');
+    });
+  });
+}

@@ -1,0 +1,96 @@
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+
+import type { PocsTable, Tables } from '../db/schema.ts';
+
+/** A stored PoC row. */
+export type PocRow = Selectable<PocsTable>;
+
+/** Lists the PoCs of one state, or of every state when `stateCode` is null. */
+export function listPocRows(db: Kysely<Tables>, stateCode: string | null) {
+  let query = db.selectFrom('pocs').selectAll();
+  if (stateCode !== null) query = query.where('state_code', '=', stateCode);
+
+  return query.orderBy('state_code').orderBy('level').orderBy('name').execute();
+}
+
+/** Finds a PoC by id within one state; another state's entry is not found. */
+export function findPocInState(db: Kysely<Tables>, id: string, stateCode: string) {
+  return db
+    .selectFrom('pocs')
+    .selectAll()
+    .where('id', '=', id)
+    .where('state_code', '=', stateCode)
+    .executeTakeFirst();
+}
+
+/** Finds a PoC of the state at the level with the same normalised e-mail, if any. */
+export function findSamePoc(
+  db: Kysely<Tables>,
+  stateCode: string,
+  level: string,
+  emailKey: string,
+) {
+  return db
+    .selectFrom('pocs')
+    .select('id')
+    .where('state_code', '=', stateCode)
+    .where('level', '=', level)
+    .where('email_key', '=', emailKey)
+    .executeTakeFirst();
+}
+
+/** Inserts a PoC row. */
+export async function insertPocRow(db: Kysely<Tables>, row: Insertable<PocsTable>) {
+  return db.insertInto('pocs').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Updates a PoC row and returns it. */
+export async function updatePocRow(db: Kysely<Tables>, id: string, changes: Updateable<PocsTable>) {
+  return db
+    .updateTable('pocs')
+    .set(changes)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Deletes a PoC row. */
+export async function deletePocRow(db: Kysely<Tables>, id: string) {
+  await db.deleteFrom('pocs').where('id', '=', id).execute();
+}
+
+/** Appends one entry to a PoC's change history. */
+export async function insertPocHistory(
+  db: Kysely<Tables>,
+  entry: { pocId: string; stateCode: string; accountId: string; action: string; at: string },
+  changes: Record<string, { old: unknown; new: unknown }>,
+) {
+  await db
+    .insertInto('poc_history')
+    .values({
+      poc_id: entry.pocId,
+      state_code: entry.stateCode,
+      account_id: entry.accountId,
+      action: entry.action,
+      changes: JSON.stringify(changes),
+      at: entry.at,
+    })
+    .execute();
+}
+
+/** Lists a PoC's history, oldest first, with the e-mail of the account that made each change. */
+export function listPocHistory(db: Kysely<Tables>, pocId: string) {
+  return db
+    .selectFrom('poc_history')
+    .leftJoin('accounts', 'accounts.id', 'poc_history.account_id')
+    .select([
+      'poc_history.seq',
+      'poc_history.action',
+      'poc_history.changes',
+      'poc_history.at',
+      'accounts.email as by',
+    ])
+    .where('poc_history.poc_id', '=', pocId)
+    .orderBy('poc_history.seq')
+    .execute();
+}

@@ -95,7 +95,7 @@ export async function createAccount(deps: AccountDeps, input: NewAccount): Promi
       ]);
     }
     if (data.state !== undefined) {
-      const state = await trx.selectFrom('states').select('code').where('code', '=', data.state);
+      const state = trx.selectFrom('states').select('code').where('code', '=', data.state);
       if ((await state.executeTakeFirst()) === undefined) {
         throw invalidField('state', `${data.state} is not a UN member or observer state code`);
       }

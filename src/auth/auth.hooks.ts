@@ -69,15 +69,19 @@ export function registerAuthHooks(app: FastifyInstance, ctx: AppContext) {
     request.csrfToken = session.csrfToken;
   });
 
-  app.addHook('preHandler', async (request) => {
-    if (request.authVia !== 'session' || SAFE_METHODS.has(request.method)) return;
+  app.addHook('preHandler', (request, _reply, done) => {
+    if (request.authVia !== 'session' || SAFE_METHODS.has(request.method)) {
+      done();
+      return;
+    }
     const given = readCsrfToken(request);
     if (given === null || request.csrfToken === null || !safeEqual(given, request.csrfToken)) {
-      throw new DomainError(
-        'csrf_failed',
-        'Missing or wrong CSRF token: send the X-CSRF-Token header (or the _csrf form field)',
-      );
+      const message =
+        'Missing or wrong CSRF token: send the X-CSRF-Token header (or the _csrf form field)';
+      done(new DomainError('csrf_failed', message));
+      return;
     }
+    done();
   });
 }
 

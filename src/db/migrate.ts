@@ -21,6 +21,9 @@ export async function migrateToLatest(database: Database): Promise<void> {
   const failed = results?.find((r) => r.status === 'Error');
   if (error !== undefined) {
     const name = failed?.migrationName ?? 'unknown';
-    throw new Error(`Migration ${name} failed: ${String(error)}`, { cause: error });
+    throw new Error(
+      `Migration ${name} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`,
+      { cause: error },
+    );
   }
 }

@@ -43,10 +43,12 @@ for (const dialect of testDialects) {
 
     it('shows designated levels and public fields to the public', async () => {
       const ch = (await directory()).find((s) => s.code === 'CH');
-      assert.deepEqual(ch?.levels, ['diplomatic', 'technical']);
-      const poc = ch?.pocs.find((p) => p.level === 'technical');
-      assert.equal(poc?.name, 'Zoë Müller');
-      assert.deepEqual(Object.keys(poc ?? {}).sort(), [
+      assert.ok(ch);
+      assert.deepEqual(ch.levels, ['diplomatic', 'technical']);
+      const poc = ch.pocs.find((p) => p.level === 'technical');
+      assert.ok(poc);
+      assert.equal(poc.name, 'Zoë Müller');
+      assert.deepEqual(Object.keys(poc).sort(), [
         'designation',
         'email',
         'id',
@@ -98,7 +100,7 @@ for (const dialect of testDialects) {
     it('exports CSV with formulas neutralised and phones for members only', async () => {
       const pub = await t.request({ method: 'GET', url: '/api/v1/directory.csv' });
       assert.match(String(pub.headers['content-type']), /text\/csv/);
-      const rows = parse(pub.body, { columns: true }) as Record<string, string>[];
+      const rows = parse<Record<string, string>>(pub.body, { columns: true });
       assert.ok(!('phone' in (rows[0] ?? {})));
       const ke = rows.find((r) => r.state_code === 'KE');
       assert.equal(ke?.name, `'=HYPERLINK("http://x")`);
@@ -108,10 +110,10 @@ for (const dialect of testDialects) {
         url: '/api/v1/directory.csv',
         token: member.token,
       });
-      const memberRows = parse(res.body, { columns: true }) as Record<string, string>[];
+      const memberRows = parse<Record<string, string>>(res.body, { columns: true });
       const zoe = memberRows.find((r) => r.name === 'Zoë Müller');
       assert.equal(zoe?.phone, '+41225550123');
-      assert.equal(zoe?.state_name, 'Switzerland');
+      assert.equal(zoe.state_name, 'Switzerland');
     });
   });
 }

@@ -9,7 +9,7 @@ export type PocLevel = (typeof pocLevels)[number];
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
 
 const pocFields = {
-  level: z.enum(pocLevels, { message: 'must be one of diplomatic, policy, technical' }),
+  level: z.enum(pocLevels, { error: 'must be one of diplomatic, policy, technical' }),
   name: text(200),
   designation: text(200),
   organisation: text(300),

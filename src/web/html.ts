@@ -27,7 +27,7 @@ function render(value: Interpolation): string {
   if (value instanceof SafeHtml) return value.value;
   if (Array.isArray(value)) return value.map((v: Interpolation) => render(v)).join('');
 
-  return escapeHtml(String(value as string | number));
+  return escapeHtml(String(value));
 }
 
 /** Tagged template that escapes every interpolated value unless it is already `SafeHtml`. */

@@ -3,10 +3,13 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './database.ts';
 import { initialSchema } from './migrations/2026-12-04-initial-schema.ts';
 
-/** Every migration in the order it runs; names sort by date so Kysely keeps that order. */
+/**
+ * Every migration, keyed by a name that sorts in the order it must run: Kysely runs them by
+ * name, so each key is the date and a two-digit sequence number within that date.
+ */
 function listMigrations(database: Database): Record<string, Migration> {
   return {
-    '2026-12-04-initial-schema': initialSchema(database.dialect),
+    '2026-12-04-00-initial-schema': initialSchema(database.dialect),
   };
 }
 

@@ -1,0 +1,19 @@
+import { alertMailJob } from '../alerts/alert-mail.job.ts';
+import type { AppContext } from '../app/context.ts';
+import { pruneEventsJob } from '../events/events.service.ts';
+import type { JobKind } from './job-kind.ts';
+import { JobWorker, type JobWorkerOptions } from './worker.ts';
+
+/** Every job kind the worker runs. */
+export const jobKinds: readonly JobKind[] = [alertMailJob, pruneEventsJob];
+
+// The replay window is pruned hourly, so it holds at most an hour more than its limits.
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+
+/** Creates the worker for every job kind, with the hourly pruning of the live event window. */
+export function createJobWorker(ctx: AppContext, options: JobWorkerOptions = {}): JobWorker {
+  return new JobWorker(ctx, jobKinds, {
+    recurring: [{ kind: pruneEventsJob, intervalMs: PRUNE_INTERVAL_MS }],
+    ...options,
+  });
+}

@@ -3,6 +3,7 @@ import { createContext } from './app/context-factory.ts';
 import { createLogger } from './app/logger.ts';
 import { loadConfig } from './config/config.ts';
 import { loadDemoData } from './demo/demo-data.ts';
+import { createJobWorker } from './jobs/job-registry.ts';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
@@ -21,6 +22,8 @@ if (config.demoData) {
 
 const app = await buildApp(ctx);
 await app.listen({ host: config.host, port: config.port });
+const worker = createJobWorker(ctx);
+worker.start();
 const address = app.server.address();
 const port = typeof address === 'object' && address !== null ? address.port : config.port;
 console.log(`Parley is serving on http://${config.host}:${port}/ (Ctrl-C to stop)`);
@@ -31,6 +34,11 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info({ signal }, 'shutting down');
   await app.close();
+  // The worker finishes its running jobs (or releases them after a grace period) before the
+  // connections it needs are closed.
+  await worker.stop();
+  await ctx.bus.close();
+  ctx.mailer.close();
   await ctx.database.close();
   logger.info('stopped');
 }

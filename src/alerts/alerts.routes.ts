@@ -1,8 +1,60 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 
 import type { AppContext } from '../app/context.ts';
+import { requirePrincipal } from '../auth/auth.hooks.ts';
+import { parseInput } from '../shared/validation.ts';
+import { registerAckPageRoutes } from './ack-page.routes.ts';
+import { AcknowledgeSchema, NewAlertSchema } from './alerts.schema.ts';
+import {
+  acknowledgeAsRecipient,
+  createAlert,
+  getAlert,
+  getDeliveryReport,
+  listAlerts,
+  requireAlertSender,
+} from './alerts.service.ts';
+
+const AlertParams = z.object({ id: z.string().min(1).max(100) });
 
 /** Registers the routes of alerts, acknowledgements and deliveries. */
-export function registerAlertRoutes(_app: FastifyInstance, _ctx: AppContext) {
-  // TODO: routes not written yet; this module is being built now.
+export function registerAlertRoutes(app: FastifyInstance, ctx: AppContext) {
+  app.post('/api/v1/alerts', async (request, reply) => {
+    const principal = requirePrincipal(request);
+    requireAlertSender(principal);
+    const input = parseInput(NewAlertSchema, request.body ?? {}, 'alert');
+    const created = await createAlert(ctx, principal, input);
+
+    return reply.status(201).send(created);
+  });
+
+  app.get('/api/v1/alerts', async (request) => {
+    const principal = requirePrincipal(request);
+
+    return { alerts: await listAlerts(ctx, principal) };
+  });
+
+  app.get('/api/v1/alerts/:id', async (request) => {
+    const principal = requirePrincipal(request);
+    const { id } = parseInput(AlertParams, request.params, 'path');
+
+    return getAlert(ctx, principal, id);
+  });
+
+  app.get('/api/v1/alerts/:id/deliveries', async (request) => {
+    const principal = requirePrincipal(request);
+    const { id } = parseInput(AlertParams, request.params, 'path');
+
+    return getDeliveryReport(ctx, principal, id);
+  });
+
+  app.post('/api/v1/alerts/:id/acknowledge', async (request) => {
+    const principal = requirePrincipal(request);
+    const { id } = parseInput(AlertParams, request.params, 'path');
+    const { via } = parseInput(AcknowledgeSchema, request.body ?? undefined, 'acknowledgement');
+
+    return acknowledgeAsRecipient(ctx, principal, id, via);
+  });
+
+  registerAckPageRoutes(app, ctx);
 }

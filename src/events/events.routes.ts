@@ -1,8 +1,86 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 import type { AppContext } from '../app/context.ts';
+import { requirePrincipal } from '../auth/auth.hooks.ts';
+import { invalidField } from '../shared/errors.ts';
+import { SseHub, type SseClient } from './sse-hub.ts';
 
-/** Registers the routes of the Server-Sent Events stream. */
-export function registerEventRoutes(_app: FastifyInstance, _ctx: AppContext) {
-  // TODO: routes not written yet; this module is being built now.
+/** Interval of the comment that keeps idle streams open through proxies, in milliseconds. */
+export const HEARTBEAT_MS = 15_000;
+
+// A stream whose unsent output passes this many bytes is closed; the client reconnects and
+// catches up from its Last-Event-ID instead of the server buffering without bound.
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+
+/** Reads the reconnect position from the `Last-Event-ID` header or the `lastEventId` query. */
+function readLastEventId(request: FastifyRequest): number | null {
+  const header = request.headers['last-event-id'];
+  const query = (request.query as Record<string, unknown>).lastEventId;
+  const value = typeof header === 'string' && header !== '' ? header : query;
+  if (value === undefined || value === '') return null;
+  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) {
+    throw invalidField('lastEventId', 'must be the id of an event received, a whole number');
+  }
+
+  return Number(value);
+}
+
+/** Registers the Server-Sent Events stream `GET /api/v1/events`. */
+export function registerEventRoutes(app: FastifyInstance, ctx: AppContext) {
+  const hub = new SseHub(ctx);
+  app.addHook('onReady', () => hub.start());
+  app.addHook('preClose', (done) => {
+    hub.stop();
+    done();
+  });
+
+  app.get('/api/v1/events', async (request, reply) => {
+    const principal = requirePrincipal(request);
+    const lastEventId = readLastEventId(request);
+
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      'x-request-id': request.id,
+    });
+    raw.write('retry: 5000\n\n');
+
+    let client: SseClient | null = null;
+    let lastIdLine = 0;
+    const end = () => {
+      if (!raw.writableEnded) raw.end();
+    };
+    const write = (frame: string) => {
+      if (raw.writableEnded) return;
+      raw.write(frame);
+      if (raw.writableLength > MAX_BUFFERED_BYTES) {
+        request.log.warn({ accountId: principal.accountId }, 'live stream too slow, closing');
+        end();
+      }
+    };
+    // The id line lets a client whose last events were not visible to it resume after them.
+    const heartbeat = setInterval(() => {
+      const id = client?.lastSentId ?? 0;
+      write(id > lastIdLine ? `: heartbeat\nid: ${id}\n\n` : ': heartbeat\n\n');
+      lastIdLine = id;
+    }, HEARTBEAT_MS);
+    const cleanUp = () => {
+      clearInterval(heartbeat);
+      if (client !== null) hub.disconnect(client);
+    };
+    raw.on('close', cleanUp);
+
+    try {
+      client = await hub.connect(principal, { write, end }, lastEventId);
+      if (raw.destroyed) cleanUp();
+    } catch (error) {
+      request.log.error({ err: error }, 'live stream failed to start');
+      cleanUp();
+      end();
+    }
+  });
 }

@@ -7,6 +7,10 @@ import { buildApp } from '../../src/app/app.ts';
 import type { AppContext } from '../../src/app/context.ts';
 import { loadConfig, type Config } from '../../src/config/config.ts';
 import type { DialectName } from '../../src/db/database.ts';
+import { createEventBus } from '../../src/events/event-bus.ts';
+import { createJobWorker } from '../../src/jobs/job-registry.ts';
+import type { JobWorker, JobWorkerOptions } from '../../src/jobs/worker.ts';
+import { createMailer } from '../../src/mail/mailer.ts';
 import type { Clock } from '../../src/shared/clock.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
@@ -43,12 +47,17 @@ export interface TestApp {
   ): Promise<TestAccount>;
   /** Sends a request through the app; `token` becomes a bearer Authorization header. */
   request(options: InjectOptions & { token?: string }): Promise<LightMyRequestResponse>;
+  /** Creates a job worker for every job kind; `close()` stops it. Call `start()` or `runUntilIdle()`. */
+  createWorker(options?: JobWorkerOptions): JobWorker;
   close(): Promise<void>;
 }
 
 let counter = 0;
 
-/** Starts the app on a fresh database of the given dialect. */
+/**
+ * Starts the app on a fresh database of the given dialect. Pass `smtpUrl` in `configOverrides` to
+ * send mail to a test SMTP server; without it mail goes to `mail_outbox`.
+ */
 export async function startTestApp(
   dialect: DialectName,
   configOverrides: Partial<Config> = {},
@@ -61,8 +70,11 @@ export async function startTestApp(
     ...configOverrides,
   };
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const ctx: AppContext = { config, database, db: database.db, clock, logger };
+  const bus = await createEventBus(database, logger);
+  const mailer = createMailer({ ...config, db: database.db, clock, logger });
+  const ctx: AppContext = { config, database, db: database.db, clock, logger, bus, mailer };
   const app = await buildApp(ctx);
+  const workers: JobWorker[] = [];
   await app.ready();
 
   return {
@@ -86,8 +98,17 @@ export async function startTestApp(
 
       return app.inject({ ...rest, headers });
     },
+    createWorker(options = {}) {
+      const worker = createJobWorker(ctx, { pollIntervalMs: 20, ...options });
+      workers.push(worker);
+
+      return worker;
+    },
     async close() {
       await app.close();
+      for (const worker of workers) await worker.stop();
+      await bus.close();
+      mailer.close();
       await database.drop();
     },
   };

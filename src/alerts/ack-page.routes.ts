@@ -1,0 +1,73 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+
+import type { AppContext } from '../app/context.ts';
+import type { AlertsTable } from '../db/schema.ts';
+import { parseInput } from '../shared/validation.ts';
+import { isTlpLevel, tlpLabel } from '../sharing/tlp.ts';
+import { html } from '../web/html.ts';
+import { renderPage } from '../web/layout.ts';
+import { severityLabel } from './alerts.schema.ts';
+import { acknowledgeByToken, openAlertByToken } from './alerts.service.ts';
+
+const TokenParams = z.object({ token: z.string().min(1).max(200) });
+
+function sendPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  title: string,
+  content: ReturnType<typeof html>,
+) {
+  // The address holds a personal token: keep it out of caches and out of Referer headers.
+  return reply
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'no-referrer')
+    .type('text/html; charset=utf-8')
+    .send(
+      renderPage({ title, principal: request.principal, csrfToken: request.csrfToken }, content),
+    );
+}
+
+function renderAlert(
+  alert: Pick<AlertsTable, 'title' | 'severity' | 'tlp' | 'body' | 'sender_state' | 'created_at'>,
+) {
+  const label = isTlpLevel(alert.tlp) ? tlpLabel(alert.tlp) : alert.tlp;
+
+  return html`<h1>${alert.title}</h1>
+    <p>
+      <span class="badge">${label}</span>
+      <span class="badge">Severity ${severityLabel(alert.severity)}</span>
+    </p>
+    <p class="muted">From ${alert.sender_state ?? 'the secretariat'}, sent ${alert.created_at}</p>
+    <pre style="white-space: pre-wrap">${alert.body}</pre>`;
+}
+
+/**
+ * Registers the personal acknowledgement link of alert mails. GET shows the alert and records the
+ * opening only, because mail scanners fetch links; acknowledging takes the POST of the button.
+ */
+export function registerAckPageRoutes(app: FastifyInstance, ctx: AppContext) {
+  app.get('/alerts/ack/:token', async (request, reply) => {
+    const { token } = parseInput(TokenParams, request.params, 'link');
+    const { alert, recipient } = await openAlertByToken(ctx, token);
+
+    const action =
+      recipient.acknowledged_at === null
+        ? html`<form method="post" action="/alerts/ack/${encodeURIComponent(token)}">
+            <input type="hidden" name="_csrf" value="${request.csrfToken ?? ''}" />
+            <p><button type="submit">Acknowledge</button></p>
+          </form>`
+        : html`<p role="status">You acknowledged this alert at ${recipient.acknowledged_at}.</p>`;
+
+    return sendPage(request, reply, alert.title, html`${renderAlert(alert)}${action}`);
+  });
+
+  app.post('/alerts/ack/:token', async (request, reply) => {
+    const { token } = parseInput(TokenParams, request.params, 'link');
+    const result = await acknowledgeByToken(ctx, token);
+    const content = html`<h1>Alert acknowledged</h1>
+      <p role="status">Your acknowledgement was recorded at ${result.acknowledgedAt}.</p>`;
+
+    return sendPage(request, reply, 'Alert acknowledged', content);
+  });
+}

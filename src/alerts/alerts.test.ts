@@ -1,0 +1,336 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { testDialects } from '../../test/support/database.ts';
+import { insertPoc } from '../../test/support/factories.ts';
+import { startTestApp, type TestAccount, type TestApp } from '../../test/support/test-app.ts';
+
+interface AlertBody {
+  id: string;
+  title: string;
+  severity: number;
+  tlp: string;
+  isSender: boolean;
+  acknowledgedAt: string | null;
+  objectIds: string[];
+}
+
+const indicatorId = 'indicator--6f1a2c3e-9b7d-4e21-8c55-0d2f4a6b8e91';
+
+for (const dialect of testDialects) {
+  describe(`alerts API on ${dialect}`, () => {
+    let t: TestApp;
+    let sender: TestAccount;
+    let frPoc: TestAccount;
+    let dePoc: TestAccount;
+    let outsider: TestAccount;
+    let partner: TestAccount;
+    let secretariat: TestAccount;
+
+    before(async () => {
+      t = await startTestApp(dialect);
+      sender = await t.createAccount('state-editor', { state: 'FR' });
+      frPoc = await t.createAccount('poc', { state: 'FR' });
+      dePoc = await t.createAccount('poc', { state: 'DE' });
+      outsider = await t.createAccount('poc', { state: 'JP' });
+      partner = await t.createAccount('partner', { org: 'Acme Research' });
+      secretariat = await t.createAccount('secretariat');
+      await insertPoc(t.ctx, { state: 'FR', email: frPoc.email });
+      // The same person listed at a second level is still one recipient.
+      await insertPoc(t.ctx, { state: 'FR', email: frPoc.email.toUpperCase(), level: 'policy' });
+      await insertPoc(t.ctx, { state: 'DE', email: dePoc.email });
+      await insertPoc(t.ctx, { state: 'IT' });
+    });
+    after(() => t.close());
+
+    const send = (token: string | undefined, payload: Record<string, unknown>) =>
+      t.request({ method: 'POST', url: '/api/v1/alerts', token, payload });
+    const alert = (extra: Record<string, unknown> = {}) => ({
+      title: 'Phishing wave against ministries',
+      severity: 3,
+      tlp: 'TLP:GREEN',
+      body: 'Indicators attached.',
+      objectIds: [indicatorId],
+      ...extra,
+    });
+
+    it('creates a GREEN alert for every PoC, one per e-mail', async () => {
+      const res = await send(sender.token, alert());
+      assert.equal(res.statusCode, 201);
+      const created = res.json<{ id: string; recipients: number }>();
+      assert.equal(created.recipients, 3);
+
+      const jobs = await t.ctx.db.selectFrom('jobs').selectAll().execute();
+      const forAlert = jobs.filter((job) =>
+        job.idempotency_key.startsWith(`alert-mail:${created.id}:`),
+      );
+      assert.equal(forAlert.length, 3);
+      assert.ok(forAlert.every((job) => job.priority === 3 && job.status === 'pending'));
+      const deliveries = await t.ctx.db
+        .selectFrom('alert_deliveries')
+        .selectAll()
+        .where('alert_id', '=', created.id)
+        .execute();
+      assert.equal(deliveries.length, 3);
+      assert.ok(deliveries.every((d) => d.status === 'queued' && d.channel === 'email'));
+      const events = await t.ctx.db.selectFrom('events').selectAll().execute();
+      assert.ok(events.some((e) => e.kind === 'alert' && e.payload.includes(created.id)));
+    });
+
+    it('stores acknowledgement tokens only as hashes', async () => {
+      const created = (await send(sender.token, alert())).json<{ id: string }>();
+      const recipients = await t.ctx.db
+        .selectFrom('alert_recipients')
+        .selectAll()
+        .where('alert_id', '=', created.id)
+        .execute();
+      const jobs = await t.ctx.db.selectFrom('jobs').select('payload').execute();
+      for (const recipient of recipients) {
+        assert.match(recipient.ack_token_hash, /^[0-9a-f]{64}$/);
+        assert.ok(jobs.every((job) => !job.payload.includes(recipient.ack_token_hash)));
+      }
+    });
+
+    it('sends AMBER only to the sender state and named states', async () => {
+      const res = await send(sender.token, alert({ tlp: 'amber', states: ['de'] }));
+      assert.equal(res.statusCode, 201);
+      const { id } = res.json<{ id: string }>();
+      const rows = await t.ctx.db
+        .selectFrom('alert_recipients')
+        .select('state_code')
+        .where('alert_id', '=', id)
+        .execute();
+      assert.deepEqual(rows.map((r) => r.state_code).sort(), ['DE', 'FR']);
+    });
+
+    it('sends RED only to the named accounts', async () => {
+      const res = await send(sender.token, alert({ tlp: 'RED', accounts: [dePoc.email] }));
+      assert.equal(res.statusCode, 201);
+      assert.equal(res.json<{ recipients: number }>().recipients, 1);
+    });
+
+    it('adds a sending PoC to its own RED alert', async () => {
+      const res = await send(frPoc.token, alert({ tlp: 'red', accounts: [dePoc.email] }));
+      assert.equal(res.statusCode, 201);
+      assert.equal(res.json<{ recipients: number }>().recipients, 2);
+    });
+
+    it('rejects RED naming an e-mail no PoC has', async () => {
+      const res = await send(sender.token, alert({ tlp: 'red', accounts: ['nobody@x.test'] }));
+      assert.equal(res.statusCode, 422);
+      assert.equal(res.json<{ errors: { field: string }[] }>().errors[0]?.field, 'accounts.0');
+    });
+
+    it('rejects an unknown state for AMBER', async () => {
+      const res = await send(sender.token, alert({ tlp: 'amber', states: ['QQ'] }));
+      assert.equal(res.statusCode, 422);
+      assert.equal(res.json<{ errors: { field: string }[] }>().errors[0]?.field, 'states.0');
+    });
+
+    it('rejects severity 7 naming severity', async () => {
+      const res = await send(sender.token, alert({ severity: 7 }));
+      assert.equal(res.statusCode, 422);
+      const fields = res.json<{ errors: { field: string }[] }>().errors.map((e) => e.field);
+      assert.deepEqual(fields, ['severity']);
+    });
+
+    it('rejects a title with a line break', async () => {
+      const res = await send(sender.token, alert({ title: 'Hello\r\nBcc: victim@x.test' }));
+      assert.equal(res.statusCode, 422);
+      assert.equal(res.json<{ errors: { field: string }[] }>().errors[0]?.field, 'title');
+    });
+
+    it('rejects an unknown TLP and a bad STIX id', async () => {
+      const res = await send(sender.token, alert({ tlp: 'purple', objectIds: ['evil'] }));
+      assert.equal(res.statusCode, 422);
+      const fields = res.json<{ errors: { field: string }[] }>().errors.map((e) => e.field);
+      assert.deepEqual(fields.sort(), ['objectIds.0', 'tlp']);
+    });
+
+    it('rejects the public with 401 and partners with 403', async () => {
+      assert.equal((await send(undefined, alert())).statusCode, 401);
+      const res = await send(partner.token, alert());
+      assert.equal(res.statusCode, 403);
+      const count = await t.ctx.db.selectFrom('alerts').select('id').execute();
+      const before = count.length;
+      await send(partner.token, alert());
+      assert.equal((await t.ctx.db.selectFrom('alerts').select('id').execute()).length, before);
+    });
+
+    it('lists and reads an alert for recipient and sender only', async () => {
+      const { id } = (await send(sender.token, alert({ title: 'Readable' }))).json<{
+        id: string;
+      }>();
+
+      const asRecipient = await t.request({
+        method: 'GET',
+        url: `/api/v1/alerts/${id}`,
+        token: dePoc.token,
+      });
+      assert.equal(asRecipient.statusCode, 200);
+      assert.equal(asRecipient.json<AlertBody>().isSender, false);
+      assert.deepEqual(asRecipient.json<AlertBody>().objectIds, [indicatorId]);
+      const asSender = await t.request({
+        method: 'GET',
+        url: `/api/v1/alerts/${id}`,
+        token: sender.token,
+      });
+      assert.equal(asSender.json<AlertBody>().isSender, true);
+
+      const asOutsider = await t.request({
+        method: 'GET',
+        url: `/api/v1/alerts/${id}`,
+        token: outsider.token,
+      });
+      assert.equal(asOutsider.statusCode, 404);
+      const list = await t.request({ method: 'GET', url: '/api/v1/alerts', token: outsider.token });
+      assert.equal(list.json<{ alerts: AlertBody[] }>().alerts.length, 0);
+      const listed = await t.request({ method: 'GET', url: '/api/v1/alerts', token: dePoc.token });
+      assert.ok(listed.json<{ alerts: AlertBody[] }>().alerts.some((a) => a.id === id));
+    });
+
+    it('acknowledges once through the API and keeps the first time', async () => {
+      const { id } = (await send(sender.token, alert())).json<{ id: string }>();
+      const url = `/api/v1/alerts/${id}/acknowledge`;
+
+      const first = await t.request({
+        method: 'POST',
+        url,
+        token: dePoc.token,
+        payload: { via: 'web' },
+      });
+      assert.equal(first.statusCode, 200);
+      const firstAt = first.json<{ acknowledgedAt: string }>().acknowledgedAt;
+      assert.equal(first.json<{ acknowledgedVia: string }>().acknowledgedVia, 'web');
+
+      t.clock.advance(60_000);
+      const second = await t.request({ method: 'POST', url, token: dePoc.token });
+      assert.equal(second.json<{ acknowledgedAt: string }>().acknowledgedAt, firstAt);
+      assert.equal(second.json<{ acknowledgedVia: string }>().acknowledgedVia, 'web');
+
+      const read = await t.request({
+        method: 'GET',
+        url: `/api/v1/alerts/${id}`,
+        token: dePoc.token,
+      });
+      assert.equal(read.json<AlertBody>().acknowledgedAt, firstAt);
+      const acks = await t.ctx.db
+        .selectFrom('events')
+        .selectAll()
+        .where('kind', '=', 'acknowledgement')
+        .execute();
+      assert.equal(acks.filter((e) => e.payload.includes(id)).length, 1);
+    });
+
+    it('acknowledges via api by default', async () => {
+      const { id } = (await send(sender.token, alert())).json<{ id: string }>();
+      const res = await t.request({
+        method: 'POST',
+        url: `/api/v1/alerts/${id}/acknowledge`,
+        token: frPoc.token,
+      });
+      assert.equal(res.json<{ acknowledgedVia: string }>().acknowledgedVia, 'api');
+    });
+
+    it('rejects acknowledgement by a non-recipient with 404', async () => {
+      const { id } = (await send(sender.token, alert())).json<{ id: string }>();
+      const url = `/api/v1/alerts/${id}/acknowledge`;
+      assert.equal(
+        (await t.request({ method: 'POST', url, token: outsider.token })).statusCode,
+        404,
+      );
+      assert.equal((await t.request({ method: 'POST', url })).statusCode, 401);
+    });
+
+    it('reports deliveries to the sender and secretariat only', async () => {
+      const { id } = (await send(sender.token, alert())).json<{ id: string }>();
+      const url = `/api/v1/alerts/${id}/deliveries`;
+
+      const report = await t.request({ method: 'GET', url, token: sender.token });
+      assert.equal(report.statusCode, 200);
+      const body = report.json<{
+        counts: Record<string, number>;
+        recipients: { status: string }[];
+      }>();
+      assert.deepEqual(body.counts, {
+        recipients: 3,
+        queued: 3,
+        sent: 0,
+        failed: 0,
+        acknowledged: 0,
+      });
+      assert.equal(
+        (await t.request({ method: 'GET', url, token: secretariat.token })).statusCode,
+        200,
+      );
+      assert.equal((await t.request({ method: 'GET', url, token: dePoc.token })).statusCode, 404);
+      assert.equal(
+        (await t.request({ method: 'GET', url, token: outsider.token })).statusCode,
+        404,
+      );
+    });
+
+    it('puts mail in the outbox without SMTP', async () => {
+      const { id } = (await send(sender.token, alert({ title: 'Outbox check' }))).json<{
+        id: string;
+      }>();
+      await t.createWorker().runUntilIdle();
+
+      const mails = await t.ctx.db
+        .selectFrom('mail_outbox')
+        .selectAll()
+        .where('subject', 'like', '%Outbox check')
+        .execute();
+      assert.equal(mails.length, 3);
+      const [mail] = mails;
+      assert.ok(mail !== undefined);
+      assert.equal(mail.subject, '[Parley] [TLP:GREEN] [Severity 3 High] Outbox check');
+      assert.match(mail.text_body, /http:\/\/parley\.test\/alerts\/ack\/[\w-]{43}/);
+      const report = await t.request({
+        method: 'GET',
+        url: `/api/v1/alerts/${id}/deliveries`,
+        token: sender.token,
+      });
+      assert.equal(report.json<{ counts: { sent: number } }>().counts.sent, 3);
+    });
+  });
+
+  describe(`alert severity order on ${dialect}`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await startTestApp(dialect);
+    });
+    after(() => t.close());
+
+    it('lists alerts by severity, highest first, then newest', async () => {
+      const sender = await t.createAccount('secretariat');
+      const poc = await t.createAccount('poc', { state: 'PT' });
+      await insertPoc(t.ctx, { state: 'PT', email: poc.email });
+      for (const severity of [1, 5, 0, 2, 3]) {
+        const payload = { title: `Severity ${severity}`, severity, tlp: 'green', body: '' };
+        const res = await t.request({
+          method: 'POST',
+          url: '/api/v1/alerts',
+          token: sender.token,
+          payload,
+        });
+        assert.equal(res.statusCode, 201);
+        t.clock.advance(1000);
+      }
+      // A second Low alert, newer, comes before the first Low one.
+      const payload = { title: 'Severity 1 newer', severity: 1, tlp: 'green', body: '' };
+      await t.request({ method: 'POST', url: '/api/v1/alerts', token: sender.token, payload });
+
+      const res = await t.request({ method: 'GET', url: '/api/v1/alerts', token: poc.token });
+      const titles = res.json<{ alerts: AlertBody[] }>().alerts.map((a) => a.title);
+      assert.deepEqual(titles, [
+        'Severity 5',
+        'Severity 3',
+        'Severity 2',
+        'Severity 1 newer',
+        'Severity 1',
+        'Severity 0',
+      ]);
+    });
+  });
+}

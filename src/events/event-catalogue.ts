@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+import { tlpLevels } from '../sharing/tlp.ts';
+
+/** Payload of `alert`: a new alert, without its body (clients fetch it when allowed). */
+export const AlertEvent = z.object({
+  id: z.string(),
+  title: z.string(),
+  severity: z.number().int().min(0).max(5),
+  tlp: z.enum(tlpLevels),
+  createdAt: z.string(),
+  senderState: z.string().nullable(),
+});
+
+/** Payload of `alert`. */
+export type AlertEvent = z.infer<typeof AlertEvent>;
+
+/** Payload of `acknowledgement`: a recipient acknowledged an alert; sent to the alert's sender. */
+export const AcknowledgementEvent = z.object({
+  alertId: z.string(),
+  email: z.string(),
+  acknowledgedAt: z.string(),
+  via: z.enum(['web', 'link', 'api']),
+});
+
+/** Payload of `acknowledgement`. */
+export type AcknowledgementEvent = z.infer<typeof AcknowledgementEvent>;
+
+/** Every live event name with the schema of its payload. */
+export const eventCatalogue = {
+  alert: AlertEvent,
+  acknowledgement: AcknowledgementEvent,
+} as const;
+
+/** A live event name. */
+export type EventName = keyof typeof eventCatalogue;
+
+/** The payload type of one event name. */
+export type EventPayload<N extends EventName> = z.infer<(typeof eventCatalogue)[N]>;
+
+/** A stored live event: its row id (the SSE `id:`), name and typed payload. */
+export type LiveEvent = {
+  [N in EventName]: { id: number; name: N; payload: EventPayload<N>; createdAt: string };
+}[EventName];
+
+/** Returns true when `name` is in the catalogue. */
+export function isEventName(name: string): name is EventName {
+  return Object.hasOwn(eventCatalogue, name);
+}
+
+/** Checks a stored row against the catalogue; throws a zod error for an unknown shape. */
+export function parseLiveEvent(row: {
+  id: number;
+  kind: string;
+  payload: string;
+  created_at: string;
+}): LiveEvent {
+  if (!isEventName(row.kind)) throw new Error(`Unknown live event kind ${row.kind}`);
+  const data: unknown = JSON.parse(row.payload);
+  const base = { id: row.id, createdAt: row.created_at };
+
+  return row.kind === 'alert'
+    ? { ...base, name: 'alert', payload: AlertEvent.parse(data) }
+    : { ...base, name: 'acknowledgement', payload: AcknowledgementEvent.parse(data) };
+}

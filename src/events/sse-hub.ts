@@ -1,0 +1,199 @@
+import type { Principal } from '../accounts/principal.ts';
+import { findAlertAudience } from '../alerts/alerts.queries.ts';
+import type { AppContext } from '../app/context.ts';
+import type { LiveEvent } from './event-catalogue.ts';
+import { parseLiveEvent } from './event-catalogue.ts';
+import { findLastEventId, findPrunedThrough, listEventsAfter } from './events.queries.ts';
+
+// Rows read per query when catching up.
+const PAGE_SIZE = 500;
+
+/** Who may receive one event on the live stream. */
+interface Audience {
+  senderAccountId: string;
+  /** Normalised e-mails of the recipients; empty for events only the sender receives. */
+  recipientEmailKeys: ReadonlySet<string>;
+}
+
+/** One open stream. */
+export interface SseClient {
+  principal: Principal;
+  /** Highest event id this stream has dealt with, sent or skipped as not visible. */
+  lastSentId: number;
+  /** False while the stream replays stored events; live events wait in `pending` meanwhile. */
+  isLive: boolean;
+  pending: { id: number; frame: string | null }[];
+  write(frame: string): void;
+  end(): void;
+}
+
+/** Where a stream's frames go. */
+export interface SseSink {
+  write(frame: string): void;
+  /** Ends the stream; the hub calls it when the server stops. */
+  end(): void;
+}
+
+/** Formats one event as an SSE message. */
+export function formatFrame(event: LiveEvent): string {
+  return `id: ${event.id}\nevent: ${event.name}\ndata: ${JSON.stringify(event.payload)}\n\n`;
+}
+
+function mayReceive(audience: Audience | null, principal: Principal): boolean {
+  if (audience === null) return false;
+
+  return (
+    audience.senderAccountId === principal.accountId ||
+    audience.recipientEmailKeys.has(principal.emailKey)
+  );
+}
+
+/**
+ * The SSE adapter of the event bus. It reads events in id order from the `events` table after
+ * each bus message and sends each one only to the streams whose principal may see it: the alert's
+ * sender and recipients for `alert`, the sender for `acknowledgement`. Reading rows, not trusting
+ * bus order, keeps every stream gap-free when requests publish concurrently.
+ */
+export class SseHub {
+  private readonly clients = new Set<SseClient>();
+  private cursor = 0;
+  private unsubscribe: (() => void) | null = null;
+  private draining: Promise<void> | null = null;
+  private isDrainRequested = false;
+
+  constructor(private readonly ctx: AppContext) {}
+
+  /** Subscribes to the bus, starting after the newest stored event. */
+  async start(): Promise<void> {
+    this.cursor = await findLastEventId(this.ctx.db);
+    this.unsubscribe = this.ctx.bus.subscribe(() => {
+      this.requestDrain();
+    });
+  }
+
+  /** Unsubscribes and ends every open stream. */
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    for (const client of this.clients) client.end();
+    this.clients.clear();
+  }
+
+  /** Number of open streams. */
+  get size(): number {
+    return this.clients.size;
+  }
+
+  /**
+   * Adds a stream. With `lastEventId` it first replays the stored events after that id that the
+   * principal may see, or sends one `resync` event when that id has left the replay window.
+   */
+  async connect(
+    principal: Principal,
+    sink: SseSink,
+    lastEventId: number | null,
+  ): Promise<SseClient> {
+    const client: SseClient = { principal, lastSentId: 0, isLive: false, pending: [], ...sink };
+    // Added before reading, so an event committed meanwhile is either read or queued in `pending`.
+    this.clients.add(client);
+    try {
+      await this.catchUp(client, lastEventId);
+    } catch (error) {
+      this.clients.delete(client);
+      throw error;
+    }
+
+    for (const item of client.pending) this.deliver(client, item.id, item.frame);
+    client.pending = [];
+    client.isLive = true;
+
+    return client;
+  }
+
+  private async catchUp(client: SseClient, lastEventId: number | null): Promise<void> {
+    if (lastEventId === null) {
+      client.lastSentId = await findLastEventId(this.ctx.db);
+    } else if (lastEventId < (await findPrunedThrough(this.ctx.db))) {
+      client.lastSentId = await findLastEventId(this.ctx.db);
+      const data = JSON.stringify({ reason: 'Last-Event-ID is older than the replay window' });
+      client.write(`id: ${client.lastSentId}\nevent: resync\ndata: ${data}\n\n`);
+    } else {
+      client.lastSentId = lastEventId;
+      await this.replay(client);
+    }
+  }
+
+  /** Removes a stream. */
+  disconnect(client: SseClient): void {
+    this.clients.delete(client);
+  }
+
+  private async replay(client: SseClient): Promise<void> {
+    for (;;) {
+      const rows = await listEventsAfter(this.ctx.db, client.lastSentId, PAGE_SIZE);
+      for (const row of rows) {
+        const event = parseLiveEvent(row);
+        if (mayReceive(await this.audienceOf(event), client.principal)) {
+          client.write(formatFrame(event));
+        }
+        client.lastSentId = event.id;
+      }
+      if (rows.length < PAGE_SIZE) return;
+    }
+  }
+
+  private deliver(client: SseClient, id: number, frame: string | null): void {
+    if (id <= client.lastSentId) return;
+    if (frame !== null) client.write(frame);
+    client.lastSentId = id;
+  }
+
+  private offer(client: SseClient, id: number, frame: string | null): void {
+    if (client.isLive) this.deliver(client, id, frame);
+    else client.pending.push({ id, frame });
+  }
+
+  private requestDrain(): void {
+    this.isDrainRequested = true;
+    this.draining ??= this.drain()
+      .catch((error: unknown) => {
+        this.ctx.logger.error({ err: error }, 'live event fan-out failed');
+      })
+      .finally(() => {
+        this.draining = null;
+        if (this.isDrainRequested) this.requestDrain();
+      });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.isDrainRequested) {
+      this.isDrainRequested = false;
+      for (;;) {
+        const rows = await listEventsAfter(this.ctx.db, this.cursor, PAGE_SIZE);
+        for (const row of rows) await this.fanOut(parseLiveEvent(row));
+        if (rows.length < PAGE_SIZE) break;
+      }
+    }
+  }
+
+  /** Sends one event to every stream allowed to see it; the audience is read once per event. */
+  private async fanOut(event: LiveEvent): Promise<void> {
+    const audience = this.clients.size === 0 ? null : await this.audienceOf(event);
+    const frame = formatFrame(event);
+    // Streams that may not see the event still move past it, so their next heartbeat can carry
+    // a Last-Event-ID that skips it on reconnect.
+    for (const client of this.clients) {
+      this.offer(client, event.id, mayReceive(audience, client.principal) ? frame : null);
+    }
+    this.cursor = event.id;
+  }
+
+  private async audienceOf(event: LiveEvent): Promise<Audience | null> {
+    if (event.name === 'alert') return findAlertAudience(this.ctx.db, event.payload.id);
+
+    const audience = await findAlertAudience(this.ctx.db, event.payload.alertId);
+    return audience === null
+      ? null
+      : { senderAccountId: audience.senderAccountId, recipientEmailKeys: new Set<string>() };
+  }
+}

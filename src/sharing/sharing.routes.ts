@@ -1,8 +1,111 @@
-import type { FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 import type { AppContext } from '../app/context.ts';
+import { requirePrincipal } from '../auth/auth.hooks.ts';
+import { DomainError, invalidField } from '../shared/errors.ts';
+import { assertJsonDepth } from '../shared/json-depth.ts';
+import { parseInput } from '../shared/validation.ts';
+import { assertMayShare } from './access.ts';
+import {
+  ObjectListQuerySchema,
+  ObjectParamsSchema,
+  ObjectQuerySchema,
+  ShareOptionsSchema,
+} from './sharing.schema.ts';
+import { importBundle, listObjects, readObject, type RejectedObject } from './sharing.service.ts';
 
-/** Registers the routes of STIX bundle upload and object reads. */
-export function registerSharingRoutes(_app: FastifyInstance, _ctx: AppContext) {
-  // TODO: routes not written yet; this module is being built now.
+/** Form fields of a multipart upload besides the sharing options. */
+const NON_OPTION_FIELDS = new Set(['bundle', '_csrf']);
+
+/** Parses the uploaded file's text like a JSON body, with the same nesting limit. */
+function parseBundleFile(value: unknown): unknown {
+  if (value === undefined) throw invalidField('bundle', 'is missing: attach the STIX bundle file');
+  const text = Buffer.isBuffer(value)
+    ? value.toString('utf8')
+    : typeof value === 'string'
+      ? value
+      : '';
+  assertJsonDepth(text);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new DomainError(
+      'invalid_request',
+      `bundle: the file is not valid JSON: ${String(error)}`,
+      [{ field: 'bundle', message: 'is not valid JSON' }],
+    );
+  }
+}
+
+/** Reads the bundle and the sharing options from a JSON body or a multipart form. */
+function readUpload(request: FastifyRequest): { bundle: unknown; fields: unknown } {
+  if (!request.isMultipart()) return { bundle: request.body, fields: request.query };
+
+  const form = (request.body ?? {}) as Record<string, unknown>;
+  const fields = Object.fromEntries(
+    Object.entries(form).filter(([name]) => !NON_OPTION_FIELDS.has(name)),
+  );
+
+  return { bundle: parseBundleFile(form.bundle), fields };
+}
+
+/** Builds the error for an upload none of whose objects could be stored. */
+function nothingStored(rejected: readonly RejectedObject[]): DomainError {
+  const allTlp = rejected.every((item) => item.reason.startsWith('conflicting TLP markings'));
+  const first = rejected[0];
+  const summary = first === undefined ? '' : `; first: ${first.id ?? 'object'}: ${first.reason}`;
+
+  return new DomainError(
+    allTlp ? 'tlp_conflict' : 'validation_failed',
+    `No object was stored: ${rejected.length} rejected${summary}`,
+    rejected.map((item) => ({
+      field: `objects.${item.index}`,
+      message: `${item.id ?? 'object without id'}: ${item.reason}`,
+    })),
+  );
+}
+
+/**
+ * Registers STIX bundle upload and object reads. Multipart parsing is registered in this plugin
+ * only, so no other route accepts file uploads.
+ */
+export function registerSharingRoutes(app: FastifyInstance, ctx: AppContext) {
+  void app.register(async (scope) => {
+    await scope.register(multipart, {
+      attachFieldsToBody: 'keyValues',
+      limits: { fileSize: ctx.config.bodyLimit, files: 1, fields: 20, fieldSize: 1024 * 1024 },
+    });
+
+    scope.post('/api/v1/bundles', async (request, reply) => {
+      const principal = requirePrincipal(request);
+      assertMayShare(principal);
+      const { bundle, fields } = readUpload(request);
+      const options = parseInput(ShareOptionsSchema, fields, 'sharing options');
+      const result = await importBundle(ctx, principal, bundle, options);
+      if (result.stored === 0 && result.rejected.length > 0) throw nothingStored(result.rejected);
+
+      return reply.status(201).send({
+        stored: result.stored,
+        rejected: result.rejected,
+        warnings: result.warnings,
+      });
+    });
+
+    scope.get('/api/v1/objects/:id', async (request, reply) => {
+      const { id } = parseInput(ObjectParamsSchema, request.params, 'object id');
+      const { version } = parseInput(ObjectQuerySchema, request.query, 'query');
+      const text = await readObject(ctx, request.principal, id, version);
+
+      // The stored text is sent as is, so timestamps come back exactly as they were shared.
+      return reply.type('application/json; charset=utf-8').send(text);
+    });
+
+    scope.get('/api/v1/objects', async (request, reply) => {
+      const filter = parseInput(ObjectListQuerySchema, request.query, 'query');
+      const texts = await listObjects(ctx, request.principal, filter);
+
+      return reply.type('application/json; charset=utf-8').send(`{"objects":[${texts.join(',')}]}`);
+    });
+  });
 }

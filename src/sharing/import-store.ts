@@ -1,0 +1,177 @@
+import type { Insertable } from 'kysely';
+
+import type { Principal } from '../accounts/principal.ts';
+import type { StixObjectGrantsTable, StixObjectsTable } from '../db/schema.ts';
+import { audienceGrants, type Recipients } from './access.ts';
+import type { PapLevel } from './markings.ts';
+import { findVersionsOf, insertGrants, insertVersions } from './sharing.queries.ts';
+import type { SharingDeps, RejectedObject } from './sharing.service.ts';
+import type { CheckedObject } from './stix-validation.ts';
+import type { TlpLevel } from './tlp.ts';
+
+/** An object that passed the checks and was classified, ready to be stored. */
+export interface Candidate {
+  index: number;
+  item: CheckedObject;
+  /** Version string exactly as received, or the time added for observables. */
+  version: string;
+  versionKey: string;
+  tlp: TlpLevel;
+  pap: PapLevel | null;
+  /** The object's JSON text as stored and returned. */
+  data: string;
+}
+
+/** A version already stored or accepted earlier in the same import. */
+interface KnownVersion {
+  version: string;
+  key: string;
+  data: string;
+  revoked: boolean;
+}
+
+/** Outcome of storing the candidates of one import. */
+export interface StoreOutcome {
+  accepted: { id: string; version: string }[];
+  rejected: RejectedObject[];
+  /** Rows written now; the rest of `accepted` was already stored. */
+  inserted: number;
+  /** TLP:RED rows written now. */
+  storedRed: number;
+}
+
+type Decision =
+  { kind: 'insert' } | { kind: 'duplicate'; version: string } | { kind: 'reject'; reason: string };
+
+/**
+ * Decides what to do with one incoming version given the versions known for its id. The same
+ * version with the same content is a no-op; the same version with other content is rejected,
+ * and so is a version after a revoked one that is not itself revoked (STIX 2.1 §3.6: revocation
+ * is final).
+ */
+function decide(candidate: Candidate, known: readonly KnownVersion[]): Decision {
+  if (candidate.item.version === null) {
+    // Observables have no version of their own; identical content is the same observable.
+    const same = known.find((version) => version.data === candidate.data);
+    if (same !== undefined) return { kind: 'duplicate', version: same.version };
+  }
+  const sameKey = known.find((version) => version.key === candidate.versionKey);
+  if (sameKey !== undefined) {
+    if (sameKey.data === candidate.data) return { kind: 'duplicate', version: sameKey.version };
+    return {
+      kind: 'reject',
+      reason: `a different object with version ${candidate.version} of this id is already stored`,
+    };
+  }
+
+  const revoked = known
+    .filter((version) => version.revoked)
+    .sort((a, b) => (a.key < b.key ? -1 : 1))[0];
+  if (revoked !== undefined && candidate.versionKey > revoked.key && !candidate.item.revoked) {
+    return {
+      kind: 'reject',
+      reason: `the object was revoked in version ${revoked.version}, and a revoked object cannot be un-revoked`,
+    };
+  }
+
+  return { kind: 'insert' };
+}
+
+function isRevoked(data: string): boolean {
+  return (JSON.parse(data) as { revoked?: unknown }).revoked === true;
+}
+
+function byIdThenVersion(a: Candidate, b: Candidate): number {
+  if (a.item.id !== b.item.id) return a.item.id < b.item.id ? -1 : 1;
+
+  return a.versionKey < b.versionKey ? -1 : a.versionKey > b.versionKey ? 1 : a.index - b.index;
+}
+
+/**
+ * Stores the candidates of one import in one transaction, with the audience grants of every new
+ * row. Versions of one id are decided oldest first, so a revocation in the same bundle counts.
+ */
+export async function storeVersions(
+  deps: SharingDeps,
+  sharer: Principal,
+  recipients: Recipients,
+  candidates: readonly Candidate[],
+  now: string,
+): Promise<StoreOutcome> {
+  return deps.db.transaction().execute(async (trx) => {
+    const ids = [...new Set(candidates.map((candidate) => candidate.item.id))];
+    const known = new Map<string, KnownVersion[]>();
+    for (const row of await findVersionsOf(trx, ids)) {
+      const list = known.get(row.object_id) ?? [];
+      list.push({
+        version: row.version,
+        key: row.version_key,
+        data: row.data,
+        revoked: isRevoked(row.data),
+      });
+      known.set(row.object_id, list);
+    }
+
+    const outcome: StoreOutcome = { accepted: [], rejected: [], inserted: 0, storedRed: 0 };
+    const toInsert: Candidate[] = [];
+    for (const candidate of [...candidates].sort(byIdThenVersion)) {
+      const versions = known.get(candidate.item.id) ?? [];
+      const decision = decide(candidate, versions);
+      if (decision.kind === 'reject') {
+        outcome.rejected.push({
+          id: candidate.item.id,
+          index: candidate.index,
+          reason: decision.reason,
+        });
+        continue;
+      }
+      if (decision.kind === 'duplicate') {
+        outcome.accepted.push({ id: candidate.item.id, version: decision.version });
+        continue;
+      }
+      toInsert.push(candidate);
+      versions.push({
+        version: candidate.version,
+        key: candidate.versionKey,
+        data: candidate.data,
+        revoked: candidate.item.revoked,
+      });
+      known.set(candidate.item.id, versions);
+      outcome.accepted.push({ id: candidate.item.id, version: candidate.version });
+    }
+
+    const rows: Insertable<StixObjectsTable>[] = toInsert.map((candidate) => ({
+      object_id: candidate.item.id,
+      type: candidate.item.type,
+      spec_version:
+        typeof candidate.item.object.spec_version === 'string'
+          ? candidate.item.object.spec_version
+          : '2.1',
+      version: candidate.version,
+      version_key: candidate.versionKey,
+      date_added: now,
+      tlp: candidate.tlp,
+      pap: candidate.pap,
+      data: candidate.data,
+      shared_by: sharer.accountId,
+      sharer_state: sharer.stateCode,
+      sharer_org: sharer.organisationId,
+    }));
+    // A row that a concurrent import stored first is skipped here and is not returned.
+    const inserted = await insertVersions(trx, rows);
+    const byKey = new Map(toInsert.map((c) => [`${c.item.id} ${c.versionKey}`, c]));
+    const grants: Insertable<StixObjectGrantsTable>[] = [];
+    for (const row of inserted) {
+      const candidate = byKey.get(`${row.object_id} ${row.version_key}`);
+      if (candidate === undefined) continue;
+      if (candidate.tlp === 'red') outcome.storedRed += 1;
+      for (const grant of audienceGrants(candidate.tlp, sharer, recipients)) {
+        grants.push({ object_seq: row.seq, ...grant });
+      }
+    }
+    await insertGrants(trx, grants);
+    outcome.inserted = inserted.length;
+
+    return outcome;
+  });
+}

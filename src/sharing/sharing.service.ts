@@ -1,0 +1,222 @@
+import type { Principal } from '../accounts/principal.ts';
+import type { AppContext } from '../app/context.ts';
+import { DomainError, notFound } from '../shared/errors.ts';
+import { parseInput } from '../shared/validation.ts';
+import { storeVersions, type Candidate } from './import-store.ts';
+import { assertMayShare, type Recipients } from './access.ts';
+import {
+  classifyObject,
+  markingRefsOf,
+  readMarkingDefinition,
+  type MarkingMeaning,
+} from './markings.ts';
+import {
+  exportObjects,
+  findAccountsByEmailKeys,
+  findMarkingDefinitions,
+  findOrganisations,
+  findReadableVersion,
+  findStateCodes,
+} from './sharing.queries.ts';
+import { BundleEnvelopeSchema, type ShareOptions } from './sharing.schema.ts';
+import { checkStixObject, versionKey, type CheckedObject } from './stix-validation.ts';
+import { tlpByMarkingId } from './tlp.ts';
+import { normaliseEmail } from '../shared/email.ts';
+
+/** What the sharing services use from the application context. */
+export type SharingDeps = Pick<AppContext, 'db' | 'clock' | 'logger'>;
+
+/** An object of the bundle that was not stored, and why. */
+export interface RejectedObject {
+  /** The object's id, or null when it has none. */
+  id: string | null;
+  /** Position of the object in the bundle's `objects` array. */
+  index: number;
+  reason: string;
+}
+
+/** Something the sharer should know about an object that was stored. */
+export interface ImportWarning {
+  id: string;
+  reason: string;
+}
+
+/** Outcome of an import. */
+export interface ImportResult {
+  /** Objects stored now or already stored with the same version and content. */
+  stored: number;
+  rejected: RejectedObject[];
+  warnings: ImportWarning[];
+  /** The id and version of every object counted in `stored`. */
+  accepted: { id: string; version: string }[];
+}
+
+async function resolveRecipients(deps: SharingDeps, options: ShareOptions): Promise<Recipients> {
+  const states = [...new Set(options.states)];
+  const known = new Set(await findStateCodes(deps.db, states));
+  const unknownStates = states.filter((code) => !known.has(code));
+  if (unknownStates.length > 0) {
+    throw fieldError('states', `unknown state codes: ${unknownStates.join(', ')}`);
+  }
+
+  const organisations = await findOrganisations(deps.db, options.orgs);
+  const unknownOrgs = options.orgs.filter(
+    (org) => !organisations.some((row) => row.id === org || row.name === org),
+  );
+  if (unknownOrgs.length > 0) {
+    throw fieldError('orgs', `unknown partner organisations: ${unknownOrgs.join(', ')}`);
+  }
+
+  const emailKeys = options.accounts.map((email) => normaliseEmail(email) ?? email);
+  const accounts = await findAccountsByEmailKeys(deps.db, emailKeys);
+  const unknownAccounts = options.accounts.filter(
+    (_email, i) => !accounts.some((row) => row.email_key === emailKeys[i]),
+  );
+  if (unknownAccounts.length > 0) {
+    throw fieldError('accounts', `no account has the e-mail ${unknownAccounts.join(', ')}`);
+  }
+
+  return {
+    states,
+    organisationIds: organisations.map((row) => row.id),
+    accountIds: accounts.map((row) => row.id),
+  };
+}
+
+function fieldError(field: string, message: string): DomainError {
+  return new DomainError('validation_failed', `${field}: ${message}`, [{ field, message }]);
+}
+
+/** Collects what the marking definitions in the bundle and in storage mean. */
+async function buildCatalogue(deps: SharingDeps, checked: readonly CheckedObject[]) {
+  const definitions = new Map<string, MarkingMeaning>();
+  for (const item of checked) {
+    if (item.type === 'marking-definition') {
+      definitions.set(item.id, readMarkingDefinition(item.object));
+    }
+  }
+  const referenced = new Set<string>();
+  for (const item of checked) {
+    for (const ref of markingRefsOf(item.object)) {
+      if (!definitions.has(ref) && !tlpByMarkingId.has(ref)) referenced.add(ref);
+    }
+  }
+  for (const row of await findMarkingDefinitions(deps.db, [...referenced])) {
+    definitions.set(
+      row.object_id,
+      readMarkingDefinition(JSON.parse(row.data) as Record<string, unknown>),
+    );
+  }
+
+  return definitions;
+}
+
+/**
+ * Imports a STIX 2.1 bundle shared by `principal`: checks every object, classifies it by TLP,
+ * and stores the accepted versions with their audience in one transaction. A bad object is
+ * reported in `rejected` and does not stop the others. Called by the HTTP upload, the demo data
+ * loader and TAXII.
+ */
+export async function importBundle(
+  deps: SharingDeps,
+  principal: Principal,
+  bundle: unknown,
+  options: ShareOptions,
+): Promise<ImportResult> {
+  assertMayShare(principal);
+  const envelope = parseInput(BundleEnvelopeSchema, bundle, 'bundle');
+  const recipients = await resolveRecipients(deps, options);
+  const now = deps.clock.now().toISOString();
+
+  const rejected: RejectedObject[] = [];
+  const checked: { index: number; item: CheckedObject }[] = [];
+  envelope.objects.forEach((value, index) => {
+    const result = checkStixObject(value);
+    if (result.ok) checked.push({ index, item: result.value });
+    else rejected.push({ id: idOf(value), index, reason: result.problems.join('; ') });
+  });
+
+  const catalogue = {
+    definitions: await buildCatalogue(
+      deps,
+      checked.map((entry) => entry.item),
+    ),
+    // Without a marking or an option, an object stays with the sharer's own state or organisation.
+    defaultTlp: options.tlp ?? 'amber',
+  };
+  const warnings: ImportWarning[] = [];
+  const candidates: Candidate[] = [];
+  for (const { index, item } of checked) {
+    const classification = classifyObject(item, catalogue);
+    if (!classification.ok) {
+      rejected.push({ id: item.id, index, reason: classification.reason });
+      continue;
+    }
+    warnings.push(...classification.warnings.map((reason) => ({ id: item.id, reason })));
+    const version = item.version ?? now;
+    candidates.push({
+      index,
+      item,
+      version,
+      versionKey: versionKey(version),
+      tlp: classification.tlp,
+      pap: classification.pap,
+      data: JSON.stringify(item.object),
+    });
+  }
+
+  const outcome = await storeVersions(deps, principal, recipients, candidates, now);
+  rejected.push(...outcome.rejected);
+  rejected.sort((a, b) => a.index - b.index);
+  if (outcome.accepted.length > 0 && recipients.accountIds.length === 0 && outcome.storedRed > 0) {
+    warnings.push({
+      id: typeof envelope.id === 'string' ? envelope.id : '(bundle)',
+      reason: `${outcome.storedRed} TLP:RED objects name no recipient accounts, so only you can read them`,
+    });
+  }
+  deps.logger.info(
+    {
+      accountId: principal.accountId,
+      stored: outcome.accepted.length,
+      inserted: outcome.inserted,
+      rejected: rejected.length,
+    },
+    'bundle imported',
+  );
+
+  return { stored: outcome.accepted.length, rejected, warnings, accepted: outcome.accepted };
+}
+
+function idOf(value: unknown): string | null {
+  const id = (value as Record<string, unknown> | null)?.id;
+
+  return typeof id === 'string' ? id : null;
+}
+
+/**
+ * Returns the stored JSON text of an object version the principal may read: the given version
+ * (a `modified` timestamp), or else the latest readable one. Throws `not_found` otherwise.
+ */
+export async function readObject(
+  deps: SharingDeps,
+  principal: Principal | null,
+  objectId: string,
+  version?: string,
+): Promise<string> {
+  const key = version === undefined ? null : versionKey(version);
+  const row = await findReadableVersion(deps.db, principal, objectId, key);
+  if (row === undefined) throw notFound('STIX object');
+
+  return row.data;
+}
+
+/** Lists the JSON text of the latest readable version of each object, newest first. */
+export async function listObjects(
+  deps: SharingDeps,
+  principal: Principal | null,
+  filter: { type?: string | undefined; limit: number },
+): Promise<string[]> {
+  const rows = await exportObjects(deps.db, principal, filter);
+
+  return rows.map((row) => row.data);
+}

@@ -1,0 +1,232 @@
+import {
+  hasCreated,
+  hasModified,
+  requirementsOf,
+  timestampProperties,
+  type StixKind,
+} from './stix-types.ts';
+
+/** A STIX object that passed the checks, with what storage needs to know about it. */
+export interface CheckedObject {
+  object: Record<string, unknown>;
+  id: string;
+  type: string;
+  kind: StixKind;
+  /**
+   * Version string exactly as received: `modified`, or `created` for marking definitions. Null
+   * for observables, which have neither and are versioned by the time they were added.
+   */
+  version: string | null;
+  revoked: boolean;
+}
+
+/** Outcome of checking one object: the object, or every problem found in it. */
+export type CheckResult = { ok: true; value: CheckedObject } | { ok: false; problems: string[] };
+
+// RFC 3339 in UTC, as the STIX `timestamp` schema writes it; the calendar is checked separately.
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z$/;
+
+// Identifier form of the STIX `identifier` schema: `<type>--<UUID>` with UUID version 1 to 5.
+const IDENTIFIER =
+  /^([a-z][a-z0-9-]*[a-z0-9])--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
+
+// Type names of the STIX `core` schema: lower-case words joined by hyphens, 3 to 250 characters.
+const TYPE_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*-?$/;
+
+/** Fraction digits kept in a version key: nanoseconds. */
+const KEY_FRACTION_DIGITS = 9;
+
+const EXAMPLE_TIMESTAMP = '2024-03-05T08:15:30.000Z';
+const EXAMPLE_UUID = '6f1a2c3e-9b7d-4e21-8c55-0d2f4a6b8e91';
+
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+  return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+}
+
+/**
+ * Checks a STIX timestamp without going through a JavaScript `Date`, which would drop digits
+ * after the millisecond. Returns a problem description, or null when the timestamp is valid.
+ */
+export function checkTimestamp(value: unknown): string | null {
+  if (typeof value !== 'string') return `must be a timestamp string such as ${EXAMPLE_TIMESTAMP}`;
+  const match = TIMESTAMP.exec(value);
+  if (match === null) {
+    return `"${value}" is not an RFC 3339 UTC timestamp ending in Z, such as ${EXAMPLE_TIMESTAMP}`;
+  }
+
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = match
+    .slice(1, 7)
+    .map(Number);
+  const fraction = match[7] ?? '';
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+    return `"${value}" is not a real calendar date`;
+  }
+  // Second 60 is a leap second, which RFC 3339 and the STIX timestamp schema allow.
+  if (hour > 23 || minute > 59 || second > 60) {
+    return `"${value}" is not a real time of day`;
+  }
+  if (fraction.length > KEY_FRACTION_DIGITS) {
+    return `"${value}" has more than ${KEY_FRACTION_DIGITS} fraction digits; round it to nanoseconds`;
+  }
+
+  return null;
+}
+
+/**
+ * Converts a valid timestamp into its version key: the fraction padded to nanoseconds, so that
+ * text order is time order and `.1Z` and `.100Z` give the same key.
+ */
+export function versionKey(timestamp: string): string {
+  const match = TIMESTAMP.exec(timestamp);
+  if (match === null) throw new Error(`Not a STIX timestamp: ${timestamp}`);
+  const fraction = (match[7] ?? '').padEnd(KEY_FRACTION_DIGITS, '0');
+
+  return `${timestamp.slice(0, 19)}.${fraction}Z`;
+}
+
+/** Returns true when the value is a STIX identifier, optionally of the given type. */
+export function isIdentifier(value: unknown, type?: string): value is string {
+  if (typeof value !== 'string') return false;
+  const match = IDENTIFIER.exec(value);
+
+  return match !== null && (type === undefined || match[1] === type);
+}
+
+function isPresent(object: Record<string, unknown>, name: string): boolean {
+  return object[name] !== undefined && object[name] !== null;
+}
+
+function checkCommon(object: Record<string, unknown>, problems: string[]): string | null {
+  const type = object.type;
+  if (typeof type !== 'string' || type.length < 3 || type.length > 250 || !TYPE_NAME.test(type)) {
+    problems.push('type: must be a STIX type name such as "indicator" or "x-acme-asset"');
+    return null;
+  }
+  if (type === 'bundle') problems.push('type: a bundle cannot be an object inside a bundle');
+  const id = object.id;
+  if (!isIdentifier(id)) {
+    problems.push(`id: must be ${type}--<UUID>, for example ${type}--${EXAMPLE_UUID}`);
+  } else if (!id.startsWith(`${type}--`)) {
+    problems.push(`id: the prefix of "${id}" must equal the type "${type}"`);
+  }
+
+  return type;
+}
+
+function checkSpecVersion(object: Record<string, unknown>, kind: StixKind, problems: string[]) {
+  // Observables may leave out spec_version, which then means 2.1 (STIX 2.1 §6.1).
+  if (kind === 'sco' && object.spec_version === undefined) return;
+  if (object.spec_version !== '2.1') {
+    problems.push(
+      object.spec_version === undefined
+        ? 'missing required property spec_version ("2.1")'
+        : `spec_version: must be "2.1", not ${JSON.stringify(object.spec_version)}`,
+    );
+  }
+}
+
+function checkTimestamps(object: Record<string, unknown>, kind: StixKind, problems: string[]) {
+  const names = [
+    ...(hasCreated(kind) ? ['created'] : []),
+    ...(hasModified(kind) ? ['modified'] : []),
+  ];
+  for (const name of names) {
+    if (!isPresent(object, name)) problems.push(`missing required property ${name}`);
+  }
+  const optional = timestampProperties.filter((name) => kind !== 'sco' && isPresent(object, name));
+  for (const name of [...names, ...optional]) {
+    if (!isPresent(object, name)) continue;
+    const problem = checkTimestamp(object[name]);
+    if (problem !== null) problems.push(`${name}: ${problem}`);
+  }
+
+  const { created, modified } = object;
+  if (
+    typeof created === 'string' &&
+    typeof modified === 'string' &&
+    checkTimestamp(created) === null &&
+    checkTimestamp(modified) === null &&
+    versionKey(modified) < versionKey(created)
+  ) {
+    problems.push(`modified: ${modified} is earlier than created ${created}`);
+  }
+}
+
+function checkTypeProperties(object: Record<string, unknown>, type: string, problems: string[]) {
+  const requirements = requirementsOf(type);
+  for (const name of requirements.required) {
+    if (!isPresent(object, name)) problems.push(`missing required property ${name}`);
+  }
+  for (const rule of requirements.anyOf ?? []) {
+    if (rule.anyOf.some((group) => group.every((name) => isPresent(object, name)))) continue;
+    const choices = rule.anyOf.map((group) => group.join(' and ')).join(', or ');
+    problems.push(`missing required property: give ${choices}`);
+  }
+  if (type === 'malware' && isPresent(object, 'is_family')) {
+    if (typeof object.is_family !== 'boolean') problems.push('is_family: must be true or false');
+    // A malware family must be named (STIX 2.1 §4.11).
+    else if (object.is_family && !isPresent(object, 'name')) {
+      problems.push('missing required property name (required when is_family is true)');
+    }
+  }
+}
+
+function checkReferences(object: Record<string, unknown>, problems: string[]) {
+  for (const [name, value] of Object.entries(object)) {
+    if (name.startsWith('x_')) continue;
+    if (name.endsWith('_ref') && !isIdentifier(value)) {
+      problems.push(`${name}: must be a STIX identifier such as indicator--${EXAMPLE_UUID}`);
+    }
+    if (name.endsWith('_refs') && (!Array.isArray(value) || !value.every((v) => isIdentifier(v)))) {
+      problems.push(`${name}: must be a list of STIX identifiers`);
+    }
+  }
+  const markings = object.object_marking_refs;
+  if (
+    Array.isArray(markings) &&
+    !markings.every((ref) => isIdentifier(ref, 'marking-definition'))
+  ) {
+    problems.push('object_marking_refs: every entry must be a marking-definition identifier');
+  }
+  if (object.revoked !== undefined && typeof object.revoked !== 'boolean') {
+    problems.push('revoked: must be true or false');
+  }
+}
+
+/**
+ * Checks one object of a bundle: the common properties, the identifier, the timestamps (real
+ * calendar dates, `modified` not before `created`) and the properties its type requires. Custom
+ * types get the common checks only.
+ */
+export function checkStixObject(value: unknown): CheckResult {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { ok: false, problems: ['must be a JSON object'] };
+  }
+  const object = value as Record<string, unknown>;
+  const problems: string[] = [];
+  const type = checkCommon(object, problems);
+  if (type === null) return { ok: false, problems };
+
+  const { kind } = requirementsOf(type);
+  checkSpecVersion(object, kind, problems);
+  checkTimestamps(object, kind, problems);
+  checkTypeProperties(object, type, problems);
+  checkReferences(object, problems);
+  if (problems.length > 0) return { ok: false, problems };
+
+  const version = hasModified(kind) ? object.modified : hasCreated(kind) ? object.created : null;
+
+  return {
+    ok: true,
+    value: {
+      object,
+      id: object.id as string,
+      type,
+      kind,
+      version: typeof version === 'string' ? version : null,
+      revoked: object.revoked === true,
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { canUsePage } from './access.ts';
+import { useLiveStatus } from './events.tsx';
+import { messages } from './messages.ts';
+import { Link, matchRoute, paths, usePath, type Route } from './router.tsx';
+import { useSession } from './session.tsx';
+
+/** Site header: account, navigation to the pages the role may use, live status, sign-out. */
+export function Header() {
+  const me = useSession();
+  const current = matchRoute(usePath()).page;
+  const liveStatus = useLiveStatus();
+
+  const links: { page: Route['page']; href: string; label: string }[] = [
+    { page: 'inbox', href: paths.inbox, label: messages.pages.inbox },
+  ];
+  if (canUsePage(me.role, 'sendAlert')) {
+    links.push({ page: 'sendAlert', href: paths.sendAlert, label: messages.pages.sendAlert });
+  }
+  if (canUsePage(me.role, 'share')) {
+    links.push({ page: 'share', href: paths.share, label: messages.pages.share });
+  }
+  if (canUsePage(me.role, 'pocs')) {
+    links.push({ page: 'pocs', href: paths.pocs, label: messages.pages.pocs });
+  }
+
+  return (
+    <header className="site">
+      <div className="site-top">
+        <a href="/" className="brand">
+          {messages.appName}
+        </a>
+        <p className="account">{messages.header.signedInAs(me.email, messages.roles[me.role])}</p>
+        <form method="post" action="/signout" className="inline">
+          <input type="hidden" name="_csrf" value={me.csrfToken ?? ''} />
+          <button type="submit" className="secondary">
+            {messages.header.signOut}
+          </button>
+        </form>
+      </div>
+      <nav aria-label={messages.header.navigation}>
+        <ul>
+          {links.map((link) => (
+            <li key={link.page}>
+              <Link href={link.href} aria-current={link.page === current ? 'page' : undefined}>
+                {link.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <p className={`live live-${liveStatus}`} aria-live="polite">
+        {messages.live[liveStatus]}
+      </p>
+    </header>
+  );
+}

@@ -1,0 +1,188 @@
+import { useState } from 'react';
+
+import { callApi, toApiError, type ApiError } from '../api.ts';
+import {
+  DateTime,
+  ErrorSummary,
+  PageHeading,
+  SeverityBadge,
+  StatusMessage,
+  TlpBadge,
+} from '../components.tsx';
+import { useLiveEvent } from '../events.tsx';
+import { useResource } from '../hooks.ts';
+import { messages } from '../messages.ts';
+import { Link, paths } from '../router.tsx';
+import { AlertList, type Alert } from '../schemas.ts';
+import { useSession } from '../session.tsx';
+
+const text = messages.inbox;
+
+async function loadAlerts(): Promise<Alert[]> {
+  const reply = await callApi({ path: '/api/v1/alerts', schema: AlertList });
+
+  return reply.alerts;
+}
+
+function sameEmail(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/** Renders the alert inbox, which updates live and lets a recipient acknowledge alerts. */
+export function InboxPage() {
+  const me = useSession();
+  const alerts = useResource(loadAlerts);
+  const [announcement, setAnnouncement] = useState('');
+  const [actionError, setActionError] = useState<ApiError | null>(null);
+  const [pendingId, setPendingId] = useState<string | null>(null);
+
+  // A new alert is fetched with the whole list, so the order and the fields stay the server's.
+  useLiveEvent('alert', (event) => {
+    setAnnouncement(text.newAlert(event.title));
+    alerts.reload();
+  });
+  useLiveEvent('acknowledgement', (event) => {
+    // Other recipients' acknowledgements do not change this inbox.
+    if (!sameEmail(event.email, me.email)) return;
+    alerts.setData((current) =>
+      (current ?? []).map((alert) =>
+        alert.id === event.alertId ? { ...alert, acknowledgedAt: event.acknowledgedAt } : alert,
+      ),
+    );
+  });
+  useLiveEvent('resync', () => {
+    alerts.reload();
+  });
+
+  async function handleAcknowledge(alert: Alert) {
+    setPendingId(alert.id);
+    setActionError(null);
+    try {
+      await callApi({
+        method: 'POST',
+        path: `/api/v1/alerts/${encodeURIComponent(alert.id)}/acknowledge`,
+        body: { via: 'web' },
+        csrfToken: me.csrfToken,
+      });
+      setAnnouncement(text.acknowledgedAlert(alert.title));
+      alerts.reload();
+    } catch (caught) {
+      setActionError(toApiError(caught));
+    } finally {
+      setPendingId(null);
+    }
+  }
+
+  return (
+    <>
+      <PageHeading title={messages.pages.inbox}>{messages.pages.inbox}</PageHeading>
+      <StatusMessage>{announcement}</StatusMessage>
+      <ErrorSummary error={actionError ?? alerts.error} />
+      {alerts.data === null && alerts.error === null && <p>{messages.loading}</p>}
+      {alerts.data?.length === 0 && <p>{text.empty}</p>}
+      {alerts.data !== null && alerts.data.length > 0 && (
+        <AlertTable
+          alerts={alerts.data}
+          pendingId={pendingId}
+          onAcknowledge={(alert) => void handleAcknowledge(alert)}
+        />
+      )}
+    </>
+  );
+}
+
+function AlertTable({
+  alerts,
+  pendingId,
+  onAcknowledge,
+}: {
+  alerts: Alert[];
+  pendingId: string | null;
+  onAcknowledge: (alert: Alert) => void;
+}) {
+  return (
+    <table>
+      <caption>{text.caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{text.columns.severity}</th>
+          <th scope="col">{text.columns.tlp}</th>
+          <th scope="col">{text.columns.title}</th>
+          <th scope="col">{text.columns.from}</th>
+          <th scope="col">{text.columns.received}</th>
+          <th scope="col">{text.columns.status}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {alerts.map((alert) => (
+          <tr key={alert.id} data-alert-id={alert.id}>
+            <td>
+              <SeverityBadge level={alert.severity} />
+            </td>
+            <td>
+              <TlpBadge tlp={alert.tlp} />
+            </td>
+            <td>
+              <details>
+                <summary>{alert.title}</summary>
+                <p className="alert-body">{alert.body}</p>
+              </details>
+            </td>
+            <td>{alert.senderState ?? text.fromUnknown}</td>
+            <td>
+              <DateTime iso={alert.createdAt} />
+            </td>
+            <td>
+              <AlertStatus
+                alert={alert}
+                isPending={pendingId === alert.id}
+                onAcknowledge={onAcknowledge}
+              />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function AlertStatus({
+  alert,
+  isPending,
+  onAcknowledge,
+}: {
+  alert: Alert;
+  isPending: boolean;
+  onAcknowledge: (alert: Alert) => void;
+}) {
+  if (alert.isSender) {
+    return (
+      <>
+        {text.sentByYou}{' '}
+        <Link href={paths.deliveries(alert.id)} aria-label={text.viewDeliveriesOf(alert.title)}>
+          {text.viewDeliveries}
+        </Link>
+      </>
+    );
+  }
+  if (alert.acknowledgedAt != null) {
+    return (
+      <>
+        {text.acknowledged} <DateTime iso={alert.acknowledgedAt} />
+      </>
+    );
+  }
+
+  return (
+    <button
+      type="button"
+      disabled={isPending}
+      aria-label={text.acknowledgeAlert(alert.title)}
+      onClick={() => {
+        onAcknowledge(alert);
+      }}
+    >
+      {isPending ? text.acknowledging : text.acknowledge}
+    </button>
+  );
+}

@@ -1,0 +1,213 @@
+import { useState, type SubmitEvent } from 'react';
+
+import { ApiError, callApi, toApiError } from '../api.ts';
+import { ErrorSummary, Field, fieldErrorsFor, PageHeading } from '../components.tsx';
+import { parseStateCodes } from '../format.ts';
+import { messages } from '../messages.ts';
+import { BundleResult, tlpLevels, type TlpLevel } from '../schemas.ts';
+import { useSession } from '../session.tsx';
+
+const text = messages.share;
+
+const fieldIds = { file: 'bundle-file', tlp: 'bundle-tlp', states: 'bundle-states' } as const;
+
+/**
+ * Checks the form before anything is sent, so a wrong file or code costs no upload. Returns the
+ * request parts, or an error naming the fields.
+ */
+async function prepareUpload(
+  file: File | null,
+  tlp: TlpLevel | '',
+  states: string,
+): Promise<{ body: string; query: URLSearchParams } | ApiError> {
+  const fieldErrors: { field: string; message: string }[] = [];
+  let body = '';
+  if (file === null) {
+    fieldErrors.push({ field: 'file', message: text.fileMissing });
+  } else {
+    body = await file.text();
+    try {
+      JSON.parse(body);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      fieldErrors.push({ field: 'file', message: text.fileNotJson(reason) });
+    }
+  }
+  if (tlp === '') fieldErrors.push({ field: 'tlp', message: text.tlpMissing });
+  const { codes, invalid } = parseStateCodes(states);
+  if (invalid.length > 0) {
+    fieldErrors.push({
+      field: 'states',
+      message: messages.errors.stateCodesInvalid(invalid.join(', ')),
+    });
+  }
+  if (fieldErrors.length > 0) {
+    return new ApiError(0, 'validation_failed', messages.errors.checkFields, fieldErrors);
+  }
+
+  const query = new URLSearchParams({ tlp });
+  if (codes.length > 0) query.set('states', codes.join(','));
+
+  return { body, query };
+}
+
+/** Renders the upload form for a STIX 2.1 bundle with its TLP level and recipient states. */
+export function ShareBundlePage() {
+  const me = useSession();
+  const [file, setFile] = useState<File | null>(null);
+  const [tlp, setTlp] = useState<TlpLevel | ''>('');
+  const [states, setStates] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [result, setResult] = useState<BundleResult | null>(null);
+  const [isBusy, setIsBusy] = useState(false);
+  const errors = fieldErrorsFor(error, fieldIds);
+
+  async function handleSubmit(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setIsBusy(true);
+    setError(null);
+    setResult(null);
+    try {
+      const upload = await prepareUpload(file, tlp, states);
+      if (upload instanceof ApiError) {
+        setError(upload);
+        return;
+      }
+      const reply = await callApi({
+        method: 'POST',
+        path: `/api/v1/bundles?${upload.query.toString()}`,
+        body: upload.body,
+        schema: BundleResult,
+        csrfToken: me.csrfToken,
+      });
+      setResult(reply);
+    } catch (caught) {
+      setError(toApiError(caught));
+    } finally {
+      setIsBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <PageHeading title={messages.pages.share}>{messages.pages.share}</PageHeading>
+      <p>{text.intro}</p>
+      <form onSubmit={(event) => void handleSubmit(event)} noValidate>
+        <ErrorSummary error={error} fieldIds={fieldIds} />
+        <Field id={fieldIds.file} label={text.fields.file} error={errors.file}>
+          {(aria) => (
+            <input
+              {...aria}
+              name="file"
+              type="file"
+              accept=".json,application/json,application/stix+json"
+              required
+              onChange={(event) => {
+                setFile(event.target.files?.[0] ?? null);
+              }}
+            />
+          )}
+        </Field>
+        <Field id={fieldIds.tlp} label={text.fields.tlp} error={errors.tlp}>
+          {(aria) => (
+            <select
+              {...aria}
+              name="tlp"
+              required
+              value={tlp}
+              onChange={(event) => {
+                setTlp(event.target.value as TlpLevel | '');
+              }}
+            >
+              <option value="">{messages.tlp.choose}</option>
+              {tlpLevels.map((level) => (
+                <option key={level} value={level}>
+                  {messages.tlp.levels[level]}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field
+          id={fieldIds.states}
+          label={`${text.fields.states} ${messages.optional}`}
+          hint={text.statesHint}
+          error={errors.states}
+        >
+          {(aria) => (
+            <input
+              {...aria}
+              name="states"
+              type="text"
+              autoComplete="off"
+              value={states}
+              onChange={(event) => {
+                setStates(event.target.value);
+              }}
+            />
+          )}
+        </Field>
+        <p className="actions">
+          <button type="submit" disabled={isBusy}>
+            {isBusy ? text.sending : text.submit}
+          </button>
+        </p>
+      </form>
+      {result !== null && <BundleResultView result={result} />}
+    </>
+  );
+}
+
+function describeWarning(warning: unknown): string {
+  if (typeof warning === 'string') return warning;
+  if (typeof warning === 'object' && warning !== null && 'message' in warning) {
+    const { message } = warning;
+    const id = 'id' in warning ? warning.id : undefined;
+    if (typeof message === 'string') return typeof id === 'string' ? `${id}: ${message}` : message;
+  }
+
+  return JSON.stringify(warning);
+}
+
+function BundleResultView({ result }: { result: BundleResult }) {
+  const storedCount = typeof result.stored === 'number' ? result.stored : result.stored.length;
+  const warnings = result.warnings ?? [];
+
+  return (
+    <section aria-labelledby="bundle-result-heading" role="status">
+      <h2 id="bundle-result-heading">{text.resultHeading}</h2>
+      <p>{text.stored(storedCount)}</p>
+      {result.rejected.length === 0 ? (
+        <p>{text.rejectedNone}</p>
+      ) : (
+        <table>
+          <caption>{text.rejectedCaption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{text.rejectedColumns.id}</th>
+              <th scope="col">{text.rejectedColumns.reason}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {result.rejected.map((rejection, index) => (
+              <tr key={`${rejection.id ?? ''}-${index}`}>
+                <td className="mono">{rejection.id ?? messages.none}</td>
+                <td>{rejection.reason}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {warnings.length > 0 && (
+        <>
+          <h3>{text.warningsHeading}</h3>
+          <ul>
+            {warnings.map((warning, index) => (
+              <li key={index}>{describeWarning(warning)}</li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,86 @@
+import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+
+// A minimal client-side router over the History API: the workspace has five pages, so a
+// router library would add more code than it saves.
+
+const NAVIGATE_EVENT = 'parley:navigate';
+
+function subscribe(onChange: () => void) {
+  window.addEventListener('popstate', onChange);
+  window.addEventListener(NAVIGATE_EVENT, onChange);
+
+  return () => {
+    window.removeEventListener('popstate', onChange);
+    window.removeEventListener(NAVIGATE_EVENT, onChange);
+  };
+}
+
+/** Returns the current URL path and re-renders the caller when it changes. */
+export function usePath(): string {
+  return useSyncExternalStore(subscribe, () => window.location.pathname);
+}
+
+/** Moves to another workspace page without reloading the document. */
+export function navigate(path: string) {
+  if (path === window.location.pathname) return;
+  window.history.pushState(null, '', path);
+  window.dispatchEvent(new Event(NAVIGATE_EVENT));
+}
+
+/** Props of `Link`: an anchor whose `href` is a workspace path. */
+export interface LinkProps extends AnchorHTMLAttributes<HTMLAnchorElement> {
+  href: string;
+}
+
+/**
+ * Renders an anchor that navigates inside the workspace without a reload. Clicks with a modifier
+ * key keep the browser's own action, such as opening a new tab.
+ */
+export function Link({ href, onClick, ...rest }: LinkProps) {
+  const handleClick = (event: MouseEvent<HTMLAnchorElement>) => {
+    onClick?.(event);
+    const isPlainClick =
+      event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
+    if (event.defaultPrevented || !isPlainClick) return;
+    event.preventDefault();
+    navigate(href);
+  };
+
+  return <a href={href} onClick={handleClick} {...rest} />;
+}
+
+/** A workspace page, chosen from the URL path. */
+export type Route =
+  | { page: 'inbox' }
+  | { page: 'pocs' }
+  | { page: 'share' }
+  | { page: 'sendAlert' }
+  | { page: 'deliveries'; alertId: string }
+  | { page: 'notFound' };
+
+/** Workspace paths by page, for links. */
+export const paths = {
+  inbox: '/app/inbox',
+  pocs: '/app/pocs',
+  share: '/app/share',
+  sendAlert: '/app/alerts/new',
+  deliveries: (alertId: string) => `/app/alerts/${encodeURIComponent(alertId)}`,
+} as const;
+
+/** Finds the page for a URL path; `/app/` and `/app/inbox` both open the inbox. */
+export function matchRoute(path: string): Route {
+  const trimmed = path.replace(/\/+$/, '');
+  if (trimmed === '/app' || trimmed === paths.inbox) return { page: 'inbox' };
+  if (trimmed === paths.pocs) return { page: 'pocs' };
+  if (trimmed === paths.share) return { page: 'share' };
+  if (trimmed === paths.sendAlert) return { page: 'sendAlert' };
+
+  const deliveries = /^\/app\/alerts\/([^/]+)$/.exec(trimmed);
+  if (deliveries?.[1] === undefined) return { page: 'notFound' };
+  try {
+    return { page: 'deliveries', alertId: decodeURIComponent(deliveries[1]) };
+  } catch {
+    // A malformed percent escape cannot name an alert.
+    return { page: 'notFound' };
+  }
+}

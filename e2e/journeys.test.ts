@@ -1,0 +1,255 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+
+import { testDialects } from '../test/support/database.ts';
+import { insertPoc } from '../test/support/factories.ts';
+import {
+  findSevereViolations,
+  launchBrowser,
+  saveScreenshot,
+  signIn,
+  startRunningApp,
+  type RunningApp,
+} from './support.ts';
+
+// Playwright's default of 30 s per action hides a hung step for too long.
+const STEP_TIMEOUT_MS = 10_000;
+
+interface DeliveriesReply {
+  recipients: { email: string; acknowledgedAt: string | null; acknowledgedVia: string | null }[];
+}
+
+for (const dialect of testDialects) {
+  describe(`workspace journeys on ${dialect}`, () => {
+    let t: RunningApp;
+    let browser: Browser;
+    const contexts: BrowserContext[] = [];
+    let testPages: Page[] = [];
+
+    async function newPage(): Promise<Page> {
+      const context = await browser.newContext();
+      contexts.push(context);
+      const page = await context.newPage();
+      page.setDefaultTimeout(STEP_TIMEOUT_MS);
+      testPages.push(page);
+
+      return page;
+    }
+
+    before(async () => {
+      t = await startRunningApp(dialect);
+      browser = await launchBrowser();
+    });
+    beforeEach(() => {
+      testPages = [];
+    });
+    // Every page's last state is kept, so a failed step can be seen and not only read about.
+    afterEach(async (context) => {
+      const slug = context.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+      for (const [index, page] of testPages.entries()) {
+        await saveScreenshot(page, `${dialect}-${slug}-${index}`);
+      }
+    });
+    after(async () => {
+      await Promise.all(contexts.map((context) => context.close()));
+      await browser.close();
+      await t.close();
+    });
+
+    it('added PoC shows on public page', async () => {
+      const editor = await t.createAccount('state-editor', { state: 'CH' });
+      const page = await newPage();
+      await signIn(page, t.baseUrl, editor, '/app/pocs');
+      await page.getByRole('heading', { level: 1, name: "My state's PoCs" }).waitFor();
+
+      await page.getByLabel('Level').selectOption('technical');
+      await page.getByLabel('Full name').fill('Aline Vuilleumier');
+      await page.getByLabel('Designation (job title)').fill('Head of incident response');
+      await page.getByLabel('Organisation').fill('GovCERT.ch');
+      await page.getByLabel('E-mail').fill('aline.vuilleumier@govcert.example');
+      await page.getByLabel('Telephone (optional)').fill('+41225550123');
+      await page.getByRole('button', { name: 'Add PoC' }).click();
+
+      await page.getByRole('status').getByText('Aline Vuilleumier was added.').waitFor();
+      const row = page.getByRole('row', { name: /Aline Vuilleumier/ });
+      await row.waitFor();
+      assert.match(await row.innerText(), /Technical/);
+      assert.match(await row.innerText(), /\+41225550123/);
+      await saveScreenshot(page, `${dialect}-pocs`);
+
+      const visitor = await newPage();
+      const response = await visitor.goto(`${t.baseUrl}/`);
+      assert.equal(response?.status(), 200);
+      const section = visitor.locator('#state-CH');
+      assert.match(await section.innerText(), /Aline Vuilleumier/);
+      assert.match(await section.innerText(), /Technical/);
+    });
+
+    it('live alert acknowledged from inbox', async () => {
+      const email = 'duty.officer@ncsc.ch.example';
+      await insertPoc(t.ctx, { state: 'CH', level: 'technical', name: 'Duty Officer', email });
+      const poc = await t.createAccount('poc', { state: 'CH', email });
+      const sender = await t.createAccount('secretariat');
+
+      const inbox = await newPage();
+      await signIn(inbox, t.baseUrl, poc, '/app/inbox');
+      await inbox.getByRole('heading', { level: 1, name: 'Alert inbox' }).waitFor();
+      // The alert must reach an open stream, so wait until the EventSource is connected.
+      await inbox.getByText('Live updates: on').waitFor();
+      let documentLoads = 0;
+      inbox.on('load', () => {
+        documentLoads += 1;
+      });
+
+      const title = 'Ransomware campaign against hospital networks';
+      const sent = await t.request({
+        method: 'POST',
+        url: '/api/v1/alerts',
+        token: sender.token,
+        payload: { title, severity: 4, tlp: 'green', body: 'Block the listed addresses.' },
+      });
+      assert.equal(sent.statusCode, 201, sent.body);
+      const alertId = sent.json<{ id: string }>().id;
+
+      const row = inbox.locator(`tr[data-alert-id="${alertId}"]`);
+      await row.waitFor();
+      assert.equal(documentLoads, 0, 'the inbox reloaded instead of updating live');
+      assert.match(await row.innerText(), /4 Severe/);
+      assert.match(await row.innerText(), /TLP:GREEN/);
+      await saveScreenshot(inbox, `${dialect}-inbox-new-alert`);
+
+      const deliveriesPage = await newPage();
+      await signIn(deliveriesPage, t.baseUrl, sender, `/app/alerts/${alertId}`);
+      const recipientRow = deliveriesPage.locator(`tr[data-recipient="${email}"]`);
+      await recipientRow.waitFor();
+      assert.doesNotMatch(await recipientRow.innerText(), /via web/);
+
+      await inbox.getByRole('button', { name: `Acknowledge alert: ${title}` }).click();
+      await row.getByText('Acknowledged').waitFor();
+
+      // The sender's open deliveries view updates from the acknowledgement event.
+      await recipientRow.getByText('via web').waitFor();
+      await saveScreenshot(deliveriesPage, `${dialect}-deliveries`);
+
+      const report = await t.request({
+        method: 'GET',
+        url: `/api/v1/alerts/${alertId}/deliveries`,
+        token: sender.token,
+      });
+      assert.equal(report.statusCode, 200, report.body);
+      const recipient = report
+        .json<DeliveriesReply>()
+        .recipients.find((candidate) => candidate.email === email);
+      assert.ok(recipient, `recipient ${email} missing from the deliveries`);
+      assert.equal(recipient.acknowledgedVia, 'web');
+      assert.notEqual(recipient.acknowledgedAt, null);
+    });
+
+    it('editor changes and deletes a PoC', async () => {
+      await insertPoc(t.ctx, { state: 'CH', level: 'policy', name: 'Jonas Keller' });
+      const editor = await t.createAccount('state-editor', { state: 'CH' });
+      const page = await newPage();
+      await signIn(page, t.baseUrl, editor, '/app/pocs');
+
+      await page.getByRole('button', { name: 'Edit Jonas Keller' }).click();
+      const designation = page.getByLabel('Designation (job title)');
+      await designation.fill('Deputy head of cyber policy');
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByRole('status').getByText('Jonas Keller was changed.').waitFor();
+      const row = page.getByRole('row', { name: /Jonas Keller/ });
+      await row.getByText('Deputy head of cyber policy').waitFor();
+
+      page.once('dialog', (dialog) => void dialog.accept());
+      await page.getByRole('button', { name: 'Delete Jonas Keller' }).click();
+      await page.getByRole('status').getByText('Jonas Keller was deleted.').waitFor();
+      await row.waitFor({ state: 'detached' });
+      const list = await t.request({ method: 'GET', url: '/api/v1/pocs', token: editor.token });
+      const names = list.json<{ pocs: { name: string }[] }>().pocs.map((poc) => poc.name);
+      assert.ok(!names.includes('Jonas Keller'), `still listed: ${names.join(', ')}`);
+    });
+
+    it('send form opens the deliveries', async () => {
+      const sender = await t.createAccount('secretariat');
+      const page = await newPage();
+      await signIn(page, t.baseUrl, sender, '/app/alerts/new');
+
+      await page.getByLabel('Title').fill('Exercise: phishing wave');
+      await page.getByLabel('Severity').selectOption('2');
+      await page.getByLabel('TLP level').selectOption('green');
+      await page.getByLabel('Message', { exact: true }).fill('Check your mail gateways.');
+      await page.getByRole('button', { name: 'Send alert' }).click();
+
+      await page.getByRole('heading', { level: 1, name: 'Deliveries' }).waitFor();
+      assert.match(page.url(), /\/app\/alerts\/[^/]+$/);
+      const recipients = Number(await page.locator('dd[data-count="recipients"]').innerText());
+      assert.ok(recipients >= 1, `expected at least one recipient, got ${recipients}`);
+      assert.equal(await page.locator('tbody tr').count(), recipients);
+    });
+
+    it('send form flags invalid fields', async () => {
+      const sender = await t.createAccount('secretariat');
+      const page = await newPage();
+      await signIn(page, t.baseUrl, sender, '/app/alerts/new');
+      let alertPosts = 0;
+      page.on('request', (request) => {
+        if (request.method() === 'POST' && request.url().endsWith('/api/v1/alerts'))
+          alertPosts += 1;
+      });
+
+      await page.getByLabel('TLP level').selectOption('amber');
+      await page.getByLabel('Recipient states (optional)').fill('FR, K3');
+      await page.getByRole('button', { name: 'Send alert' }).click();
+
+      await page.getByRole('alert').waitFor();
+      assert.equal(await page.locator('#alert-title-error').innerText(), 'Enter a title.');
+      assert.equal(await page.locator('#alert-severity-error').innerText(), 'Choose a severity.');
+      assert.match(await page.locator('#alert-states-error').innerText(), /K3/);
+      assert.equal(alertPosts, 0);
+    });
+
+    it('inbox and PoC pages pass axe', async () => {
+      const email = 'axe.check@ncsc.ch.example';
+      await insertPoc(t.ctx, { state: 'CH', level: 'policy', name: 'Lea Brunner', email });
+      const poc = await t.createAccount('poc', { state: 'CH', email });
+      const editor = await t.createAccount('state-editor', { state: 'CH' });
+      const sender = await t.createAccount('secretariat');
+      const sent = await t.request({
+        method: 'POST',
+        url: '/api/v1/alerts',
+        token: sender.token,
+        payload: { title: 'Accessibility check', severity: 5, tlp: 'clear', body: 'Body.' },
+      });
+      assert.equal(sent.statusCode, 201, sent.body);
+
+      const inbox = await newPage();
+      await signIn(inbox, t.baseUrl, poc, '/app/inbox');
+      await inbox.getByRole('row', { name: /Accessibility check/ }).waitFor();
+      assert.deepEqual(await findSevereViolations(inbox), []);
+
+      const pocs = await newPage();
+      await signIn(pocs, t.baseUrl, editor, '/app/pocs');
+      await pocs.getByRole('row', { name: /Lea Brunner/ }).waitFor();
+      assert.deepEqual(await findSevereViolations(pocs), []);
+
+      // The same page with the API's field error shown next to the telephone field.
+      await pocs.getByLabel('Level').selectOption('policy');
+      await pocs.getByLabel('Full name').fill('Marc Rochat');
+      await pocs.getByLabel('Designation (job title)').fill('Cyber policy adviser');
+      await pocs.getByLabel('Organisation').fill('Federal Department of Foreign Affairs');
+      await pocs.getByLabel('E-mail').fill('marc.rochat@fdfa.example');
+      await pocs.getByLabel('Telephone (optional)').fill('+0407123456');
+      await pocs.getByRole('button', { name: 'Add PoC' }).click();
+      await pocs.getByRole('alert').waitFor();
+      const phone = pocs.getByLabel('Telephone (optional)');
+      assert.equal(await phone.getAttribute('aria-invalid'), 'true');
+      const describedBy = (await phone.getAttribute('aria-describedby')) ?? '';
+      assert.match(describedBy, /poc-phone-error/);
+      assert.notEqual(await pocs.locator('#poc-phone-error').innerText(), '');
+      assert.equal(await pocs.getByRole('row', { name: /Marc Rochat/ }).count(), 0);
+      await saveScreenshot(pocs, `${dialect}-pocs-errors`);
+      assert.deepEqual(await findSevereViolations(pocs), []);
+    });
+  });
+}

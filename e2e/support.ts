@@ -1,0 +1,92 @@
+import type { AddressInfo } from 'node:net';
+
+import { AxeBuilder } from '@axe-core/playwright';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+import type { DialectName } from '../src/db/database.ts';
+import { startTestApp, type TestApp } from '../test/support/test-app.ts';
+
+/** Debian's Chromium; the test machines cannot download Playwright's own browser builds. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Folder for the screenshots the journeys take, to look at when a step fails. */
+export const SCREENSHOT_DIR = process.env.E2E_SCREENSHOT_DIR ?? '/tmp';
+
+/** The real app listening on a loopback port, with its base URL. */
+export interface RunningApp extends TestApp {
+  baseUrl: string;
+}
+
+/** Starts the app on a fresh database and a real socket on 127.0.0.1 (port chosen by the OS). */
+export async function startRunningApp(dialect: DialectName): Promise<RunningApp> {
+  const t = await startTestApp(dialect);
+  await t.app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = t.app.server.address() as AddressInfo;
+
+  return Object.assign(t, { baseUrl: `http://127.0.0.1:${port}` });
+}
+
+/** Launches headless Chromium without network services that would reach other hosts. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** Signs in through the server-rendered form and waits for the workspace page `next`. */
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  account: { email: string; password: string },
+  next = '/app/',
+) {
+  await page.goto(`${baseUrl}/signin?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('E-mail').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await Promise.all([
+    page.waitForURL(`${baseUrl}${next}`),
+    page.getByRole('button', { name: 'Sign in' }).click(),
+  ]);
+  // The workspace has loaded the account once the header shows it.
+  await page.getByText(`Signed in as ${account.email}`).waitFor();
+}
+
+/** One axe-core rule violation, shortened for an assertion message. */
+export interface SevereViolation {
+  rule: string;
+  impact: string;
+  help: string;
+  targets: string[];
+}
+
+/** Runs axe-core on the page and returns the serious and critical violations (WCAG 2.x A/AA). */
+export async function findSevereViolations(page: Page): Promise<SevereViolation[]> {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze();
+
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => ({
+      rule: violation.id,
+      impact: violation.impact ?? 'unknown',
+      help: violation.help,
+      targets: violation.nodes.map((node) => node.target.join(' ')),
+    }));
+}
+
+/** Saves a full-page screenshot as `<SCREENSHOT_DIR>/parley-e2e-<name>.png`. */
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+  const path = `${SCREENSHOT_DIR}/parley-e2e-${name}.png`;
+  await page.screenshot({ path, fullPage: true });
+
+  return path;
+}

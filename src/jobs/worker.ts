@@ -80,9 +80,13 @@ export class JobWorker {
    */
   async stop(): Promise<void> {
     this.abort.abort();
+    const graceTimer = new AbortController();
     const finished = Promise.all(this.loops).then(() => true);
-    const timedOut = sleep(this.options.stopGraceMs, false, { ref: false });
+    const timedOut = sleep(this.options.stopGraceMs, false, { signal: graceTimer.signal }).catch(
+      () => false,
+    );
     const isFinished = await Promise.race([finished, timedOut]);
+    graceTimer.abort();
     this.loops = [];
 
     if (!isFinished) {

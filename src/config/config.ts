@@ -12,6 +12,7 @@ const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_MB: z.coerce.number().positive().default(64),
   DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
+  STALE_AFTER_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
 });
 
 /** Process settings read from the environment. */
@@ -27,6 +28,8 @@ export interface Config {
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
   demoData: boolean;
+  /** Days after its last confirmation at which a PoC entry is marked stale. */
+  staleAfterDays: number;
 }
 
 /** Reads and validates settings from environment variables. */
@@ -44,5 +47,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: raw.LOG_LEVEL,
     bodyLimit: Math.round(raw.BODY_LIMIT_MB * 1024 * 1024),
     demoData: raw.DEMO_DATA === 'auto',
+    staleAfterDays: raw.STALE_AFTER_DAYS,
   };
 }

@@ -2,6 +2,8 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 
 import type { Database } from './database.ts';
 import { initialSchema } from './migrations/2026-12-04-initial-schema.ts';
+import { pocDetails } from './migrations/2026-12-04-01-poc-details.ts';
+import { accountInvitations } from './migrations/2026-12-04-10-account-invitations.ts';
 
 /**
  * Every migration, keyed by a name that sorts in the order it must run: Kysely runs them by
@@ -10,6 +12,8 @@ import { initialSchema } from './migrations/2026-12-04-initial-schema.ts';
 function listMigrations(database: Database): Record<string, Migration> {
   return {
     '2026-12-04-00-initial-schema': initialSchema(database.dialect),
+    '2026-12-04-01-poc-details': pocDetails,
+    '2026-12-04-10-account-invitations': accountInvitations,
   };
 }
 

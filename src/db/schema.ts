@@ -21,7 +21,10 @@ export interface Tables {
   mail_outbox: MailOutboxTable;
   events: EventsTable;
   audit_log: AuditLogTable;
+  state_field_visibility: StateFieldVisibilityTable;
   settings: SettingsTable;
+  invitations: InvitationsTable;
+  password_resets: PasswordResetsTable;
 }
 
 /** A UN member or observer state. */
@@ -91,6 +94,22 @@ export interface PocsTable {
   updated_at: string;
   created_by: string | null;
   updated_by: string | null;
+  emergency_phone: string | null;
+  /** JSON array of ISO 639-1 codes. */
+  languages: Generated<string>;
+  /** IANA time zone name. */
+  time_zone: string | null;
+  /** JSON: the string "24/7" or weekday keys (mon…sun) with "HH:MM-HH:MM" ranges. */
+  hours: string | null;
+  pgp_key: string | null;
+  pgp_fingerprint: string | null;
+  pgp_expires_at: string | null;
+  /** `primary` or `alternate`. */
+  contact_role: Generated<string>;
+  /** The name folded for search and duplicate checks. */
+  name_key: Generated<string>;
+  last_confirmed_at: string | null;
+  confirmed_via: string | null;
 }
 
 /** One change to a PoC entry, with old and new values per field. */
@@ -102,6 +121,8 @@ export interface PocHistoryTable {
   action: string;
   changes: string;
   at: string;
+  /** The state's request that a secretariat change records, if any. */
+  note: string | null;
 }
 
 /** One stored version of a STIX object; `data` is the object's JSON exactly as received. */
@@ -224,4 +245,43 @@ export interface AuditLogTable {
 export interface SettingsTable {
   key: string;
   value: string;
+}
+
+/** A state's choice of who may see one PoC field. */
+export interface StateFieldVisibilityTable {
+  state_code: string;
+  field: string;
+  visibility: 'public' | 'members';
+}
+
+/** An invitation to create an account; only the SHA-256 hash of its one-time token is stored. */
+export interface InvitationsTable {
+  id: string;
+  email: string;
+  email_key: string;
+  role: string;
+  state_code: string | null;
+  organisation_id: string | null;
+  token_hash: string;
+  invited_by: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  /** Set when a newer invitation to the same e-mail replaced this one. */
+  revoked_at: string | null;
+  /** The account created when the invitation was used. */
+  account_id: string | null;
+}
+
+/** A one-time link to choose a new password; only the SHA-256 hash of its token is stored. */
+export interface PasswordResetsTable {
+  id: string;
+  account_id: string;
+  token_hash: string;
+  requested_by: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  /** Set when a newer reset replaced this one or the account was suspended. */
+  revoked_at: string | null;
 }

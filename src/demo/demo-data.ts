@@ -119,9 +119,8 @@ export async function loadDemoData(ctx: AppContext): Promise<{ accounts: DemoAcc
   const partner = await makeAccount(ctx, 'partner', partnerEmail, { org: 'Example Hunters' });
   accounts.push(poc.demo, partner.demo);
 
-  const report = JSON.parse(
-    await readFile(new URL('../../demo/apt1.json', import.meta.url), 'utf8'),
-  );
+  const reportPath = new URL('../../demo/apt1.json', import.meta.url);
+  const report: unknown = JSON.parse(await readFile(reportPath, 'utf8'));
   const options = { tlp: 'green' as const, states: [], orgs: [], accounts: [] };
   const result = await importBundle(ctx, toPrincipal(secretariat.row), report, options);
   ctx.logger.info({ stored: result.stored, rejected: result.rejected.length }, 'demo data loaded');

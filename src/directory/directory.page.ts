@@ -1,32 +1,50 @@
 import type { Principal } from '../accounts/principal.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { renderPage } from '../web/layout.ts';
+import { formatHours } from './directory.csv.ts';
 import type { DirectoryPoc, DirectoryState } from './directory.service.ts';
 import { pocLevels } from './pocs.schema.ts';
+import { messages as m } from './messages.ts';
 
-const levelNames = { diplomatic: 'Diplomatic', policy: 'Policy', technical: 'Technical' } as const;
+function date(value: string | null): string {
+  return value === null ? m.never : value.slice(0, 10);
+}
+
+function freshness(item: { lastConfirmedAt: string | null; stale: boolean }): SafeHtml {
+  const badge = item.stale ? html` <span class="badge stale">${m.stale}</span>` : null;
+
+  return html`${date(item.lastConfirmedAt)}${badge}`;
+}
 
 function coverageTable(states: DirectoryState[]): SafeHtml {
   const rows = states.map(
     (state) =>
       html`<tr>
         <th scope="row">
-          <a href="#state-${state.code}">${state.name}</a> <span class="muted">${state.code}</span>
+          ${
+            state.pocs.length > 0
+              ? html`<a href="#state-${state.code}">${state.name}</a>`
+              : state.name
+          } <span class="muted">${state.code}</span>
         </th>
         ${pocLevels.map((level) =>
-          state.levels.includes(level) ? html`<td>Designated</td>` : html`<td class="muted">—</td>`,
+          state.levels.includes(level)
+            ? html`<td>${m.designated}</td>`
+            : html`<td class="muted">${m.notDesignated}</td>`,
         )}
+        <td>${state.pocs.length > 0 ? freshness(state) : html`<span class="muted">—</span>`}</td>
       </tr>`,
   );
 
   return html`<table>
     <caption>
-      Coverage: which levels each state has designated
+      ${m.coverageCaption}
     </caption>
     <thead>
       <tr>
-        <th scope="col">State</th>
-        ${pocLevels.map((level) => html`<th scope="col">${levelNames[level]}</th>`)}
+        <th scope="col">${m.state}</th>
+        ${pocLevels.map((level) => html`<th scope="col">${m.levels[level]}</th>`)}
+        <th scope="col">${m.lastConfirmed}</th>
       </tr>
     </thead>
     <tbody>
@@ -35,35 +53,57 @@ function coverageTable(states: DirectoryState[]): SafeHtml {
   </table>`;
 }
 
-function pocRow(poc: DirectoryPoc, showPhone: boolean): SafeHtml {
-  const phone = showPhone ? html`<td>${poc.phone ?? '—'}</td>` : null;
+function cell(value: string | null | undefined): SafeHtml {
+  if (value === undefined) return html`<td class="muted">${m.membersOnly}</td>`;
+
+  return html`<td>${value === null || value === '' ? '—' : value}</td>`;
+}
+
+function pocRow(poc: DirectoryPoc, showMembersFields: boolean): SafeHtml {
+  const email =
+    poc.email === undefined
+      ? cell(undefined)
+      : html`<td><a href="mailto:${poc.email}">${poc.email}</a></td>`;
+  const membersCells = showMembersFields
+    ? html`${cell(poc.phone)}${cell(poc.emergencyPhone)}${cell(formatHours(poc.hours))}`
+    : null;
 
   return html`<tr>
-    <td>${levelNames[poc.level]}</td>
-    <td>${poc.name}</td>
-    <td>${poc.designation}</td>
-    <td>${poc.organisation}</td>
-    <td><a href="mailto:${poc.email}">${poc.email}</a></td>
-    ${phone}
+    <td>${m.levels[poc.level]}${poc.role === 'alternate' ? html` (${m.alternate})` : null}</td>
+    ${cell(poc.name)}${cell(poc.designation)}${cell(poc.organisation)}${email}${membersCells}
+    ${cell(poc.languages?.join(', '))}${cell(poc.timeZone)}
+    <td>${freshness(poc)}</td>
+    <td><a href="/api/v1/directory/pocs/${poc.id}.vcf">vCard</a></td>
   </tr>`;
 }
 
-function stateSection(state: DirectoryState, showPhone: boolean): SafeHtml {
+function stateSection(state: DirectoryState, showMembersFields: boolean): SafeHtml {
+  const membersHeaders = showMembersFields
+    ? html`<th scope="col">${m.phone}</th>
+        <th scope="col">${m.emergencyPhone}</th>
+        <th scope="col">${m.hours}</th>`
+    : null;
+
   return html`<section id="state-${state.code}">
     <h3>${state.name} <span class="muted">(${state.code})</span></h3>
+    <p><a href="/api/v1/directory/states/${state.code}.vcf">${m.downloadStateVcards}</a></p>
     <table>
       <thead>
         <tr>
-          <th scope="col">Level</th>
-          <th scope="col">Name</th>
-          <th scope="col">Designation</th>
-          <th scope="col">Organisation</th>
-          <th scope="col">E-mail</th>
-          ${showPhone ? html`<th scope="col">Telephone</th>` : null}
+          <th scope="col">${m.level}</th>
+          <th scope="col">${m.name}</th>
+          <th scope="col">${m.designation}</th>
+          <th scope="col">${m.organisation}</th>
+          <th scope="col">${m.email}</th>
+          ${membersHeaders}
+          <th scope="col">${m.languages}</th>
+          <th scope="col">${m.timeZone}</th>
+          <th scope="col">${m.lastConfirmed}</th>
+          <th scope="col">${m.contactCard}</th>
         </tr>
       </thead>
       <tbody>
-        ${state.pocs.map((poc) => pocRow(poc, showPhone))}
+        ${state.pocs.map((poc) => pocRow(poc, showMembersFields))}
       </tbody>
     </table>
   </section>`;
@@ -76,29 +116,29 @@ export function renderDirectoryPage(
   principal: Principal | null,
   csrfToken: string | null,
 ): string {
-  const showPhone = principal !== null;
+  const isMember = principal !== null;
   const withPocs = states.filter((state) => state.pocs.length > 0);
   const designatedCount = states.filter((state) => state.levels.length > 0).length;
   const summary =
     query === ''
-      ? html`<p>
-          ${designatedCount} of ${states.length} states have designated points of contact.
-        </p>`
-      : html`<p>${states.length} states match “${query}”. <a href="/">Show all</a></p>`;
+      ? html`<p>${m.designatedSummary(designatedCount, states.length)}</p>`
+      : html`<p>${m.matchSummary(states.length, query)} <a href="/">${m.showAll}</a></p>`;
 
-  const content = html`<h1>Directory of cyber points of contact</h1>
+  const content = html`<h1>${m.title}</h1>
     <form method="get" action="/" role="search">
-      <label for="q">Search by state or name</label>
+      <label for="q">${m.searchLabel}</label>
       <input id="q" name="q" type="search" value="${query}" />
-      <button type="submit">Search</button>
+      <button type="submit">${m.search}</button>
     </form>
     ${summary}
-    <p>Download: <a href="/api/v1/directory">JSON</a> · <a href="/api/v1/directory.csv">CSV</a></p>
-    <h2>Points of contact</h2>
-    ${withPocs.length === 0 ? html`<p>No points of contact match.</p>` : null}
-    ${withPocs.map((state) => stateSection(state, showPhone))}
-    <h2>Coverage</h2>
+    <p>
+      ${m.download}: <a href="/api/v1/directory">JSON</a> · <a href="/api/v1/directory.csv">CSV</a>
+    </p>
+    <h2>${m.pointsOfContact}</h2>
+    ${withPocs.length === 0 ? html`<p>${m.noMatch}</p>` : null}
+    ${withPocs.map((state) => stateSection(state, isMember))}
+    <h2>${m.coverage}</h2>
     ${coverageTable(states)}`;
 
-  return renderPage({ title: 'Directory', principal, csrfToken }, content);
+  return renderPage({ title: m.pageTitle, principal, csrfToken }, content);
 }

@@ -52,9 +52,14 @@ for (const dialect of testDialects) {
         'designation',
         'email',
         'id',
+        'languages',
+        'lastConfirmedAt',
         'level',
         'name',
         'organisation',
+        'role',
+        'stale',
+        'timeZone',
       ]);
     });
 
@@ -101,7 +106,8 @@ for (const dialect of testDialects) {
       const pub = await t.request({ method: 'GET', url: '/api/v1/directory.csv' });
       assert.match(String(pub.headers['content-type']), /text\/csv/);
       const rows = parse<Record<string, string>>(pub.body, { columns: true });
-      assert.ok(!('phone' in (rows[0] ?? {})));
+      assert.ok(rows.length >= 3);
+      assert.ok(rows.every((row) => row.phone === ''));
       const ke = rows.find((r) => r.state_code === 'KE');
       assert.equal(ke?.name, `'=HYPERLINK("http://x")`);
 

@@ -23,20 +23,21 @@ export function findPocInState(db: Kysely<Tables>, id: string, stateCode: string
     .executeTakeFirst();
 }
 
-/** Finds a PoC of the state at the level with the same normalised e-mail, if any. */
-export function findSamePoc(
+/** Finds PoCs of a state with the same normalised e-mail or the same folded name. */
+export function findLikelyDuplicates(
   db: Kysely<Tables>,
   stateCode: string,
-  level: string,
-  emailKey: string,
+  keys: { emailKey: string; nameKey: string },
+  excludeId: string | null,
 ) {
-  return db
+  let query = db
     .selectFrom('pocs')
-    .select('id')
+    .select(['id', 'level', 'name', 'email', 'email_key', 'name_key'])
     .where('state_code', '=', stateCode)
-    .where('level', '=', level)
-    .where('email_key', '=', emailKey)
-    .executeTakeFirst();
+    .where((eb) => eb.or([eb('email_key', '=', keys.emailKey), eb('name_key', '=', keys.nameKey)]));
+  if (excludeId !== null) query = query.where('id', '!=', excludeId);
+
+  return query.execute();
 }
 
 /** Inserts a PoC row. */
@@ -62,7 +63,14 @@ export async function deletePocRow(db: Kysely<Tables>, id: string) {
 /** Appends one entry to a PoC's change history. */
 export async function insertPocHistory(
   db: Kysely<Tables>,
-  entry: { pocId: string; stateCode: string; accountId: string; action: string; at: string },
+  entry: {
+    pocId: string;
+    stateCode: string;
+    accountId: string;
+    action: string;
+    at: string;
+    note: string | null;
+  },
   changes: Record<string, { old: unknown; new: unknown }>,
 ) {
   await db
@@ -74,6 +82,7 @@ export async function insertPocHistory(
       action: entry.action,
       changes: JSON.stringify(changes),
       at: entry.at,
+      note: entry.note,
     })
     .execute();
 }
@@ -88,6 +97,7 @@ export function listPocHistory(db: Kysely<Tables>, pocId: string) {
       'poc_history.action',
       'poc_history.changes',
       'poc_history.at',
+      'poc_history.note',
       'accounts.email as by',
     ])
     .where('poc_history.poc_id', '=', pocId)

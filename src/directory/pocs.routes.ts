@@ -3,15 +3,35 @@ import { z } from 'zod';
 
 import type { AppContext } from '../app/context.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
+import { DomainError } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
-import { createPoc, deletePoc, getPocHistory, listPocs, updatePoc } from './pocs.service.ts';
+import {
+  applyChangeRequest,
+  confirmPoc,
+  createPoc,
+  deletePoc,
+  editorActor,
+  getPocHistory,
+  listPocs,
+  updatePoc,
+} from './pocs.service.ts';
+import { getStateVisibility, saveStateVisibility, VisibilityUpdateSchema } from './visibility.ts';
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
+const StateParams = z.object({
+  code: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as FR')
+    .transform((code) => code.toUpperCase()),
+});
 const ListQuery = z.object({
   state: z
     .string()
     .regex(/^[A-Za-z]{2}$/)
     .optional(),
+});
+const CreateQuery = z.object({
+  confirmDuplicate: z.enum(['true', 'false']).default('false'),
 });
 
 /** Registers the routes of state editors' PoC management. */
@@ -24,8 +44,10 @@ export function registerPocRoutes(app: FastifyInstance, ctx: AppContext) {
   });
 
   app.post('/api/v1/pocs', async (request, reply) => {
+    const query = parseInput(CreateQuery, request.query, 'query');
     const principal = requirePrincipal(request);
-    const poc = await createPoc(ctx, principal, request.body);
+    const options = { confirmDuplicate: query.confirmDuplicate === 'true' };
+    const poc = await createPoc(ctx, principal, request.body, options);
     request.log.info({ userId: principal.accountId, pocId: poc.id }, 'poc created');
 
     return reply.status(201).header('location', `/api/v1/pocs/${poc.id}`).send(poc);
@@ -46,10 +68,45 @@ export function registerPocRoutes(app: FastifyInstance, ctx: AppContext) {
     return reply.status(204).send();
   });
 
+  app.post('/api/v1/pocs/:id/confirm', async (request) => {
+    const { id } = parseInput(IdParams, request.params, 'path');
+    const principal = requirePrincipal(request);
+
+    return confirmPoc(ctx, editorActor(principal), id, 'editor');
+  });
+
   app.get('/api/v1/pocs/:id/history', async (request) => {
     const { id } = parseInput(IdParams, request.params, 'path');
     const principal = requirePrincipal(request);
 
     return { history: await getPocHistory(ctx, principal, id) };
+  });
+
+  app.get('/api/v1/states/:code/visibility', async (request) => {
+    const { code } = parseInput(StateParams, request.params, 'path');
+    requirePrincipal(request);
+
+    return { state: code, fields: await getStateVisibility(ctx.db, code) };
+  });
+
+  app.put('/api/v1/states/:code/visibility', async (request) => {
+    const { code } = parseInput(StateParams, request.params, 'path');
+    const principal = requirePrincipal(request);
+    if (editorActor(principal).stateCode !== code) {
+      throw new DomainError('forbidden', "Only the state's own editors choose its visibility");
+    }
+    const changes = parseInput(VisibilityUpdateSchema, request.body, 'visibility');
+    await saveStateVisibility(ctx.db, code, changes);
+    request.log.info({ userId: principal.accountId, state: code }, 'visibility changed');
+
+    return { state: code, fields: await getStateVisibility(ctx.db, code) };
+  });
+
+  app.post('/api/v1/states/:code/change-requests', async (request, reply) => {
+    const { code } = parseInput(StateParams, request.params, 'path');
+    const principal = requirePrincipal(request);
+    const result = await applyChangeRequest(ctx, principal, code, request.body);
+
+    return reply.status(result === null ? 204 : 200).send(result ?? undefined);
   });
 }

@@ -1,3 +1,4 @@
+import ISO6391 from 'iso-639-1';
 import { z } from 'zod';
 
 /** The three levels at which a state designates points of contact. */
@@ -6,15 +7,61 @@ export const pocLevels = ['diplomatic', 'policy', 'technical'] as const;
 /** A PoC level. */
 export type PocLevel = (typeof pocLevels)[number];
 
+/** Whether a PoC is the state's main contact at its level or a stand-in. */
+export const contactRoles = ['primary', 'alternate'] as const;
+
+/** Primary or alternate. */
+export type ContactRole = (typeof contactRoles)[number];
+
+/** Weekday keys of working hours, Monday first. */
+export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+
+const timeRange = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'must be a range such as 09:00-17:30')
+  .refine((range) => range.slice(0, 5) < range.slice(6), 'must end after it starts');
+
+/** Working hours in the PoC's time zone: "24/7", or ranges per weekday. */
+export const HoursSchema = z.union([
+  z.literal('24/7'),
+  z.partialRecord(z.enum(weekdays), z.array(timeRange).max(4)),
+]);
+
+/** Working hours of a PoC. */
+export type Hours = z.infer<typeof HoursSchema>;
+
+const timeZone = z
+  .string()
+  .max(64)
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      return zone.includes('/') || zone === 'UTC';
+    } catch {
+      return false;
+    }
+  }, 'must be an IANA time zone name such as Asia/Karachi');
+
+const language = z
+  .string()
+  .transform((code) => code.trim().toLowerCase())
+  .refine((code) => ISO6391.validate(code), 'must be an ISO 639-1 code such as en, fr or ar');
 
 const pocFields = {
   level: z.enum(pocLevels, { error: 'must be one of diplomatic, policy, technical' }),
+  role: z.enum(contactRoles, { error: 'must be primary or alternate' }).default('primary'),
   name: text(200),
   designation: text(200),
   organisation: text(300),
   email: z.string().trim().min(1, 'must not be empty').max(254),
   phone: z.string().max(40).nullable().optional(),
+  emergencyPhone: z.string().max(40).nullable().optional(),
+  languages: z.array(language).max(20).default([]),
+  timeZone: timeZone.nullable().optional(),
+  hours: HoursSchema.nullable().optional(),
+  pgpKey: z.string().max(100_000).nullable().optional(),
 };
 
 const stateMessage = 'is not accepted: a PoC always belongs to your own state';
@@ -30,22 +77,38 @@ export const PocCreateSchema = z.strictObject(pocFields, {
 /** Input of a new PoC. */
 export type PocCreate = z.infer<typeof PocCreateSchema>;
 
-/** Body of `PATCH /api/v1/pocs/{id}`: any subset of the fields. */
-export const PocPatchSchema = PocCreateSchema.partial();
+/** Body of `PATCH /api/v1/pocs/{id}`: any subset of the fields, with no defaults applied. */
+export const PocPatchSchema = z
+  .strictObject({
+    ...pocFields,
+    role: z.enum(contactRoles, { error: 'must be primary or alternate' }),
+    languages: z.array(language).max(20),
+  })
+  .partial();
 
 /** Changes to a PoC. */
 export type PocPatch = z.infer<typeof PocPatchSchema>;
 
-/** A PoC as the API returns it. */
+/** A PoC as the API returns it to its own state's editors. */
 export interface PocView {
   id: string;
   stateCode: string;
   level: PocLevel;
+  role: ContactRole;
   name: string;
   designation: string;
   organisation: string;
   email: string;
   phone: string | null;
+  emergencyPhone: string | null;
+  languages: string[];
+  timeZone: string | null;
+  hours: Hours | null;
+  pgpKey: string | null;
+  pgpFingerprint: string | null;
+  pgpExpiresAt: string | null;
+  lastConfirmedAt: string | null;
+  stale: boolean;
   createdAt: string;
   updatedAt: string;
 }

@@ -1,18 +1,19 @@
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 
-import { requireEmailKey } from '../accounts/accounts.service.ts';
 import type { Principal } from '../accounts/principal.ts';
 import { recordAudit } from '../audit/audit.ts';
+import type { Config } from '../config/config.ts';
 import type { Tables } from '../db/schema.ts';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/crypto.ts';
-import { DomainError, notFound } from '../shared/errors.ts';
+import { DomainError, notFound, type FieldError } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
-import { normalisePhone } from './phone.ts';
+import { diffViews, toPocColumns, toPocView } from './poc-fields.ts';
 import {
   deletePocRow,
+  findLikelyDuplicates,
   findPocInState,
-  findSamePoc,
   insertPocHistory,
   insertPocRow,
   listPocHistory,
@@ -20,177 +21,248 @@ import {
   updatePocRow,
   type PocRow,
 } from './pocs.queries.ts';
-import { PocCreateSchema, PocPatchSchema, type PocLevel, type PocView } from './pocs.schema.ts';
+import { PocCreateSchema, PocPatchSchema, type PocView } from './pocs.schema.ts';
 
 /** What the PoC service needs. */
 export interface PocDeps {
   db: Kysely<Tables>;
   clock: Clock;
+  config: Pick<Config, 'staleAfterDays'>;
 }
 
-const editableFields = ['level', 'name', 'designation', 'organisation', 'email', 'phone'] as const;
-
-/** Converts a stored row into the API's view. */
-export function toPocView(row: PocRow): PocView {
-  return {
-    id: row.id,
-    stateCode: row.state_code,
-    level: row.level as PocLevel,
-    name: row.name,
-    designation: row.designation,
-    organisation: row.organisation,
-    email: row.email,
-    phone: row.phone,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
+/** Who changes an entry: a state's editor, or the secretariat recording a state's request. */
+export interface PocActor {
+  accountId: string;
+  stateCode: string;
+  /** The state's request that a secretariat change records; null for an editor's own change. */
+  note: string | null;
 }
 
-/** Returns the editor's state, or throws: only state editors change PoC entries. */
-function requireEditorState(principal: Principal): string {
+const requestNote = z
+  .string()
+  .trim()
+  .min(3, "must say which request of the state this records, e.g. its note's reference")
+  .max(2000);
+
+/** Options of a new entry. */
+export interface CreateOptions {
+  /** Create the entry even though it looks like an existing one. */
+  confirmDuplicate?: boolean;
+}
+
+function view(deps: PocDeps, row: PocRow): PocView {
+  return toPocView(row, deps.clock.now(), deps.config.staleAfterDays);
+}
+
+/** Returns the acting editor, or throws: only state editors change their state's entries. */
+export function editorActor(principal: Principal): PocActor {
   if (principal.role !== 'state-editor' || principal.stateCode === null) {
     throw new DomainError('forbidden', "Only a state's own editors may change its PoC entries");
   }
 
-  return principal.stateCode;
+  return { accountId: principal.accountId, stateCode: principal.stateCode, note: null };
 }
 
-/** Finds an entry of the editor's own state, recording and rejecting any other attempt. */
-async function requireOwnPoc(deps: PocDeps, principal: Principal, id: string, action: string) {
-  const stateCode = requireEditorState(principal);
-  const row = await findPocInState(deps.db, id, stateCode);
+/** Finds an entry of the actor's state, recording and rejecting any other attempt. */
+async function requireOwnPoc(deps: PocDeps, actor: PocActor, id: string, action: string) {
+  const row = await findPocInState(deps.db, id, actor.stateCode);
   if (row !== undefined) return row;
 
   await recordAudit(deps.db, deps.clock, {
-    accountId: principal.accountId,
+    accountId: actor.accountId,
     action,
     target: `poc:${id}`,
     outcome: 'denied',
-    details: { reason: 'not found in own state', state: stateCode },
+    details: { reason: 'not found in own state', state: actor.stateCode },
   });
   throw notFound('PoC');
 }
 
+/**
+ * Rejects an entry that looks like another of the same state (same address, or same name once
+ * case, accents and spacing are ignored) unless the editor confirmed it. The same address at the
+ * same level is always rejected.
+ */
+async function checkDuplicates(
+  db: Kysely<Tables>,
+  actor: PocActor,
+  candidate: { id: string | null; level: string; emailKey: string; nameKey: string },
+  confirmed: boolean,
+) {
+  const found = await findLikelyDuplicates(db, actor.stateCode, candidate, candidate.id);
+  const exact = found.find(
+    (d) => d.email_key === candidate.emailKey && d.level === candidate.level,
+  );
+  if (exact !== undefined) {
+    throw new DomainError('conflict', `A ${exact.level} PoC with this e-mail exists`, [
+      {
+        field: 'email',
+        message: `already used by the ${exact.level} PoC ${exact.name} (${exact.id})`,
+      },
+    ]);
+  }
+  if (found.length === 0 || confirmed) return;
+
+  const fields: FieldError[] = found.map((d) => ({
+    field: d.email_key === candidate.emailKey ? 'email' : 'name',
+    message: `looks like the ${d.level} PoC ${d.name} <${d.email}> (${d.id}); repeat with confirmDuplicate=true to add it anyway`,
+  }));
+  throw new DomainError('conflict', 'This entry looks like an existing PoC of your state', fields);
+}
+
 /** Lists PoC entries: an editor's own state, or any state (or all) for the secretariat. */
 export async function listPocs(deps: PocDeps, principal: Principal, state?: string) {
-  if (principal.role === 'secretariat') {
-    return (await listPocRows(deps.db, state?.toUpperCase() ?? null)).map(toPocView);
-  }
+  const stateCode =
+    principal.role === 'secretariat'
+      ? (state?.toUpperCase() ?? null)
+      : editorActor(principal).stateCode;
 
-  return (await listPocRows(deps.db, requireEditorState(principal))).map(toPocView);
+  return (await listPocRows(deps.db, stateCode)).map((row) => view(deps, row));
 }
 
-/** Adds a PoC to the editor's own state. */
-export async function createPoc(deps: PocDeps, principal: Principal, input: unknown) {
-  const stateCode = requireEditorState(principal);
+/** Adds a PoC to the actor's state; it counts as confirmed from the moment it is entered. */
+export async function createPocAs(
+  deps: PocDeps,
+  actor: PocActor,
+  input: unknown,
+  options: CreateOptions = {},
+) {
   const data = parseInput(PocCreateSchema, input, 'PoC');
-  const emailKey = requireEmailKey(data.email);
-  const phone = normalisePhone(data.phone, stateCode);
-  const now = deps.clock.now().toISOString();
+  const now = deps.clock.now();
+  const columns = await toPocColumns(data, actor.stateCode, now);
+  const at = now.toISOString();
 
   return deps.db.transaction().execute(async (trx) => {
-    if ((await findSamePoc(trx, stateCode, data.level, emailKey)) !== undefined) {
-      throw new DomainError('conflict', `A ${data.level} PoC with e-mail ${data.email} exists`, [
-        { field: 'email', message: 'already used by a PoC of your state at this level' },
-      ]);
-    }
-    const row = await insertPocRow(trx, {
-      id: newId(),
-      state_code: stateCode,
-      ...data,
-      email_key: emailKey,
-      phone,
-      created_at: now,
-      updated_at: now,
-      created_by: principal.accountId,
-      updated_by: principal.accountId,
-    });
-    const changes = Object.fromEntries(
-      editableFields.map((field) => [field, { old: null, new: row[field] }]),
+    const keys = { emailKey: columns.email_key ?? '', nameKey: columns.name_key ?? '' };
+    await checkDuplicates(
+      trx,
+      actor,
+      { id: null, level: data.level, ...keys },
+      options.confirmDuplicate === true,
     );
-    const entry = { pocId: row.id, stateCode, accountId: principal.accountId, at: now };
-    await insertPocHistory(trx, { ...entry, action: 'create' }, changes);
+    const row = await insertPocRow(trx, {
+      ...columns,
+      id: newId(),
+      state_code: actor.stateCode,
+      level: data.level,
+      name: columns.name ?? data.name,
+      designation: columns.designation ?? data.designation,
+      organisation: columns.organisation ?? data.organisation,
+      email: columns.email ?? data.email,
+      email_key: keys.emailKey,
+      created_at: at,
+      updated_at: at,
+      created_by: actor.accountId,
+      updated_by: actor.accountId,
+      last_confirmed_at: at,
+      confirmed_via: 'editor',
+    });
+    const created = view(deps, row);
+    const entry = { pocId: row.id, stateCode: actor.stateCode, accountId: actor.accountId };
+    await insertPocHistory(
+      trx,
+      { ...entry, action: 'create', at, note: actor.note },
+      diffViews(null, created),
+    );
 
-    return toPocView(row);
+    return created;
   });
 }
 
-/** Changes fields of a PoC of the editor's own state, recording old and new values. */
-export async function updatePoc(deps: PocDeps, principal: Principal, id: string, input: unknown) {
+/** Changes fields of a PoC of the actor's state, recording old and new values. */
+export async function updatePocAs(deps: PocDeps, actor: PocActor, id: string, input: unknown) {
   const data = parseInput(PocPatchSchema, input, 'PoC changes');
-  const current = await requireOwnPoc(deps, principal, id, 'poc.update');
-  const next = {
-    ...data,
-    ...(data.email === undefined ? {} : { email_key: requireEmailKey(data.email) }),
-    ...(data.phone === undefined ? {} : { phone: normalisePhone(data.phone, current.state_code) }),
-  };
-  const changes: Record<string, { old: unknown; new: unknown }> = {};
-  for (const field of editableFields) {
-    const value = next[field];
-    if (value !== undefined && value !== current[field]) {
-      changes[field] = { old: current[field], new: value };
-    }
-  }
-  if (Object.keys(changes).length === 0) return toPocView(current);
-
-  const now = deps.clock.now().toISOString();
+  const current = await requireOwnPoc(deps, actor, id, 'poc.update');
+  const now = deps.clock.now();
+  const columns = await toPocColumns(data, current.state_code, now);
+  const at = now.toISOString();
 
   return deps.db.transaction().execute(async (trx) => {
-    const level = next.level ?? current.level;
-    const emailKey = next.email_key ?? current.email_key;
-    const same = await findSamePoc(trx, current.state_code, level, emailKey);
-    if (same !== undefined && same.id !== id) {
-      throw new DomainError('conflict', `Another ${level} PoC of your state has that e-mail`, [
-        { field: 'email', message: 'already used by a PoC of your state at this level' },
-      ]);
-    }
+    const keys = {
+      emailKey: columns.email_key ?? current.email_key,
+      nameKey: columns.name_key ?? current.name_key,
+    };
+    const level = columns.level ?? current.level;
+    await checkDuplicates(trx, actor, { id, level, ...keys }, true);
     const row = await updatePocRow(trx, id, {
-      ...next,
-      updated_at: now,
-      updated_by: principal.accountId,
+      ...columns,
+      updated_at: at,
+      updated_by: actor.accountId,
     });
-    const entry = { pocId: id, stateCode: current.state_code, accountId: principal.accountId };
-    await insertPocHistory(trx, { ...entry, action: 'update', at: now }, changes);
+    const changes = diffViews(view(deps, current), view(deps, row));
+    if (Object.keys(changes).length > 0) {
+      const entry = { pocId: id, stateCode: current.state_code, accountId: actor.accountId };
+      await insertPocHistory(trx, { ...entry, action: 'update', at, note: actor.note }, changes);
+    }
 
-    return toPocView(row);
+    return view(deps, row);
   });
 }
 
-/** Removes a PoC of the editor's own state; its history is kept. */
-export async function deletePoc(deps: PocDeps, principal: Principal, id: string) {
-  const current = await requireOwnPoc(deps, principal, id, 'poc.delete');
-  const now = deps.clock.now().toISOString();
-  const changes = Object.fromEntries(
-    editableFields.map((field) => [field, { old: current[field], new: null }]),
-  );
+/** Removes a PoC of the actor's state; its history is kept. */
+export async function deletePocAs(deps: PocDeps, actor: PocActor, id: string) {
+  const current = await requireOwnPoc(deps, actor, id, 'poc.delete');
+  const at = deps.clock.now().toISOString();
 
   await deps.db.transaction().execute(async (trx) => {
     await deletePocRow(trx, id);
-    const entry = { pocId: id, stateCode: current.state_code, accountId: principal.accountId };
-    await insertPocHistory(trx, { ...entry, action: 'delete', at: now }, changes);
+    const entry = { pocId: id, stateCode: current.state_code, accountId: actor.accountId };
+    const changes = diffViews(view(deps, current), null);
+    await insertPocHistory(trx, { ...entry, action: 'delete', at, note: actor.note }, changes);
   });
+}
+
+/**
+ * Marks an entry confirmed now. `via` says how: `editor` (re-confirmed by an editor) or `check`
+ * (its PoC answered a communication check).
+ */
+export async function confirmPoc(
+  deps: PocDeps,
+  actor: PocActor,
+  id: string,
+  via: 'editor' | 'check',
+) {
+  const current = await requireOwnPoc(deps, actor, id, 'poc.confirm');
+  const at = deps.clock.now().toISOString();
+
+  return deps.db.transaction().execute(async (trx) => {
+    const row = await updatePocRow(trx, id, { last_confirmed_at: at, confirmed_via: via });
+    const changes = { lastConfirmedAt: { old: current.last_confirmed_at, new: at } };
+    const entry = { pocId: id, stateCode: current.state_code, accountId: actor.accountId };
+    await insertPocHistory(trx, { ...entry, action: 'confirm', at, note: actor.note }, changes);
+
+    return view(deps, row);
+  });
+}
+
+/** Adds a PoC to the editor's own state. */
+export function createPoc(
+  deps: PocDeps,
+  principal: Principal,
+  input: unknown,
+  options?: CreateOptions,
+) {
+  return createPocAs(deps, editorActor(principal), input, options);
+}
+
+/** Changes a PoC of the editor's own state. */
+export function updatePoc(deps: PocDeps, principal: Principal, id: string, input: unknown) {
+  return updatePocAs(deps, editorActor(principal), id, input);
+}
+
+/** Removes a PoC of the editor's own state. */
+export function deletePoc(deps: PocDeps, principal: Principal, id: string) {
+  return deletePocAs(deps, editorActor(principal), id);
 }
 
 /** Returns a PoC's change history to its state's editors and the secretariat. */
 export async function getPocHistory(deps: PocDeps, principal: Principal, id: string) {
-  let stateCode: string | null = null;
-  if (principal.role === 'secretariat') {
-    const row = await deps.db
-      .selectFrom('poc_history')
-      .select('state_code')
-      .where('poc_id', '=', id)
-      .executeTakeFirst();
-    stateCode = row?.state_code ?? null;
-  } else if (principal.role === 'state-editor') {
-    const row = await deps.db
-      .selectFrom('poc_history')
-      .select('state_code')
-      .where('poc_id', '=', id)
-      .where('state_code', '=', principal.stateCode)
-      .executeTakeFirst();
-    stateCode = row?.state_code ?? null;
-  }
-  if (stateCode === null) throw notFound('PoC');
+  const isEditor = principal.role === 'state-editor';
+  if (principal.role !== 'secretariat' && !isEditor) throw notFound('PoC');
+
+  let owner = deps.db.selectFrom('poc_history').select('state_code').where('poc_id', '=', id);
+  if (isEditor) owner = owner.where('state_code', '=', principal.stateCode);
+  if ((await owner.executeTakeFirst()) === undefined) throw notFound('PoC');
 
   const rows = await listPocHistory(deps.db, id);
 
@@ -198,6 +270,61 @@ export async function getPocHistory(deps: PocDeps, principal: Principal, id: str
     action: row.action,
     at: row.at,
     by: row.by,
+    note: row.note,
     changes: JSON.parse(row.changes) as Record<string, { old: unknown; new: unknown }>,
   }));
+}
+
+const ChangeRequestSchema = z.discriminatedUnion(
+  'action',
+  [
+    z.object({ action: z.literal('create'), request: requestNote, poc: z.unknown() }),
+    z.object({
+      action: z.literal('update'),
+      request: requestNote,
+      pocId: z.string(),
+      changes: z.unknown(),
+    }),
+    z.object({ action: z.literal('delete'), request: requestNote, pocId: z.string() }),
+    z.object({ action: z.literal('confirm'), request: requestNote, pocId: z.string() }),
+  ],
+  { error: 'must be one of create, update, delete, confirm' },
+);
+
+/**
+ * Applies a change that a state asked the secretariat to make, recording the request with it in
+ * the entry's history and the audit trail. Only the secretariat may do this.
+ */
+export async function applyChangeRequest(
+  deps: PocDeps,
+  principal: Principal,
+  stateCode: string,
+  input: unknown,
+) {
+  if (principal.role !== 'secretariat') {
+    throw new DomainError('forbidden', 'Only the secretariat records changes a state requested');
+  }
+  const data = parseInput(ChangeRequestSchema, input, 'change request');
+  const state = deps.db.selectFrom('states').select('code').where('code', '=', stateCode);
+  if ((await state.executeTakeFirst()) === undefined) throw notFound('State');
+
+  const actor: PocActor = { accountId: principal.accountId, stateCode, note: data.request };
+  await recordAudit(deps.db, deps.clock, {
+    accountId: principal.accountId,
+    action: `poc.${data.action}-on-request`,
+    target: `state:${stateCode}`,
+    outcome: 'allowed',
+    details: { request: data.request },
+  });
+  switch (data.action) {
+    case 'create':
+      return createPocAs(deps, actor, data.poc, { confirmDuplicate: true });
+    case 'update':
+      return updatePocAs(deps, actor, data.pocId, data.changes);
+    case 'delete':
+      await deletePocAs(deps, actor, data.pocId);
+      return null;
+    case 'confirm':
+      return confirmPoc(deps, actor, data.pocId, 'editor');
+  }
 }

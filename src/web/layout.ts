@@ -24,6 +24,7 @@ caption { text-align: left; font-weight: 600; }
 a { color: var(--accent); }
 a:focus, button:focus, input:focus, select:focus { outline: 3px solid #ffbf47; outline-offset: 1px; }
 .muted { color: var(--muted); }
+.badge.stale { border-color: #a4000f; color: #a4000f; }
 .badge { display: inline-block; padding: 0 .4rem; border: 1px solid var(--line); border-radius: 3px;
   font-size: .85rem; }
 form.inline { display: inline; }

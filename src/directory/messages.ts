@@ -1,0 +1,40 @@
+/**
+ * User-facing text of the directory pages, in English. Every string the pages show comes from
+ * here, so that a catalogue per UN language can replace this one without touching the pages.
+ */
+export const messages = {
+  pageTitle: 'Directory',
+  title: 'Directory of cyber points of contact',
+  searchLabel: 'Search by state or name',
+  search: 'Search',
+  showAll: 'Show all',
+  download: 'Download',
+  downloadStateVcards: 'Download all contact cards of this state (vCard)',
+  pointsOfContact: 'Points of contact',
+  coverage: 'Coverage',
+  coverageCaption: 'Coverage: which levels each state has designated, and when last confirmed',
+  noMatch: 'No points of contact match.',
+  state: 'State',
+  level: 'Level',
+  levels: { diplomatic: 'Diplomatic', policy: 'Policy', technical: 'Technical' },
+  alternate: 'alternate',
+  name: 'Name',
+  designation: 'Designation',
+  organisation: 'Organisation',
+  email: 'E-mail',
+  phone: 'Telephone',
+  emergencyPhone: 'Emergency telephone',
+  hours: 'Hours',
+  languages: 'Languages',
+  timeZone: 'Time zone',
+  lastConfirmed: 'Last confirmed',
+  contactCard: 'Contact card',
+  designated: 'Designated',
+  notDesignated: 'Not designated',
+  membersOnly: 'Members only',
+  stale: 'Stale',
+  never: 'Never',
+  designatedSummary: (designated: number, total: number) =>
+    `${designated} of ${total} states have designated points of contact.`,
+  matchSummary: (count: number, query: string) => `${count} states match “${query}”.`,
+} as const;

@@ -1,0 +1,99 @@
+import ICAL from 'ical.js';
+
+import type { DirectoryPoc, DirectoryState } from './directory.service.ts';
+import { formatHours } from './directory.csv.ts';
+
+const CRLF = '\r\n';
+
+function addText(card: ICAL.Component, name: string, value: string | null | undefined) {
+  if (value === null || value === undefined || value === '') return;
+  card.addPropertyWithValue(name, value);
+}
+
+/**
+ * Builds a vCard 4.0 (RFC 6350) for one PoC with the fields the caller may see. ical.js escapes
+ * values and folds lines at 75 octets without splitting a UTF-8 character.
+ */
+export function pocToVcard(state: DirectoryState, poc: DirectoryPoc): string {
+  const card = new ICAL.Component(['vcard', [], []]);
+  card.addPropertyWithValue('version', '4.0');
+  card.addPropertyWithValue('uid', `urn:uuid:${poc.id}`);
+  card.addPropertyWithValue('fn', poc.name ?? `${state.name} ${poc.level} point of contact`);
+  addText(card, 'title', poc.designation);
+  if (poc.organisation !== undefined) {
+    // ORG is a structured value: an array keeps a ";" or "," inside the name escaped.
+    const org = new ICAL.Property('org');
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- ical.js types
+    org.setValue([poc.organisation] as unknown as string);
+    card.addProperty(org);
+  }
+  addText(card, 'email', poc.email);
+  for (const [number, types] of [
+    [poc.phone, ['work', 'voice']],
+    [poc.emergencyPhone, ['work', 'voice', 'x-emergency']],
+  ] as const) {
+    if (number === null || number === undefined) continue;
+    const tel = new ICAL.Property('tel');
+    tel.setParameter('type', [...types]);
+    tel.setParameter('value', 'uri');
+    tel.setValue(`tel:${number}`);
+    card.addProperty(tel);
+  }
+  (poc.languages ?? []).forEach((language, index) => {
+    const lang = new ICAL.Property('lang');
+    lang.setParameter('pref', String(index + 1));
+    lang.setValue(language);
+    card.addProperty(lang);
+  });
+  addText(card, 'tz', poc.timeZone);
+  const categories = new ICAL.Property('categories');
+  categories.setValues([poc.level, poc.role, state.code]);
+  card.addProperty(categories);
+  const notes = [
+    poc.hours === undefined || poc.hours === null ? null : `Hours: ${formatHours(poc.hours)}`,
+    poc.pgpFingerprint ? `OpenPGP fingerprint: ${poc.pgpFingerprint}` : null,
+  ].filter((note) => note !== null);
+  addText(card, 'note', notes.join('\n'));
+
+  return card.toString() + CRLF;
+}
+
+/** Builds one vCard file holding a card for each of a state's PoCs. */
+export function stateToVcards(state: DirectoryState): string {
+  return state.pocs.map((poc) => pocToVcard(state, poc)).join('');
+}
+
+/** The values of one card, as a re-import reads them. */
+export interface VcardValues {
+  uid: string;
+  fn: string;
+  org: string | null;
+  title: string | null;
+  email: string | null;
+  tel: string[];
+}
+
+/** Reads every card of a vCard file. */
+export function parseVcards(text: string): VcardValues[] {
+  // ICAL.parse returns one jCard for one card, and an array of jCards for several.
+  const parsed = ICAL.parse(text) as unknown[];
+  const jcards = (Array.isArray(parsed[0]) ? parsed : [parsed]) as unknown[][];
+
+  return jcards.map((jcard) => {
+    const card = new ICAL.Component(jcard);
+    const text = (name: string) => {
+      const value: unknown = card.getFirstPropertyValue(name);
+      return typeof value === 'string' ? value : null;
+    };
+    const org = card.getFirstProperty('org')?.getValues() as string[] | undefined;
+
+    return {
+      uid: text('uid') ?? '',
+      fn: text('fn') ?? '',
+      org: org === undefined ? null : org.join(';'),
+      title: text('title'),
+      email: text('email'),
+      tel: card.getAllProperties('tel').map((p) => String(p.getFirstValue())),
+    };
+  });
+}

@@ -108,7 +108,7 @@ function openStream(agent: http.Agent, port: number, token: string, onAlert: () 
       },
       (response) => {
         if (response.statusCode !== 200) {
-          reject(new Error(`Stream answered ${response.statusCode ?? 0}`));
+          reject(new Error(`Stream request failed with status ${response.statusCode ?? 0}`));
           return;
         }
         let isSeen = false;
@@ -196,7 +196,7 @@ export async function benchSse(connections = 1000, timeoutMs = 30_000): Promise<
 
     start = performance.now();
     const status = await postAlert(port, senderToken);
-    if (status !== 201) throw new Error(`Alert POST answered ${status}`);
+    if (status !== 201) throw new Error(`Alert POST failed with status ${status}`);
     const timeout = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
     await Promise.race([allArrived, timeout]);
 

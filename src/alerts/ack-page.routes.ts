@@ -18,7 +18,7 @@ function sendPage(
   title: string,
   content: ReturnType<typeof html>,
 ) {
-  // The address holds a personal token: keep it out of caches and out of Referer headers.
+  // The address contains a personal token, so keep it out of caches and out of Referer headers.
   return reply
     .header('cache-control', 'no-store')
     .header('referrer-policy', 'no-referrer')

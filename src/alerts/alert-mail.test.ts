@@ -14,7 +14,7 @@ interface ReceivedMail {
   mail: ParsedMail;
 }
 
-/** An SMTP server on 127.0.0.1 that keeps every message and rejects RCPT for chosen addresses. */
+/** Starts an SMTP server on 127.0.0.1 that keeps every message and rejects RCPT for `rejected`. */
 async function startSmtpServer(rejected: ReadonlySet<string>) {
   const received: ReceivedMail[] = [];
   const server = new SMTPServer({

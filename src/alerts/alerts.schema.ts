@@ -69,7 +69,7 @@ export const AcknowledgeSchema = z
   .object({ via: z.enum(['web', 'api']).default('api') })
   .default({ via: 'api' });
 
-/** How a recipient acknowledged an alert. */
+/** Channel through which a recipient acknowledged an alert. */
 export type AcknowledgedVia = 'web' | 'link' | 'api';
 
 /** One alert as the API returns it to a recipient or its sender. */

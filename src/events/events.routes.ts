@@ -8,8 +8,8 @@ import { SseHub, type SseClient } from './sse-hub.ts';
 /** Interval of the comment that keeps idle streams open through proxies, in milliseconds. */
 export const HEARTBEAT_MS = 15_000;
 
-// A stream whose unsent output passes this many bytes is closed; the client reconnects and
-// catches up from its Last-Event-ID instead of the server buffering without bound.
+// A stream whose unsent output exceeds this many bytes is closed. The client then reconnects and
+// catches up from its Last-Event-ID, so the server never buffers without bound.
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 
 /** Reads the reconnect position from the `Last-Event-ID` header or the `lastEventId` query. */

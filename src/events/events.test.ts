@@ -30,7 +30,7 @@ function parseBlock(block: string): Frame {
   return frame;
 }
 
-/** An open SSE stream read over a real socket; `frames` fills as events arrive. */
+/** Opens an SSE stream over a real socket and collects its events in `frames` as they arrive. */
 async function openStream(
   baseUrl: string,
   token: string | null,
@@ -220,8 +220,8 @@ for (const dialect of testDialects) {
       await publish('Fresh news');
       await enqueueJob(t.ctx.db, t.clock, pruneEventsJob, {}, { idempotencyKey: 'prune-test' });
       await t.createWorker().runUntilIdle();
-      const kept = await t.ctx.db.selectFrom('events').select('id').execute();
-      assert.ok(kept.every((row) => row.id > Number(lastOldId)));
+      const remaining = await t.ctx.db.selectFrom('events').select('id').execute();
+      assert.ok(remaining.every((row) => row.id > Number(lastOldId)));
 
       // Old news 2 left the window unseen, so the client must reload its list.
       const tooOld = await openStream(baseUrl, poc.token, { 'last-event-id': prunedId });

@@ -8,7 +8,7 @@ import { findLastEventId, findPrunedThrough, listEventsAfter } from './events.qu
 // Rows read per query when catching up.
 const PAGE_SIZE = 500;
 
-/** Who may receive one event on the live stream. */
+/** Principals allowed to receive one event on the live stream. */
 interface Audience {
   senderAccountId: string;
   /** Normalised e-mails of the recipients; empty for events only the sender receives. */
@@ -27,7 +27,7 @@ export interface SseClient {
   end(): void;
 }
 
-/** Where a stream's frames go. */
+/** Destination of a stream's frames. */
 export interface SseSink {
   write(frame: string): void;
   /** Ends the stream; the hub calls it when the server stops. */

@@ -88,15 +88,15 @@ export async function claimJobs(
   );
 }
 
-/** Where a finished attempt leaves the job. */
+/** Outcome of an attempt: done, failed for good, or pending again for a retry. */
 export type JobResult =
   | { status: 'done'; now: string; payload: string | null }
   | { status: 'failed'; now: string; error: string; payload: string | null }
   | { status: 'pending'; runAt: string; error: string };
 
 /**
- * Records the result of an attempt, but only while the caller still holds the lease it claimed;
- * returns false when the lease was lost (it expired and another worker claimed the job).
+ * Records the result of an attempt, but only while the caller still holds the lease it claimed.
+ * Returns false when the lease was lost because it expired and another worker claimed the job.
  */
 export async function finishAttempt(
   db: Kysely<Tables>,

@@ -12,7 +12,7 @@ import { JobWorker } from './worker.ts';
 
 const LEASE_MS = 60_000;
 
-/** A job kind whose behaviour each test sets. */
+/** Creates a job kind whose behaviour each test sets. */
 function makeKind() {
   const calls: string[] = [];
   let behaviour: (label: string) => Promise<void> = () => Promise.resolve();

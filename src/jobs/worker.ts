@@ -125,7 +125,7 @@ export class JobWorker {
     return row === undefined ? null : { row, lease };
   }
 
-  /** Runs one claimed job and records its result; never throws for a failing handler. */
+  /** Runs one claimed job and records its result. A handler error becomes a retry or a failure. */
   async execute(job: ClaimedJob): Promise<void> {
     const id = job.row.id;
     this.running.set(id, job);

@@ -18,8 +18,20 @@ const SignInForm = z.object({
   _csrf: z.string().default(''),
 });
 
-function isSecure(ctx: AppContext) {
+/** Returns true when the public URL is HTTPS, so cookies get the `Secure` attribute. */
+export function isSecure(ctx: AppContext) {
   return ctx.config.publicUrl.startsWith('https:');
+}
+
+/** Sets the session cookie of a session that `signIn` opened. */
+export function setSessionCookie(reply: FastifyReply, ctx: AppContext, sessionId: string) {
+  void reply.setCookie(SESSION_COOKIE, sessionId, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: isSecure(ctx),
+    maxAge: SESSION_TTL_MS / 1000,
+  });
 }
 
 /** Only same-site paths are followed after sign-in, never another origin. */
@@ -84,13 +96,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
       return renderSignIn(reply.status(401), ctx, next, 'E-mail or password is wrong.');
     }
     request.log.info({ userId: session.principal.accountId }, 'signed in');
-    void reply.setCookie(SESSION_COOKIE, session.sessionId, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: isSecure(ctx),
-      maxAge: SESSION_TTL_MS / 1000,
-    });
+    setSessionCookie(reply, ctx, session.sessionId);
 
     return reply.redirect(next, 303);
   });

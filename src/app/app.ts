@@ -10,6 +10,7 @@ import Fastify, {
 
 type ParserDone = (error: Error | null, body?: unknown) => void;
 
+import { registerAdminRoutes } from '../admin/admin.routes.ts';
 import { registerAlertRoutes } from '../alerts/alerts.routes.ts';
 import { registerAuthHooks } from '../auth/auth.hooks.ts';
 import { registerAuthRoutes } from '../auth/auth.routes.ts';
@@ -113,6 +114,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerSharingRoutes(app, ctx);
   registerAlertRoutes(app, ctx);
   registerEventRoutes(app, ctx);
+  registerAdminRoutes(app, ctx);
   registerWorkspaceRoutes(app, ctx);
 
   return app;

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+
+import { MIN_PASSWORD_LENGTH } from '../accounts/passwords.ts';
+import type { Role } from '../accounts/principal.ts';
+import { parseTlp, type TlpLevel } from '../sharing/tlp.ts';
+
+/** Roles an invitation may give; secretariat accounts are created with `parley user create`. */
+export const invitableRoles = ['state-editor', 'poc', 'partner'] as const;
+
+const StateCode = z
+  .string()
+  .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as FR')
+  .transform((code) => code.toUpperCase());
+
+const Clearance = z
+  .string()
+  .refine((text) => parseTlp(text) !== null, {
+    error: 'must be a TLP level: clear, green, amber, amber+strict or red',
+  })
+  .transform((text) => parseTlp(text) as TlpLevel);
+
+/** Body of `POST /api/v1/invitations`. */
+export const InvitationRequest = z.strictObject({
+  email: z.string().trim().min(3).max(254),
+  role: z.enum(invitableRoles, {
+    error: 'must be state-editor, poc or partner (secretariat accounts are made with the CLI)',
+  }),
+  state: StateCode.optional(),
+  organisation: z.string().trim().min(1).max(200).optional(),
+  clearance: Clearance.optional(),
+});
+
+/** Body of `POST /api/v1/invitations`. */
+export type InvitationRequest = z.output<typeof InvitationRequest>;
+
+/** Body of `PATCH /api/v1/organisations/{id}`. */
+export const OrganisationPatch = z.strictObject({ clearance: Clearance });
+
+/** Body of `PATCH /api/v1/organisations/{id}`. */
+export type OrganisationPatch = z.output<typeof OrganisationPatch>;
+
+/** Body of `POST /api/v1/users/{id}/api-keys`. */
+export const ApiKeyRequest = z.strictObject({ label: z.string().trim().min(1).max(100) });
+
+/** Body of `POST /api/v1/users/{id}/api-keys`. */
+export type ApiKeyRequest = z.output<typeof ApiKeyRequest>;
+
+/** The form of the invitation and password-reset pages. */
+export const PasswordForm = z
+  .object({
+    _csrf: z.string().default(''),
+    password: z
+      .string()
+      .min(MIN_PASSWORD_LENGTH, `must have at least ${MIN_PASSWORD_LENGTH} characters`)
+      .max(1024, 'must have at most 1024 characters'),
+    confirm: z.string().max(1024),
+  })
+  .refine((form) => form.password === form.confirm, {
+    path: ['confirm'],
+    error: 'must repeat the password exactly',
+  });
+
+/** The form of the invitation and password-reset pages. */
+export type PasswordForm = z.output<typeof PasswordForm>;
+
+/** An organisation as the API returns it inside other resources. */
+export interface OrganisationRef {
+  id: string;
+  name: string;
+}
+
+/** An organisation as the API returns it. */
+export interface OrganisationView extends OrganisationRef {
+  /** Highest TLP level the organisation's accounts may read. */
+  clearance: string;
+  createdAt: string;
+}
+
+/** An account as the API returns it; never its password hash or tokens. */
+export interface UserView {
+  id: string;
+  email: string;
+  role: Role;
+  state: string | null;
+  organisation: OrganisationRef | null;
+  suspended: boolean;
+  createdAt: string;
+}
+
+/** An invitation as the API returns it; the token goes only into the mail. */
+export interface InvitationView {
+  id: string;
+  email: string;
+  role: Role;
+  state: string | null;
+  organisation: OrganisationRef | null;
+  expiresAt: string;
+}
+
+/** An API key as the API lists it, without its secret. */
+export interface ApiKeyView {
+  id: string;
+  label: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}

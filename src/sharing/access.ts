@@ -13,7 +13,7 @@ import type { TlpLevel } from './tlp.ts';
  *   accounts named at upload, plus the sharer's own state, organisation or the secretariat
  *   (written as grants when the version is stored);
  * - TLP:RED: the sharer and the accounts named at upload only.
- * Any other stored level reads as nobody but the sharer, so a bad value fails closed.
+ * Only the sharer may read a version stored with any other level, so a bad value fails closed.
  */
 
 /** Kind of audience entry of a stored version. */
@@ -41,6 +41,8 @@ export interface Recipients {
 /** Grantee value of the secretariat, which is one audience. */
 export const SECRETARIAT_GRANTEE = 'secretariat';
 
+// TODO: a partner organisation's `clearance` (highest TLP it may read) is not applied yet, so a
+// partner named on a TLP:AMBER upload reads it whatever its clearance.
 const restrictedKinds: readonly GranteeKind[] = ['state', 'organisation', 'account', 'secretariat'];
 const redKinds: readonly GranteeKind[] = ['account'];
 

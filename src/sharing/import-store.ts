@@ -44,11 +44,12 @@ type Decision =
   { kind: 'insert' } | { kind: 'duplicate'; version: string } | { kind: 'reject'; reason: string };
 
 /**
- * Decides what to do with one incoming version given the versions known for its id. The same
- * version with the same content is a no-op; the same version with other content is rejected,
- * and so is a version after a revoked one that is not itself revoked (STIX 2.1 §3.6: revocation
- * is final).
+ * Decides what to do with one incoming version, given the versions known for its id. The same
+ * version with the same content is a no-op, and the same version with other content is rejected.
+ * Revocation is final in STIX 2.1, so a later version that is not itself revoked is rejected too.
  */
+// TODO: a rejection reason tells the sharer that a version exists even when they cannot read it,
+// and new versions from other creators than the first (STIX `created_by_ref`) are not refused.
 function decide(candidate: Candidate, known: readonly KnownVersion[]): Decision {
   if (candidate.item.version === null) {
     // Observables have no version of their own; identical content is the same observable.
@@ -84,7 +85,9 @@ function isRevoked(data: string): boolean {
 function byIdThenVersion(a: Candidate, b: Candidate): number {
   if (a.item.id !== b.item.id) return a.item.id < b.item.id ? -1 : 1;
 
-  return a.versionKey < b.versionKey ? -1 : a.versionKey > b.versionKey ? 1 : a.index - b.index;
+  if (a.versionKey !== b.versionKey) return a.versionKey < b.versionKey ? -1 : 1;
+
+  return a.index - b.index;
 }
 
 /**

@@ -7,7 +7,7 @@ export const papLevels = ['clear', 'green', 'amber', 'red'] as const;
 /** A Permissible Actions Protocol level in lower case, as stored. */
 export type PapLevel = (typeof papLevels)[number];
 
-/** What a marking definition means for classification. */
+/** The TLP and PAP levels that a marking definition sets, when it sets them. */
 export interface MarkingMeaning {
   tlp: TlpLevel | null;
   pap: PapLevel | null;
@@ -104,7 +104,7 @@ export function markingRefsOf(object: Record<string, unknown>): string[] {
 /**
  * Decides the TLP and PAP of one object. Its TLP comes from `object_marking_refs`; two different
  * TLP levels there reject the object. A marking that cannot be resolved, or a stricter TLP on
- * some properties (`granular_markings`), holds the whole object at the stricter level, because
+ * some properties (`granular_markings`), keeps the whole object at the stricter level, because
  * objects are shared whole.
  */
 export function classifyObject(

@@ -152,6 +152,20 @@ for (const dialect of testDialects) {
       assert.deepEqual(got.json(), last);
       const schemaErrors = schemas.validate(got.json<StixObject>());
       assert.deepEqual(schemaErrors, []);
+
+      // The same file again as a form upload: accepted, and stored once.
+      const boundary = '----parley-large-upload';
+      const form = await t.request({
+        method: 'POST',
+        url: '/api/v1/bundles',
+        token: secretariat.token,
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        payload:
+          `--${boundary}\r\nContent-Disposition: form-data; name="bundle"; filename="big.json"\r\n` +
+          `Content-Type: application/json\r\n\r\n${payload}\r\n--${boundary}--\r\n`,
+      });
+      assert.equal(form.statusCode, 201, form.body.slice(0, 500));
+      assert.equal(form.json<UploadReply>().stored, objects.length);
     });
   });
 }

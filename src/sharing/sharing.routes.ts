@@ -67,7 +67,8 @@ function nothingStored(rejected: readonly RejectedObject[]): DomainError {
 }
 
 /**
- * Registers STIX bundle upload and object reads. Multipart parsing is registered in this plugin
+ * Registers STIX bundle upload and object reads. An upload answers 201 with the stored count and
+ * the rejected objects, or 422 naming each object when none could be stored. Multipart parsing is registered in this plugin
  * only, so no other route accepts file uploads.
  */
 export function registerSharingRoutes(app: FastifyInstance, ctx: AppContext) {

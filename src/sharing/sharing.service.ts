@@ -23,7 +23,7 @@ import { checkStixObject, versionKey, type CheckedObject } from './stix-validati
 import { tlpByMarkingId } from './tlp.ts';
 import { normaliseEmail } from '../shared/email.ts';
 
-/** What the sharing services use from the application context. */
+/** The parts of the application context that the sharing services use. */
 export type SharingDeps = Pick<AppContext, 'db' | 'clock' | 'logger'>;
 
 /** An object of the bundle that was not stored, and why. */
@@ -161,6 +161,7 @@ export async function importBundle(
       versionKey: versionKey(version),
       tlp: classification.tlp,
       pap: classification.pap,
+      // Re-serialising keeps every string, so timestamps, exactly; numbers may change form (1.0 → 1).
       data: JSON.stringify(item.object),
     });
   }

@@ -92,7 +92,7 @@ for (const dialect of testDialects) {
     }
 
     describe('upload', () => {
-      it('returns created and modified byte-identical, also by exact version', async () => {
+      it('round-trips exact timestamps and versions', async () => {
         const object = {
           type: 'indicator',
           spec_version: '2.1',
@@ -170,7 +170,7 @@ for (const dialect of testDialects) {
         );
       });
 
-      it('rejects modified earlier than created and timestamps without Z', async () => {
+      it('rejects early modified and non-Z timestamps', async () => {
         const early = indicator({ modified: '2024-03-05T08:15:29.999Z' });
         const offset = indicator({ modified: '2024-03-05T08:15:30.000+00:00' });
         const reply = await shareOk(sharerFr.token, [early, offset, indicator()]);
@@ -179,7 +179,7 @@ for (const dialect of testDialects) {
         assert.match(reply.rejected[1]?.reason ?? '', /not an RFC 3339 UTC timestamp ending in Z/);
       });
 
-      it('accepts observables, marking definitions and custom types with their own rules', async () => {
+      it('checks observables, markings and custom types', async () => {
         const address = {
           type: 'ipv4-addr',
           spec_version: '2.1',
@@ -226,7 +226,7 @@ for (const dialect of testDialects) {
         assert.equal((await read(sharerFr.token, address.id)).statusCode, 200);
       });
 
-      it('rejects an object carrying two TLP levels and never serves it', async () => {
+      it('rejects and never serves two TLP levels', async () => {
         const both = indicator({ object_marking_refs: [tlp2MarkingIds.clear, tlp2MarkingIds.red] });
         const res = await share(sharerFr.token, bundleOf([both]));
         assert.equal(res.statusCode, 422);
@@ -252,7 +252,7 @@ for (const dialect of testDialects) {
         assert.equal(rows.length, 0);
       });
 
-      it('rejects deeply nested JSON through the upload and keeps serving', async () => {
+      it('rejects deep nesting and keeps serving', async () => {
         const nested = '['.repeat(10000) + '0' + ']'.repeat(10000);
         const text = JSON.stringify(bundleOf([indicator({ x_acme_meta: 0 })])).replace(
           '"x_acme_meta":0',
@@ -273,7 +273,7 @@ for (const dialect of testDialects) {
         assert.equal(next.statusCode, 201);
       });
 
-      it('treats the same version again as stored and a changed one as rejected', async () => {
+      it('accepts repeats but not changed versions', async () => {
         const object = indicator();
         assert.equal((await shareOk(sharerFr.token, [object])).stored, 1);
         const again = await shareOk(sharerFr.token, [object, object]);
@@ -402,7 +402,7 @@ for (const dialect of testDialects) {
         assert.equal((await read(undefined, tlp2MarkingIds.red)).statusCode, 200);
       });
 
-      it('accepts a multipart form with the bundle file and options', async () => {
+      it('accepts a multipart upload with options', async () => {
         const object = indicator();
         const boundary = '----parley-test-boundary';
         const part = (headers: string, body: string) =>

@@ -3,7 +3,7 @@
  * STIX 2.1 JSON schemas (`schemas/sdos`, `sros`, `observables` and `common`).
  */
 
-/** How an object type is versioned and which common properties it must carry. */
+/** Category of a STIX type, which decides its versioning and common required properties. */
 export type StixKind = 'sdo' | 'sro' | 'marking' | 'meta' | 'sco' | 'custom';
 
 /** A rule that at least one group of properties is fully present, as an `anyOf` of `required`. */

@@ -116,7 +116,7 @@ function checkCommon(object: Record<string, unknown>, problems: string[]): strin
 }
 
 function checkSpecVersion(object: Record<string, unknown>, kind: StixKind, problems: string[]) {
-  // Observables may leave out spec_version, which then means 2.1 (STIX 2.1 §6.1).
+  // Observables may leave out spec_version: the `cyber-observable-core` schema requires only type and id.
   if (kind === 'sco' && object.spec_version === undefined) return;
   if (object.spec_version !== '2.1') {
     problems.push(
@@ -166,7 +166,7 @@ function checkTypeProperties(object: Record<string, unknown>, type: string, prob
   }
   if (type === 'malware' && isPresent(object, 'is_family')) {
     if (typeof object.is_family !== 'boolean') problems.push('is_family: must be true or false');
-    // A malware family must be named (STIX 2.1 §4.11).
+    // The malware schema requires a name when is_family is true.
     else if (object.is_family && !isPresent(object, 'name')) {
       problems.push('missing required property name (required when is_family is true)');
     }

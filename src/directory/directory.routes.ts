@@ -2,11 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 
 import type { AppContext } from '../app/context.ts';
+import { requirePrincipal } from '../auth/auth.hooks.ts';
 import { notFound } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
 import { directoryToCsv } from './directory.csv.ts';
 import { renderDirectoryPage } from './directory.page.ts';
 import { getDirectory } from './directory.service.ts';
+import { renderHealthPage } from './health.page.ts';
+import { getDirectoryHealth, HealthQuerySchema } from './health.service.ts';
 import { pocToVcard, stateToVcards } from './vcard.ts';
 
 const SearchQuery = z.object({ q: z.string().max(200).default('') });
@@ -69,5 +72,21 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
         .send(pocToVcard(state, poc));
     }
     throw notFound('PoC');
+  });
+
+  app.get('/api/v1/directory/health', async (request) => {
+    const { sort } = parseInput(HealthQuerySchema, request.query, 'query');
+    const principal = requirePrincipal(request);
+
+    return getDirectoryHealth(ctx, principal, sort);
+  });
+
+  app.get('/directory/health', async (request, reply) => {
+    const { sort } = parseInput(HealthQuerySchema, request.query, 'query');
+    if (request.principal === null) return reply.redirect('/signin?next=/directory/health', 303);
+    const health = await getDirectoryHealth(ctx, request.principal, sort);
+    const page = renderHealthPage(health, sort, request.principal, request.csrfToken);
+
+    return reply.type('text/html; charset=utf-8').send(page);
   });
 }

@@ -34,6 +34,19 @@ export const messages = {
   membersOnly: 'Members only',
   stale: 'Stale',
   never: 'Never',
+  healthTitle: 'Directory health',
+  healthCaption: 'Gaps per state; choose a column heading to sort',
+  missingLevels: 'Levels not designated',
+  withoutAlternate: 'Levels without an alternate',
+  staleCount: 'Stale entries',
+  bouncedAddresses: 'Bounced addresses',
+  healthStatesWithoutPoc: (count: number, total: number) =>
+    `States with no point of contact: ${count} of ${total}`,
+  healthStatesMissingLevel: (count: number) => `States missing a level: ${count}`,
+  healthStatesWithoutAlternate: (count: number) =>
+    `States with a level without an alternate: ${count}`,
+  healthStaleEntries: (count: number) => `Stale entries: ${count}`,
+  healthBounced: (count: number) => `Addresses whose last mail bounced: ${count}`,
   designatedSummary: (designated: number, total: number) =>
     `${designated} of ${total} states have designated points of contact.`,
   matchSummary: (count: number, query: string) => `${count} states match “${query}”.`,

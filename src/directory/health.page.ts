@@ -1,0 +1,63 @@
+import type { Principal } from '../accounts/principal.ts';
+import { html } from '../web/html.ts';
+import { renderPage } from '../web/layout.ts';
+import type { getDirectoryHealth } from './health.service.ts';
+import { messages as m } from './messages.ts';
+
+type Health = Awaited<ReturnType<typeof getDirectoryHealth>>;
+
+function sortLink(label: string, column: string, current: string) {
+  const active = current.replace(/^-/, '') === column;
+  const next = active && !current.startsWith('-') ? `-${column}` : column;
+  const arrow = active ? (current.startsWith('-') ? ' ▼' : ' ▲') : '';
+  const sorted = active ? (current.startsWith('-') ? 'descending' : 'ascending') : 'none';
+
+  return html`<th scope="col" aria-sort="${sorted}">
+    <a href="?sort=${next}">${label}${arrow}</a>
+  </th>`;
+}
+
+/** Renders the secretariat's directory health page. */
+export function renderHealthPage(
+  health: Health,
+  sort: string,
+  principal: Principal,
+  csrf: string | null,
+) {
+  const { counts } = health;
+  const rows = health.states.map(
+    (state) =>
+      html`<tr>
+        <th scope="row">${state.name} <span class="muted">${state.code}</span></th>
+        <td>${state.missingLevels.map((level) => m.levels[level]).join(', ') || '—'}</td>
+        <td>${state.levelsWithoutAlternate.map((level) => m.levels[level]).join(', ') || '—'}</td>
+        <td>${state.staleEntries}</td>
+        <td>${state.bouncedAddresses.join(', ') || '—'}</td>
+      </tr>`,
+  );
+  const content = html`<h1>${m.healthTitle}</h1>
+    <ul>
+      <li>${m.healthStatesWithoutPoc(counts.statesWithoutAnyPoc, counts.states)}</li>
+      <li>${m.healthStatesMissingLevel(counts.statesMissingALevel)}</li>
+      <li>${m.healthStatesWithoutAlternate(counts.statesWithoutAlternate)}</li>
+      <li>${m.healthStaleEntries(counts.staleEntries)}</li>
+      <li>${m.healthBounced(counts.bouncedAddresses)}</li>
+    </ul>
+    <table>
+      <caption>
+        ${m.healthCaption}
+      </caption>
+      <thead>
+        <tr>
+          ${sortLink(m.state, 'name', sort)}${sortLink(m.missingLevels, 'missing', sort)}
+          ${sortLink(m.withoutAlternate, 'alternates', sort)}${sortLink(m.staleCount, 'stale', sort)}
+          ${sortLink(m.bouncedAddresses, 'bounced', sort)}
+        </tr>
+      </thead>
+      <tbody>
+        ${rows}
+      </tbody>
+    </table>`;
+
+  return renderPage({ title: m.healthTitle, principal, csrfToken: csrf }, content);
+}

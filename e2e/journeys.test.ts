@@ -209,6 +209,67 @@ for (const dialect of testDialects) {
       assert.equal(alertPosts, 0);
     });
 
+    it('member shares a bundle file', async () => {
+      const member = await t.createAccount('poc', { state: 'CH' });
+      const page = await newPage();
+      await signIn(page, t.baseUrl, member, '/app/share');
+      const indicatorId = 'indicator--6f1a2c3e-9b7d-4e21-8c55-0d2f4a6b8e91';
+      const bundle = {
+        type: 'bundle',
+        id: 'bundle--0b6e0c4e-2d5a-4c1e-9a37-5a1f0c9d8e21',
+        objects: [
+          {
+            type: 'indicator',
+            spec_version: '2.1',
+            id: indicatorId,
+            created: '2024-03-05T08:15:30.000Z',
+            modified: '2024-03-05T08:15:30.123456Z',
+            pattern: "[ipv4-addr:value = '203.0.113.9']",
+            pattern_type: 'stix',
+            valid_from: '2024-03-05T08:15:30Z',
+          },
+          { type: 'indicator', id: 'not-a-stix-id' },
+        ],
+      };
+
+      await page.getByLabel('STIX bundle (.json file)').setInputFiles({
+        name: 'bundle.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(JSON.stringify(bundle)),
+      });
+      await page.getByLabel('TLP level for unmarked objects').selectOption('green');
+      await page.getByLabel('Recipient states (optional)').fill('fr, KE');
+      await page.getByRole('button', { name: 'Share bundle' }).click();
+
+      await page.getByRole('heading', { name: 'Result' }).waitFor();
+      await page.getByText('1 object was stored.').waitFor();
+      const rejected = page.getByRole('table', { name: 'Rejected objects' });
+      assert.match(await rejected.innerText(), /not-a-stix-id/);
+      await saveScreenshot(page, `${dialect}-share`);
+
+      const stored = await t.request({
+        method: 'GET',
+        url: `/api/v1/objects/${indicatorId}`,
+        token: member.token,
+      });
+      assert.equal(stored.statusCode, 200, stored.body);
+      assert.equal(stored.json<{ modified: string }>().modified, '2024-03-05T08:15:30.123456Z');
+    });
+
+    it('sign-out ends the session', async () => {
+      const member = await t.createAccount('poc', { state: 'CH' });
+      const page = await newPage();
+      await signIn(page, t.baseUrl, member, '/app/inbox');
+
+      await Promise.all([
+        page.waitForURL(`${t.baseUrl}/`),
+        page.getByRole('button', { name: 'Sign out' }).click(),
+      ]);
+      await page.goto(`${t.baseUrl}/app/pocs`);
+      await page.waitForURL(/\/signin\?next=%2Fapp%2Fpocs$/);
+      await page.getByLabel('Password').waitFor();
+    });
+
     it('inbox and PoC pages pass axe', async () => {
       const email = 'axe.check@ncsc.ch.example';
       await insertPoc(t.ctx, { state: 'CH', level: 'policy', name: 'Lea Brunner', email });

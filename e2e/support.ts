@@ -6,7 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { DialectName } from '../src/db/database.ts';
 import { startTestApp, type TestApp } from '../test/support/test-app.ts';
 
-/** Debian's Chromium; the test machines cannot download Playwright's own browser builds. */
+/** Debian's Chromium, because playwright-core installs no browser of its own. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** Folder for the screenshots the journeys take, to look at when a step fails. */
@@ -67,7 +67,10 @@ export interface SevereViolation {
   targets: string[];
 }
 
-/** Runs axe-core on the page and returns the serious and critical violations (WCAG 2.x A/AA). */
+/**
+ * Runs axe-core on the page with the WCAG 2.0 to 2.2 A and AA rules and axe's best practices, and
+ * returns the serious and critical violations.
+ */
 export async function findSevereViolations(page: Page): Promise<SevereViolation[]> {
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])

@@ -140,10 +140,12 @@ export const messages = {
   },
 
   share: {
-    intro: 'Upload a STIX 2.1 bundle. Its objects are shared under the TLP level you choose here.',
+    intro:
+      'Upload a STIX 2.1 bundle. Objects that carry a TLP marking keep it. ' +
+      'The TLP level chosen here applies to the objects without one.',
     fields: {
       file: 'STIX bundle (.json file)',
-      tlp: 'TLP level',
+      tlp: 'TLP level for unmarked objects',
       states: 'Recipient states',
     },
     statesHint:

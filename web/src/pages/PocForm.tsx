@@ -39,6 +39,8 @@ export function toPocFormValues(poc: Poc): PocFormValues {
   };
 }
 
+// TODO: the PoC API also stores role (primary or alternate), emergency telephone, languages,
+// time zone, working hours and OpenPGP key, which this form cannot set or change yet.
 const fieldIds = {
   level: 'poc-level',
   name: 'poc-name',

@@ -45,6 +45,8 @@ async function prepareUpload(
     return new ApiError(0, 'validation_failed', messages.errors.checkFields, fieldErrors);
   }
 
+  // TODO: the API also takes `orgs` and `accounts` recipients, which this form does not offer
+  // yet, so a TLP:RED upload stays readable by its sharer only.
   const query = new URLSearchParams({ tlp });
   if (codes.length > 0) query.set('states', codes.join(','));
 
@@ -158,15 +160,18 @@ export function ShareBundlePage() {
   );
 }
 
+// The API sends warnings as `{ id, reason }`. Plain strings and `message` fields are read too.
 function describeWarning(warning: unknown): string {
   if (typeof warning === 'string') return warning;
-  if (typeof warning === 'object' && warning !== null && 'message' in warning) {
-    const { message } = warning;
-    const id = 'id' in warning ? warning.id : undefined;
-    if (typeof message === 'string') return typeof id === 'string' ? `${id}: ${message}` : message;
-  }
+  if (typeof warning !== 'object' || warning === null) return JSON.stringify(warning);
 
-  return JSON.stringify(warning);
+  let text: unknown;
+  if ('reason' in warning) text = warning.reason;
+  else if ('message' in warning) text = warning.message;
+  const id = 'id' in warning ? warning.id : undefined;
+  if (typeof text !== 'string') return JSON.stringify(warning);
+
+  return typeof id === 'string' ? `${id}: ${text}` : text;
 }
 
 function BundleResultView({ result }: { result: BundleResult }) {

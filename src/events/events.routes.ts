@@ -37,6 +37,8 @@ export function registerEventRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/api/v1/events', async (request, reply) => {
     const principal = requirePrincipal(request);
     const lastEventId = readLastEventId(request);
+    // NOTE: the principal is resolved once per connection, so revoking a token or suspending an
+    // account takes effect on its open streams only when they reconnect.
 
     reply.hijack();
     const raw = reply.raw;

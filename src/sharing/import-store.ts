@@ -20,7 +20,11 @@ export interface Candidate {
   pap: PapLevel | null;
   /** The object's JSON text as stored and returned. */
   data: string;
+  /** True when only the sharer's own state, organisation or secretariat may read it. */
+  isOwnOnly: boolean;
 }
+
+const NO_RECIPIENTS: Recipients = { states: [], organisationIds: [], accountIds: [] };
 
 /** A version already stored or accepted earlier in the same import. */
 interface KnownVersion {
@@ -168,7 +172,8 @@ export async function storeVersions(
       const candidate = byKey.get(`${row.object_id} ${row.version_key}`);
       if (candidate === undefined) continue;
       if (candidate.tlp === 'red') outcome.storedRed += 1;
-      for (const grant of audienceGrants(candidate.tlp, sharer, recipients)) {
+      const audience = candidate.isOwnOnly ? NO_RECIPIENTS : recipients;
+      for (const grant of audienceGrants(candidate.tlp, sharer, audience)) {
         grants.push({ object_seq: row.seq, ...grant });
       }
     }

@@ -23,7 +23,14 @@ export interface MarkingCatalogue {
 
 /** The classification of one object, or why it is rejected. */
 export type Classification =
-  | { ok: true; tlp: TlpLevel; pap: PapLevel | null; warnings: string[] }
+  | {
+      ok: true;
+      tlp: TlpLevel;
+      pap: PapLevel | null;
+      warnings: string[];
+      /** True when the object carries no TLP marking and took the catalogue's default level. */
+      isDefaultTlp: boolean;
+    }
   | { ok: false; reason: string };
 
 function parsePap(text: string): PapLevel | null {
@@ -112,7 +119,7 @@ export function classifyObject(
   catalogue: MarkingCatalogue,
 ): Classification {
   if (checked.type === 'marking-definition' && tlpByMarkingId.has(checked.id)) {
-    return { ok: true, tlp: 'clear', pap: null, warnings: [] };
+    return { ok: true, tlp: 'clear', pap: null, warnings: [], isDefaultTlp: false };
   }
 
   const resolve = (ref: string): MarkingMeaning | null => {
@@ -161,5 +168,5 @@ export function classifyObject(
     null,
   );
 
-  return { ok: true, tlp, pap, warnings };
+  return { ok: true, tlp, pap, warnings, isDefaultTlp: objectLevels.size === 0 };
 }

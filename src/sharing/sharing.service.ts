@@ -8,6 +8,7 @@ import {
   classifyObject,
   markingRefsOf,
   readMarkingDefinition,
+  type MarkingCatalogue,
   type MarkingMeaning,
 } from './markings.ts';
 import {
@@ -141,9 +142,39 @@ export async function importBundle(
       deps,
       checked.map((entry) => entry.item),
     ),
-    // Without a marking or an option, an object stays with the sharer's own state or organisation.
     defaultTlp: options.tlp ?? 'amber',
   };
+  const classified = classifyAll(checked, catalogue, options, now);
+  rejected.push(...classified.rejected);
+  const outcome = await storeVersions(deps, principal, recipients, classified.candidates, now);
+  rejected.push(...outcome.rejected);
+  rejected.sort((a, b) => a.index - b.index);
+  const bundleId = typeof envelope.id === 'string' ? envelope.id : '(bundle)';
+  const warnings = [
+    ...classified.warnings,
+    ...bundleWarnings(bundleId, recipients, classified.candidates, outcome.storedRed),
+  ];
+  deps.logger.info(
+    {
+      accountId: principal.accountId,
+      stored: outcome.accepted.length,
+      inserted: outcome.inserted,
+      rejected: rejected.length,
+    },
+    'bundle imported',
+  );
+
+  return { stored: outcome.accepted.length, rejected, warnings, accepted: outcome.accepted };
+}
+
+/** Classifies every checked object by TLP and turns the accepted ones into candidates. */
+function classifyAll(
+  checked: readonly { index: number; item: CheckedObject }[],
+  catalogue: MarkingCatalogue,
+  options: ShareOptions,
+  now: string,
+) {
+  const rejected: RejectedObject[] = [];
   const warnings: ImportWarning[] = [];
   const candidates: Candidate[] = [];
   for (const { index, item } of checked) {
@@ -163,29 +194,42 @@ export async function importBundle(
       pap: classification.pap,
       // Re-serialising keeps every string, so timestamps, exactly; numbers may change form (1.0 → 1).
       data: JSON.stringify(item.object),
+      // With neither a marking nor a tlp option, the object stays with the sharer's own audience.
+      isOwnOnly: classification.isDefaultTlp && options.tlp === null,
     });
   }
 
-  const outcome = await storeVersions(deps, principal, recipients, candidates, now);
-  rejected.push(...outcome.rejected);
-  rejected.sort((a, b) => a.index - b.index);
-  if (outcome.accepted.length > 0 && recipients.accountIds.length === 0 && outcome.storedRed > 0) {
+  return { rejected, warnings, candidates };
+}
+
+/** Lists the warnings about the audience of the whole upload. */
+function bundleWarnings(
+  bundleId: string,
+  recipients: Recipients,
+  candidates: readonly Candidate[],
+  storedRed: number,
+): ImportWarning[] {
+  const warnings: ImportWarning[] = [];
+  const hasRecipients =
+    recipients.states.length + recipients.organisationIds.length + recipients.accountIds.length > 0;
+  const ownOnly = candidates.filter((candidate) => candidate.isOwnOnly).length;
+  if (hasRecipients && ownOnly > 0) {
     warnings.push({
-      id: typeof envelope.id === 'string' ? envelope.id : '(bundle)',
-      reason: `${outcome.storedRed} TLP:RED objects name no recipient accounts, so only you can read them`,
+      id: bundleId,
+      reason:
+        `${ownOnly} objects have no TLP marking and no tlp option was given, so they are ` +
+        'TLP:AMBER for your own state, organisation or secretariat only. ' +
+        'Give the tlp option to share them with the named recipients',
     });
   }
-  deps.logger.info(
-    {
-      accountId: principal.accountId,
-      stored: outcome.accepted.length,
-      inserted: outcome.inserted,
-      rejected: rejected.length,
-    },
-    'bundle imported',
-  );
+  if (storedRed > 0 && recipients.accountIds.length === 0) {
+    warnings.push({
+      id: bundleId,
+      reason: `${storedRed} TLP:RED objects name no recipient accounts, so only you can read them`,
+    });
+  }
 
-  return { stored: outcome.accepted.length, rejected, warnings, accepted: outcome.accepted };
+  return warnings;
 }
 
 function idOf(value: unknown): string | null {

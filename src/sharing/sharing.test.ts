@@ -549,6 +549,22 @@ for (const dialect of testDialects) {
         assert.equal(row.tlp, 'amber');
       });
 
+      it('keeps unmarked objects own-only without tlp', async () => {
+        const object = indicator();
+        const reply = await shareOk(sharerFr.token, [object], '?states=DE');
+        assert.match(reply.warnings[0]?.reason ?? '', /1 objects have no TLP marking/);
+        assert.equal((await read(editorFr.token, String(object.id))).statusCode, 200);
+        assert.equal((await read(pocDe.token, String(object.id))).statusCode, 404);
+
+        const marked = indicator({ object_marking_refs: [tlp2MarkingIds.amber] });
+        const unmarked = indicator();
+        const withTlp = await shareOk(sharerFr.token, [marked], '?states=DE');
+        assert.deepEqual(withTlp.warnings, []);
+        await shareOk(sharerFr.token, [unmarked], '?states=DE&tlp=amber');
+        assert.equal((await read(pocDe.token, String(marked.id))).statusCode, 200);
+        assert.equal((await read(pocDe.token, String(unmarked.id))).statusCode, 200);
+      });
+
       it('applies the upload TLP to unmarked objects', async () => {
         const object = indicator();
         await shareOk(sharerFr.token, [object], '?tlp=TLP:GREEN');

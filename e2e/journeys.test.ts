@@ -270,6 +270,36 @@ for (const dialect of testDialects) {
       await page.getByLabel('Password').waitFor();
     });
 
+    it('inbox works from the keyboard', async () => {
+      const email = 'keyboard.user@ncsc.ch.example';
+      await insertPoc(t.ctx, { state: 'CH', level: 'diplomatic', name: 'Nina Weber', email });
+      const poc = await t.createAccount('poc', { state: 'CH', email });
+      const sender = await t.createAccount('secretariat');
+      const title = 'Keyboard acknowledgement check';
+      const sent = await t.request({
+        method: 'POST',
+        url: '/api/v1/alerts',
+        token: sender.token,
+        payload: { title, severity: 3, tlp: 'green', body: 'Press Enter.' },
+      });
+      assert.equal(sent.statusCode, 201, sent.body);
+      const alertId = sent.json<{ id: string }>().id;
+
+      const page = await newPage();
+      await signIn(page, t.baseUrl, poc, '/app/inbox');
+      const row = page.locator(`tr[data-alert-id="${alertId}"]`);
+      await row.waitFor();
+
+      await page.keyboard.press('Tab');
+      const firstStop = await page.evaluate(() => document.activeElement?.textContent ?? '');
+      assert.equal(firstStop, 'Skip to content');
+
+      const button = page.getByRole('button', { name: `Acknowledge alert: ${title}` });
+      await button.focus();
+      await page.keyboard.press('Enter');
+      await row.getByText('Acknowledged').waitFor();
+    });
+
     it('inbox and PoC pages pass axe', async () => {
       const email = 'axe.check@ncsc.ch.example';
       await insertPoc(t.ctx, { state: 'CH', level: 'policy', name: 'Lea Brunner', email });

@@ -44,6 +44,7 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
     const source = new EventSource(EVENTS_PATH);
     let hasFailed = false;
 
+    // NOTE: no test drops a live connection, so the resync after a reconnect has not been run.
     source.onopen = () => {
       setStatus('connected');
       if (hasFailed) hub.emit('resync', null);

@@ -6,7 +6,7 @@ import { DomainError } from '../shared/errors.ts';
 import type { TlpLevel } from './tlp.ts';
 
 /**
- * Who may read a stored STIX version. The rule, kept here only:
+ * The read rule for stored STIX versions, kept in this module only:
  * - TLP:CLEAR: anyone, including the public;
  * - TLP:GREEN: any signed-in account;
  * - TLP:AMBER and TLP:AMBER+STRICT: the sharer, and accounts of the states, organisations or

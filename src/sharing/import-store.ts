@@ -52,7 +52,7 @@ type Decision =
  * version with the same content is a no-op, and the same version with other content is rejected.
  * Revocation is final in STIX 2.1, so a later version that is not itself revoked is rejected too.
  */
-// TODO: a rejection reason tells the sharer that a version exists even when they cannot read it,
+// TODO: a rejection reason reveals to the sharer that a version exists even when they cannot read it,
 // and new versions from other creators than the first (STIX `created_by_ref`) are not refused.
 function decide(candidate: Candidate, known: readonly KnownVersion[]): Decision {
   if (candidate.item.version === null) {

@@ -57,7 +57,10 @@ async function resolveRecipients(deps: SharingDeps, options: ShareOptions): Prom
   const known = new Set(await findStateCodes(deps.db, states));
   const unknownStates = states.filter((code) => !known.has(code));
   if (unknownStates.length > 0) {
-    throw fieldError('states', `unknown state codes: ${unknownStates.join(', ')}`);
+    throw fieldError(
+      'states',
+      `unknown state codes ${unknownStates.join(', ')}: use UN member or observer state codes`,
+    );
   }
 
   const organisations = await findOrganisations(deps.db, options.orgs);
@@ -65,7 +68,10 @@ async function resolveRecipients(deps: SharingDeps, options: ShareOptions): Prom
     (org) => !organisations.some((row) => row.id === org || row.name === org),
   );
   if (unknownOrgs.length > 0) {
-    throw fieldError('orgs', `unknown partner organisations: ${unknownOrgs.join(', ')}`);
+    throw fieldError(
+      'orgs',
+      `unknown partner organisations ${unknownOrgs.join(', ')}: give an admitted partner's name or id`,
+    );
   }
 
   const emailKeys = options.accounts.map((email) => normaliseEmail(email) ?? email);

@@ -18,6 +18,8 @@ export function DeliveriesPage({ alertId }: { alertId: string }) {
     }),
   );
 
+  // TODO: the stream has no event for delivery status changes (queued to sent or failed), so
+  // those appear only after Refresh or the next acknowledgement.
   useLiveEvent('acknowledgement', (event) => {
     if (event.alertId === alertId) deliveries.reload();
   });

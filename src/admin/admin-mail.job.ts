@@ -163,9 +163,6 @@ async function sendPasswordResetMail(ctx: AppContext, payload: PasswordResetMail
 
 const mailRetry = { maxAttempts: 5, baseDelayMs: 30_000, maxDelayMs: 30 * 60_000 };
 
-// TODO: add both kinds to `jobKinds` in src/jobs/job-registry.ts, which the job queue's owner
-// edits. Until then the running worker fails these jobs as an unknown kind and no mail goes out.
-
 /** Job that mails an invitation link. */
 export const invitationMailJob = defineJobKind({
   name: 'invitation-mail',

@@ -5,11 +5,13 @@ import type { AppContext } from '../app/context.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
 import { notFound } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
+import { ResponseCache, sendCached } from '../web/response-cache.ts';
 import { directoryToCsv } from './directory.csv.ts';
 import { renderDirectoryPage } from './directory.page.ts';
 import { getDirectory } from './directory.service.ts';
 import { renderHealthPage } from './health.page.ts';
 import { getDirectoryHealth, HealthQuerySchema } from './health.service.ts';
+import { readDirectoryRevision } from './revision.ts';
 import { pocToVcard, stateToVcards } from './vcard.ts';
 
 const SearchQuery = z.object({ q: z.string().max(200).default('') });
@@ -22,31 +24,59 @@ const StateParams = z.object({
 const PocParams = z.object({ id: z.uuid('must be a PoC id') });
 
 const VCARD_TYPE = 'text/vcard; charset=utf-8';
+const HTML_TYPE = 'text/html; charset=utf-8';
+const JSON_TYPE = 'application/json; charset=utf-8';
+const CSV_TYPE = 'text/csv; charset=utf-8';
 
 /** Registers the public directory page and its JSON, CSV and vCard exports. */
 export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
+  const cache = new ResponseCache();
+
+  /** Cache key of a rendering: data revision, audience, query and the minute (for staleness). */
+  async function cacheKey(kind: string, audience: string, query: string) {
+    const revision = await readDirectoryRevision(ctx.db);
+    const minute = Math.floor(ctx.clock.now().getTime() / 60_000);
+
+    return JSON.stringify([kind, revision, audience, query, minute]);
+  }
+
   app.get('/', async (request, reply) => {
     const { q } = parseInput(SearchQuery, request.query, 'query');
-    const states = await getDirectory(ctx, request.principal, q);
-    const page = renderDirectoryPage(states, q, request.principal, request.csrfToken);
+    const render = async () => {
+      const states = await getDirectory(ctx, request.principal, q);
+      return renderDirectoryPage(states, q, request.principal, request.csrfToken);
+    };
+    // Members' pages carry their own name and CSRF token, so only the public page is shared.
+    if (request.principal !== null) return reply.type(HTML_TYPE).send(await render());
 
-    return reply.type('text/html; charset=utf-8').send(page);
+    return sendCached(
+      request,
+      reply,
+      await cache.get(await cacheKey('page', 'public', q), HTML_TYPE, render),
+    );
   });
 
-  app.get('/api/v1/directory', async (request) => {
+  app.get('/api/v1/directory', async (request, reply) => {
     const { q } = parseInput(SearchQuery, request.query, 'query');
+    const audience = request.principal === null ? 'public' : 'member';
+    const key = await cacheKey('json', audience, q);
+    const entry = await cache.get(key, JSON_TYPE, async () =>
+      JSON.stringify({ states: await getDirectory(ctx, request.principal, q) }),
+    );
 
-    return { states: await getDirectory(ctx, request.principal, q) };
+    return sendCached(request, reply, entry);
   });
 
   app.get('/api/v1/directory.csv', async (request, reply) => {
     const { q } = parseInput(SearchQuery, request.query, 'query');
-    const states = await getDirectory(ctx, request.principal, q);
+    const audience = request.principal === null ? 'public' : 'member';
+    const key = await cacheKey('csv', audience, q);
+    const entry = await cache.get(key, CSV_TYPE, async () =>
+      directoryToCsv(await getDirectory(ctx, request.principal, q)),
+    );
+    void reply.header('content-disposition', 'attachment; filename="parley-directory.csv"');
 
-    return reply
-      .type('text/csv; charset=utf-8')
-      .header('content-disposition', 'attachment; filename="parley-directory.csv"')
-      .send(directoryToCsv(states));
+    return sendCached(request, reply, entry);
   });
 
   app.get('/api/v1/directory/states/:code.vcf', async (request, reply) => {

@@ -121,5 +121,46 @@ for (const dialect of testDialects) {
       assert.equal(zoe?.phone, '+41225550123');
       assert.equal(zoe.state_name, 'Switzerland');
     });
+
+    it('serves a cached page that follows every change, with ETag and gzip', async () => {
+      const first = await t.request({
+        method: 'GET',
+        url: '/api/v1/directory',
+        headers: { 'accept-encoding': 'gzip' },
+      });
+      assert.equal(first.headers['content-encoding'], 'gzip');
+      const etag = String(first.headers.etag);
+      const again = await t.request({
+        method: 'GET',
+        url: '/api/v1/directory',
+        headers: { 'if-none-match': etag },
+      });
+      assert.equal(again.statusCode, 304);
+
+      const editor = await t.createAccount('state-editor', { state: 'CH' });
+      const created = await t.request({
+        method: 'POST',
+        url: '/api/v1/pocs',
+        token: editor.token,
+        payload: {
+          level: 'policy',
+          name: 'Fresh Entry',
+          designation: 'Adviser',
+          organisation: 'Federal Office',
+          email: 'fresh@ch.example',
+        },
+      });
+      assert.equal(created.statusCode, 201);
+      const after = await t.request({
+        method: 'GET',
+        url: '/api/v1/directory',
+        headers: { 'if-none-match': etag },
+      });
+      assert.equal(after.statusCode, 200);
+      assert.notEqual(after.headers.etag, etag);
+      assert.match(after.body, /Fresh Entry/);
+      const page = await t.request({ method: 'GET', url: '/?q=fresh' });
+      assert.match(page.body, /Fresh Entry/);
+    });
   });
 }

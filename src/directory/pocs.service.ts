@@ -10,6 +10,7 @@ import { newId } from '../shared/crypto.ts';
 import { DomainError, notFound, type FieldError } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
 import { diffViews, toPocColumns, toPocView } from './poc-fields.ts';
+import { bumpDirectoryRevision } from './revision.ts';
 import {
   deletePocRow,
   findLikelyDuplicates,
@@ -164,6 +165,7 @@ export async function createPocAs(
       { ...entry, action: 'create', at, note: actor.note },
       diffViews(null, created),
     );
+    await bumpDirectoryRevision(trx);
 
     return created;
   });
@@ -193,6 +195,7 @@ export async function updatePocAs(deps: PocDeps, actor: PocActor, id: string, in
     if (Object.keys(changes).length > 0) {
       const entry = { pocId: id, stateCode: current.state_code, accountId: actor.accountId };
       await insertPocHistory(trx, { ...entry, action: 'update', at, note: actor.note }, changes);
+      await bumpDirectoryRevision(trx);
     }
 
     return view(deps, row);
@@ -209,6 +212,7 @@ export async function deletePocAs(deps: PocDeps, actor: PocActor, id: string) {
     const entry = { pocId: id, stateCode: current.state_code, accountId: actor.accountId };
     const changes = diffViews(view(deps, current), null);
     await insertPocHistory(trx, { ...entry, action: 'delete', at, note: actor.note }, changes);
+    await bumpDirectoryRevision(trx);
   });
 }
 
@@ -230,6 +234,7 @@ export async function confirmPoc(
     const changes = { lastConfirmedAt: { old: current.last_confirmed_at, new: at } };
     const entry = { pocId: id, stateCode: current.state_code, accountId: actor.accountId };
     await insertPocHistory(trx, { ...entry, action: 'confirm', at, note: actor.note }, changes);
+    await bumpDirectoryRevision(trx);
 
     return view(deps, row);
   });

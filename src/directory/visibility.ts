@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 
 import type { Tables } from '../db/schema.ts';
+import { bumpDirectoryRevision } from './revision.ts';
 
 /** PoC fields whose visibility each state chooses. */
 export const visibilityFields = [
@@ -79,13 +80,16 @@ export async function saveStateVisibility(
   stateCode: string,
   changes: Partial<VisibilityMap>,
 ) {
-  for (const field of visibilityFields) {
-    const visibility = changes[field];
-    if (visibility === undefined) continue;
-    await db
-      .insertInto('state_field_visibility')
-      .values({ state_code: stateCode, field, visibility })
-      .onConflict((oc) => oc.columns(['state_code', 'field']).doUpdateSet({ visibility }))
-      .execute();
-  }
+  await db.transaction().execute(async (trx) => {
+    for (const field of visibilityFields) {
+      const visibility = changes[field];
+      if (visibility === undefined) continue;
+      await trx
+        .insertInto('state_field_visibility')
+        .values({ state_code: stateCode, field, visibility })
+        .onConflict((oc) => oc.columns(['state_code', 'field']).doUpdateSet({ visibility }))
+        .execute();
+    }
+    await bumpDirectoryRevision(trx);
+  });
 }

@@ -1,3 +1,4 @@
+import { adminJobKinds } from '../admin/admin-mail.job.ts';
 import { alertMailJob } from '../alerts/alert-mail.job.ts';
 import type { AppContext } from '../app/context.ts';
 import { pruneEventsJob } from '../events/events.service.ts';
@@ -5,7 +6,7 @@ import type { JobKind } from './job-kind.ts';
 import { JobWorker, type JobWorkerOptions } from './worker.ts';
 
 /** Every job kind the worker runs. */
-export const jobKinds: readonly JobKind[] = [alertMailJob, pruneEventsJob];
+export const jobKinds: readonly JobKind[] = [alertMailJob, pruneEventsJob, ...adminJobKinds];
 
 // The replay window is pruned hourly, so it holds at most an hour more than its limits.
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;

@@ -1,4 +1,5 @@
 import type { AppContext } from '../../src/app/context.ts';
+import { bumpDirectoryRevision } from '../../src/directory/revision.ts';
 import { newId } from '../../src/shared/crypto.ts';
 import { normaliseEmail } from '../../src/shared/email.ts';
 
@@ -37,6 +38,7 @@ export async function insertPoc(ctx: AppContext, fixture: PocFixture) {
       updated_by: null,
     })
     .execute();
+  await bumpDirectoryRevision(ctx.db);
 
   return { id, email };
 }

@@ -1,0 +1,140 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+
+import fastifyStatic from '@fastify/static';
+import type autocannon from 'autocannon';
+import pino from 'pino';
+
+import { buildApp } from '../src/app/app.ts';
+import type { AppContext } from '../src/app/context.ts';
+import { createContext } from '../src/app/context-factory.ts';
+import { loadConfig } from '../src/config/config.ts';
+import { pocLevels } from '../src/directory/pocs.schema.ts';
+import { newId } from '../src/shared/crypto.ts';
+
+/** Figures of one autocannon run. */
+export interface LoadFigures {
+  /** Failed requests and non-2xx responses; a sound run has none. */
+  errors: number;
+  timeouts: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  bytesPerResponse: number;
+}
+
+/** Results of the directory benchmark. */
+export interface DirectoryBenchmark {
+  pocs: number;
+  connections: number;
+  seconds: number;
+  page: LoadFigures;
+  json: LoadFigures;
+  staticFile: LoadFigures;
+}
+
+const POCS_PER_STATE = 5;
+const run = promisify(execFile);
+
+async function seedDirectory(ctx: AppContext) {
+  const states = await ctx.db.selectFrom('states').select('code').execute();
+  const now = ctx.clock.now().toISOString();
+  let count = 0;
+  for (const { code } of states) {
+    const rows = Array.from({ length: POCS_PER_STATE }, (_, i) => {
+      count += 1;
+      const email = `contact-${i}@cert.${code.toLowerCase()}.example`;
+      return {
+        id: newId(),
+        state_code: code,
+        level: pocLevels[i % 3] ?? 'technical',
+        contact_role: i < 3 ? 'primary' : 'alternate',
+        name: `Contact ${count} of ${code}`,
+        name_key: `contact ${count} of ${code.toLowerCase()}`,
+        designation: 'Head of incident response',
+        organisation: `National CSIRT of ${code}`,
+        email,
+        email_key: email,
+        phone: '+41225550123',
+        languages: '["en","fr"]',
+        time_zone: 'Europe/Zurich',
+        created_at: now,
+        updated_at: now,
+        created_by: null,
+        updated_by: null,
+        last_confirmed_at: now,
+      };
+    });
+    await ctx.db.insertInto('pocs').values(rows).execute();
+  }
+
+  return count;
+}
+
+/**
+ * Loads one URL with autocannon in a child process, so that the load generator does not share
+ * the server's event loop, asking for gzip as browsers do.
+ */
+async function load(url: string, connections: number, seconds: number): Promise<LoadFigures> {
+  const cli = fileURLToPath(new URL('../node_modules/autocannon/autocannon.js', import.meta.url));
+  const args = [cli, '-c', String(connections), '-d', String(seconds), '-j'];
+  const { stdout } = await run('node', [...args, '-H', 'accept-encoding=gzip', url], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const result = JSON.parse(stdout) as autocannon.Result;
+
+  return {
+    errors: result.errors + result.non2xx,
+    timeouts: result.timeouts,
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    bytesPerResponse: Math.round(result.throughput.total / Math.max(1, result.requests.total)),
+  };
+}
+
+/**
+ * Serves the public directory (195 states, 5 PoCs each) from a fresh SQLite database on
+ * 127.0.0.1 and loads the HTML page, the JSON export and the same page saved as a static file
+ * (served by the same process, gzip precompressed) with autocannon, one after the other.
+ */
+export async function benchDirectory(connections = 100, seconds = 10): Promise<DirectoryBenchmark> {
+  const dir = await mkdtemp(join(tmpdir(), 'parley-bench-'));
+  const config = loadConfig({ DATABASE_URL: join(dir, 'bench.db'), LOG_LEVEL: 'silent' });
+  const ctx = await createContext(config, pino({ level: 'silent' }));
+  const pocs = await seedDirectory(ctx);
+  const app = await buildApp(ctx);
+  await app.register(fastifyStatic, { root: dir, prefix: '/static-copy/', preCompressed: true });
+
+  try {
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const address = app.server.address();
+    const base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+    const page = await (await fetch(`${base}/`)).text();
+    await writeFile(join(dir, 'directory.html'), page);
+    await writeFile(join(dir, 'directory.html.gz'), gzipSync(page));
+
+    return {
+      pocs,
+      connections,
+      seconds,
+      page: await load(`${base}/`, connections, seconds),
+      json: await load(`${base}/api/v1/directory`, connections, seconds),
+      staticFile: await load(`${base}/static-copy/directory.html`, connections, seconds),
+    };
+  } finally {
+    await app.close();
+    await ctx.bus.close();
+    await ctx.database.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
+  console.log(JSON.stringify(await benchDirectory(), null, 2));
+}

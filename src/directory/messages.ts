@@ -47,6 +47,19 @@ export const messages = {
     `States with a level without an alternate: ${count}`,
   healthStaleEntries: (count: number) => `Stale entries: ${count}`,
   healthBounced: (count: number) => `Addresses whose last mail bounced: ${count}`,
+  reminderSubject: (state: string, count: number) =>
+    `[Parley] ${count} point-of-contact entries of ${state} need confirming`,
+  reminderLine: (level: string, name: string, lastConfirmedAt: string | null) =>
+    `- ${level}: ${name} (last confirmed ${lastConfirmedAt?.slice(0, 10) ?? 'never'})`,
+  reminderBody: (days: number, lines: string[], link: string) =>
+    [
+      `These entries of your state have not been confirmed for more than ${days} days, so the`,
+      'public directory marks them stale:',
+      '',
+      ...lines,
+      '',
+      `Please check each one and confirm or correct it: ${link}`,
+    ].join('\n'),
   designatedSummary: (designated: number, total: number) =>
     `${designated} of ${total} states have designated points of contact.`,
   matchSummary: (count: number, query: string) => `${count} states match “${query}”.`,

@@ -1,12 +1,19 @@
 import { adminJobKinds } from '../admin/admin-mail.job.ts';
 import { alertMailJob } from '../alerts/alert-mail.job.ts';
 import type { AppContext } from '../app/context.ts';
+import { freshnessSweepJob, staleReminderMailJob } from '../directory/freshness.job.ts';
 import { pruneEventsJob } from '../events/events.service.ts';
 import type { JobKind } from './job-kind.ts';
 import { JobWorker, type JobWorkerOptions } from './worker.ts';
 
 /** Every job kind the worker runs. */
-export const jobKinds: readonly JobKind[] = [alertMailJob, pruneEventsJob, ...adminJobKinds];
+export const jobKinds: readonly JobKind[] = [
+  alertMailJob,
+  pruneEventsJob,
+  ...adminJobKinds,
+  freshnessSweepJob,
+  staleReminderMailJob,
+];
 
 // The replay window is pruned hourly, so it holds at most an hour more than its limits.
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
@@ -14,7 +21,11 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 /** Creates the worker for every job kind, with the hourly pruning of the live event window. */
 export function createJobWorker(ctx: AppContext, options: JobWorkerOptions = {}): JobWorker {
   return new JobWorker(ctx, jobKinds, {
-    recurring: [{ kind: pruneEventsJob, intervalMs: PRUNE_INTERVAL_MS }],
+    recurring: [
+      { kind: pruneEventsJob, intervalMs: PRUNE_INTERVAL_MS },
+      // Stale entries are looked for hourly; each editor is still reminded once per period.
+      { kind: freshnessSweepJob, intervalMs: PRUNE_INTERVAL_MS },
+    ],
     ...options,
   });
 }

@@ -33,10 +33,12 @@ for (const dialect of testDialects) {
       }
     });
 
-    it('designates all three levels for at least one state', async () => {
+    it('designates all three levels for every demo state', async () => {
       const rows = await t.ctx.db.selectFrom('pocs').select(['state_code', 'level']).execute();
-      const ch = new Set(rows.filter((r) => r.state_code === 'CH').map((r) => r.level));
-      assert.deepEqual([...ch].sort(), ['diplomatic', 'policy', 'technical']);
+      for (const state of ['CH', 'KE', 'SG']) {
+        const levels = new Set(rows.filter((r) => r.state_code === state).map((r) => r.level));
+        assert.deepEqual([...levels].sort(), ['diplomatic', 'policy', 'technical'], state);
+      }
     });
 
     it('shares every APT1 report object as TLP:GREEN', async () => {

@@ -54,6 +54,14 @@ const demoStates: Record<string, DemoPoc[]> = {
   ],
   KE: [
     {
+      level: 'policy',
+      name: 'Faith Njeri',
+      designation: 'Head of cybersecurity policy',
+      organisation: 'Ministry of Information, Communications and the Digital Economy',
+      email: 'policy@ict.ke.example',
+      phone: '+254 20 492 0000',
+    },
+    {
       level: 'diplomatic',
       name: 'Amina Wanjiru',
       designation: 'Director, emerging threats',
@@ -71,6 +79,14 @@ const demoStates: Record<string, DemoPoc[]> = {
     },
   ],
   SG: [
+    {
+      level: 'diplomatic',
+      name: 'Lim Jia Hui',
+      designation: 'Director, cyber diplomacy',
+      organisation: 'Ministry of Foreign Affairs',
+      email: 'cyber@mfa.sg.example',
+      phone: '+65 6379 8000',
+    },
     {
       level: 'policy',
       name: 'Tan Wei Ling',

@@ -188,3 +188,38 @@ describe('checkStixObject', () => {
     });
   });
 });
+
+describe('checkStixObject on indicator patterns', () => {
+  const indicator = {
+    type: 'indicator',
+    spec_version: '2.1',
+    id: 'indicator--6f1a2c3e-9b7d-4e21-8c55-0d2f4a6b8e91',
+    created: '2024-03-05T08:15:30.000Z',
+    modified: '2024-03-05T08:15:30.000Z',
+    pattern_type: 'stix',
+    valid_from: '2024-03-05T08:15:30Z',
+  };
+
+  it('accepts a valid pattern', () => {
+    const result = checkStixObject({ ...indicator, pattern: "[ipv4-addr:value = '203.0.113.9']" });
+    assert.equal(result.ok, true);
+  });
+
+  it('rejects an invalid pattern naming the position', () => {
+    const result = checkStixObject({ ...indicator, pattern: "[ipv4-addr:value = '203.0.113.9'" });
+    assert.equal(result.ok, false);
+    assert.match(result.problems.join('; '), /pattern: invalid STIX pattern at position 32/);
+  });
+
+  it('rejects an impossible date inside a pattern', () => {
+    const pattern = "[file:created > t'2023-02-29T00:00:00Z']";
+    const result = checkStixObject({ ...indicator, pattern });
+    assert.equal(result.ok, false);
+    assert.match(result.problems.join('; '), /not a real calendar date/);
+  });
+
+  it('leaves patterns of other languages to their own tools', () => {
+    const result = checkStixObject({ ...indicator, pattern_type: 'sigma', pattern: 'title: x' });
+    assert.equal(result.ok, true);
+  });
+});

@@ -5,6 +5,10 @@ import {
   timestampProperties,
   type StixKind,
 } from './stix-types.ts';
+import { parsePattern } from './stix-pattern.ts';
+import { checkTimestamp, versionKey } from './stix-timestamps.ts';
+
+export { checkTimestamp, versionKey } from './stix-timestamps.ts';
 
 /** A STIX object that passed the checks, with what storage needs to know about it. */
 export interface CheckedObject {
@@ -23,9 +27,6 @@ export interface CheckedObject {
 /** Outcome of checking one object: the object, or every problem found in it. */
 export type CheckResult = { ok: true; value: CheckedObject } | { ok: false; problems: string[] };
 
-// RFC 3339 in UTC, as the STIX `timestamp` schema writes it; the calendar is checked separately.
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z$/;
-
 // Identifier form of the STIX `identifier` schema: `<type>--<UUID>` with UUID version 1 to 5.
 const IDENTIFIER =
   /^([a-z][a-z0-9-]*[a-z0-9])--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
@@ -33,58 +34,7 @@ const IDENTIFIER =
 // Type names of the STIX `core` schema: lower-case words joined by hyphens, 3 to 250 characters.
 const TYPE_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*-?$/;
 
-/** Fraction digits kept in a version key: nanoseconds. */
-const KEY_FRACTION_DIGITS = 9;
-
-const EXAMPLE_TIMESTAMP = '2024-03-05T08:15:30.000Z';
 const EXAMPLE_UUID = '6f1a2c3e-9b7d-4e21-8c55-0d2f4a6b8e91';
-
-function daysInMonth(year: number, month: number): number {
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-
-  return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
-}
-
-/**
- * Checks a STIX timestamp without going through a JavaScript `Date`, which would drop digits
- * after the millisecond. Returns a problem description, or null when the timestamp is valid.
- */
-export function checkTimestamp(value: unknown): string | null {
-  if (typeof value !== 'string') return `must be a timestamp string such as ${EXAMPLE_TIMESTAMP}`;
-  const match = TIMESTAMP.exec(value);
-  if (match === null) {
-    return `"${value}" is not an RFC 3339 UTC timestamp ending in Z, such as ${EXAMPLE_TIMESTAMP}`;
-  }
-
-  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = match
-    .slice(1, 7)
-    .map(Number);
-  const fraction = match[7] ?? '';
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
-    return `"${value}" is not a real calendar date`;
-  }
-  // Second 60 is a leap second, which RFC 3339 and the STIX timestamp schema allow.
-  if (hour > 23 || minute > 59 || second > 60) {
-    return `"${value}" is not a real time of day`;
-  }
-  if (fraction.length > KEY_FRACTION_DIGITS) {
-    return `"${value}" has more than ${KEY_FRACTION_DIGITS} fraction digits; round it to nanoseconds`;
-  }
-
-  return null;
-}
-
-/**
- * Converts a valid timestamp into its version key: the fraction padded to nanoseconds, so that
- * text order is time order and `.1Z` and `.100Z` give the same key.
- */
-export function versionKey(timestamp: string): string {
-  const match = TIMESTAMP.exec(timestamp);
-  if (match === null) throw new Error(`Not a STIX timestamp: ${timestamp}`);
-  const fraction = (match[7] ?? '').padEnd(KEY_FRACTION_DIGITS, '0');
-
-  return `${timestamp.slice(0, 19)}.${fraction}Z`;
-}
 
 /** Returns true when the value is a STIX identifier, optionally of the given type. */
 export function isIdentifier(value: unknown, type?: string): value is string {
@@ -173,6 +123,21 @@ function checkTypeProperties(object: Record<string, unknown>, type: string, prob
   }
 }
 
+/** Parses an indicator's STIX pattern, so that no stored indicator is unreadable by consumers. */
+function checkPattern(object: Record<string, unknown>, problems: string[]) {
+  if (object.type !== 'indicator' || object.pattern_type !== 'stix') return;
+  if (typeof object.pattern !== 'string') {
+    problems.push('pattern: must be a string');
+    return;
+  }
+  const result = parsePattern(object.pattern);
+  if (!result.ok) {
+    problems.push(
+      `pattern: invalid STIX pattern at position ${result.position}: ${result.message}`,
+    );
+  }
+}
+
 function checkReferences(object: Record<string, unknown>, problems: string[]) {
   for (const [name, value] of Object.entries(object)) {
     if (name.startsWith('x_')) continue;
@@ -214,6 +179,7 @@ export function checkStixObject(value: unknown): CheckResult {
   checkTimestamps(object, kind, problems);
   checkTypeProperties(object, type, problems);
   checkReferences(object, problems);
+  checkPattern(object, problems);
   if (problems.length > 0) return { ok: false, problems };
 
   const version = hasModified(kind) ? object.modified : hasCreated(kind) ? object.created : null;

@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { parsePattern } from './stix-pattern.ts';
+import {
+  buildIndicator,
+  buildObservablePattern,
+  escapePatternString,
+  matchesObservation,
+} from './stix-pattern-build.ts';
+
+describe('parsePattern accepts valid patterns', () => {
+  const valid = [
+    "[ipv4-addr:value = '203.0.113.9']",
+    "[ipv4-addr:value == '203.0.113.9']",
+    "[file:hashes.'SHA-256' = 'aec070645fe53ee3b3763059376134f058cc337247c978add178b6ccdfb0019f']",
+    "[file:name = 'o\\'neill_brief.docx']",
+    "[file:name = 'a\\\\b.exe']",
+    "[email-message:to_refs[*].value = 'ops@example.org']",
+    "[email-message:to_refs[0].value != 'ops@example.org']",
+    "[domain-name:value LIKE '%.example.org' OR domain-name:value MATCHES '^evil']",
+    "[ipv4-addr:value IN ('198.51.100.1', '198.51.100.2')]",
+    '[ipv4-addr:value NOT IN ()]',
+    '[file:size > 1024 AND file:size <= +2048]',
+    '[x-acme-widget:temperature < -1.5]',
+    "[artifact:payload_bin = b'aGVsbG8=']",
+    "[file:magic_number_hex = h'ffd8']",
+    "[file:created > t'2024-02-29T00:00:00Z']",
+    '[EXISTS file:name]',
+    "[ipv4-addr:value = '198.51.100.1'] FOLLOWEDBY [ipv4-addr:value = '198.51.100.2']",
+    "([ipv4-addr:value = '198.51.100.1'] AND [domain-name:value = 'x.test']) WITHIN 300 SECONDS",
+    "[file:name = 'a.exe'] REPEATS 5 TIMES WITHIN 1.5 SECONDS",
+    "[file:name = 'a.exe'] START t'2024-01-01T00:00:00Z' STOP t'2024-02-01T00:00:00.5Z'",
+    "[network-traffic:dst_ref.value ISSUBSET '198.51.100.0/24']",
+    '[process:is_hidden = true]',
+  ];
+  for (const pattern of valid) {
+    it(`parses ${pattern}`, () => {
+      const result = parsePattern(pattern);
+      assert.equal(result.ok, true, result.ok ? '' : `${result.position}: ${result.message}`);
+    });
+  }
+});
+
+describe('parsePattern rejects invalid patterns with a position', () => {
+  const invalid: [string, number, RegExp][] = [
+    ["[ipv4-addr:value = '203.0.113.9'", 32, /expected '\]'/],
+    ["ipv4-addr:value = '203.0.113.9']", 0, /expected '\['/],
+    ["[ipv4-addr:value = 'o'neill']", 27, /unterminated string/],
+    ["[file:name = 'unterminated]", 13, /unterminated string/],
+    ["[file:name = 'bad \\n escape']", 18, /invalid escape/],
+    ["[file:created > t'2024-02-30T00:00:00Z']", 16, /not a real calendar date/],
+    ["[file:created > t'2024-13-01T00:00:00Z']", 16, /invalid timestamp literal/],
+    ["[file:hashes.SHA-256 = 'x']", 13, /contains a hyphen/],
+    ["[file:name = 'a'] WITHIN 0 SECONDS", 25, /positive number/],
+    ["[file:name = 'a'] REPEATS 0 TIMES", 26, /positive whole number/],
+    ["[file:name ~ 'a']", 11, /unexpected character ~/],
+    ["[file:name = 'a' AND ipv4-addr:value = '1.2.3.4']", 1, /one object type/],
+    ["[artifact:payload_bin = b'abc']", 24, /invalid binary literal/],
+    ["[file:magic_number_hex = h'abc']", 25, /invalid hex literal/],
+    ["[file:name = 'a'] AND", 21, /expected '\['/],
+    ["[file:name = 'a'] extra", 18, /end of the pattern/],
+    ['[file:size > true]', 13, /a literal value/],
+    ['[file:name LIKE 5]', 16, /quoted string after LIKE/],
+    ['[file:size = 007]', 13, /unexpected character|expected/],
+    ['', 0, /expected '\['/],
+  ];
+  for (const [pattern, position, message] of invalid) {
+    it(`rejects ${JSON.stringify(pattern)} at ${position}`, () => {
+      const result = parsePattern(pattern);
+      assert.equal(result.ok, false);
+      assert.match(result.message, message);
+      assert.equal(result.position, position);
+    });
+  }
+});
+
+describe('patterns the product writes', () => {
+  it('escapes a quote in a file name', () => {
+    const pattern = buildObservablePattern({
+      type: 'file',
+      property: 'name',
+      value: "o'neill_brief.docx",
+    });
+    assert.equal(pattern, "[file:name = 'o\\'neill_brief.docx']");
+    assert.equal(JSON.stringify(pattern), "\"[file:name = 'o\\\\'neill_brief.docx']\"");
+  });
+
+  it('escapes a backslash in a file name', () => {
+    const pattern = buildObservablePattern({ type: 'file', property: 'name', value: 'a\\b.exe' });
+    assert.equal(pattern, "[file:name = 'a\\\\b.exe']");
+  });
+
+  it('escapes the backslash before the quote', () => {
+    assert.equal(escapePatternString("\\'"), "\\\\\\'");
+  });
+
+  for (const name of ["o'neill_brief.docx", 'a\\b.exe', "\\'both'\\", '%_plain.txt']) {
+    it(`re-parses and matches the name ${name}`, () => {
+      const indicator = buildIndicator(
+        { type: 'file', property: 'name', value: name },
+        '2024-03-05T08:15:30.000Z',
+      );
+      const parsed = parsePattern(String(indicator.pattern));
+      assert.equal(parsed.ok, true);
+      assert.equal(matchesObservation(parsed.pattern, { type: 'file', name }), true);
+      assert.equal(matchesObservation(parsed.pattern, { type: 'file', name: `${name}x` }), false);
+      assert.equal(matchesObservation(parsed.pattern, { type: 'directory', name }), false);
+    });
+  }
+});
+
+describe('matchesObservation', () => {
+  function match(pattern: string, object: Record<string, unknown>): boolean {
+    const parsed = parsePattern(pattern);
+    if (!parsed.ok) throw new Error(parsed.message);
+
+    return matchesObservation(parsed.pattern, object);
+  }
+
+  it('matches LIKE with % and _', () => {
+    const domain = { type: 'domain-name', value: 'a.example.org' };
+    assert.equal(match("[domain-name:value LIKE '_.example.%']", domain), true);
+    assert.equal(match("[domain-name:value LIKE '__.example.%']", domain), false);
+  });
+
+  it('matches IN and NOT', () => {
+    const ip = { type: 'ipv4-addr', value: '198.51.100.2' };
+    assert.equal(match("[ipv4-addr:value IN ('198.51.100.1', '198.51.100.2')]", ip), true);
+    assert.equal(match("[ipv4-addr:value NOT = '198.51.100.2']", ip), false);
+  });
+
+  it('follows list steps with [*]', () => {
+    const mail = { type: 'email-message', to_refs: [{ value: 'a@x.test' }, { value: 'b@x.test' }] };
+    assert.equal(match("[email-message:to_refs[*].value = 'b@x.test']", mail), true);
+    assert.equal(match("[email-message:to_refs[0].value = 'b@x.test']", mail), false);
+  });
+
+  it('requires both sides of AND', () => {
+    const file = { type: 'file', name: 'a.exe', size: 10 };
+    assert.equal(match("[file:name = 'a.exe' AND file:size = 10]", file), true);
+    assert.equal(match("[file:name = 'a.exe' AND file:size = 11]", file), false);
+  });
+});

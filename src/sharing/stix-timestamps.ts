@@ -1,0 +1,57 @@
+/** RFC 3339 timestamps as STIX 2.1 writes them, checked and compared without a JavaScript `Date`. */
+
+// RFC 3339 in UTC, as the STIX `timestamp` schema writes it; the calendar is checked separately.
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z$/;
+
+/** Fraction digits kept in a version key: nanoseconds. */
+const KEY_FRACTION_DIGITS = 9;
+
+/** A valid timestamp, shown in messages. */
+export const EXAMPLE_TIMESTAMP = '2024-03-05T08:15:30.000Z';
+
+function daysInMonth(year: number, month: number): number {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+  return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+}
+
+/**
+ * Checks a STIX timestamp without going through a JavaScript `Date`, which would drop digits
+ * after the millisecond. Returns a problem description, or null when the timestamp is valid.
+ */
+export function checkTimestamp(value: unknown): string | null {
+  if (typeof value !== 'string') return `must be a timestamp string such as ${EXAMPLE_TIMESTAMP}`;
+  const match = TIMESTAMP.exec(value);
+  if (match === null) {
+    return `"${value}" is not an RFC 3339 UTC timestamp ending in Z, such as ${EXAMPLE_TIMESTAMP}`;
+  }
+
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = match
+    .slice(1, 7)
+    .map(Number);
+  const fraction = match[7] ?? '';
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+    return `"${value}" is not a real calendar date`;
+  }
+  // Second 60 is a leap second, which RFC 3339 and the STIX timestamp schema allow.
+  if (hour > 23 || minute > 59 || second > 60) {
+    return `"${value}" is not a real time of day`;
+  }
+  if (fraction.length > KEY_FRACTION_DIGITS) {
+    return `"${value}" has more than ${KEY_FRACTION_DIGITS} fraction digits; round it to nanoseconds`;
+  }
+
+  return null;
+}
+
+/**
+ * Converts a valid timestamp into its version key: the fraction padded to nanoseconds, so that
+ * text order is time order and `.1Z` and `.100Z` give the same key.
+ */
+export function versionKey(timestamp: string): string {
+  const match = TIMESTAMP.exec(timestamp);
+  if (match === null) throw new Error(`Not a STIX timestamp: ${timestamp}`);
+  const fraction = (match[7] ?? '').padEnd(KEY_FRACTION_DIGITS, '0');
+
+  return `${timestamp.slice(0, 19)}.${fraction}Z`;
+}

@@ -25,6 +25,22 @@ const dePoc = principal({ accountId: 'acc-de', stateCode: 'DE' });
 const partner = principal({ accountId: 'acc-p', role: 'partner', organisationId: 'org-1' });
 const secretariat = principal({ accountId: 'acc-s', role: 'secretariat' });
 
+describe('canReadVersion for partners', () => {
+  const row = (tlp: TlpLevel) => ({ tlp, shared_by: sharer.accountId });
+  const grants: Grant[] = [{ grantee_kind: 'organisation', grantee: 'org-1' }];
+
+  it('applies the organisation clearance', () => {
+    assert.equal(canReadVersion(partner, row('green'), grants, 'green'), true);
+    assert.equal(canReadVersion(partner, row('amber'), grants, 'green'), false);
+    assert.equal(canReadVersion(partner, row('amber'), grants, 'amber'), true);
+  });
+
+  it('reads only TLP:CLEAR without a clearance', () => {
+    assert.equal(canReadVersion(partner, row('clear'), [], null), true);
+    assert.equal(canReadVersion(partner, row('green'), [], null), false);
+  });
+});
+
 describe('canReadVersion', () => {
   const recipients = { states: ['DE'], organisationIds: ['org-1'], accountIds: [] };
 
@@ -33,7 +49,7 @@ describe('canReadVersion', () => {
     const candidates = { public: null, sharer, frEditor, dePoc, partner, secretariat };
 
     return Object.entries(candidates)
-      .filter(([, who]) => canReadVersion(who, row, grants))
+      .filter(([, who]) => canReadVersion(who, row, grants, who === partner ? 'red' : null))
       .map(([name]) => name);
   }
 

@@ -1,9 +1,9 @@
-import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
+import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 
 import type { Principal } from '../accounts/principal.ts';
-import type { StixObjectGrantsTable, Tables } from '../db/schema.ts';
+import type { StixObjectGrantsTable } from '../db/schema.ts';
 import { DomainError } from '../shared/errors.ts';
-import type { TlpLevel } from './tlp.ts';
+import { tlpLevels, tlpRank, type TlpLevel } from './tlp.ts';
 
 /**
  * The read rule for stored STIX versions, kept in this module only:
@@ -41,8 +41,6 @@ export interface Recipients {
 /** Grantee value of the secretariat, which is one audience. */
 export const SECRETARIAT_GRANTEE = 'secretariat';
 
-// TODO: a partner organisation's `clearance` (highest TLP it may read) is not applied yet, so a
-// partner named on a TLP:AMBER upload reads it whatever its clearance.
 const restrictedKinds: readonly GranteeKind[] = ['state', 'organisation', 'account', 'secretariat'];
 const redKinds: readonly GranteeKind[] = ['account'];
 
@@ -62,6 +60,12 @@ function grantsMatching(principal: Principal): Grant[] {
   return grants;
 }
 
+function isWithin(tlp: string, clearance: TlpLevel): boolean {
+  const level = tlpLevels.find((candidate) => candidate === tlp);
+
+  return level !== undefined && tlpRank(level) <= tlpRank(clearance);
+}
+
 function kindsFor(tlp: string): readonly GranteeKind[] {
   if (tlp === 'amber' || tlp === 'amber+strict') return restrictedKinds;
   if (tlp === 'red') return redKinds;
@@ -69,12 +73,19 @@ function kindsFor(tlp: string): readonly GranteeKind[] {
   return [];
 }
 
-/** Returns true when the principal (null for the public) may read the stored version. */
+/**
+ * Returns true when the principal (null for the public) may read the stored version. Pass the
+ * partner organisation's clearance for partner accounts; without one a partner reads TLP:CLEAR only.
+ */
 export function canReadVersion(
   principal: Principal | null,
   row: VersionAccessFields,
   grants: readonly Grant[],
+  clearance: TlpLevel | null = null,
 ): boolean {
+  if (principal?.role === 'partner') {
+    if (row.tlp !== 'clear' && (clearance === null || !isWithin(row.tlp, clearance))) return false;
+  }
   if (row.tlp === 'clear') return true;
   if (principal === null) return false;
   if (row.tlp === 'green' || row.shared_by === principal.accountId) return true;
@@ -92,37 +103,47 @@ export function canReadVersion(
  * return only readable rows: `db.selectFrom('stix_objects').where(whereReadable(principal))`.
  */
 export function whereReadable(principal: Principal | null) {
-  return (eb: ExpressionBuilder<Tables, 'stix_objects'>): Expression<SqlBool> => {
-    if (principal === null) return eb('stix_objects.tlp', '=', 'clear');
+  return (): Expression<SqlBool> => readableOn(principal, 'stix_objects');
+}
 
-    const mine = grantsMatching(principal);
-    const granted = (kinds: readonly GranteeKind[]) =>
-      eb.exists(
-        eb
-          .selectFrom('stix_object_grants as g')
-          .select('g.object_seq')
-          .whereRef('g.object_seq', '=', 'stix_objects.seq')
-          .where((g) =>
-            g.or(
-              mine
-                .filter((grant) => kinds.includes(grant.grantee_kind))
-                .map((grant) =>
-                  g.and([
-                    g('g.grantee_kind', '=', grant.grantee_kind),
-                    g('g.grantee', '=', grant.grantee),
-                  ]),
-                ),
-            ),
-          ),
-      );
+/**
+ * Builds the read rule for the `stix_objects` row named `alias` (a table name or an alias), so
+ * that subqueries over other versions of the same object apply it too. A partner account never
+ * reads above its organisation's clearance, whatever the grants say.
+ */
+export function readableOn(principal: Principal | null, alias: string): RawBuilder<SqlBool> {
+  const column = (name: string) => sql.ref(`${alias}.${name}`);
+  if (principal === null) return sql<SqlBool>`${column('tlp')} = 'clear'`;
 
-    return eb.or([
-      eb('stix_objects.tlp', 'in', ['clear', 'green']),
-      eb('stix_objects.shared_by', '=', principal.accountId),
-      eb.and([eb('stix_objects.tlp', 'in', ['amber', 'amber+strict']), granted(restrictedKinds)]),
-      eb.and([eb('stix_objects.tlp', '=', 'red'), granted(redKinds)]),
-    ]);
+  const granted = (kinds: readonly GranteeKind[]) => {
+    const mine = grantsMatching(principal).filter((grant) => kinds.includes(grant.grantee_kind));
+    const matches = mine.map(
+      (grant) => sql`(g.grantee_kind = ${grant.grantee_kind} and g.grantee = ${grant.grantee})`,
+    );
+
+    return sql`exists (select 1 from stix_object_grants g where g.object_seq = ${column('seq')}
+      and (${sql.join(matches, sql` or `)}))`;
   };
+  const rule = sql<SqlBool>`(${column('tlp')} in ('clear', 'green')
+    or ${column('shared_by')} = ${principal.accountId}
+    or (${column('tlp')} in ('amber', 'amber+strict') and ${granted(restrictedKinds)})
+    or (${column('tlp')} = 'red' and ${granted(redKinds)}))`;
+  if (principal.role !== 'partner') return rule;
+
+  return sql<SqlBool>`(${rule} and ${withinClearance(principal.organisationId, column('tlp'))})`;
+}
+
+/** Compares TLP ranks in SQL: the row's level must not be stricter than the clearance. */
+function withinClearance(organisationId: string | null, tlp: RawBuilder<unknown>) {
+  const rank = (value: RawBuilder<unknown>) =>
+    sql`(case ${value} ${sql.join(
+      tlpLevels.map((level, index) => sql`when ${level} then ${sql.lit(index)}`),
+      sql` `,
+    )} else ${sql.lit(tlpLevels.length)} end)`;
+
+  // A partner without an organisation has no clearance, so it reads what the public reads.
+  return sql`(${tlp} = 'clear' or ${rank(tlp)} <= (select ${rank(sql.ref('o.clearance'))} from organisations o
+    where o.id = ${organisationId ?? ''}))`;
 }
 
 /** Lists the audience entries to store with a new version shared by `sharer`. */

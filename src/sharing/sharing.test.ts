@@ -531,6 +531,13 @@ for (const dialect of testDialects) {
         const named = indicator({ object_marking_refs: [tlp2MarkingIds['amber+strict']] });
         await shareOk(sharerFr.token, [named], `?states=de&orgs=${acme.id}`);
         assert.equal((await read(pocDe.token, String(named.id))).statusCode, 200);
+        // Acme's clearance is TLP:GREEN until the secretariat raises it.
+        assert.equal((await read(partnerAcme.token, String(named.id))).statusCode, 404);
+        await t.ctx.db
+          .updateTable('organisations')
+          .set({ clearance: 'amber+strict' })
+          .where('id', '=', acme.id)
+          .execute();
         assert.equal((await read(partnerAcme.token, String(named.id))).statusCode, 200);
         assert.equal((await read(partnerBeta.token, String(named.id))).statusCode, 404);
         assert.equal((await read(pocJp.token, String(named.id))).statusCode, 404);

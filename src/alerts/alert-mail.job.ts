@@ -1,79 +1,34 @@
+import * as openpgp from 'openpgp';
 import { z } from 'zod';
 
 import type { AppContext } from '../app/context.ts';
 import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
-import type { MailMessage } from '../mail/mailer.ts';
+import type { Logger } from 'pino';
 import { normaliseEmail } from '../shared/email.ts';
-import { isTlpLevel, tlpLabel, type TlpLevel } from '../sharing/tlp.ts';
-import { findMailTarget, markDeliveryAttemptFailed, markDeliverySent } from './alerts.queries.ts';
-import { severityLabel } from './alerts.schema.ts';
+import {
+  findMailTarget,
+  markDeliveryAttemptFailed,
+  markDeliverySending,
+  markDeliverySent,
+} from './alerts.queries.ts';
+import { composeAlertMail, type AlertMailContent } from './alert-mail.compose.ts';
+import { publishDeliveryChange } from './delivery-events.ts';
+
+export { composeAlertMail, type AlertMailContent } from './alert-mail.compose.ts';
+
+/** Mail channels of an alert: the first mail, plain or OpenPGP-encrypted, and the reminder. */
+export const mailChannelNames = ['email', 'email-pgp', 'email-reminder'] as const;
 
 /** Payload of an alert mail job; the token is dropped from the job row once it has finished. */
 export const AlertMailPayload = z.object({
   alertId: z.string(),
   recipientId: z.string(),
+  channel: z.enum(mailChannelNames).default('email'),
   ackToken: z.string().optional(),
 });
 
 /** Payload of an alert mail job. */
-export type AlertMailPayload = z.infer<typeof AlertMailPayload>;
-
-// Sharing rules of TLP 2.0 (FIRST), as they apply on this platform.
-const tlpRules: Record<TlpLevel, string> = {
-  clear: 'Recipients may share this with anyone.',
-  green: 'Recipients may share this within the Parley community, but not publicly.',
-  amber: 'Recipients may share this within their organisation and its clients, need-to-know.',
-  'amber+strict': 'Recipients may share this only within their organisation, need-to-know.',
-  red: 'For the named recipients only: do not share it with anyone.',
-};
-
-/** The alert fields a mail shows. */
-export interface AlertMailContent {
-  title: string;
-  severity: number;
-  tlp: string;
-  body: string;
-  objectIds: string[];
-  senderState: string | null;
-  createdAt: string;
-}
-
-/** Builds the mail of one alert for one recipient, with the personal acknowledgement link. */
-export function composeAlertMail(
-  publicUrl: string,
-  to: string,
-  alert: AlertMailContent,
-  ackToken: string,
-): MailMessage {
-  const tlp = isTlpLevel(alert.tlp) ? alert.tlp : 'red';
-  const label = tlpLabel(tlp);
-  const severity = severityLabel(alert.severity);
-  const link = `${publicUrl}/alerts/ack/${encodeURIComponent(ackToken)}`;
-  const objects =
-    alert.objectIds.length === 0 ? [] : [`STIX objects: ${alert.objectIds.join(', ')}`];
-  const text = [
-    `${label}. ${tlpRules[tlp]}`,
-    '',
-    `Alert: ${alert.title}`,
-    `Severity: ${severity}`,
-    `From: ${alert.senderState ?? 'the secretariat'}`,
-    `Sent: ${alert.createdAt}`,
-    ...objects,
-    '',
-    alert.body,
-    '',
-    'Acknowledge receipt (the link is personal, do not forward this mail):',
-    link,
-    '',
-    label,
-  ].join('\n');
-
-  return {
-    to,
-    subject: `[Parley] [${label}] [Severity ${severity}] ${alert.title}`,
-    text,
-  };
-}
+export type AlertMailPayload = z.output<typeof AlertMailPayload>;
 
 /** Returns true for an SMTP reply that retrying will not change (5xx, such as an unknown mailbox). */
 function isPermanentSmtpError(error: unknown): boolean {
@@ -83,18 +38,43 @@ function isPermanentSmtpError(error: unknown): boolean {
 }
 
 /**
- * Sends one alert mail and records the outcome on the recipient's delivery row. The address is the
- * one stored on the recipient row, so a PoC entry deleted after the alert still gets its mail.
+ * Encrypts a mail text to an armored OpenPGP key; returns null with the reason when the key
+ * cannot be read or used, so the caller can fall back to the plain mail.
+ */
+async function encryptText(armoredKey: string, text: string, logger: Logger) {
+  try {
+    const key = await openpgp.readKey({ armoredKey });
+    const message = await openpgp.createMessage({ text });
+    const encrypted = await openpgp.encrypt({ message, encryptionKeys: key, format: 'armored' });
+
+    return { text: encrypted, reason: null };
+  } catch (error) {
+    const reason = `OpenPGP key unusable, sent unencrypted: ${(error as Error).message}`;
+    logger.warn({ err: error }, 'openpgp key unusable');
+    return { text: null, reason: reason.slice(0, 500) };
+  }
+}
+
+/**
+ * Sends one alert mail and records the outcome on the recipient's delivery row of that channel.
+ * The address is the one stored on the recipient row, so a PoC entry deleted after the alert
+ * still gets its mail, and a missing or unreadable OpenPGP key falls back to the plain mail.
+ * The Message-ID is fixed per delivery: after a crash between the server's acceptance and the
+ * database update the job runs again, and the receiver can drop the resend by that id.
  */
 async function sendAlertMail(
   ctx: AppContext,
   payload: AlertMailPayload,
   isLastAttempt: boolean,
+  logger: Logger,
 ): Promise<JobCounts> {
-  const target = await findMailTarget(ctx.db, payload.recipientId);
+  const target = await findMailTarget(ctx.db, payload.recipientId, payload.channel);
   if (target === undefined) throw new PermanentJobError('Alert recipient or delivery not found');
-  if (target.status === 'sent') return { sent: 0, alreadySent: 1 };
+  if (target.status === 'delivered') return { sent: 0, alreadySent: 1 };
   if (payload.ackToken === undefined) throw new PermanentJobError('Acknowledgement token missing');
+  if (payload.channel === 'email-reminder' && target.acknowledged_at !== null) {
+    return { sent: 0, acknowledged: 1 };
+  }
 
   // The domain goes out in its ASCII (punycode) form, which every SMTP server accepts.
   const to = normaliseEmail(target.email) ?? target.email;
@@ -106,29 +86,70 @@ async function sendAlertMail(
     objectIds: z.array(z.string()).parse(JSON.parse(target.object_ids)),
     senderState: target.sender_state,
     createdAt: target.created_at,
+    exercise: target.exercise === 1,
+    responseDueAt: target.response_due_at,
   };
-  const message = composeAlertMail(ctx.config.publicUrl, to, content, payload.ackToken);
+  const isReminder = payload.channel === 'email-reminder';
+  const plain = composeAlertMail(ctx.config.publicUrl, to, content, payload.ackToken, isReminder);
+  const hasKey = target.pgp_key !== null && target.pgp_key.trim() !== '';
+  const encrypted =
+    hasKey && payload.channel !== 'email'
+      ? await encryptText(target.pgp_key ?? '', plain.text, logger)
+      : null;
+  const message =
+    encrypted?.text != null
+      ? { ...plain, subject: plain.encryptedSubject, text: encrypted.text }
+      : plain;
+  const messageId = target.message_id ?? `<${target.deliveryId}@parley.alerts>`;
 
+  await markDeliverySending(ctx.db, target.deliveryId, ctx.clock.now().toISOString());
   try {
-    await ctx.mailer.send(message);
+    await ctx.mailer.send({
+      to: message.to,
+      subject: message.subject,
+      text: message.text,
+      messageId,
+    });
   } catch (error) {
     const isPermanent = isPermanentSmtpError(error);
     const reason = error instanceof Error ? error.message.slice(0, 1000) : String(error);
     const failedAt = isPermanent || isLastAttempt ? ctx.clock.now().toISOString() : null;
     await markDeliveryAttemptFailed(ctx.db, target.deliveryId, reason, failedAt);
+    if (failedAt !== null) {
+      await publishDeliveryChange(ctx, {
+        alertId: target.alertId,
+        recipient: target.email,
+        channel: payload.channel,
+        status: 'failed',
+        reason,
+      });
+    }
     if (isPermanent) throw new PermanentJobError(reason, { cause: error });
     throw error;
   }
-  await markDeliverySent(ctx.db, target.deliveryId, ctx.clock.now().toISOString());
+  await markDeliverySent(
+    ctx.db,
+    target.deliveryId,
+    ctx.clock.now().toISOString(),
+    encrypted?.reason ?? null,
+  );
+  await publishDeliveryChange(ctx, {
+    alertId: target.alertId,
+    recipient: target.email,
+    channel: payload.channel,
+    status: 'delivered',
+    reason: encrypted?.reason ?? null,
+  });
 
-  return { sent: 1 };
+  return { sent: 1, encrypted: encrypted?.text != null ? 1 : 0 };
 }
 
-/** Job that mails one alert to one recipient; its priority is the alert's severity. */
+/** Job that mails one alert to one recipient on one channel; its priority is the severity. */
 export const alertMailJob = defineJobKind({
   name: 'alert-mail',
   payload: AlertMailPayload,
   retry: { maxAttempts: 5, baseDelayMs: 30_000, maxDelayMs: 30 * 60_000 },
-  run: (ctx, payload, attempt) => sendAlertMail(ctx, payload, attempt.isLastAttempt),
-  redact: ({ alertId, recipientId }) => ({ alertId, recipientId }),
+  run: (ctx, payload, attempt) =>
+    sendAlertMail(ctx, payload, attempt.isLastAttempt, attempt.logger),
+  redact: ({ alertId, recipientId, channel }) => ({ alertId, recipientId, channel }),
 });

@@ -7,6 +7,7 @@ import type {
   PocsTable,
   Tables,
 } from '../db/schema.ts';
+import type { AlertSort } from './alerts.schema.ts';
 
 /** A stored alert row. */
 export type AlertRow = Selectable<AlertsTable>;
@@ -21,11 +22,15 @@ const INSERT_CHUNK = 400;
 export type PocFilter =
   { kind: 'all' } | { kind: 'states'; states: string[] } | { kind: 'emails'; emailKeys: string[] };
 
-/** Lists the PoCs matching a filter, in a stable order (state, level, name, id). */
-export function listPocsFor(db: Kysely<Tables>, filter: PocFilter) {
+/**
+ * Lists the PoCs matching a filter and, when `levels` is not empty, those levels, in a stable
+ * order (state, level, name, id).
+ */
+export function listPocsFor(db: Kysely<Tables>, filter: PocFilter, levels: readonly string[] = []) {
   let query = db.selectFrom('pocs').selectAll();
   if (filter.kind === 'states') query = query.where('state_code', 'in', filter.states);
   if (filter.kind === 'emails') query = query.where('email_key', 'in', filter.emailKeys);
+  if (levels.length > 0) query = query.where('level', 'in', levels);
 
   return query.orderBy('state_code').orderBy('level').orderBy('name').orderBy('id').execute();
 }
@@ -37,14 +42,14 @@ export async function listKnownStates(db: Kysely<Tables>, codes: string[]): Prom
   return new Set(rows.map((row) => row.code));
 }
 
-/** Inserts an alert with its recipients and their deliveries. */
+/** Inserts an alert (unless null, for recipients added later) with recipients and deliveries. */
 export async function insertAlert(
   trx: Kysely<Tables>,
-  alert: Insertable<AlertsTable>,
+  alert: Insertable<AlertsTable> | null,
   recipients: Insertable<AlertRecipientsTable>[],
   deliveries: Insertable<AlertDeliveriesTable>[],
 ): Promise<void> {
-  await trx.insertInto('alerts').values(alert).execute();
+  if (alert !== null) await trx.insertInto('alerts').values(alert).execute();
   for (let i = 0; i < recipients.length; i += INSERT_CHUNK) {
     await trx
       .insertInto('alert_recipients')
@@ -73,21 +78,45 @@ function alertsVisibleTo(db: Kysely<Tables>, accountId: string, emailKey: string
 }
 
 /**
- * Lists the alerts an account sent or received, by severity (highest first), then newest first.
- * Severity is an integer column, so the order is numeric.
+ * Lists the alerts an account sent or received in one of four orders. Severity is an integer
+ * column, so its order is numeric; ties go newest first, and `seq` breaks equal times.
  */
 export function listAlertsFor(
   db: Kysely<Tables>,
   accountId: string,
   emailKey: string,
   limit: number,
+  sort: AlertSort = '-severity',
 ) {
-  return alertsVisibleTo(db, accountId, emailKey)
-    .orderBy('alerts.severity', 'desc')
-    .orderBy('alerts.created_at', 'desc')
-    .orderBy('alerts.seq', 'desc')
+  const direction = sort.startsWith('-') ? 'desc' : 'asc';
+  let query = alertsVisibleTo(db, accountId, emailKey);
+  if (sort === 'severity' || sort === '-severity') {
+    query = query.orderBy('alerts.severity', direction).orderBy('alerts.created_at', 'desc');
+    return query.orderBy('alerts.seq', 'desc').limit(limit).execute();
+  }
+
+  return query
+    .orderBy('alerts.created_at', direction)
+    .orderBy('alerts.seq', direction)
     .limit(limit)
     .execute();
+}
+
+/** Returns the ids among `pocIds` whose entry has an OpenPGP public key. */
+export async function listPocIdsWithKey(db: Kysely<Tables>, pocIds: string[]) {
+  const found = new Set<string>();
+  for (let i = 0; i < pocIds.length; i += INSERT_CHUNK) {
+    const rows = await db
+      .selectFrom('pocs')
+      .select('id')
+      .where('id', 'in', pocIds.slice(i, i + INSERT_CHUNK))
+      .where('pgp_key', 'is not', null)
+      .where('pgp_key', '!=', '')
+      .execute();
+    for (const row of rows) found.add(row.id);
+  }
+
+  return found;
 }
 
 /** Finds one alert the account sent or received. */
@@ -117,12 +146,14 @@ export function findRecipient(db: Kysely<Tables>, alertId: string, emailKey: str
     .executeTakeFirst();
 }
 
-/** Finds the recipient row that owns an acknowledgement token hash. */
+/** Finds the recipient row that owns an acknowledgement token hash, first mail or reminder. */
 export function findRecipientByTokenHash(db: Kysely<Tables>, tokenHash: string) {
   return db
     .selectFrom('alert_recipients')
     .selectAll()
-    .where('ack_token_hash', '=', tokenHash)
+    .where((eb) =>
+      eb.or([eb('ack_token_hash', '=', tokenHash), eb('reminder_token_hash', '=', tokenHash)]),
+    )
     .executeTakeFirst();
 }
 
@@ -153,65 +184,87 @@ export async function markAcknowledged(
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Lists an alert's recipients with their e-mail delivery, in a stable order. */
-export function listDeliveries(db: Kysely<Tables>, alertId: string) {
+/** Lists an alert's recipients in a stable order (state, level, e-mail). */
+export function listRecipients(db: Kysely<Tables>, alertId: string) {
   return db
-    .selectFrom('alert_recipients as r')
-    .leftJoin('alert_deliveries as d', (join) =>
-      join.onRef('d.recipient_id', '=', 'r.id').on('d.channel', '=', 'email'),
-    )
-    .select([
-      'r.email',
-      'r.state_code',
-      'r.level',
-      'r.opened_at',
-      'r.acknowledged_at',
-      'r.acknowledged_via',
-      'd.status',
-      'd.attempts',
-      'd.sent_at',
-      'd.failure_reason',
-    ])
-    .where('r.alert_id', '=', alertId)
-    .orderBy('r.state_code')
-    .orderBy('r.level')
-    .orderBy('r.email_key')
+    .selectFrom('alert_recipients')
+    .selectAll()
+    .where('alert_id', '=', alertId)
+    .orderBy('state_code')
+    .orderBy('level')
+    .orderBy('email_key')
     .execute();
 }
 
-/** Finds what the mail job needs: the recipient, its alert and its e-mail delivery. */
-export function findMailTarget(db: Kysely<Tables>, recipientId: string) {
+/** Lists every channel delivery of an alert. */
+export function listChannelDeliveries(db: Kysely<Tables>, alertId: string) {
+  return db
+    .selectFrom('alert_deliveries')
+    .selectAll()
+    .where('alert_id', '=', alertId)
+    .orderBy('queued_at')
+    .orderBy('channel')
+    .execute();
+}
+
+/** Finds what the mail job needs: the recipient, its alert and its delivery on one channel. */
+export function findMailTarget(db: Kysely<Tables>, recipientId: string, channel: string) {
   return db
     .selectFrom('alert_recipients as r')
     .innerJoin('alerts as a', 'a.id', 'r.alert_id')
     .innerJoin('alert_deliveries as d', (join) =>
-      join.onRef('d.recipient_id', '=', 'r.id').on('d.channel', '=', 'email'),
+      join.onRef('d.recipient_id', '=', 'r.id').on('d.channel', '=', channel),
     )
+    .leftJoin('pocs as p', 'p.id', 'r.poc_id')
     .select([
       'r.email',
+      'r.acknowledged_at',
       'a.id as alertId',
       'a.title',
       'a.severity',
       'a.tlp',
       'a.body',
       'a.object_ids',
+      'a.sender_account_id',
       'a.sender_state',
       'a.created_at',
+      'a.exercise',
+      'a.response_due_at',
       'd.id as deliveryId',
       'd.status',
+      'd.message_id',
+      'p.pgp_key',
     ])
     .where('r.id', '=', recipientId)
     .executeTakeFirst();
 }
 
-/** Records an accepted delivery. */
-export async function markDeliverySent(db: Kysely<Tables>, deliveryId: string, now: string) {
+/** Records that a delivery was handed to its transport (the SMTP server or the outbox). */
+export async function markDeliverySending(db: Kysely<Tables>, deliveryId: string, now: string) {
+  await db
+    .updateTable('alert_deliveries')
+    .set({ status: 'sent', sent_at: now })
+    .where('id', '=', deliveryId)
+    .where('status', 'in', ['queued', 'sent'])
+    .execute();
+}
+
+/**
+ * Records an accepted delivery: the mail server took the message. `note` keeps a degradation,
+ * such as a mail sent unencrypted because the OpenPGP key was unusable.
+ */
+export async function markDeliverySent(
+  db: Kysely<Tables>,
+  deliveryId: string,
+  now: string,
+  note: string | null = null,
+) {
   await db
     .updateTable('alert_deliveries')
     .set((eb) => ({
-      status: 'sent',
-      sent_at: now,
-      failure_reason: null,
+      status: 'delivered',
+      delivered_at: now,
+      failure_reason: note,
       attempts: eb('attempts', '+', 1),
     }))
     .where('id', '=', deliveryId)
@@ -230,7 +283,10 @@ export async function markDeliveryAttemptFailed(
     .set((eb) => ({
       attempts: eb('attempts', '+', 1),
       failure_reason: reason,
-      ...(failedAt === null ? {} : { status: 'failed' as const, failed_at: failedAt }),
+      // A delivery waiting for its retry is queued again; `failedAt` ends it as failed.
+      ...(failedAt === null
+        ? { status: 'queued' as const }
+        : { status: 'failed' as const, failed_at: failedAt }),
     }))
     .where('id', '=', deliveryId)
     .execute();

@@ -5,15 +5,15 @@ import type { AppContext } from '../app/context.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
 import { parseInput } from '../shared/validation.ts';
 import { registerAckPageRoutes } from './ack-page.routes.ts';
-import { AcknowledgeSchema, NewAlertSchema } from './alerts.schema.ts';
+import { AcknowledgeSchema, AlertListQuery, NewAlertSchema } from './alerts.schema.ts';
 import {
   acknowledgeAsRecipient,
   createAlert,
   getAlert,
-  getDeliveryReport,
   listAlerts,
   requireAlertSender,
 } from './alerts.service.ts';
+import { getDeliveryReport } from './deliveries.service.ts';
 
 const AlertParams = z.object({ id: z.string().min(1).max(100) });
 
@@ -30,8 +30,9 @@ export function registerAlertRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.get('/api/v1/alerts', async (request) => {
     const principal = requirePrincipal(request);
+    const { sort } = parseInput(AlertListQuery, request.query ?? {}, 'query');
 
-    return { alerts: await listAlerts(ctx, principal) };
+    return { alerts: await listAlerts(ctx, principal, sort) };
   });
 
   app.get('/api/v1/alerts/:id', async (request) => {

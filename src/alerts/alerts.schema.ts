@@ -59,10 +59,41 @@ export const NewAlertSchema = z.object({
     .max(250)
     .default([]),
   accounts: z.array(z.string().max(254)).max(1000, 'may name at most 1,000 accounts').default([]),
+  levels: z
+    .array(z.enum(['diplomatic', 'policy', 'technical'], 'must be diplomatic, policy or technical'))
+    .max(3)
+    .default([]),
+  /** Sends a CLEAR or GREEN alert to every partner organisation cleared for it. */
+  partners: z.boolean().default(false),
+  organisations: z
+    .array(z.string().min(1).max(100))
+    .max(500, 'may name at most 500 organisations')
+    .default([]),
+  exercise: z.boolean().default(false),
+  /** Minutes to acknowledge; 0 means no deadline, absent means the default of the severity. */
+  responseMinutes: z
+    .number({ error: 'must be a whole number of minutes from 0 to 43200 (30 days)' })
+    .int('must be a whole number of minutes from 0 to 43200 (30 days)')
+    .min(0, 'must be a whole number of minutes from 0 to 43200 (30 days)')
+    .max(43_200, 'must be a whole number of minutes from 0 to 43200 (30 days)')
+    .optional(),
 });
 
 /** A validated new alert. */
 export type NewAlert = z.output<typeof NewAlertSchema>;
+
+/** Orders of `GET /api/v1/alerts`: a leading `-` means descending. */
+export const alertSorts = ['severity', '-severity', 'created', '-created'] as const;
+
+/** Query of `GET /api/v1/alerts`; the default is highest severity first, then newest. */
+export const AlertListQuery = z.object({
+  sort: z
+    .enum(alertSorts, 'must be one of severity, -severity, created, -created')
+    .default('-severity'),
+});
+
+/** An order of the alert list. */
+export type AlertSort = (typeof alertSorts)[number];
 
 /** Request body of `POST /api/v1/alerts/{id}/acknowledge`; the web workspace sends `web`. */
 export const AcknowledgeSchema = z
@@ -84,28 +115,70 @@ export interface AlertView {
   objectIds: string[];
   isSender: boolean;
   acknowledgedAt: string | null;
+  exercise: boolean;
+  responseDueAt: string | null;
+}
+
+/** One channel of one recipient in a delivery report. */
+export interface ChannelDelivery {
+  /** `email`, `email-pgp`, `email-reminder` or `live`. */
+  channel: string;
+  status: string;
+  attempts: number;
+  queuedAt: string;
+  sentAt: string | null;
+  deliveredAt: string | null;
+  failedAt: string | null;
+  failureReason: string | null;
 }
 
 /** Delivery report of one alert, for its sender and the secretariat. */
 export interface DeliveryReport {
   alertId: string;
+  exercise: boolean;
+  responseDueAt: string | null;
   counts: {
     recipients: number;
     queued: number;
     sent: number;
+    delivered: number;
     failed: number;
+    opened: number;
     acknowledged: number;
+    reminded: number;
+    escalated: number;
+    webhooks: number;
+    webhooksDelivered: number;
   };
   recipients: {
     email: string;
     state: string | null;
     level: string | null;
+    organisationId: string | null;
+    contactRole: string | null;
+    /** Status of the first-mail channel, then `opened` or `acknowledged` once reached. */
     status: string;
     attempts: number;
     sentAt: string | null;
+    deliveredAt: string | null;
     failureReason: string | null;
     openedAt: string | null;
     acknowledgedAt: string | null;
     acknowledgedVia: string | null;
+    remindedAt: string | null;
+    escalatedAt: string | null;
+    /** E-mail of the recipient whose missing acknowledgement added this alternate. */
+    escalatedFrom: string | null;
+    channels: ChannelDelivery[];
+  }[];
+  webhooks: {
+    webhookId: string;
+    url: string;
+    owner: string;
+    status: string;
+    attempts: number;
+    responseStatus: number | null;
+    deliveredAt: string | null;
+    failureReason: string | null;
   }[];
 }

@@ -5,10 +5,11 @@ import type { AppContext } from '../app/context.ts';
 import type { AlertDeliveriesTable, AlertRecipientsTable } from '../db/schema.ts';
 import type { LiveEvent } from '../events/event-catalogue.ts';
 import { publishEvents, recordEvent } from '../events/events.service.ts';
-import { enqueueJob } from '../jobs/jobs.service.ts';
+import { enqueueJobs, type BatchJob } from '../jobs/jobs.service.ts';
 import { hashSecret, newId, newSecret } from '../shared/crypto.ts';
-import { normaliseEmail } from '../shared/email.ts';
-import { DomainError, invalidField, notFound } from '../shared/errors.ts';
+import { DomainError, notFound } from '../shared/errors.ts';
+import { listWebhooksFor, queueWebhookDeliveries } from '../webhooks/webhook-fan-out.ts';
+import { chooseRecipients, type Addressee } from './addressing.ts';
 import { alertMailJob } from './alert-mail.job.ts';
 import {
   findAlert,
@@ -17,144 +18,73 @@ import {
   findRecipientByTokenHash,
   insertAlert,
   listAlertsFor,
-  listDeliveries,
-  listKnownStates,
-  listPocsFor,
+  listPocIdsWithKey,
   markAcknowledged,
   markOpened,
   type AlertRow,
-  type PocFilter,
   type RecipientRow,
 } from './alerts.queries.ts';
-import type { AcknowledgedVia, AlertView, DeliveryReport, NewAlert } from './alerts.schema.ts';
+import type { AcknowledgedVia, AlertSort, AlertView, NewAlert } from './alerts.schema.ts';
+import { responseMinutesFor } from './response-times.ts';
 
 /** Most alerts one list returns. */
 export const ALERT_LIST_LIMIT = 500;
 
-/** Throws `forbidden` unless the principal may send alerts. */
+/**
+ * Throws `forbidden` unless the principal may send alerts. Partners receive alerts addressed to
+ * them but do not send any: an alert reaches states' PoCs, and partners submit threat
+ * information for moderation instead.
+ */
 export function requireAlertSender(principal: Principal): void {
-  // TODO: partners may receive alerts addressed to partners but not send them; partner
-  // addressing needs organisation recipients, which the recipient table does not hold yet.
   if (principal.role === 'partner') {
     throw new DomainError('forbidden', 'Partner accounts cannot send alerts');
   }
 }
 
-/** A recipient chosen for an alert, before it is stored. */
-interface Addressee {
-  pocId: string | null;
-  email: string;
-  emailKey: string;
-  stateCode: string | null;
-  level: string | null;
-}
+/** Channel of a recipient's first mail: encrypted when the PoC entry has an OpenPGP key. */
+async function mailChannels(ctx: AppContext, addressees: readonly Addressee[]) {
+  const pocIds = addressees.flatMap((a) => (a.pocId === null ? [] : [a.pocId]));
+  const withKey = await listPocIdsWithKey(ctx.db, pocIds);
 
-async function pocFilterFor(ctx: AppContext, sender: Principal, alert: NewAlert) {
-  if (alert.tlp === 'clear' || alert.tlp === 'green') return { kind: 'all' } satisfies PocFilter;
-
-  if (alert.tlp === 'red') {
-    if (alert.accounts.length === 0) {
-      throw invalidField('accounts', 'name at least one recipient e-mail for TLP:RED');
-    }
-    const emailKeys = alert.accounts.map((email, i) => {
-      const key = normaliseEmail(email);
-      if (key === null) throw invalidField(`accounts.${i}`, 'must be a valid e-mail address');
-      return key;
-    });
-    return { kind: 'emails', emailKeys } satisfies PocFilter;
-  }
-
-  const states = [
-    ...new Set([...(sender.stateCode === null ? [] : [sender.stateCode]), ...alert.states]),
-  ];
-  if (states.length === 0) {
-    throw invalidField(
-      'states',
-      `name at least one recipient state for TLP:${alert.tlp.toUpperCase()}`,
-    );
-  }
-  const known = await listKnownStates(ctx.db, states);
-  const unknown = alert.states.findIndex((code) => !known.has(code));
-  if (unknown >= 0) {
-    throw invalidField(`states.${unknown}`, `${alert.states[unknown]} is not a known state code`);
-  }
-
-  return { kind: 'states', states } satisfies PocFilter;
-}
-
-/**
- * Chooses the recipients the TLP allows: every PoC for CLEAR and GREEN; the PoCs of the sender's
- * state and the named states for AMBER and AMBER+STRICT; only the named PoCs (and a sending PoC)
- * for RED. One recipient per normalised e-mail.
- */
-async function chooseRecipients(ctx: AppContext, sender: Principal, alert: NewAlert) {
-  const filter = await pocFilterFor(ctx, sender, alert);
-  const isRedFromPoc = filter.kind === 'emails' && sender.role === 'poc';
-  const pocs = await listPocsFor(
-    ctx.db,
-    isRedFromPoc ? { kind: 'emails', emailKeys: [...filter.emailKeys, sender.emailKey] } : filter,
-  );
-
-  const byKey = new Map<string, Addressee>();
-  for (const poc of pocs) {
-    if (byKey.has(poc.email_key)) continue;
-    byKey.set(poc.email_key, {
-      pocId: poc.id,
-      email: poc.email,
-      emailKey: poc.email_key,
-      stateCode: poc.state_code,
-      level: poc.level,
-    });
-  }
-
-  if (filter.kind === 'emails') {
-    const missing = filter.emailKeys.findIndex((key) => !byKey.has(key));
-    if (missing >= 0) {
-      throw invalidField(`accounts.${missing}`, 'no point of contact has this e-mail address');
-    }
-  }
-  if (isRedFromPoc && !byKey.has(sender.emailKey)) {
-    const { email, emailKey, stateCode } = sender;
-    byKey.set(emailKey, { pocId: null, email, emailKey, stateCode, level: null });
-  }
-
-  return [...byKey.values()];
+  return (addressee: Addressee) =>
+    addressee.pocId !== null && withKey.has(addressee.pocId) ? 'email-pgp' : 'email';
 }
 
 /**
  * Creates an alert in one transaction: the alert, its recipients with hashed acknowledgement
- * tokens, a queued e-mail delivery and a mail job per recipient, and the live event. No mail is
- * sent here; the job worker sends it.
+ * tokens, one queued mail delivery and job per recipient, one webhook delivery and job per
+ * endpoint of the recipients' states and organisations, and the live event. Rows go in
+ * multi-row INSERTs. No mail or webhook call happens here; the job worker makes them, highest
+ * severity first.
  */
 export async function createAlert(ctx: AppContext, sender: Principal, alert: NewAlert) {
   const addressees = await chooseRecipients(ctx, sender, alert);
+  const channelOf = await mailChannels(ctx, addressees);
+  const webhooks = alert.tlp === 'red' ? [] : await listWebhooksFor(ctx.db, addressees);
   const alertId = newId();
-  const now = ctx.clock.now().toISOString();
+  const now = ctx.clock.now();
+  const nowIso = now.toISOString();
+  const responseMinutes = responseMinutesFor(alert.severity, alert.responseMinutes);
+  const responseDueAt =
+    responseMinutes === null
+      ? null
+      : new Date(now.getTime() + responseMinutes * 60_000).toISOString();
 
   const recipients: Insertable<AlertRecipientsTable>[] = [];
   const deliveries: Insertable<AlertDeliveriesTable>[] = [];
-  const tokens: string[] = [];
+  const mailJobs: BatchJob<typeof alertMailJob.payload>[] = [];
   for (const addressee of addressees) {
     const token = newSecret();
     const recipientId = newId();
-    tokens.push(token);
-    recipients.push({
-      id: recipientId,
-      alert_id: alertId,
-      poc_id: addressee.pocId,
-      email: addressee.email,
-      email_key: addressee.emailKey,
-      state_code: addressee.stateCode,
-      level: addressee.level,
-      ack_token_hash: hashSecret(token),
-    });
-    const delivery = { id: newId(), recipient_id: recipientId, alert_id: alertId };
-    deliveries.push({
-      ...delivery,
-      channel: 'email',
-      status: 'queued',
-      attempts: 0,
-      queued_at: now,
+    recipients.push(toRecipientRow(alertId, recipientId, addressee, token));
+    const channel = channelOf(addressee);
+    deliveries.push(newDeliveryRow(alertId, recipientId, channel, nowIso));
+    mailJobs.push({
+      payload: { alertId, recipientId, channel, ackToken: token },
+      options: {
+        idempotencyKey: `alert-mail:${alertId}:${recipientId}:${channel}`,
+        priority: alert.severity,
+      },
     });
   }
 
@@ -171,26 +101,25 @@ export async function createAlert(ctx: AppContext, sender: Principal, alert: New
         sender_account_id: sender.accountId,
         sender_state: sender.stateCode,
         sender_org: sender.organisationId,
-        created_at: now,
+        created_at: nowIso,
+        exercise: alert.exercise ? 1 : 0,
+        response_minutes: responseMinutes,
+        response_due_at: responseDueAt,
       },
       recipients,
       deliveries,
     );
-    for (const [i, recipient] of recipients.entries()) {
-      const payload = { alertId, recipientId: recipient.id, ackToken: tokens[i] };
-      await enqueueJob(trx, ctx.clock, alertMailJob, payload, {
-        idempotencyKey: `alert-mail:${alertId}:${recipient.id}`,
-        priority: alert.severity,
-      });
-    }
+    await enqueueJobs(trx, ctx.clock, alertMailJob, mailJobs);
+    await queueWebhookDeliveries(trx, ctx.clock, alertId, alert.severity, webhooks);
 
     return recordEvent(trx, ctx.database.dialect, ctx.clock, 'alert', {
       id: alertId,
       title: alert.title,
       severity: alert.severity,
       tlp: alert.tlp,
-      createdAt: now,
+      createdAt: nowIso,
       senderState: sender.stateCode,
+      exercise: alert.exercise,
     });
   });
   await publishEvents(ctx, [event]);
@@ -200,11 +129,13 @@ export async function createAlert(ctx: AppContext, sender: Principal, alert: New
       senderId: sender.accountId,
       severity: alert.severity,
       recipients: recipients.length,
+      webhooks: webhooks.length,
+      exercise: alert.exercise,
     },
     'alert created',
   );
 
-  return { id: alertId, recipients: recipients.length };
+  return { id: alertId, recipients: recipients.length, webhooks: webhooks.length };
 }
 
 function toView(row: AlertRow & { acknowledged_at: string | null }, viewer: Principal): AlertView {
@@ -219,61 +150,45 @@ function toView(row: AlertRow & { acknowledged_at: string | null }, viewer: Prin
     objectIds: JSON.parse(row.object_ids) as string[],
     isSender: row.sender_account_id === viewer.accountId,
     acknowledgedAt: row.acknowledged_at,
+    exercise: row.exercise === 1,
+    responseDueAt: row.response_due_at,
   };
 }
 
-/** Lists the alerts the principal sent or received, by severity (highest first), then newest. */
-export async function listAlerts(ctx: AppContext, viewer: Principal): Promise<AlertView[]> {
+/**
+ * Lists the alerts the principal sent or received in the given order; the default is highest
+ * severity first, then newest.
+ */
+export async function listAlerts(
+  ctx: AppContext,
+  viewer: Principal,
+  sort: AlertSort = '-severity',
+): Promise<AlertView[]> {
   // TODO: add cursor pagination; until then a list stops after ALERT_LIST_LIMIT alerts.
-  const rows = await listAlertsFor(ctx.db, viewer.accountId, viewer.emailKey, ALERT_LIST_LIMIT);
+  const rows = await listAlertsFor(
+    ctx.db,
+    viewer.accountId,
+    viewer.emailKey,
+    ALERT_LIST_LIMIT,
+    sort,
+  );
 
   return rows.map((row) => toView(row, viewer));
 }
 
-/** Returns one alert the principal sent or received; any other alert is not found. */
+/**
+ * Returns one alert the principal sent or received; any other alert is not found. A recipient's
+ * first read counts as the opening of the alert.
+ */
 export async function getAlert(ctx: AppContext, viewer: Principal, alertId: string) {
   const row = await findAlertFor(ctx.db, alertId, viewer.accountId, viewer.emailKey);
   if (row === undefined) throw notFound('Alert');
+  const recipient = await findRecipient(ctx.db, alertId, viewer.emailKey);
+  if (recipient !== undefined && recipient.opened_at === null) {
+    await markOpened(ctx.db, recipient.id, ctx.clock.now().toISOString());
+  }
 
   return toView(row, viewer);
-}
-
-/** Returns the delivery report of an alert to its sender or the secretariat. */
-export async function getDeliveryReport(
-  ctx: AppContext,
-  viewer: Principal,
-  alertId: string,
-): Promise<DeliveryReport> {
-  const alert = await findAlert(ctx.db, alertId);
-  const mayRead = viewer.role === 'secretariat' || alert?.sender_account_id === viewer.accountId;
-  if (alert === undefined || !mayRead) throw notFound('Alert');
-
-  const rows = await listDeliveries(ctx.db, alertId);
-  const recipients = rows.map((row) => ({
-    email: row.email,
-    state: row.state_code,
-    level: row.level,
-    status: row.status ?? 'queued',
-    attempts: row.attempts ?? 0,
-    sentAt: row.sent_at,
-    failureReason: row.failure_reason,
-    openedAt: row.opened_at,
-    acknowledgedAt: row.acknowledged_at,
-    acknowledgedVia: row.acknowledged_via,
-  }));
-  const count = (status: string) => recipients.filter((r) => r.status === status).length;
-
-  return {
-    alertId,
-    counts: {
-      recipients: recipients.length,
-      queued: count('queued'),
-      sent: count('sent'),
-      failed: count('failed'),
-      acknowledged: recipients.filter((r) => r.acknowledgedAt !== null).length,
-    },
-    recipients,
-  };
 }
 
 /** Records a recipient's acknowledgement once and tells the sender on the live stream. */
@@ -332,10 +247,54 @@ export async function openAlertByToken(ctx: AppContext, token: string) {
   return { alert, recipient };
 }
 
-/** Acknowledges through a personal link. */
+/** Acknowledges through a personal link of the first mail or the reminder. */
 export async function acknowledgeByToken(ctx: AppContext, token: string) {
   const recipient = await findRecipientByTokenHash(ctx.db, hashSecret(token));
   if (recipient === undefined) throw notFound('Alert');
 
   return acknowledge(ctx, recipient, 'link');
+}
+
+/** Builds the stored recipient row of an addressee with the hash of its acknowledgement token. */
+export function toRecipientRow(
+  alertId: string,
+  recipientId: string,
+  addressee: Addressee,
+  token: string,
+  escalatedFrom: string | null = null,
+): Insertable<AlertRecipientsTable> {
+  return {
+    id: recipientId,
+    alert_id: alertId,
+    poc_id: addressee.pocId,
+    email: addressee.email,
+    email_key: addressee.emailKey,
+    state_code: addressee.stateCode,
+    level: addressee.level,
+    ack_token_hash: hashSecret(token),
+    organisation_id: addressee.organisationId,
+    contact_role: addressee.contactRole,
+    escalated_from: escalatedFrom,
+  };
+}
+
+/** Builds a queued delivery row of one recipient and channel. */
+export function newDeliveryRow(
+  alertId: string,
+  recipientId: string,
+  channel: string,
+  now: string,
+): Insertable<AlertDeliveriesTable> {
+  const id = newId();
+
+  return {
+    id,
+    recipient_id: recipientId,
+    alert_id: alertId,
+    channel,
+    status: 'queued',
+    attempts: 0,
+    queued_at: now,
+    message_id: `<${id}@parley.alerts>`,
+  };
 }

@@ -252,13 +252,11 @@ for (const dialect of testDialects) {
         counts: Record<string, number>;
         recipients: { status: string }[];
       }>();
-      assert.deepEqual(body.counts, {
-        recipients: 3,
-        queued: 3,
-        sent: 0,
-        failed: 0,
-        acknowledged: 0,
-      });
+      assert.equal(body.counts.recipients, 3);
+      assert.equal(body.counts.queued, 3);
+      assert.equal(body.counts.delivered, 0);
+      assert.equal(body.counts.failed, 0);
+      assert.equal(body.counts.acknowledged, 0);
       assert.equal(
         (await t.request({ method: 'GET', url, token: secretariat.token })).statusCode,
         200,
@@ -291,7 +289,7 @@ for (const dialect of testDialects) {
         url: `/api/v1/alerts/${id}/deliveries`,
         token: sender.token,
       });
-      assert.equal(report.json<{ counts: { sent: number } }>().counts.sent, 3);
+      assert.equal(report.json<{ counts: { delivered: number } }>().counts.delivered, 3);
     });
   });
 

@@ -17,6 +17,8 @@ import { registerAuthRoutes } from '../auth/auth.routes.ts';
 import { registerDirectoryRoutes } from '../directory/directory.routes.ts';
 import { registerPocRoutes } from '../directory/pocs.routes.ts';
 import { registerEventRoutes } from '../events/events.routes.ts';
+import { registerRequestRoutes } from '../requests/requests.routes.ts';
+import { registerWebhookRoutes } from '../webhooks/webhooks.routes.ts';
 import { DomainError } from '../shared/errors.ts';
 import { assertJsonDepth } from '../shared/json-depth.ts';
 import { registerSharingRoutes } from '../sharing/sharing.routes.ts';
@@ -114,6 +116,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerSharingRoutes(app, ctx);
   registerAlertRoutes(app, ctx);
   registerEventRoutes(app, ctx);
+  registerWebhookRoutes(app, ctx);
+  registerRequestRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
   registerWorkspaceRoutes(app, ctx);
 

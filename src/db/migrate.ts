@@ -4,6 +4,8 @@ import type { Database } from './database.ts';
 import { initialSchema } from './migrations/2026-12-04-initial-schema.ts';
 import { pocDetails } from './migrations/2026-12-04-01-poc-details.ts';
 import { accountInvitations } from './migrations/2026-12-04-10-account-invitations.ts';
+import { alertChannels } from './migrations/2026-12-04-20-alert-channels.ts';
+import { stateRequests } from './migrations/2026-12-04-21-requests.ts';
 
 /**
  * Every migration, keyed by a name that sorts in the order it must run: Kysely runs them by
@@ -14,6 +16,8 @@ function listMigrations(database: Database): Record<string, Migration> {
     '2026-12-04-00-initial-schema': initialSchema(database.dialect),
     '2026-12-04-01-poc-details': pocDetails,
     '2026-12-04-10-account-invitations': accountInvitations,
+    '2026-12-04-20-alert-channels': alertChannels,
+    '2026-12-04-21-requests': stateRequests(database.dialect),
   };
 }
 

@@ -25,6 +25,10 @@ export interface Tables {
   settings: SettingsTable;
   invitations: InvitationsTable;
   password_resets: PasswordResetsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  requests: RequestsTable;
+  request_recipients: RequestRecipientsTable;
 }
 
 /** A UN member or observer state. */
@@ -164,6 +168,11 @@ export interface AlertsTable {
   sender_state: string | null;
   sender_org: string | null;
   created_at: string;
+  /** 1 for a drill: every message about it says EXERCISE. */
+  exercise: Generated<number>;
+  /** Minutes a recipient has to acknowledge; null when the alert has no deadline. */
+  response_minutes: number | null;
+  response_due_at: string | null;
 }
 
 /** One addressee of an alert, with open and acknowledgement state. */
@@ -179,6 +188,17 @@ export interface AlertRecipientsTable {
   opened_at: string | null;
   acknowledged_at: string | null;
   acknowledged_via: string | null;
+  /** Partner organisation of a partner account; null for PoCs. */
+  organisation_id: string | null;
+  /** `primary` or `alternate` for PoCs; null for partner accounts and sending PoCs. */
+  contact_role: string | null;
+  /** Hash of the token in the reminder mail, which works like the first link. */
+  reminder_token_hash: string | null;
+  reminded_at: string | null;
+  /** When the alternate PoCs of this recipient's state and level were alerted. */
+  escalated_at: string | null;
+  /** Recipient whose missing acknowledgement added this alternate. */
+  escalated_from: string | null;
 }
 
 /** Delivery of an alert to one recipient over one channel. */
@@ -187,12 +207,16 @@ export interface AlertDeliveriesTable {
   recipient_id: string;
   alert_id: string;
   channel: string;
-  status: 'queued' | 'sent' | 'failed';
+  status: 'queued' | 'sent' | 'delivered' | 'failed';
   attempts: number;
   failure_reason: string | null;
   queued_at: string;
   sent_at: string | null;
   failed_at: string | null;
+  /** When the mail server accepted the message. */
+  delivered_at: string | null;
+  /** Message-ID of the mail, the same on every attempt so receivers can drop a resend. */
+  message_id: string | null;
 }
 
 /** A background job; claimed with a lease so a crashed worker's job is retried. */
@@ -284,4 +308,86 @@ export interface PasswordResetsTable {
   used_at: string | null;
   /** Set when a newer reset replaced this one or the account was suspended. */
   revoked_at: string | null;
+}
+
+/** A webhook endpoint of a state or a partner organisation; alerts to its members are posted. */
+export interface WebhooksTable {
+  id: string;
+  owner_kind: 'state' | 'organisation';
+  /** State code or organisation id. */
+  owner: string;
+  url: string;
+  /** HMAC-SHA256 key of the `X-Parley-Signature` header; kept in clear because signing needs it. */
+  secret: string;
+  is_active: number;
+  created_by: string;
+  created_at: string;
+}
+
+/** The one call of an alert to one webhook endpoint. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  alert_id: string;
+  webhook_id: string;
+  owner_kind: string;
+  owner: string;
+  url: string;
+  status: 'queued' | 'sent' | 'delivered' | 'failed';
+  attempts: number;
+  response_status: number | null;
+  failure_reason: string | null;
+  queued_at: string;
+  sent_at: string | null;
+  delivered_at: string | null;
+  failed_at: string | null;
+}
+
+/** A structured message from one state's PoC to another state's PoCs. */
+export interface RequestsTable {
+  seq: Generated<number>;
+  id: string;
+  /** Server-made reference such as `PRL-2026-000123`. */
+  reference: string;
+  /** Id of the first message of the thread; equal to `id` for a first message. */
+  thread_id: string;
+  parent_id: string | null;
+  type: string;
+  subject: string;
+  sector: string;
+  description: string;
+  requested_action: string;
+  severity: number;
+  tlp: string;
+  exercise: Generated<number>;
+  response_due_at: string | null;
+  sender_account_id: string;
+  /** Sender details copied at send time, so later directory edits do not change the record. */
+  sender_name: string;
+  sender_organisation: string;
+  sender_email: string;
+  sender_email_key: string;
+  sender_state: string;
+  to_state: string;
+  /** JSON array of PoC levels. */
+  to_levels: string;
+  created_at: string;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  /** Time of the first reply from the receiving side. */
+  answered_at: string | null;
+}
+
+/** One addressee of a request, with its mail delivery. */
+export interface RequestRecipientsTable {
+  id: string;
+  request_id: string;
+  poc_id: string | null;
+  email: string;
+  email_key: string;
+  state_code: string | null;
+  level: string | null;
+  mail_status: 'queued' | 'delivered' | 'failed';
+  mailed_at: string | null;
+  failure_reason: string | null;
+  opened_at: string | null;
 }

@@ -10,6 +10,8 @@ export const AlertEvent = z.object({
   tlp: z.enum(tlpLevels),
   createdAt: z.string(),
   senderState: z.string().nullable(),
+  /** True for a drill; clients show EXERCISE beside the title. */
+  exercise: z.boolean().default(false),
 });
 
 /** Payload of `alert`. */
@@ -26,10 +28,41 @@ export const AcknowledgementEvent = z.object({
 /** Payload of `acknowledgement`. */
 export type AcknowledgementEvent = z.infer<typeof AcknowledgementEvent>;
 
+/** Payload of `delivery`: one channel of one recipient changed status; sent to the sender. */
+export const DeliveryEvent = z.object({
+  alertId: z.string(),
+  /** Recipient e-mail, or the endpoint URL for a webhook. */
+  recipient: z.string(),
+  channel: z.string(),
+  status: z.enum(['queued', 'sent', 'delivered', 'failed', 'reminded', 'escalated']),
+  at: z.string(),
+  reason: z.string().nullable().default(null),
+});
+
+/** Payload of `delivery`. */
+export type DeliveryEvent = z.infer<typeof DeliveryEvent>;
+
+/** Payload of `request`: a new message between states, or a change to one. */
+export const RequestEvent = z.object({
+  id: z.string(),
+  reference: z.string(),
+  threadId: z.string(),
+  type: z.string(),
+  subject: z.string(),
+  severity: z.number().int().min(0).max(5),
+  change: z.enum(['created', 'acknowledged']),
+  exercise: z.boolean().default(false),
+});
+
+/** Payload of `request`. */
+export type RequestEvent = z.infer<typeof RequestEvent>;
+
 /** Every live event name with the schema of its payload. */
 export const eventCatalogue = {
   alert: AlertEvent,
   acknowledgement: AcknowledgementEvent,
+  delivery: DeliveryEvent,
+  request: RequestEvent,
 } as const;
 
 /** A live event name. */
@@ -37,6 +70,9 @@ export type EventName = keyof typeof eventCatalogue;
 
 /** The payload type of one event name. */
 export type EventPayload<N extends EventName> = z.infer<(typeof eventCatalogue)[N]>;
+
+/** The payload of one event name as a publisher passes it, before defaults apply. */
+export type EventInput<N extends EventName> = z.input<(typeof eventCatalogue)[N]>;
 
 /** A stored live event: its row id (the SSE `id:`), name and typed payload. */
 export type LiveEvent = {
@@ -59,7 +95,14 @@ export function parseLiveEvent(row: {
   const data: unknown = JSON.parse(row.payload);
   const base = { id: row.id, createdAt: row.created_at };
 
-  return row.kind === 'alert'
-    ? { ...base, name: 'alert', payload: AlertEvent.parse(data) }
-    : { ...base, name: 'acknowledgement', payload: AcknowledgementEvent.parse(data) };
+  switch (row.kind) {
+    case 'alert':
+      return { ...base, name: 'alert', payload: AlertEvent.parse(data) };
+    case 'acknowledgement':
+      return { ...base, name: 'acknowledgement', payload: AcknowledgementEvent.parse(data) };
+    case 'delivery':
+      return { ...base, name: 'delivery', payload: DeliveryEvent.parse(data) };
+    case 'request':
+      return { ...base, name: 'request', payload: RequestEvent.parse(data) };
+  }
 }

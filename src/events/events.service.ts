@@ -7,8 +7,8 @@ import { defineJobKind } from '../jobs/job-kind.ts';
 import type { Clock } from '../shared/clock.ts';
 import {
   eventCatalogue,
+  type EventInput,
   type EventName,
-  type EventPayload,
   type LiveEvent,
 } from './event-catalogue.ts';
 import {
@@ -35,7 +35,7 @@ export async function recordEvent<N extends EventName>(
   dialect: DialectName,
   clock: Clock,
   name: N,
-  payload: EventPayload<N>,
+  payload: EventInput<N>,
 ): Promise<LiveEvent> {
   const data = eventCatalogue[name].parse(payload);
   const createdAt = clock.now().toISOString();

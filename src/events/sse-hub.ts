@@ -1,6 +1,7 @@
 import type { Principal } from '../accounts/principal.ts';
 import { findAlertAudience } from '../alerts/alerts.queries.ts';
 import type { AppContext } from '../app/context.ts';
+import { findRequestAudience } from '../requests/requests.queries.ts';
 import type { LiveEvent } from './event-catalogue.ts';
 import { parseLiveEvent } from './event-catalogue.ts';
 import { findLastEventId, findPrunedThrough, listEventsAfter } from './events.queries.ts';
@@ -189,11 +190,19 @@ export class SseHub {
   }
 
   private async audienceOf(event: LiveEvent): Promise<Audience | null> {
-    if (event.name === 'alert') return findAlertAudience(this.ctx.db, event.payload.id);
-
-    const audience = await findAlertAudience(this.ctx.db, event.payload.alertId);
-    return audience === null
-      ? null
-      : { senderAccountId: audience.senderAccountId, recipientEmailKeys: new Set<string>() };
+    switch (event.name) {
+      case 'alert':
+        return findAlertAudience(this.ctx.db, event.payload.id);
+      case 'request':
+        return findRequestAudience(this.ctx.db, event.payload.id);
+      case 'acknowledgement':
+      case 'delivery': {
+        // Only the sender follows acknowledgements and deliveries.
+        const audience = await findAlertAudience(this.ctx.db, event.payload.alertId);
+        return audience === null
+          ? null
+          : { senderAccountId: audience.senderAccountId, recipientEmailKeys: new Set<string>() };
+      }
+    }
   }
 }

@@ -147,3 +147,36 @@ export function findJobByKey(db: Kysely<Tables>, idempotencyKey: string) {
     .where('idempotency_key', '=', idempotencyKey)
     .executeTakeFirst();
 }
+
+// Rows per INSERT: 12 columns each stays below SQLite's 32,766 bound parameters per statement.
+const JOB_INSERT_CHUNK = 400;
+
+/** Inserts many jobs, skipping those whose idempotency key exists; returns how many were new. */
+export async function insertJobs(db: Kysely<Tables>, jobs: NewJobRow[]): Promise<number> {
+  let inserted = 0;
+  for (let i = 0; i < jobs.length; i += JOB_INSERT_CHUNK) {
+    const rows = jobs.slice(i, i + JOB_INSERT_CHUNK).map((job) => ({
+      kind: job.kind,
+      payload: job.payload,
+      idempotency_key: job.idempotencyKey,
+      status: 'pending' as const,
+      priority: job.priority,
+      attempts: 0,
+      max_attempts: job.maxAttempts,
+      run_at: job.runAt,
+      locked_until: null,
+      last_error: null,
+      created_at: job.now,
+      finished_at: null,
+    }));
+    const result = await db
+      .insertInto('jobs')
+      .values(rows)
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returning('id')
+      .execute();
+    inserted += result.length;
+  }
+
+  return inserted;
+}

@@ -11,6 +11,8 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** Message-ID header, such as `<id@host>`; the transport makes one when absent. */
+  messageId?: string;
 }
 
 /** What the mail server (or the outbox) accepted. */
@@ -65,6 +67,7 @@ function createSmtpMailer(deps: MailerDeps, smtpUrl: string): Mailer {
         to: message.to,
         subject: toSubjectLine(message.subject),
         text: message.text,
+        ...(message.messageId === undefined ? {} : { messageId: message.messageId }),
       });
 
       return { messageId: info.messageId, transport: 'smtp' };
@@ -80,7 +83,7 @@ function createOutboxMailer(deps: MailerDeps): Mailer {
 
   return {
     async send(message) {
-      const messageId = `<${newId()}@parley.outbox>`;
+      const messageId = message.messageId ?? `<${newId()}@parley.outbox>`;
       await deps.db
         .insertInto('mail_outbox')
         .values({

@@ -1,0 +1,203 @@
+import type { Kysely } from 'kysely';
+
+import type { Principal } from '../accounts/principal.ts';
+import type { AppContext } from '../app/context.ts';
+import type { Tables } from '../db/schema.ts';
+import { normaliseEmail } from '../shared/email.ts';
+import { invalidField } from '../shared/errors.ts';
+import { isTlpLevel, tlpRank, type TlpLevel } from '../sharing/tlp.ts';
+import { listKnownStates, listPocsFor, type PocFilter } from './alerts.queries.ts';
+import type { NewAlert } from './alerts.schema.ts';
+
+/** A recipient chosen for an alert, before it is stored. */
+export interface Addressee {
+  pocId: string | null;
+  email: string;
+  emailKey: string;
+  stateCode: string | null;
+  level: string | null;
+  organisationId: string | null;
+  contactRole: string | null;
+}
+
+/** Lists the active partner accounts of some organisations, or of all when `orgIds` is null. */
+function listPartnerAccounts(db: Kysely<Tables>, orgIds: string[] | null) {
+  let query = db
+    .selectFrom('accounts as a')
+    .innerJoin('organisations as o', 'o.id', 'a.organisation_id')
+    .select(['a.email', 'a.email_key', 'a.organisation_id', 'o.clearance', 'o.name'])
+    .where('a.role', '=', 'partner')
+    .where('a.suspended_at', 'is', null);
+  if (orgIds !== null) query = query.where('a.organisation_id', 'in', orgIds);
+
+  return query.orderBy('a.email_key').execute();
+}
+
+function mayRead(clearance: string, tlp: TlpLevel): boolean {
+  return isTlpLevel(clearance) && tlpRank(clearance) >= tlpRank(tlp);
+}
+
+async function checkStates(ctx: AppContext, states: string[]) {
+  if (states.length === 0) return;
+  const known = await listKnownStates(ctx.db, states);
+  const unknown = states.findIndex((code) => !known.has(code));
+  if (unknown >= 0) {
+    throw invalidField(`states.${unknown}`, `${states[unknown]} is not a known state code`);
+  }
+}
+
+/** Returns the PoC filter the TLP and the chosen states allow, without the level filter. */
+async function pocFilterFor(
+  ctx: AppContext,
+  sender: Principal,
+  alert: NewAlert,
+): Promise<PocFilter | null> {
+  await checkStates(ctx, alert.states);
+  if (alert.tlp === 'clear' || alert.tlp === 'green') {
+    return alert.states.length === 0 ? { kind: 'all' } : { kind: 'states', states: alert.states };
+  }
+  if (alert.tlp === 'red') {
+    const emailKeys = alert.accounts.map((email, i) => {
+      const key = normaliseEmail(email);
+      if (key === null) throw invalidField(`accounts.${i}`, 'must be a valid e-mail address');
+      return key;
+    });
+    return { kind: 'emails', emailKeys };
+  }
+
+  const states = [
+    ...new Set([...(sender.stateCode === null ? [] : [sender.stateCode]), ...alert.states]),
+  ];
+  if (states.length === 0 && alert.organisations.length === 0) {
+    throw invalidField(
+      'states',
+      `name at least one recipient state or organisation for TLP:${alert.tlp.toUpperCase()}`,
+    );
+  }
+
+  return states.length === 0 ? null : { kind: 'states', states };
+}
+
+/**
+ * Chooses the partner accounts an alert reaches. GREEN and CLEAR go to every partner when
+ * `partners` is set, or to the named organisations; AMBER and AMBER+STRICT only to named
+ * organisations; RED only to named accounts. An organisation whose clearance is below the TLP
+ * is rejected, so the sender learns who will not get the alert.
+ */
+async function choosePartners(ctx: AppContext, alert: NewAlert): Promise<Addressee[]> {
+  const isCommunity = alert.tlp === 'clear' || alert.tlp === 'green';
+  if (alert.partners && !isCommunity) {
+    throw invalidField(
+      'partners',
+      `all partners may receive only CLEAR or GREEN alerts; name organisations for TLP:${alert.tlp.toUpperCase()}`,
+    );
+  }
+  if (alert.tlp === 'red' && alert.organisations.length > 0) {
+    throw invalidField('organisations', 'TLP:RED goes only to named accounts; use accounts');
+  }
+
+  let rows: Awaited<ReturnType<typeof listPartnerAccounts>> = [];
+  if (alert.tlp === 'red') {
+    const keys = alert.accounts.map((email) => normaliseEmail(email) ?? email);
+    rows = keys.length === 0 ? [] : await listPartnerAccounts(ctx.db, null);
+    rows = rows.filter((row) => keys.includes(row.email_key));
+  } else if (alert.partners) {
+    rows = await listPartnerAccounts(ctx.db, null);
+  } else if (alert.organisations.length > 0) {
+    rows = await listPartnerAccounts(ctx.db, alert.organisations);
+    const known = await ctx.db
+      .selectFrom('organisations')
+      .select(['id', 'clearance'])
+      .where('id', 'in', alert.organisations)
+      .execute();
+    for (const [i, id] of alert.organisations.entries()) {
+      const org = known.find((row) => row.id === id);
+      if (org === undefined)
+        throw invalidField(`organisations.${i}`, `${id} is not a known organisation`);
+      if (!mayRead(org.clearance, alert.tlp)) {
+        throw invalidField(
+          `organisations.${i}`,
+          `${id} is cleared only up to TLP:${org.clearance.toUpperCase()}; lower the TLP or remove it`,
+        );
+      }
+    }
+  }
+
+  return rows
+    .filter((row) => mayRead(row.clearance, alert.tlp))
+    .map((row) => ({
+      pocId: null,
+      email: row.email,
+      emailKey: row.email_key,
+      stateCode: null,
+      level: null,
+      organisationId: row.organisation_id,
+      contactRole: null,
+    }));
+}
+
+/**
+ * Chooses the recipients the TLP and the addressing allow: PoCs of all or the chosen states and
+ * levels (primary contacts only, because alternates are alerted on escalation), partner accounts
+ * as `choosePartners` allows, and the sending PoC of a RED alert. One recipient per normalised
+ * e-mail.
+ */
+export async function chooseRecipients(
+  ctx: AppContext,
+  sender: Principal,
+  alert: NewAlert,
+): Promise<Addressee[]> {
+  const filter = await pocFilterFor(ctx, sender, alert);
+  if (alert.tlp === 'red' && alert.accounts.length === 0) {
+    throw invalidField('accounts', 'name at least one recipient e-mail for TLP:RED');
+  }
+  const isRedFromPoc = filter?.kind === 'emails' && sender.role === 'poc';
+  const pocFilter: PocFilter | null =
+    filter?.kind === 'emails' && isRedFromPoc
+      ? { kind: 'emails', emailKeys: [...filter.emailKeys, sender.emailKey] }
+      : filter;
+  const pocs = pocFilter === null ? [] : await listPocsFor(ctx.db, pocFilter, alert.levels);
+
+  const byKey = new Map<string, Addressee>();
+  for (const poc of pocs) {
+    // A RED alert names people, so a named alternate is a recipient too.
+    if (poc.contact_role === 'alternate' && filter?.kind !== 'emails') continue;
+    if (byKey.has(poc.email_key)) continue;
+    byKey.set(poc.email_key, {
+      pocId: poc.id,
+      email: poc.email,
+      emailKey: poc.email_key,
+      stateCode: poc.state_code,
+      level: poc.level,
+      organisationId: null,
+      contactRole: poc.contact_role,
+    });
+  }
+  for (const partner of await choosePartners(ctx, alert)) {
+    if (!byKey.has(partner.emailKey)) byKey.set(partner.emailKey, partner);
+  }
+
+  if (filter?.kind === 'emails') {
+    const missing = filter.emailKeys.findIndex((key) => !byKey.has(key));
+    if (missing >= 0) {
+      throw invalidField(
+        `accounts.${missing}`,
+        'no point of contact or partner account with the clearance has this e-mail address',
+      );
+    }
+  }
+  if (isRedFromPoc && !byKey.has(sender.emailKey)) {
+    const { email, emailKey, stateCode } = sender;
+    byKey.set(emailKey, {
+      pocId: null,
+      email,
+      emailKey,
+      stateCode,
+      level: null,
+      organisationId: null,
+      contactRole: null,
+    });
+  }
+
+  return [...byKey.values()];
+}

@@ -1,0 +1,164 @@
+import { z } from 'zod';
+
+import type { AppContext } from '../app/context.ts';
+import { defineJobKind } from '../jobs/job-kind.ts';
+import { enqueueJob } from '../jobs/jobs.service.ts';
+import { hashSecret, newId, newSecret } from '../shared/crypto.ts';
+import { alertMailJob } from './alert-mail.job.ts';
+import { insertAlert } from './alerts.queries.ts';
+import { newDeliveryRow, toRecipientRow } from './alerts.service.ts';
+import { publishDeliveryChange } from './delivery-events.ts';
+import {
+  listNewAlternates,
+  listOverdueRecipients,
+  markEscalated,
+  markReminded,
+} from './escalation.queries.ts';
+
+// Recipients handled per sweep; the next sweep takes the rest.
+const SWEEP_LIMIT = 500;
+
+type Overdue = Awaited<ReturnType<typeof listOverdueRecipients>>[number];
+
+/** Queues the one reminder of a recipient, with a new personal link. */
+async function remind(ctx: AppContext, recipient: Overdue, now: string): Promise<boolean> {
+  const token = newSecret();
+  const isFirst = await ctx.db.transaction().execute(async (trx) => {
+    if (!(await markReminded(trx, recipient.id, hashSecret(token), now))) return false;
+    const delivery = newDeliveryRow(recipient.alert_id, recipient.id, 'email-reminder', now);
+    await trx.insertInto('alert_deliveries').values(delivery).execute();
+    await enqueueJob(
+      trx,
+      ctx.clock,
+      alertMailJob,
+      {
+        alertId: recipient.alert_id,
+        recipientId: recipient.id,
+        channel: 'email-reminder',
+        ackToken: token,
+      },
+      {
+        idempotencyKey: `alert-mail:${recipient.alert_id}:${recipient.id}:email-reminder`,
+        priority: recipient.severity,
+      },
+    );
+    return true;
+  });
+  if (isFirst) {
+    await publishDeliveryChange(ctx, {
+      alertId: recipient.alert_id,
+      recipient: recipient.email,
+      channel: 'email-reminder',
+      status: 'reminded',
+    });
+  }
+
+  return isFirst;
+}
+
+/**
+ * Alerts the alternate PoCs of the recipient's state and level that are not recipients yet,
+ * each with their own link and mail, and marks the recipient escalated.
+ */
+async function escalate(ctx: AppContext, recipient: Overdue, now: string): Promise<number> {
+  const alternates =
+    recipient.state_code === null || recipient.level === null
+      ? []
+      : await listNewAlternates(ctx.db, recipient.alert_id, recipient.state_code, recipient.level);
+  const added = await ctx.db.transaction().execute(async (trx) => {
+    if (!(await markEscalated(trx, recipient.id, now))) return null;
+    for (const poc of alternates) {
+      const token = newSecret();
+      const recipientId = newId();
+      const channel = poc.pgp_key !== null && poc.pgp_key.trim() !== '' ? 'email-pgp' : 'email';
+      const row = toRecipientRow(
+        recipient.alert_id,
+        recipientId,
+        {
+          pocId: poc.id,
+          email: poc.email,
+          emailKey: poc.email_key,
+          stateCode: poc.state_code,
+          level: poc.level,
+          organisationId: null,
+          contactRole: poc.contact_role,
+        },
+        token,
+        recipient.id,
+      );
+      await insertAlert(
+        trx,
+        null,
+        [row],
+        [newDeliveryRow(recipient.alert_id, recipientId, channel, now)],
+      );
+      await enqueueJob(
+        trx,
+        ctx.clock,
+        alertMailJob,
+        { alertId: recipient.alert_id, recipientId, channel, ackToken: token },
+        {
+          idempotencyKey: `alert-mail:${recipient.alert_id}:${recipientId}:${channel}`,
+          priority: recipient.severity,
+        },
+      );
+    }
+    return alternates.length;
+  });
+  if (added === null) return 0;
+
+  await publishDeliveryChange(ctx, {
+    alertId: recipient.alert_id,
+    recipient: recipient.email,
+    channel: 'escalation',
+    status: 'escalated',
+    reason:
+      added === 0
+        ? `No alternate PoC for ${recipient.state_code ?? '?'} ${recipient.level ?? '?'}`
+        : `${added} alternate PoC(s) alerted`,
+  });
+  if (added === 0) {
+    ctx.logger.warn(
+      { alertId: recipient.alert_id, recipientId: recipient.id },
+      'no alternate to escalate to',
+    );
+  }
+
+  return added;
+}
+
+/**
+ * Finds recipients who have not acknowledged in time. Each is reminded once when the response
+ * time has passed; once a second response time has passed after the reminder, the alternate
+ * PoCs of the same state and level are alerted. Partner accounts and alternates added by an
+ * escalation are reminded but not escalated further.
+ */
+export async function sweepOverdueRecipients(ctx: AppContext) {
+  const nowDate = ctx.clock.now();
+  const now = nowDate.toISOString();
+  let reminded = 0;
+  let escalated = 0;
+  let alternates = 0;
+  for (const recipient of await listOverdueRecipients(ctx.db, now, SWEEP_LIMIT)) {
+    if (recipient.reminded_at === null) {
+      if (await remind(ctx, recipient, now)) reminded += 1;
+      continue;
+    }
+    const windowMs = (recipient.response_minutes ?? 0) * 60_000;
+    const isEscalationDue =
+      new Date(recipient.reminded_at).getTime() + windowMs <= nowDate.getTime();
+    if (!isEscalationDue || recipient.poc_id === null) continue;
+    alternates += await escalate(ctx, recipient, now);
+    escalated += 1;
+  }
+
+  return { reminded, escalated, alternates };
+}
+
+/** Recurring job that reminds and escalates overdue recipients; the worker queues it each minute. */
+export const alertEscalationJob = defineJobKind({
+  name: 'alert-escalation',
+  payload: z.object({}),
+  retry: { maxAttempts: 3, baseDelayMs: 10_000, maxDelayMs: 60_000 },
+  run: (ctx) => sweepOverdueRecipients(ctx),
+});

@@ -1,0 +1,92 @@
+import type { Kysely } from 'kysely';
+
+import type { Tables } from '../db/schema.ts';
+
+/** Lists unacknowledged first recipients of alerts whose response time has passed. */
+export function listOverdueRecipients(db: Kysely<Tables>, now: string, limit: number) {
+  return (
+    db
+      .selectFrom('alert_recipients as r')
+      .innerJoin('alerts as a', 'a.id', 'r.alert_id')
+      .select([
+        'r.id',
+        'r.alert_id',
+        'r.email',
+        'r.state_code',
+        'r.level',
+        'r.poc_id',
+        'r.reminded_at',
+        'a.severity',
+        'a.response_minutes',
+      ])
+      .where('a.response_due_at', 'is not', null)
+      .where('a.response_due_at', '<=', now)
+      .where('r.acknowledged_at', 'is', null)
+      .where('r.escalated_at', 'is', null)
+      .where('r.escalated_from', 'is', null)
+      // A reminded recipient that is no PoC has nobody to escalate to, so it is done.
+      .where((eb) => eb.or([eb('r.reminded_at', 'is', null), eb('r.poc_id', 'is not', null)]))
+      .orderBy('a.severity', 'desc')
+      .orderBy('a.response_due_at')
+      .limit(limit)
+      .execute()
+  );
+}
+
+/** Records the reminder token of a recipient once; returns false when it was reminded before. */
+export async function markReminded(
+  db: Kysely<Tables>,
+  recipientId: string,
+  tokenHash: string,
+  now: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('alert_recipients')
+    .set({ reminded_at: now, reminder_token_hash: tokenHash })
+    .where('id', '=', recipientId)
+    .where('reminded_at', 'is', null)
+    .where('acknowledged_at', 'is', null)
+    .executeTakeFirst();
+
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Records the escalation of a recipient once; returns false when it was escalated before. */
+export async function markEscalated(db: Kysely<Tables>, recipientId: string, now: string) {
+  const result = await db
+    .updateTable('alert_recipients')
+    .set({ escalated_at: now })
+    .where('id', '=', recipientId)
+    .where('escalated_at', 'is', null)
+    .where('acknowledged_at', 'is', null)
+    .executeTakeFirst();
+
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Lists the alternate PoCs of a state and level that are not yet recipients of the alert. */
+export function listNewAlternates(
+  db: Kysely<Tables>,
+  alertId: string,
+  state: string,
+  level: string,
+) {
+  return db
+    .selectFrom('pocs as p')
+    .selectAll('p')
+    .where('p.state_code', '=', state)
+    .where('p.level', '=', level)
+    .where('p.contact_role', '=', 'alternate')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('alert_recipients as r')
+            .select('r.id')
+            .where('r.alert_id', '=', alertId)
+            .whereRef('r.email_key', '=', 'p.email_key'),
+        ),
+      ),
+    )
+    .orderBy('p.name')
+    .execute();
+}

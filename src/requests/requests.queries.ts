@@ -1,0 +1,196 @@
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+
+import type { RequestRecipientsTable, RequestsTable, Tables } from '../db/schema.ts';
+
+/** A stored message row. */
+export type RequestRow = Selectable<RequestsTable>;
+
+/** A stored recipient row of a message. */
+export type RequestRecipientRow = Selectable<RequestRecipientsTable>;
+
+/**
+ * Inserts a message and its recipients and returns the reference made from the row's sequence
+ * number, such as `PRL-2026-000123`. The row first carries a unique placeholder reference,
+ * because the sequence number is known only after the insert.
+ */
+export async function insertRequest(
+  trx: Kysely<Tables>,
+  row: Omit<Insertable<RequestsTable>, 'reference'>,
+  recipients: Insertable<RequestRecipientsTable>[],
+): Promise<string> {
+  const inserted = await trx
+    .insertInto('requests')
+    .values({ ...row, reference: `pending:${row.id}` })
+    .returning('seq')
+    .executeTakeFirstOrThrow();
+  const year = row.created_at.slice(0, 4);
+  const reference = `PRL-${year}-${String(inserted.seq).padStart(6, '0')}`;
+  await trx.updateTable('requests').set({ reference }).where('id', '=', row.id).execute();
+  if (recipients.length > 0)
+    await trx.insertInto('request_recipients').values(recipients).execute();
+
+  return reference;
+}
+
+/** Finds a message by reference. */
+export function findRequestByReference(db: Kysely<Tables>, reference: string) {
+  return db
+    .selectFrom('requests')
+    .selectAll()
+    .where('reference', '=', reference)
+    .executeTakeFirst();
+}
+
+/** Lists the messages of a thread, oldest first. */
+export function listThread(db: Kysely<Tables>, threadId: string) {
+  return db
+    .selectFrom('requests')
+    .selectAll()
+    .where('thread_id', '=', threadId)
+    .orderBy('created_at')
+    .orderBy('seq')
+    .execute();
+}
+
+/** Lists the recipients of some messages. */
+export function listRecipientsOf(db: Kysely<Tables>, requestIds: string[]) {
+  if (requestIds.length === 0) return Promise.resolve([]);
+
+  return db
+    .selectFrom('request_recipients')
+    .selectAll()
+    .where('request_id', 'in', requestIds)
+    .orderBy('state_code')
+    .orderBy('level')
+    .orderBy('email_key')
+    .execute();
+}
+
+/** Returns true when the account sent, or the e-mail received, any message of the thread. */
+export async function isThreadParticipant(
+  db: Kysely<Tables>,
+  threadId: string,
+  accountId: string,
+  emailKey: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('requests as q')
+    .leftJoin('request_recipients as r', (join) =>
+      join.onRef('r.request_id', '=', 'q.id').on('r.email_key', '=', emailKey),
+    )
+    .select('q.id')
+    .where('q.thread_id', '=', threadId)
+    .where((eb) => eb.or([eb('q.sender_account_id', '=', accountId), eb('r.id', 'is not', null)]))
+    .executeTakeFirst();
+
+  return row !== undefined;
+}
+
+/**
+ * Lists the messages an e-mail received, most urgent first: highest severity, then the earliest
+ * due time (messages without one last), then oldest.
+ */
+export function listInbox(db: Kysely<Tables>, emailKey: string, limit: number) {
+  return db
+    .selectFrom('requests as q')
+    .innerJoin('request_recipients as r', 'r.request_id', 'q.id')
+    .selectAll('q')
+    .where('r.email_key', '=', emailKey)
+    .orderBy('q.severity', 'desc')
+    .orderBy(sql`case when q.response_due_at is null then 1 else 0 end`)
+    .orderBy('q.response_due_at')
+    .orderBy('q.created_at')
+    .limit(limit)
+    .execute();
+}
+
+/** Lists the messages an account sent, in the order of `listInbox`. */
+export function listOutbox(db: Kysely<Tables>, accountId: string, limit: number) {
+  return db
+    .selectFrom('requests as q')
+    .selectAll('q')
+    .where('q.sender_account_id', '=', accountId)
+    .orderBy('q.severity', 'desc')
+    .orderBy(sql`case when q.response_due_at is null then 1 else 0 end`)
+    .orderBy('q.response_due_at')
+    .orderBy('q.created_at')
+    .limit(limit)
+    .execute();
+}
+
+/** Records the first acknowledgement of a message; returns false when it had one. */
+export async function markRequestAcknowledged(
+  db: Kysely<Tables>,
+  requestId: string,
+  now: string,
+  by: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('requests')
+    .set({ acknowledged_at: now, acknowledged_by: by })
+    .where('id', '=', requestId)
+    .where('acknowledged_at', 'is', null)
+    .executeTakeFirst();
+
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Records the first response to a message. */
+export async function markRequestAnswered(db: Kysely<Tables>, requestId: string, now: string) {
+  await db
+    .updateTable('requests')
+    .set({ answered_at: now })
+    .where('id', '=', requestId)
+    .where('answered_at', 'is', null)
+    .execute();
+}
+
+/** Records the first opening of a message by one recipient. */
+export async function markRequestOpened(db: Kysely<Tables>, recipientId: string, now: string) {
+  await db
+    .updateTable('request_recipients')
+    .set({ opened_at: now })
+    .where('id', '=', recipientId)
+    .where('opened_at', 'is', null)
+    .execute();
+}
+
+/** Finds what the mail job needs: the recipient and its message. */
+export function findRequestMailTarget(db: Kysely<Tables>, recipientId: string) {
+  return db
+    .selectFrom('request_recipients as r')
+    .innerJoin('requests as q', 'q.id', 'r.request_id')
+    .select(['r.id as recipientId', 'r.email', 'r.mail_status'])
+    .selectAll('q')
+    .where('r.id', '=', recipientId)
+    .executeTakeFirst();
+}
+
+/** Records the mail outcome of one recipient. */
+export async function updateRequestMail(
+  db: Kysely<Tables>,
+  recipientId: string,
+  values: Partial<Pick<RequestRecipientsTable, 'mail_status' | 'mailed_at' | 'failure_reason'>>,
+) {
+  await db.updateTable('request_recipients').set(values).where('id', '=', recipientId).execute();
+}
+
+/** Returns who may see a message's live events: its sender and its recipients' e-mail keys. */
+export async function findRequestAudience(db: Kysely<Tables>, requestId: string) {
+  const request = await db
+    .selectFrom('requests')
+    .select('sender_account_id')
+    .where('id', '=', requestId)
+    .executeTakeFirst();
+  if (request === undefined) return null;
+  const recipients = await db
+    .selectFrom('request_recipients')
+    .select('email_key')
+    .where('request_id', '=', requestId)
+    .execute();
+
+  return {
+    senderAccountId: request.sender_account_id,
+    recipientEmailKeys: new Set(recipients.map((row) => row.email_key)),
+  };
+}

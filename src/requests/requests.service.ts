@@ -1,0 +1,441 @@
+import type { Kysely } from 'kysely';
+
+import type { Principal } from '../accounts/principal.ts';
+import type { AppContext } from '../app/context.ts';
+import type { Tables } from '../db/schema.ts';
+import { publishEvents, recordEvent } from '../events/events.service.ts';
+import { enqueueJobs } from '../jobs/jobs.service.ts';
+import { newId } from '../shared/crypto.ts';
+import { DomainError, invalidField, notFound } from '../shared/errors.ts';
+import { requestMailJob } from './request-mail.job.ts';
+import {
+  findRequestByReference,
+  insertRequest,
+  isThreadParticipant,
+  listInbox,
+  listOutbox,
+  listRecipientsOf,
+  listThread,
+  markRequestAcknowledged,
+  markRequestAnswered,
+  markRequestOpened,
+  type RequestRecipientRow,
+  type RequestRow,
+} from './requests.queries.ts';
+import type { NewReply, NewRequest, RequestType, RequestView } from './requests.schema.ts';
+
+/** Most messages one inbox or outbox list returns. */
+export const REQUEST_LIST_LIMIT = 500;
+
+/** A PoC a message is addressed to. */
+interface RequestAddressee {
+  pocId: string | null;
+  email: string;
+  emailKey: string;
+  stateCode: string | null;
+  level: string | null;
+}
+
+/** What a new message needs besides the sender and its addressees. */
+interface MessageDraft {
+  type: RequestType;
+  subject: string;
+  sector: string;
+  description: string;
+  requestedAction: string;
+  severity: number;
+  responseMinutes?: number;
+  tlp: string;
+  exercise: boolean;
+  toState: string;
+  toLevels: string[];
+  threadId: string | null;
+  parentId: string | null;
+}
+
+function requirePocSender(principal: Principal): string {
+  if (principal.role !== 'poc' || principal.stateCode === null) {
+    throw new DomainError('forbidden', 'Only points of contact of a state send requests');
+  }
+
+  return principal.stateCode;
+}
+
+/**
+ * Copies the sender's directory entry as it is now (name, organisation, e-mail, state), so the
+ * record keeps who sent it even after the entry changes. An account without an entry is named
+ * by its e-mail.
+ */
+async function freezeSender(db: Kysely<Tables>, principal: Principal, state: string) {
+  const poc = await db
+    .selectFrom('pocs')
+    .select(['name', 'organisation', 'email'])
+    .where('email_key', '=', principal.emailKey)
+    .where('state_code', '=', state)
+    .orderBy('created_at')
+    .executeTakeFirst();
+
+  return {
+    sender_name: poc?.name ?? principal.email,
+    sender_organisation: poc?.organisation ?? '',
+    sender_email: poc?.email ?? principal.email,
+    sender_email_key: principal.emailKey,
+    sender_state: state,
+  };
+}
+
+async function storeMessage(
+  ctx: AppContext,
+  sender: Principal,
+  senderState: string,
+  draft: MessageDraft,
+  addressees: RequestAddressee[],
+  onStored?: (trx: Kysely<Tables>, now: string) => Promise<void>,
+) {
+  const id = newId();
+  const now = ctx.clock.now();
+  const nowIso = now.toISOString();
+  const dueAt =
+    draft.responseMinutes === undefined
+      ? null
+      : new Date(now.getTime() + draft.responseMinutes * 60_000).toISOString();
+  const frozen = await freezeSender(ctx.db, sender, senderState);
+  const recipients = addressees.map((a) => ({
+    id: newId(),
+    request_id: id,
+    poc_id: a.pocId,
+    email: a.email,
+    email_key: a.emailKey,
+    state_code: a.stateCode,
+    level: a.level,
+    mail_status: 'queued' as const,
+  }));
+
+  const { reference, event } = await ctx.db.transaction().execute(async (trx) => {
+    const ref = await insertRequest(
+      trx,
+      {
+        id,
+        thread_id: draft.threadId ?? id,
+        parent_id: draft.parentId,
+        type: draft.type,
+        subject: draft.subject,
+        sector: draft.sector,
+        description: draft.description,
+        requested_action: draft.requestedAction,
+        severity: draft.severity,
+        tlp: draft.tlp,
+        exercise: draft.exercise ? 1 : 0,
+        response_due_at: dueAt,
+        sender_account_id: sender.accountId,
+        ...frozen,
+        to_state: draft.toState,
+        to_levels: JSON.stringify(draft.toLevels),
+        created_at: nowIso,
+      },
+      recipients,
+    );
+    await enqueueJobs(
+      trx,
+      ctx.clock,
+      requestMailJob,
+      recipients.map((r) => ({
+        payload: { recipientId: r.id },
+        options: { idempotencyKey: `request-mail:${id}:${r.id}`, priority: draft.severity },
+      })),
+    );
+    if (onStored !== undefined) await onStored(trx, nowIso);
+    const stored = await recordEvent(trx, ctx.database.dialect, ctx.clock, 'request', {
+      id,
+      reference: ref,
+      threadId: draft.threadId ?? id,
+      type: draft.type,
+      subject: draft.subject,
+      severity: draft.severity,
+      change: 'created',
+      exercise: draft.exercise,
+    });
+    return { reference: ref, event: stored };
+  });
+  await publishEvents(ctx, [event]);
+  ctx.logger.info(
+    { requestId: id, reference, senderId: sender.accountId, recipients: recipients.length },
+    'request sent',
+  );
+
+  return { id, reference, recipients: recipients.length };
+}
+
+/**
+ * Sends a first message from a PoC to the PoCs of another state at the chosen levels. Every PoC
+ * of those levels receives it, alternates included, because a request needs an answer from
+ * whoever is on duty.
+ */
+export async function sendRequest(ctx: AppContext, sender: Principal, input: NewRequest) {
+  const senderState = requirePocSender(sender);
+  if (input.toState === senderState) {
+    throw invalidField('toState', 'must be another state; send requests within a state directly');
+  }
+  const state = await ctx.db
+    .selectFrom('states')
+    .select('code')
+    .where('code', '=', input.toState)
+    .executeTakeFirst();
+  if (state === undefined)
+    throw invalidField('toState', `${input.toState} is not a known state code`);
+
+  const pocs = await ctx.db
+    .selectFrom('pocs')
+    .select(['id', 'email', 'email_key', 'state_code', 'level'])
+    .where('state_code', '=', input.toState)
+    .where('level', 'in', input.toLevels)
+    .orderBy('level')
+    .orderBy('email_key')
+    .execute();
+  const byKey = new Map<string, RequestAddressee>();
+  for (const poc of pocs) {
+    if (byKey.has(poc.email_key)) continue;
+    byKey.set(poc.email_key, {
+      pocId: poc.id,
+      email: poc.email,
+      emailKey: poc.email_key,
+      stateCode: poc.state_code,
+      level: poc.level,
+    });
+  }
+  if (byKey.size === 0) {
+    throw invalidField(
+      'toLevels',
+      `${input.toState} has no point of contact at ${input.toLevels.join(', ')}; choose another level`,
+    );
+  }
+
+  return storeMessage(ctx, sender, senderState, { ...input, threadId: null, parentId: null }, [
+    ...byKey.values(),
+  ]);
+}
+
+async function findReadable(ctx: AppContext, viewer: Principal, reference: string) {
+  const row = await findRequestByReference(ctx.db, reference);
+  const mayRead =
+    row !== undefined &&
+    (await isThreadParticipant(ctx.db, row.thread_id, viewer.accountId, viewer.emailKey));
+  if (row === undefined || !mayRead) throw notFound('Request');
+
+  return row;
+}
+
+/**
+ * Replies to a message. The reply goes to the other side of that message: to its sender when a
+ * recipient replies, to its recipients when the sender writes again. A `response` from a
+ * recipient counts as the answer of the message, and any reply from a recipient also counts as
+ * its acknowledgement.
+ */
+export async function replyToRequest(
+  ctx: AppContext,
+  viewer: Principal,
+  reference: string,
+  input: NewReply,
+) {
+  const senderState = requirePocSender(viewer);
+  const parent = await findReadable(ctx, viewer, reference);
+  const parentRecipients = await listRecipientsOf(ctx.db, [parent.id]);
+  const isParentSender = parent.sender_account_id === viewer.accountId;
+  const isParentRecipient = parentRecipients.some((r) => r.email_key === viewer.emailKey);
+  if (!isParentSender && !isParentRecipient) {
+    throw new DomainError(
+      'forbidden',
+      'Only the sender and the recipients of a message reply to it',
+    );
+  }
+
+  const addressees: RequestAddressee[] = isParentSender
+    ? parentRecipients.map((r) => ({
+        pocId: r.poc_id,
+        email: r.email,
+        emailKey: r.email_key,
+        stateCode: r.state_code,
+        level: r.level,
+      }))
+    : [
+        {
+          pocId: null,
+          email: parent.sender_email,
+          emailKey: parent.sender_email_key,
+          stateCode: parent.sender_state,
+          level: null,
+        },
+      ];
+  const draft: MessageDraft = {
+    type: input.type,
+    subject: parent.subject.startsWith('Re: ')
+      ? parent.subject
+      : `Re: ${parent.subject}`.slice(0, 200),
+    sector: parent.sector,
+    description: input.description,
+    requestedAction: input.requestedAction,
+    severity: input.severity ?? parent.severity,
+    responseMinutes: input.responseMinutes,
+    tlp: input.tlp ?? parent.tlp,
+    exercise: parent.exercise === 1,
+    toState: isParentSender ? parent.to_state : parent.sender_state,
+    toLevels: isParentSender ? (JSON.parse(parent.to_levels) as string[]) : [],
+    threadId: parent.thread_id,
+    parentId: parent.id,
+  };
+
+  return storeMessage(ctx, viewer, senderState, draft, addressees, async (trx, now) => {
+    if (isParentSender) return;
+    await markRequestAcknowledged(trx, parent.id, now, viewer.email);
+    if (input.type === 'response') await markRequestAnswered(trx, parent.id, now);
+  });
+}
+
+/** Records a recipient's acknowledgement of receipt once and tells both sides live. */
+export async function acknowledgeRequest(ctx: AppContext, viewer: Principal, reference: string) {
+  const row = await findReadable(ctx, viewer, reference);
+  const recipients = await listRecipientsOf(ctx.db, [row.id]);
+  if (!recipients.some((r) => r.email_key === viewer.emailKey)) {
+    throw new DomainError('forbidden', 'Only a recipient of the message acknowledges it');
+  }
+
+  const now = ctx.clock.now().toISOString();
+  const event = await ctx.db.transaction().execute(async (trx) => {
+    if (!(await markRequestAcknowledged(trx, row.id, now, viewer.email))) return null;
+    return recordEvent(trx, ctx.database.dialect, ctx.clock, 'request', {
+      id: row.id,
+      reference: row.reference,
+      threadId: row.thread_id,
+      type: row.type,
+      subject: row.subject,
+      severity: row.severity,
+      change: 'acknowledged',
+      exercise: row.exercise === 1,
+    });
+  });
+  if (event !== null) {
+    await publishEvents(ctx, [event]);
+    ctx.logger.info({ requestId: row.id, accountId: viewer.accountId }, 'request acknowledged');
+  }
+  const current = await findRequestByReference(ctx.db, reference);
+
+  return toView(current ?? row, recipients, viewer, ctx.clock.now());
+}
+
+function secondsBetween(from: string, to: string | null): number | null {
+  return to === null ? null : Math.round((Date.parse(to) - Date.parse(from)) / 1000);
+}
+
+function toView(
+  row: RequestRow,
+  recipients: RequestRecipientRow[],
+  viewer: Principal,
+  now: Date,
+  references: ReadonlyMap<string, string> = new Map(),
+): RequestView {
+  const isOverdue =
+    row.response_due_at !== null &&
+    row.answered_at === null &&
+    Date.parse(row.response_due_at) < now.getTime();
+
+  return {
+    id: row.id,
+    reference: row.reference,
+    threadReference: references.get(row.thread_id) ?? row.reference,
+    parentReference: row.parent_id === null ? null : (references.get(row.parent_id) ?? null),
+    type: row.type,
+    subject: row.subject,
+    sector: row.sector,
+    description: row.description,
+    requestedAction: row.requested_action,
+    severity: row.severity,
+    tlp: row.tlp,
+    exercise: row.exercise === 1,
+    sender: {
+      name: row.sender_name,
+      organisation: row.sender_organisation,
+      email: row.sender_email,
+      state: row.sender_state,
+    },
+    toState: row.to_state,
+    toLevels: JSON.parse(row.to_levels) as string[],
+    createdAt: row.created_at,
+    responseDueAt: row.response_due_at,
+    acknowledgedAt: row.acknowledged_at,
+    acknowledgedBy: row.acknowledged_by,
+    answeredAt: row.answered_at,
+    timeToAcknowledgeSeconds: secondsBetween(row.created_at, row.acknowledged_at),
+    timeToAnswerSeconds: secondsBetween(row.created_at, row.answered_at),
+    isOverdue,
+    isSender: row.sender_account_id === viewer.accountId,
+    recipients: recipients
+      .filter((r) => r.request_id === row.id)
+      .map((r) => ({
+        email: r.email,
+        state: r.state_code,
+        level: r.level,
+        mailStatus: r.mail_status,
+      })),
+  };
+}
+
+async function referencesOf(ctx: AppContext, rows: RequestRow[]) {
+  const ids = [
+    ...new Set(rows.flatMap((r) => [r.thread_id, ...(r.parent_id === null ? [] : [r.parent_id])])),
+  ];
+  const found =
+    ids.length === 0
+      ? []
+      : await ctx.db
+          .selectFrom('requests')
+          .select(['id', 'reference'])
+          .where('id', 'in', ids)
+          .execute();
+
+  return new Map(found.map((r) => [r.id, r.reference]));
+}
+
+/**
+ * Lists a PoC's inbox (messages received) or outbox (messages sent), by severity (highest first),
+ * then due time, then age.
+ */
+export async function listRequests(ctx: AppContext, viewer: Principal, box: 'inbox' | 'outbox') {
+  // TODO: add cursor pagination; until then a list stops after REQUEST_LIST_LIMIT messages.
+  const rows =
+    box === 'inbox'
+      ? await listInbox(ctx.db, viewer.emailKey, REQUEST_LIST_LIMIT)
+      : await listOutbox(ctx.db, viewer.accountId, REQUEST_LIST_LIMIT);
+  const recipients = await listRecipientsOf(
+    ctx.db,
+    rows.map((r) => r.id),
+  );
+  const references = await referencesOf(ctx, rows);
+  const now = ctx.clock.now();
+
+  return rows.map((row) => toView(row, recipients, viewer, now, references));
+}
+
+/**
+ * Returns the thread of a message to a participant, oldest first, and records the viewer's
+ * first opening of each message addressed to them.
+ */
+export async function getThread(ctx: AppContext, viewer: Principal, reference: string) {
+  const row = await findReadable(ctx, viewer, reference);
+  const rows = await listThread(ctx.db, row.thread_id);
+  const recipients = await listRecipientsOf(
+    ctx.db,
+    rows.map((r) => r.id),
+  );
+  const now = ctx.clock.now();
+  for (const recipient of recipients) {
+    if (recipient.email_key === viewer.emailKey && recipient.opened_at === null) {
+      await markRequestOpened(ctx.db, recipient.id, now.toISOString());
+    }
+  }
+  const references = await referencesOf(ctx, rows);
+
+  return {
+    reference,
+    messages: rows.map((r) => toView(r, recipients, viewer, now, references)),
+  };
+}

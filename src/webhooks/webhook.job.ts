@@ -1,0 +1,164 @@
+import type { Logger } from 'pino';
+import { z } from 'zod';
+
+import { publishDeliveryChange } from '../alerts/delivery-events.ts';
+import { severityNames } from '../alerts/alerts.schema.ts';
+import type { AppContext } from '../app/context.ts';
+import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
+import { isTlpLevel, tlpLabel } from '../sharing/tlp.ts';
+import { signatureHeader, SIGNATURE_HEADER } from './signature.ts';
+import { findWebhookTarget, updateWebhookDelivery } from './webhooks.queries.ts';
+import type { WebhookAlertBody } from './webhooks.schema.ts';
+
+/** Payload of a webhook job: the delivery row, which names the alert and the endpoint. */
+export const WebhookAlertPayload = z.object({ deliveryId: z.string() });
+
+// A receiver that takes longer than this is treated as down, and the call is retried.
+const CALL_TIMEOUT_MS = 10_000;
+
+type Target = NonNullable<Awaited<ReturnType<typeof findWebhookTarget>>>;
+
+/** Builds the JSON body of one alert call, with the fields every recipient of the alert sees. */
+export function buildAlertBody(target: Target): WebhookAlertBody {
+  const isExercise = target.exercise === 1;
+
+  return {
+    type: 'alert',
+    marking: isExercise ? 'EXERCISE' : null,
+    idempotencyKey: `${target.alertId}:${target.webhook_id}`,
+    alert: {
+      id: target.alertId,
+      title: isExercise ? `EXERCISE: ${target.title}` : target.title,
+      severity: target.severity,
+      severityName: severityNames[target.severity] ?? 'Unknown',
+      tlp: target.tlp,
+      tlpLabel: isTlpLevel(target.tlp) ? tlpLabel(target.tlp) : target.tlp,
+      body: isExercise ? `EXERCISE\n\n${target.body}\n\nEXERCISE` : target.body,
+      objectIds: z.array(z.string()).parse(JSON.parse(target.object_ids)),
+      senderState: target.sender_state,
+      createdAt: target.created_at,
+      exercise: isExercise,
+      responseDueAt: target.response_due_at,
+    },
+  };
+}
+
+// 408 and 429 ask the caller to try again later; other 4xx replies will not change on retry.
+function isPermanentStatus(status: number): boolean {
+  return status >= 300 && status < 500 && status !== 408 && status !== 429;
+}
+
+async function failDelivery(
+  ctx: AppContext,
+  target: Target,
+  reason: string,
+  status: number | null,
+) {
+  const now = ctx.clock.now().toISOString();
+  await updateWebhookDelivery(
+    ctx.db,
+    target.deliveryId,
+    { status: 'failed', failed_at: now, failure_reason: reason, response_status: status },
+    false,
+  );
+  await publishDeliveryChange(ctx, {
+    alertId: target.alertId,
+    recipient: target.url,
+    channel: 'webhook',
+    status: 'failed',
+    reason,
+  });
+}
+
+/**
+ * Posts one alert to one endpoint, signed with the endpoint's secret. Redirects are not
+ * followed, so a receiver cannot send the call to another address.
+ */
+async function callWebhook(
+  ctx: AppContext,
+  deliveryId: string,
+  isLastAttempt: boolean,
+  logger: Logger,
+): Promise<JobCounts> {
+  const target = await findWebhookTarget(ctx.db, deliveryId);
+  if (target === undefined) throw new PermanentJobError('Webhook delivery not found');
+  if (target.status === 'delivered') return { posted: 0, alreadyDelivered: 1 };
+  if (target.secret === null || target.is_active !== 1) {
+    await failDelivery(ctx, target, 'Endpoint removed or deactivated before the call', null);
+    return { posted: 0, skipped: 1 };
+  }
+
+  const body = JSON.stringify(buildAlertBody(target));
+  const timestamp = Math.floor(ctx.clock.now().getTime() / 1000);
+  await updateWebhookDelivery(
+    ctx.db,
+    deliveryId,
+    { status: 'sent', sent_at: ctx.clock.now().toISOString() },
+    false,
+  );
+
+  let status: number;
+  try {
+    const response = await fetch(target.url, {
+      method: 'POST',
+      redirect: 'manual',
+      signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Parley-Webhook/1',
+        [SIGNATURE_HEADER]: signatureHeader(target.secret, timestamp, body),
+        'idempotency-key': `${target.alertId}:${target.webhook_id}`,
+        'x-parley-delivery': deliveryId,
+      },
+      body,
+    });
+    status = response.status;
+    await response.body?.cancel();
+  } catch (error) {
+    const reason = `Call failed: ${(error as Error).message}`.slice(0, 1000);
+    logger.warn({ err: error, deliveryId }, 'webhook call failed');
+    if (isLastAttempt) await failDelivery(ctx, target, reason, null);
+    else await updateWebhookDelivery(ctx.db, deliveryId, { failure_reason: reason }, true);
+    throw new Error(reason, { cause: error });
+  }
+
+  if (status >= 200 && status < 300) {
+    const now = ctx.clock.now().toISOString();
+    await updateWebhookDelivery(
+      ctx.db,
+      deliveryId,
+      { status: 'delivered', delivered_at: now, response_status: status, failure_reason: null },
+      true,
+    );
+    await publishDeliveryChange(ctx, {
+      alertId: target.alertId,
+      recipient: target.url,
+      channel: 'webhook',
+      status: 'delivered',
+    });
+    return { posted: 1 };
+  }
+
+  const reason = `Endpoint replied HTTP ${status}`;
+  if (isPermanentStatus(status) || isLastAttempt) {
+    await updateWebhookDelivery(ctx.db, deliveryId, {}, true);
+    await failDelivery(ctx, target, reason, status);
+    throw new PermanentJobError(reason);
+  }
+  await updateWebhookDelivery(
+    ctx.db,
+    deliveryId,
+    { failure_reason: reason, response_status: status },
+    true,
+  );
+  throw new Error(reason);
+}
+
+/** Job that posts one alert to one webhook endpoint, retried with exponential backoff. */
+export const webhookAlertJob = defineJobKind({
+  name: 'webhook-alert',
+  payload: WebhookAlertPayload,
+  retry: { maxAttempts: 8, baseDelayMs: 30_000, maxDelayMs: 60 * 60_000 },
+  run: (ctx, payload, attempt) =>
+    callWebhook(ctx, payload.deliveryId, attempt.isLastAttempt, attempt.logger),
+});

@@ -1,0 +1,157 @@
+import type { Principal } from '../accounts/principal.ts';
+import type { AppContext } from '../app/context.ts';
+import type { WebhooksTable } from '../db/schema.ts';
+import { newId, newSecret } from '../shared/crypto.ts';
+import { DomainError, invalidField, notFound } from '../shared/errors.ts';
+import {
+  deleteWebhook,
+  findWebhook,
+  insertWebhook,
+  listWebhooks,
+  setWebhookActive,
+} from './webhooks.queries.ts';
+import type { NewWebhook, WebhookView } from './webhooks.schema.ts';
+
+/** The state or organisation whose webhooks a principal manages. */
+interface WebhookOwner {
+  kind: 'state' | 'organisation';
+  id: string;
+}
+
+/**
+ * Returns the owner a principal manages: a state editor their state, a partner their
+ * organisation. The secretariat manages every owner; PoCs manage none.
+ */
+function ownOwner(principal: Principal): WebhookOwner | null {
+  if (principal.role === 'state-editor' && principal.stateCode !== null) {
+    return { kind: 'state', id: principal.stateCode };
+  }
+  if (principal.role === 'partner' && principal.organisationId !== null) {
+    return { kind: 'organisation', id: principal.organisationId };
+  }
+
+  return null;
+}
+
+function requireManager(principal: Principal) {
+  if (principal.role === 'secretariat' || ownOwner(principal) !== null) return;
+  throw new DomainError(
+    'forbidden',
+    'Only state editors, partners and the secretariat manage webhooks',
+  );
+}
+
+async function ownerForNew(ctx: AppContext, principal: Principal, input: NewWebhook) {
+  if (input.state !== undefined && input.organisation !== undefined) {
+    throw invalidField('organisation', 'give either state or organisation, not both');
+  }
+  const own = ownOwner(principal);
+  if (own !== null) {
+    const named = input.state ?? input.organisation;
+    if (named !== undefined && named !== own.id) {
+      throw new DomainError('forbidden', `You may register webhooks only for ${own.id}`);
+    }
+    return own;
+  }
+
+  if (input.state !== undefined) {
+    const state = await ctx.db
+      .selectFrom('states')
+      .select('code')
+      .where('code', '=', input.state)
+      .executeTakeFirst();
+    if (state === undefined)
+      throw invalidField('state', `${input.state} is not a known state code`);
+    return { kind: 'state', id: input.state } satisfies WebhookOwner;
+  }
+  if (input.organisation !== undefined) {
+    const org = await ctx.db
+      .selectFrom('organisations')
+      .select('id')
+      .where('id', '=', input.organisation)
+      .executeTakeFirst();
+    if (org === undefined)
+      throw invalidField('organisation', `${input.organisation} is not a known organisation`);
+    return { kind: 'organisation', id: input.organisation } satisfies WebhookOwner;
+  }
+
+  throw invalidField('state', 'name the state or the organisation that owns the webhook');
+}
+
+function toView(row: WebhooksTable): WebhookView {
+  return {
+    id: row.id,
+    ownerKind: row.owner_kind,
+    owner: row.owner,
+    url: row.url,
+    isActive: row.is_active === 1,
+    createdAt: row.created_at,
+  };
+}
+
+/** Registers an endpoint and returns it with its secret, which no later read shows. */
+export async function addWebhook(ctx: AppContext, principal: Principal, input: NewWebhook) {
+  requireManager(principal);
+  const owner = await ownerForNew(ctx, principal, input);
+  // TODO: reject URLs that resolve to private or loopback addresses in production; tests post to
+  // 127.0.0.1, so the check needs a setting that the configuration does not have yet.
+  const row: WebhooksTable = {
+    id: newId(),
+    owner_kind: owner.kind,
+    owner: owner.id,
+    url: input.url,
+    secret: input.secret ?? newSecret('whsec_'),
+    is_active: input.isActive ? 1 : 0,
+    created_by: principal.accountId,
+    created_at: ctx.clock.now().toISOString(),
+  };
+  await insertWebhook(ctx.db, row);
+  ctx.logger.info(
+    { webhookId: row.id, owner: owner.id, accountId: principal.accountId },
+    'webhook added',
+  );
+
+  return { ...toView(row), secret: row.secret };
+}
+
+/** Lists the endpoints the principal manages. */
+export async function listOwnWebhooks(ctx: AppContext, principal: Principal) {
+  requireManager(principal);
+  const rows = await listWebhooks(ctx.db, ownOwner(principal));
+
+  return rows.map(toView);
+}
+
+async function findManaged(ctx: AppContext, principal: Principal, id: string) {
+  requireManager(principal);
+  const row = await findWebhook(ctx.db, id);
+  const own = ownOwner(principal);
+  const mayManage =
+    row !== undefined &&
+    (own === null
+      ? principal.role === 'secretariat'
+      : row.owner_kind === own.kind && row.owner === own.id);
+  if (row === undefined || !mayManage) throw notFound('Webhook');
+
+  return row;
+}
+
+/** Removes an endpoint; its delivery history stays on the alerts it served. */
+export async function removeWebhook(ctx: AppContext, principal: Principal, id: string) {
+  await findManaged(ctx, principal, id);
+  await deleteWebhook(ctx.db, id);
+  ctx.logger.info({ webhookId: id, accountId: principal.accountId }, 'webhook removed');
+}
+
+/** Turns an endpoint on or off; an inactive endpoint gets no new calls. */
+export async function updateWebhook(
+  ctx: AppContext,
+  principal: Principal,
+  id: string,
+  isActive: boolean,
+) {
+  const row = await findManaged(ctx, principal, id);
+  await setWebhookActive(ctx.db, id, isActive);
+
+  return toView({ ...row, is_active: isActive ? 1 : 0 });
+}

@@ -4,6 +4,9 @@ import type { Database } from './database.ts';
 import { initialSchema } from './migrations/2026-12-04-initial-schema.ts';
 import { pocDetails } from './migrations/2026-12-04-01-poc-details.ts';
 import { accountInvitations } from './migrations/2026-12-04-10-account-invitations.ts';
+import { communicationChecks } from './migrations/2026-12-04-30-communication-checks.ts';
+import { exercises } from './migrations/2026-12-04-31-exercises.ts';
+import { guidanceLibrary } from './migrations/2026-12-04-32-guidance-library.ts';
 import { alertChannels } from './migrations/2026-12-04-20-alert-channels.ts';
 import { stateRequests } from './migrations/2026-12-04-21-requests.ts';
 
@@ -16,6 +19,9 @@ function listMigrations(database: Database): Record<string, Migration> {
     '2026-12-04-00-initial-schema': initialSchema(database.dialect),
     '2026-12-04-01-poc-details': pocDetails,
     '2026-12-04-10-account-invitations': accountInvitations,
+    '2026-12-04-30-communication-checks': communicationChecks,
+    '2026-12-04-31-exercises': exercises,
+    '2026-12-04-32-guidance-library': guidanceLibrary,
     '2026-12-04-20-alert-channels': alertChannels,
     '2026-12-04-21-requests': stateRequests(database.dialect),
   };

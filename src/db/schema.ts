@@ -29,6 +29,12 @@ export interface Tables {
   webhook_deliveries: WebhookDeliveriesTable;
   requests: RequestsTable;
   request_recipients: RequestRecipientsTable;
+  checks: ChecksTable;
+  check_recipients: CheckRecipientsTable;
+  exercises: ExercisesTable;
+  exercise_injects: ExerciseInjectsTable;
+  guidance_documents: GuidanceDocumentsTable;
+  guidance_versions: GuidanceVersionsTable;
 }
 
 /** A UN member or observer state. */
@@ -390,4 +396,124 @@ export interface RequestRecipientsTable {
   mailed_at: string | null;
   failure_reason: string | null;
   opened_at: string | null;
+}
+
+/** A communication check: a request to a set of PoCs to answer within a window. */
+export interface ChecksTable {
+  id: string;
+  title: string;
+  created_by: string;
+  /** The state that sent the check; null for the secretariat. */
+  sender_state: string | null;
+  /** JSON arrays of the chosen levels, state codes and UN regional groups (empty: all). */
+  levels: string;
+  states: string;
+  regions: string;
+  window_minutes: number;
+  /** JSON array of minutes before `closes_at` at which unanswered recipients are reminded. */
+  reminder_minutes: string;
+  status: 'open' | 'escalating' | 'closed';
+  created_at: string;
+  closes_at: string;
+  /** End of the escalation window, set when the check escalates at `closes_at`. */
+  final_closes_at: string | null;
+  closed_at: string | null;
+  /** The exercise the check belongs to; null for a real check. */
+  exercise_id: string | null;
+  repeat_every_minutes: number | null;
+  next_occurrence_at: string | null;
+  /** The check created as the next occurrence of this one. */
+  repeated_as: string | null;
+}
+
+/** One addressee of a check; only the SHA-256 hash of the personal token is stored. */
+export interface CheckRecipientsTable {
+  id: string;
+  check_id: string;
+  poc_id: string | null;
+  state_code: string;
+  level: string;
+  contact_role: string;
+  email: string;
+  email_key: string;
+  token_hash: string;
+  /** The recipient this row escalates from, when the first recipient did not answer. */
+  escalated_from: string | null;
+  due_at: string;
+  sent_at: string | null;
+  delivered_at: string | null;
+  delivery_failed_at: string | null;
+  failure_reason: string | null;
+  opened_at: string | null;
+  answered_at: string | null;
+  answered_via: string | null;
+  reminders_sent: Generated<number>;
+  last_reminder_at: string | null;
+  /** When an alternate was asked in this recipient's place. */
+  escalated_at: string | null;
+}
+
+/** A table-top exercise or drill. */
+export interface ExercisesTable {
+  id: string;
+  title: string;
+  scenario: string;
+  /** JSON arrays of participating state codes, PoC levels and partner organisation ids. */
+  states: string;
+  levels: string;
+  partner_org_ids: string;
+  status: 'planned' | 'running' | 'ended';
+  controller_id: string;
+  created_at: string;
+  started_at: string | null;
+  ended_at: string | null;
+}
+
+/** A timed event of an exercise, released on schedule or by the controller. */
+export interface ExerciseInjectsTable {
+  id: string;
+  exercise_id: string;
+  kind: 'check' | 'alert' | 'message';
+  title: string;
+  body: string;
+  /** Minutes after the exercise starts at which the inject is released. */
+  offset_minutes: number;
+  /** Response window of a check inject, in minutes. */
+  window_minutes: number;
+  released_at: string | null;
+  released_by: string | null;
+  /** Id of the check or alert the release created. */
+  target_id: string | null;
+}
+
+/** A guidance document of the library; the row holds the current version. */
+export interface GuidanceDocumentsTable {
+  id: string;
+  title: string;
+  /** JSON array of lower-case tags. */
+  tags: string;
+  tlp: string;
+  /** Markdown source; it is sanitised whenever it is rendered. */
+  body: string;
+  /** Title, tags and body folded for search. */
+  search_text: string;
+  version: number;
+  author_id: string;
+  /** JSON array of audience grants, as for shared STIX objects. */
+  grants: string;
+  created_at: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+/** One stored version of a guidance document. */
+export interface GuidanceVersionsTable {
+  document_id: string;
+  version: number;
+  title: string;
+  tags: string;
+  tlp: string;
+  body: string;
+  edited_by: string;
+  edited_at: string;
 }

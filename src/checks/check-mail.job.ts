@@ -1,0 +1,140 @@
+import { z } from 'zod';
+
+import type { AppContext } from '../app/context.ts';
+import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
+import type { MailMessage } from '../mail/mailer.ts';
+import { normaliseEmail } from '../shared/email.ts';
+import { findCheck, findRecipient, updateRecipient } from './checks.queries.ts';
+
+/** Payload of a check mail job; the token is dropped from the job row once it has finished. */
+export const CheckMailPayload = z.object({
+  recipientId: z.string(),
+  kind: z.enum(['invite', 'reminder']),
+  token: z.string().optional(),
+});
+
+/** Payload of a check mail job. */
+export type CheckMailPayload = z.infer<typeof CheckMailPayload>;
+
+/** Mark put in the subject, body and data of everything an exercise sends. */
+export const EXERCISE_MARK = 'EXERCISE';
+
+/** The check fields a mail shows. */
+export interface CheckMailContent {
+  title: string;
+  isExercise: boolean;
+  dueAt: string;
+  isEscalation: boolean;
+}
+
+/** Builds the mail of one check for one recipient, with the personal answer link. */
+export function composeCheckMail(
+  publicUrl: string,
+  to: string,
+  check: CheckMailContent,
+  kind: CheckMailPayload['kind'],
+  token: string,
+): MailMessage {
+  const link = `${publicUrl}/checks/answer/${encodeURIComponent(token)}`;
+  const exercise = check.isExercise ? [`${EXERCISE_MARK} - this is not a real incident.`, ''] : [];
+  const escalation = check.isEscalation
+    ? ['You receive this check because the primary contact of your state did not answer.', '']
+    : [];
+  const opening =
+    kind === 'reminder'
+      ? 'Reminder: you have not answered this communication check yet.'
+      : 'This is a communication check of the Parley directory of points of contact.';
+  const text = [
+    ...exercise,
+    opening,
+    ...escalation,
+    `Check: ${check.title}`,
+    `Please answer by: ${check.dueAt}`,
+    '',
+    'Open the link and press "Answer" to confirm that you can be reached. Opening the link alone',
+    'does not count as an answer. The link is personal: do not forward this mail.',
+    link,
+    ...(check.isExercise ? ['', EXERCISE_MARK] : []),
+  ].join('\n');
+  const prefix = check.isExercise ? `[${EXERCISE_MARK}] ` : '';
+  const reminder = kind === 'reminder' ? 'Reminder: ' : '';
+
+  return { to, subject: `${prefix}[Parley] ${reminder}Communication check: ${check.title}`, text };
+}
+
+function isPermanentSmtpError(error: unknown): boolean {
+  const code = (error as { responseCode?: unknown }).responseCode;
+
+  return typeof code === 'number' && code >= 500 && code < 600;
+}
+
+/**
+ * Sends one invitation or reminder and records the outcome on the recipient's row. A reminder to
+ * a recipient who answered, or of a check past its window, is skipped.
+ */
+async function sendCheckMail(
+  ctx: AppContext,
+  payload: CheckMailPayload,
+  isLastAttempt: boolean,
+): Promise<JobCounts> {
+  const recipient = await findRecipient(ctx.db, payload.recipientId);
+  const check = recipient === undefined ? undefined : await findCheck(ctx.db, recipient.check_id);
+  if (recipient === undefined || check === undefined) {
+    throw new PermanentJobError('Check recipient not found');
+  }
+  if (payload.kind === 'invite' && recipient.delivered_at !== null) return { alreadySent: 1 };
+  const isPastDue = ctx.clock.now().toISOString() >= recipient.due_at;
+  if (payload.kind === 'reminder' && (recipient.answered_at !== null || isPastDue)) {
+    return { skipped: 1 };
+  }
+  if (payload.token === undefined) throw new PermanentJobError('Personal token missing');
+
+  // The domain goes out in its ASCII (punycode) form, which every SMTP server accepts.
+  const to = normaliseEmail(recipient.email) ?? recipient.email;
+  const content: CheckMailContent = {
+    title: check.title,
+    isExercise: check.exercise_id !== null,
+    dueAt: recipient.due_at,
+    isEscalation: recipient.escalated_from !== null,
+  };
+  const message = composeCheckMail(ctx.config.publicUrl, to, content, payload.kind, payload.token);
+  const sentAt = ctx.clock.now().toISOString();
+  if (recipient.sent_at === null) await updateRecipient(ctx.db, recipient.id, { sent_at: sentAt });
+
+  try {
+    await ctx.mailer.send(message);
+  } catch (error) {
+    const isPermanent = isPermanentSmtpError(error);
+    const reason = error instanceof Error ? error.message.slice(0, 1000) : String(error);
+    if (isPermanent || isLastAttempt) {
+      const failedAt = ctx.clock.now().toISOString();
+      await updateRecipient(ctx.db, recipient.id, {
+        delivery_failed_at: failedAt,
+        failure_reason: reason,
+      });
+    }
+    if (isPermanent) throw new PermanentJobError(reason, { cause: error });
+    throw error;
+  }
+
+  const at = ctx.clock.now().toISOString();
+  if (payload.kind === 'invite') {
+    await updateRecipient(ctx.db, recipient.id, { delivered_at: at, delivery_failed_at: null });
+    return { sent: 1 };
+  }
+  await updateRecipient(ctx.db, recipient.id, {
+    reminders_sent: recipient.reminders_sent + 1,
+    last_reminder_at: at,
+  });
+
+  return { reminded: 1 };
+}
+
+/** Job that mails one check invitation or reminder to one recipient. */
+export const checkMailJob = defineJobKind({
+  name: 'check-mail',
+  payload: CheckMailPayload,
+  retry: { maxAttempts: 5, baseDelayMs: 30_000, maxDelayMs: 30 * 60_000 },
+  run: (ctx, payload, attempt) => sendCheckMail(ctx, payload, attempt.isLastAttempt),
+  redact: ({ recipientId, kind }) => ({ recipientId, kind }),
+});

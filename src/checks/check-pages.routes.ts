@@ -1,0 +1,169 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+import type { AppContext } from '../app/context.ts';
+import { requirePrincipal } from '../auth/auth.hooks.ts';
+import { DomainError } from '../shared/errors.ts';
+import { parseInput } from '../shared/validation.ts';
+import { html, type SafeHtml } from '../web/html.ts';
+import { renderPage } from '../web/layout.ts';
+import { exerciseBanner, renderNewCheckForm, renderResults, renderSummary } from './check-pages.ts';
+import { getCheckResults, getCheckSummary, listRecentChecks } from './check-results.service.ts';
+import { listRecipientsByEmail } from './checks.queries.ts';
+import { CheckParams, NewCheckSchema, TokenParams } from './checks.schema.ts';
+import {
+  answerCheckAsRecipient,
+  answerCheckByToken,
+  openCheckByToken,
+  requireCheckSender,
+  startCheck,
+} from './checks.service.ts';
+
+function sendPage(request: FastifyRequest, reply: FastifyReply, title: string, content: SafeHtml) {
+  // Pages can show a personal token or a state's results, so keep them out of shared caches.
+  return reply
+    .header('cache-control', 'no-store')
+    .header('referrer-policy', 'no-referrer')
+    .type('text/html; charset=utf-8')
+    .send(
+      renderPage({ title, principal: request.principal, csrfToken: request.csrfToken }, content),
+    );
+}
+
+/** Splits a form field of comma-separated values, or takes a repeated field as it is. */
+function listField(value: unknown, transform: (item: string) => unknown = (item) => item): unknown {
+  if (Array.isArray(value)) return value;
+  if (typeof value !== 'string' || value.trim() === '') return [];
+
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+    .map(transform);
+}
+
+/** Converts the fields of the new-check form into the JSON body the API takes. */
+function formToCheck(body: Record<string, unknown>) {
+  const toNumber = (item: string) => (/^\d+$/.test(item) ? Number(item) : item);
+  const windowMinutes = typeof body.windowMinutes === 'string' ? body.windowMinutes : '';
+  const reminders = listField(body.reminderMinutes, toNumber);
+
+  return {
+    title: body.title,
+    states: listField(body.states),
+    levels: typeof body.levels === 'string' ? [body.levels] : listField(body.levels),
+    windowMinutes: /^\d+$/.test(windowMinutes) ? Number(windowMinutes) : windowMinutes,
+    reminderMinutes: Array.isArray(reminders) ? reminders.map(String).map(toNumber) : reminders,
+  };
+}
+
+/**
+ * Registers the pages of checks: the personal answer link (GET records the opening only,
+ * because mail scanners fetch links; the answer is the POST of its button), the list with the
+ * form that starts a check, and the page of one check.
+ */
+export function registerCheckPageRoutes(app: FastifyInstance, ctx: AppContext) {
+  // TODO: Fastify's request log records the URL, token included; redact `/checks/answer/*`
+  // paths in the logger's request serializer so log readers cannot answer for a recipient.
+  app.get('/checks/answer/:token', async (request, reply) => {
+    const { token } = parseInput(TokenParams, request.params, 'link');
+    const { check, recipient } = await openCheckByToken(ctx, token);
+    const action =
+      recipient.answered_at === null
+        ? html`<form method="post" action="/checks/answer/${encodeURIComponent(token)}">
+            <input type="hidden" name="_csrf" value="${request.csrfToken ?? ''}" />
+            <p><button type="submit">Answer</button></p>
+          </form>`
+        : html`<p role="status">You answered this check at ${recipient.answered_at}.</p>`;
+    const content = html`${exerciseBanner(check.exercise_id !== null)}
+      <h1>Communication check: ${check.title}</h1>
+      <p>
+        Press the button to confirm that you can be reached. Please answer by ${recipient.due_at}.
+      </p>
+      ${action}`;
+
+    return sendPage(request, reply, check.title, content);
+  });
+
+  app.post('/checks/answer/:token', async (request, reply) => {
+    const { token } = parseInput(TokenParams, request.params, 'link');
+    const result = await answerCheckByToken(ctx, token);
+    const content = html`<h1>Answer recorded</h1>
+      <p role="status">Your answer was recorded at ${result.answeredAt}. Thank you.</p>`;
+
+    return sendPage(request, reply, 'Answer recorded', content);
+  });
+
+  app.get('/checks', async (request, reply) => {
+    const principal = requirePrincipal(request);
+    const checks = await listRecentChecks(ctx, principal.role === 'secretariat');
+    const items = checks.map(
+      (check) =>
+        html`<li>
+          <a href="/checks/${check.id}">${check.title}</a> ${check.isExercise ? '[EXERCISE]' : ''}
+          <span class="muted">${check.status}, started ${check.createdAt}</span>
+        </li>`,
+    );
+    const canStart = principal.role === 'secretariat' || principal.role === 'state-editor';
+    const content = html`<h1>Communication checks</h1>
+      ${
+        canStart
+          ? html`<h2>Start a check</h2>
+              ${renderNewCheckForm(request.csrfToken)}`
+          : ''
+      }
+      <h2>Recent checks</h2>
+      <ul>
+        ${items}
+      </ul>`;
+
+    return sendPage(request, reply, 'Communication checks', content);
+  });
+
+  app.post('/checks', async (request, reply) => {
+    const principal = requirePrincipal(request);
+    const sender = requireCheckSender(principal);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const input = parseInput(NewCheckSchema, formToCheck(body), 'check');
+    const created = await startCheck(ctx, sender, input);
+
+    return reply.redirect(`/checks/${created.id}`, 303);
+  });
+
+  app.get('/checks/:id', async (request, reply) => {
+    const { id } = parseInput(CheckParams, request.params, 'path');
+    const summary = await getCheckSummary(ctx, id);
+    const principal = request.principal;
+    const results =
+      principal === null
+        ? null
+        : await getCheckResults(ctx, principal, id).catch((error: unknown) => {
+            if (error instanceof DomainError && error.code === 'not_found') return null;
+            throw error;
+          });
+    const own =
+      principal === null ? [] : await listRecipientsByEmail(ctx.db, id, principal.emailKey);
+    const pending = own.some((row) => row.answered_at === null) && summary.status !== 'closed';
+    const answer = pending
+      ? html`<form method="post" action="/checks/${id}/answer">
+          <input type="hidden" name="_csrf" value="${request.csrfToken ?? ''}" />
+          <p>You are a recipient of this check. <button type="submit">Answer</button></p>
+        </form>`
+      : '';
+    const content = html`${exerciseBanner(summary.isExercise)}
+      <h1>Communication check: ${summary.title}</h1>
+      <p class="muted">
+        Status ${summary.status}; started ${summary.createdAt}; window closes ${summary.closesAt}
+      </p>
+      ${answer} ${renderSummary(summary)} ${results === null ? '' : renderResults(results)}`;
+
+    return sendPage(request, reply, summary.title, content);
+  });
+
+  app.post('/checks/:id/answer', async (request, reply) => {
+    const principal = requirePrincipal(request);
+    const { id } = parseInput(CheckParams, request.params, 'path');
+    await answerCheckAsRecipient(ctx, principal, id, 'web');
+
+    return reply.redirect(`/checks/${id}`, 303);
+  });
+}

@@ -1,0 +1,287 @@
+import { z } from 'zod';
+
+import type { Principal } from '../accounts/principal.ts';
+import type { AppContext } from '../app/context.ts';
+import { confirmPoc } from '../directory/pocs.service.ts';
+import { defineJobKind, type JobCounts } from '../jobs/job-kind.ts';
+import { hashSecret, newId } from '../shared/crypto.ts';
+import { DomainError, invalidField, notFound } from '../shared/errors.ts';
+import { newRecipient, queueCheckClose, queueRecipientMails } from './check-lifecycle.ts';
+import {
+  findCheck,
+  findRecipientByTokenHash,
+  insertCheck,
+  listAudiencePocs,
+  listDueRepeats,
+  listKnownStateCodes,
+  listRecipientsByEmail,
+  markAnswered,
+  markOpened,
+  updateCheck,
+  type CandidatePoc,
+  type CheckRecipientRow,
+  type CheckRow,
+} from './checks.queries.ts';
+import type { AnsweredVia, NewCheck } from './checks.schema.ts';
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+
+/** Sender of a check: the secretariat, or a state's editor for the state's own PoCs. */
+export interface CheckSender {
+  accountId: string;
+  stateCode: string | null;
+}
+
+/** Options of a check that is not started by hand. */
+export interface CheckOptions {
+  /** The exercise the check belongs to; its mails and figures carry the EXERCISE mark. */
+  exerciseId?: string;
+  /** The check this one repeats; it is marked as repeated in the same transaction. */
+  previousId?: string;
+}
+
+/** Returns the sender of a check, or throws `forbidden` for accounts that may not start one. */
+export function requireCheckSender(principal: Principal): CheckSender {
+  if (principal.role === 'secretariat') return { accountId: principal.accountId, stateCode: null };
+  // TODO: a state may also check the partner organisations it works with. Partner contacts are
+  // accounts, not PoC entries, so they cannot be recipients of a check yet.
+  if (principal.role === 'state-editor' && principal.stateCode !== null) {
+    return { accountId: principal.accountId, stateCode: principal.stateCode };
+  }
+
+  throw new DomainError('forbidden', 'Only the secretariat and state editors may start checks');
+}
+
+/**
+ * Picks the first recipients: the primary PoCs of each state and level, or its alternates when
+ * the state has no primary at that level. Other alternates are asked only at the close, when the
+ * first recipients of their state and level did not answer.
+ */
+function chooseFirstRecipients(pocs: readonly CandidatePoc[]): CandidatePoc[] {
+  const groups = new Map<string, CandidatePoc[]>();
+  for (const poc of pocs) {
+    const key = `${poc.state_code}:${poc.level}`;
+    groups.set(key, [...(groups.get(key) ?? []), poc]);
+  }
+
+  return [...groups.values()].flatMap((group) => {
+    const primaries = group.filter((poc) => poc.contact_role === 'primary');
+    return primaries.length > 0 ? primaries : group;
+  });
+}
+
+async function resolveAudience(ctx: AppContext, sender: CheckSender, input: NewCheck) {
+  if (sender.stateCode !== null) {
+    const other = input.states.findIndex((code) => code !== sender.stateCode);
+    if (other >= 0) {
+      throw invalidField(`states.${other}`, `a state editor may only check ${sender.stateCode}`);
+    }
+    return { ...input, states: [sender.stateCode] };
+  }
+  const known = await listKnownStateCodes(ctx.db, input.states);
+  const unknown = input.states.findIndex((code) => !known.has(code));
+  if (unknown >= 0) {
+    throw invalidField(`states.${unknown}`, `${input.states[unknown]} is not a known state code`);
+  }
+
+  return input;
+}
+
+/**
+ * Starts a check in one transaction: the check, one recipient per chosen PoC with a hashed
+ * personal token, the invitation and reminder mail jobs and the job that closes the window.
+ */
+export async function startCheck(
+  ctx: AppContext,
+  sender: CheckSender,
+  input: NewCheck,
+  options: CheckOptions = {},
+) {
+  const audience = await resolveAudience(ctx, sender, input);
+  const pocs = chooseFirstRecipients(await listAudiencePocs(ctx.db, audience));
+  if (pocs.length === 0) {
+    throw invalidField('states', 'no PoC matches these levels, states and regions');
+  }
+
+  const checkId = newId();
+  const now = ctx.clock.now();
+  const closesAt = new Date(now.getTime() + input.windowMinutes * MINUTE_MS);
+  const repeatMinutes = input.repeatEveryDays === undefined ? null : input.repeatEveryDays * 1440;
+  const nextAt =
+    repeatMinutes === null ? null : new Date(now.getTime() + repeatMinutes * MINUTE_MS);
+  const recipients = pocs.map((poc) => newRecipient(checkId, poc, closesAt.toISOString(), null));
+
+  await ctx.db.transaction().execute(async (trx) => {
+    const check = {
+      id: checkId,
+      title: input.title,
+      created_by: sender.accountId,
+      sender_state: sender.stateCode,
+      levels: JSON.stringify(input.levels),
+      states: JSON.stringify(audience.states),
+      regions: JSON.stringify(input.regions),
+      window_minutes: input.windowMinutes,
+      reminder_minutes: JSON.stringify(input.reminderMinutes),
+      status: 'open' as const,
+      created_at: now.toISOString(),
+      closes_at: closesAt.toISOString(),
+      exercise_id: options.exerciseId ?? null,
+      repeat_every_minutes: repeatMinutes,
+      next_occurrence_at: nextAt?.toISOString() ?? null,
+    };
+    await insertCheck(
+      trx,
+      check,
+      recipients.map((r) => r.row),
+    );
+    await queueRecipientMails(trx, ctx, recipients, input.reminderMinutes);
+    await queueCheckClose(trx, ctx, checkId, 'window', closesAt);
+    if (options.previousId !== undefined) {
+      await updateCheck(trx, options.previousId, { repeated_as: checkId });
+    }
+  });
+  ctx.logger.info(
+    { checkId, senderId: sender.accountId, recipients: recipients.length },
+    'check started',
+  );
+
+  return { id: checkId, recipients: recipients.length };
+}
+
+const StoredList = z.array(z.string());
+
+/** Rebuilds the request of a stored check, to start its next occurrence. */
+function repeatInput(check: CheckRow): NewCheck {
+  const repeatMinutes = check.repeat_every_minutes ?? DAY_MS / MINUTE_MS;
+
+  return {
+    title: check.title,
+    levels: StoredList.parse(JSON.parse(check.levels)) as NewCheck['levels'],
+    states: StoredList.parse(JSON.parse(check.states)),
+    regions: StoredList.parse(JSON.parse(check.regions)) as NewCheck['regions'],
+    windowMinutes: check.window_minutes,
+    reminderMinutes: z.array(z.number()).parse(JSON.parse(check.reminder_minutes)),
+    repeatEveryDays: Math.max(1, Math.round(repeatMinutes / 1440)),
+  };
+}
+
+/** Starts the next occurrence of every repeating check that is due. */
+export async function startDueRepeats(ctx: AppContext): Promise<JobCounts> {
+  const due = await listDueRepeats(ctx.db, ctx.clock.now().toISOString());
+  let started = 0;
+  for (const check of due) {
+    const sender = { accountId: check.created_by, stateCode: check.sender_state };
+    try {
+      await startCheck(ctx, sender, repeatInput(check), {
+        previousId: check.id,
+        ...(check.exercise_id === null ? {} : { exerciseId: check.exercise_id }),
+      });
+      started += 1;
+    } catch (error) {
+      ctx.logger.error({ err: error, checkId: check.id }, 'check repeat failed');
+    }
+  }
+
+  return { started, due: due.length };
+}
+
+/** Job that starts the next occurrence of repeating checks; the worker queues it hourly. */
+export const checkRepeatJob = defineJobKind({
+  name: 'check-repeat',
+  payload: z.object({}),
+  retry: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 10 * 60_000 },
+  run: (ctx) => startDueRepeats(ctx),
+});
+
+/** Returns a recipient and its check by personal token, or throws the 404 of an unknown link. */
+async function findByToken(ctx: AppContext, token: string) {
+  const recipient = await findRecipientByTokenHash(ctx.db, hashSecret(token));
+  const check = recipient === undefined ? undefined : await findCheck(ctx.db, recipient.check_id);
+  if (recipient === undefined || check === undefined) throw notFound('Check link');
+
+  return { recipient, check };
+}
+
+/** Returns the check of a personal link and records its first opening; opening is no answer. */
+export async function openCheckByToken(ctx: AppContext, token: string) {
+  const found = await findByToken(ctx, token);
+  await markOpened(ctx.db, found.recipient.id, ctx.clock.now().toISOString());
+
+  return found;
+}
+
+function requireOpen(check: CheckRow) {
+  if (check.status !== 'closed') return;
+  throw new DomainError('conflict', `This check closed at ${check.closed_at ?? check.closes_at}`);
+}
+
+/**
+ * Records answers and confirms each answered PoC entry in the directory. A confirmation that
+ * fails (the entry was deleted) is logged, because the answer itself stays valid.
+ */
+async function recordAnswers(
+  ctx: AppContext,
+  check: CheckRow,
+  recipients: readonly CheckRecipientRow[],
+  via: AnsweredVia,
+  accountId: string | null,
+) {
+  const at = ctx.clock.now().toISOString();
+  const answered = await markAnswered(
+    ctx.db,
+    recipients.map((r) => r.id),
+    at,
+    via,
+  );
+  for (const recipient of recipients) {
+    if (!answered.includes(recipient.id) || recipient.poc_id === null) continue;
+    // NOTE: an answer through the personal link has no signed-in account, so the directory
+    // history names the check's sender and says in the note that the PoC answered.
+    const actor = {
+      accountId: accountId ?? check.created_by,
+      stateCode: recipient.state_code,
+      note: `Answered communication check ${check.id} (${via})`,
+    };
+    await confirmPoc(ctx, actor, recipient.poc_id, 'check').catch((error: unknown) => {
+      ctx.logger.warn(
+        { err: error, checkId: check.id, pocId: recipient.poc_id },
+        'poc not confirmed',
+      );
+    });
+  }
+  ctx.logger.info({ checkId: check.id, answered: answered.length, via }, 'check answered');
+
+  return { checkId: check.id, answeredAt: at, answered: answered.length };
+}
+
+/** Answers a check through a personal link; a second answer keeps the first one's time. */
+export async function answerCheckByToken(ctx: AppContext, token: string) {
+  const { recipient, check } = await findByToken(ctx, token);
+  if (recipient.answered_at !== null) {
+    return { checkId: check.id, answeredAt: recipient.answered_at, answered: 0 };
+  }
+  requireOpen(check);
+
+  return recordAnswers(ctx, check, [recipient], 'link', null);
+}
+
+/** Answers a check for every entry of the signed-in recipient's e-mail address. */
+export async function answerCheckAsRecipient(
+  ctx: AppContext,
+  principal: Principal,
+  checkId: string,
+  via: AnsweredVia,
+) {
+  const check = await findCheck(ctx.db, checkId);
+  const rows =
+    check === undefined ? [] : await listRecipientsByEmail(ctx.db, checkId, principal.emailKey);
+  if (check === undefined || rows.length === 0) throw notFound('Check');
+  const pending = rows.filter((row) => row.answered_at === null);
+  if (pending.length === 0) {
+    return { checkId, answeredAt: rows[0]?.answered_at ?? null, answered: 0 };
+  }
+  requireOpen(check);
+
+  return recordAnswers(ctx, check, pending, via, principal.accountId);
+}

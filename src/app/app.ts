@@ -14,6 +14,7 @@ import { registerAdminRoutes } from '../admin/admin.routes.ts';
 import { registerAlertRoutes } from '../alerts/alerts.routes.ts';
 import { registerAuthHooks } from '../auth/auth.hooks.ts';
 import { registerAuthRoutes } from '../auth/auth.routes.ts';
+import { registerCheckRoutes } from '../checks/checks.routes.ts';
 import { registerDirectoryRoutes } from '../directory/directory.routes.ts';
 import { registerPocRoutes } from '../directory/pocs.routes.ts';
 import { registerEventRoutes } from '../events/events.routes.ts';
@@ -119,6 +120,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerWebhookRoutes(app, ctx);
   registerRequestRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerCheckRoutes(app, ctx);
   registerWorkspaceRoutes(app, ctx);
 
   return app;

@@ -2,6 +2,7 @@ import { adminJobKinds } from '../admin/admin-mail.job.ts';
 import { alertMailJob } from '../alerts/alert-mail.job.ts';
 import { alertEscalationJob } from '../alerts/escalation.job.ts';
 import type { AppContext } from '../app/context.ts';
+import { checkJobKinds, checkRecurringJobs } from '../checks/check-jobs.ts';
 import { freshnessSweepJob, staleReminderMailJob } from '../directory/freshness.job.ts';
 import { pruneEventsJob } from '../events/events.service.ts';
 import type { JobKind } from './job-kind.ts';
@@ -16,6 +17,7 @@ export const jobKinds: readonly JobKind[] = [
   ...adminJobKinds,
   freshnessSweepJob,
   staleReminderMailJob,
+  ...checkJobKinds,
   webhookAlertJob,
   alertEscalationJob,
   requestMailJob,
@@ -34,6 +36,7 @@ export function createJobWorker(ctx: AppContext, options: JobWorkerOptions = {})
       { kind: pruneEventsJob, intervalMs: PRUNE_INTERVAL_MS },
       // Stale entries are looked for hourly; each editor is still reminded once per period.
       { kind: freshnessSweepJob, intervalMs: PRUNE_INTERVAL_MS },
+      ...checkRecurringJobs,
       { kind: alertEscalationJob, intervalMs: ESCALATION_INTERVAL_MS },
     ],
     ...options,

@@ -22,6 +22,7 @@ import {
 import { BundleEnvelopeSchema, type ShareOptions } from './sharing.schema.ts';
 import { checkStixObject, versionKey, type CheckedObject } from './stix-validation.ts';
 import { tlpByMarkingId } from './tlp.ts';
+import { TLP2_CREATED, tlpDefinitionText, withTlp2Marking } from './tlp-definitions.ts';
 import { normaliseEmail } from '../shared/email.ts';
 
 /** The parts of the application context that the sharing services use. */
@@ -137,10 +138,17 @@ export async function importBundle(
 
   const rejected: RejectedObject[] = [];
   const checked: { index: number; item: CheckedObject }[] = [];
+  // The standard TLP definitions are built in, so a copy in the bundle is accepted, not stored.
+  const builtIn: { id: string; version: string }[] = [];
   envelope.objects.forEach((value, index) => {
     const result = checkStixObject(value);
-    if (result.ok) checked.push({ index, item: result.value });
-    else rejected.push({ id: idOf(value), index, reason: result.problems.join('; ') });
+    if (!result.ok) {
+      rejected.push({ id: idOf(value), index, reason: result.problems.join('; ') });
+    } else if (result.value.type === 'marking-definition' && tlpByMarkingId.has(result.value.id)) {
+      builtIn.push({ id: result.value.id, version: result.value.version ?? now });
+    } else {
+      checked.push({ index, item: result.value });
+    }
   });
 
   const catalogue = {
@@ -170,7 +178,9 @@ export async function importBundle(
     'bundle imported',
   );
 
-  return { stored: outcome.accepted.length, rejected, warnings, accepted: outcome.accepted };
+  const accepted = [...builtIn, ...outcome.accepted];
+
+  return { stored: accepted.length, rejected, warnings, accepted };
 }
 
 /** Classifies every checked object by TLP and turns the accepted ones into candidates. */
@@ -199,7 +209,8 @@ function classifyAll(
       tlp: classification.tlp,
       pap: classification.pap,
       // Re-serialising keeps every string, so timestamps, exactly; numbers may change form (1.0 → 1).
-      data: JSON.stringify(item.object),
+      // The marking is rewritten to the TLP 2.0 id of the level held, so every way out carries it.
+      data: JSON.stringify(withTlp2Marking(item.object, classification.tlp)),
       // With neither a marking nor a tlp option, the object stays with the sharer's own audience.
       isOwnOnly: classification.isDefaultTlp && options.tlp === null,
     });
@@ -254,6 +265,10 @@ export async function readObject(
   objectId: string,
   version?: string,
 ): Promise<string> {
+  const definition = tlpDefinitionText(objectId);
+  if (definition !== undefined && (version === undefined || version === TLP2_CREATED)) {
+    return definition;
+  }
   const key = version === undefined ? null : versionKey(version);
   const row = await findReadableVersion(deps.db, principal, objectId, key);
   if (row === undefined) throw notFound('STIX object');

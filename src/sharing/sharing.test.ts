@@ -111,7 +111,8 @@ for (const dialect of testDialects) {
         assert.match(String(res.headers['content-type']), /application\/json/);
         assert.ok(res.body.includes('"created":"2024-03-05T08:15:30.000Z"'), res.body);
         assert.ok(res.body.includes('"modified":"2024-03-05T08:15:30.123456Z"'), res.body);
-        assert.deepEqual(res.json(), object);
+        // An unmarked object is held at TLP:AMBER and goes out carrying its TLP 2.0 marking.
+        assert.deepEqual(res.json(), { ...object, object_marking_refs: [tlp2MarkingIds.amber] });
 
         const exact = await read(sharerFr.token, object.id, '2024-03-05T08:15:30.123456Z');
         assert.equal(exact.statusCode, 200);

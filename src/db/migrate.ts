@@ -9,6 +9,8 @@ import { exercises } from './migrations/2026-12-04-31-exercises.ts';
 import { guidanceLibrary } from './migrations/2026-12-04-32-guidance-library.ts';
 import { alertChannels } from './migrations/2026-12-04-20-alert-channels.ts';
 import { stateRequests } from './migrations/2026-12-04-21-requests.ts';
+import { taxiiStatuses } from './migrations/2026-12-04-40-taxii-statuses.ts';
+import { stixSeverity } from './migrations/2026-12-04-41-stix-severity.ts';
 
 /**
  * Every migration, keyed by a name that sorts in the order it must run: Kysely runs them by
@@ -24,6 +26,8 @@ function listMigrations(database: Database): Record<string, Migration> {
     '2026-12-04-32-guidance-library': guidanceLibrary,
     '2026-12-04-20-alert-channels': alertChannels,
     '2026-12-04-21-requests': stateRequests(database.dialect),
+    '2026-12-04-40-taxii-statuses': taxiiStatuses,
+    '2026-12-04-41-stix-severity': stixSeverity,
   };
 }
 

@@ -14,6 +14,7 @@ export interface Tables {
   poc_history: PocHistoryTable;
   stix_objects: StixObjectsTable;
   stix_object_grants: StixObjectGrantsTable;
+  taxii_statuses: TaxiiStatusesTable;
   alerts: AlertsTable;
   alert_recipients: AlertRecipientsTable;
   alert_deliveries: AlertDeliveriesTable;
@@ -152,6 +153,30 @@ export interface StixObjectsTable {
   shared_by: string;
   sharer_state: string | null;
   sharer_org: string | null;
+  /** 0 (Baseline) to 5 (Emergency); lists sort by it, highest first. */
+  severity: Generated<number>;
+  /** Reference Security Incident Taxonomy class, such as `malicious-code`. */
+  kind: string | null;
+  /** Time by which the sharer requests a response, as an ISO timestamp. */
+  respond_by: string | null;
+}
+
+/** The outcome of one TAXII POST, readable by its requester and the secretariat. */
+export interface TaxiiStatusesTable {
+  id: string;
+  account_id: string;
+  api_root: string;
+  collection_id: string;
+  status: 'pending' | 'complete';
+  request_timestamp: string;
+  total_count: number;
+  success_count: number;
+  failure_count: number;
+  pending_count: number;
+  /** JSON array of TAXII status details (`id`, `version`, `message`). */
+  successes: string;
+  failures: string;
+  pendings: string;
 }
 
 /** Who besides TLP:CLEAR/GREEN audiences may read one stored version. */

@@ -1,0 +1,144 @@
+import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+
+import type { Principal } from '../accounts/principal.ts';
+import type { Tables } from '../db/schema.ts';
+import { readableOn } from './access.ts';
+
+/** Which versions of each object a page holds; several are ORed. */
+export type VersionMatch = { kind: 'first' } | { kind: 'last' } | { kind: 'all' } | { key: string };
+
+/** Filters of a page of stored versions; list filters are ORed inside and ANDed together. */
+export interface VersionFilter {
+  ids: readonly string[];
+  types: readonly string[];
+  specVersions: readonly string[];
+  versions: readonly VersionMatch[];
+  /** Only versions added strictly after this ISO timestamp (millisecond precision). */
+  addedAfter: string | null;
+  /** Only versions of this TLP level, for collections restricted to one level. */
+  tlp: string | null;
+}
+
+/** The position after which the next page starts: objects added together share `dateAdded`. */
+export interface PagePosition {
+  dateAdded: string;
+  seq: number;
+}
+
+/** One stored version in a page. */
+export interface VersionRow {
+  seq: number;
+  object_id: string;
+  type: string;
+  spec_version: string;
+  version: string;
+  date_added: string;
+  tlp: string;
+  shared_by: string;
+  data: string;
+}
+
+/** Builds the condition that another version `n` is in the same collection and readable. */
+function sameScope(principal: Principal | null, filter: VersionFilter): RawBuilder<SqlBool> {
+  const tlp = filter.tlp === null ? sql`` : sql` and n.tlp = ${filter.tlp}`;
+
+  return sql<SqlBool>`n.object_id = stix_objects.object_id and ${readableOn(principal, 'n')}${tlp}`;
+}
+
+function versionCondition(principal: Principal | null, filter: VersionFilter) {
+  const scope = sameScope(principal, filter);
+  const parts: RawBuilder<SqlBool>[] = [];
+  const keys: string[] = [];
+  for (const match of filter.versions) {
+    if ('key' in match) keys.push(match.key);
+    else if (match.kind === 'all') return null;
+    else {
+      const operator = match.kind === 'last' ? sql`>` : sql`<`;
+      parts.push(sql<SqlBool>`not exists (select 1 from stix_objects n where ${scope}
+        and n.version_key ${operator} stix_objects.version_key)`);
+    }
+  }
+  if (keys.length > 0) parts.push(sql<SqlBool>`stix_objects.version_key in (${sql.join(keys)})`);
+
+  return sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
+}
+
+/**
+ * Finds one page of the versions the principal may read, ordered by (`date_added`, `seq`) so
+ * that a page boundary inside a group of objects added together loses and repeats nothing.
+ * Returns up to `limit + 1` rows; the extra row tells the caller that more remain.
+ */
+export function findVersionPage(
+  db: Kysely<Tables>,
+  principal: Principal | null,
+  filter: VersionFilter,
+  after: PagePosition | null,
+  limit: number,
+): Promise<VersionRow[]> {
+  let query = db
+    .selectFrom('stix_objects')
+    .select([
+      'seq',
+      'object_id',
+      'type',
+      'spec_version',
+      'version',
+      'date_added',
+      'tlp',
+      'shared_by',
+      'data',
+    ])
+    .where(readableOn(principal, 'stix_objects'));
+  if (filter.tlp !== null) query = query.where('tlp', '=', filter.tlp);
+  if (filter.ids.length > 0) query = query.where('object_id', 'in', [...filter.ids]);
+  if (filter.types.length > 0) query = query.where('type', 'in', [...filter.types]);
+  if (filter.specVersions.length > 0) {
+    query = query.where('spec_version', 'in', [...filter.specVersions]);
+  }
+  if (filter.addedAfter !== null) query = query.where('date_added', '>', filter.addedAfter);
+  const versions = versionCondition(principal, filter);
+  if (versions !== null) query = query.where(versions);
+  if (after !== null) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('date_added', '>', after.dateAdded),
+        eb.and([eb('date_added', '=', after.dateAdded), eb('seq', '>', after.seq)]),
+      ]),
+    );
+  }
+
+  return query
+    .orderBy('date_added')
+    .orderBy('seq')
+    .limit(limit + 1)
+    .execute();
+}
+
+/** Lists who shared each stored version of an object, readable or not. */
+export async function findSharersOf(db: Kysely<Tables>, objectId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('stix_objects')
+    .select('shared_by')
+    .where('object_id', '=', objectId)
+    .execute();
+
+  return rows.map((row) => row.shared_by);
+}
+
+/** Deletes every stored version of an object with its audience entries, in one transaction. */
+export async function deleteAllVersions(db: Kysely<Tables>, objectId: string): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .deleteFrom('stix_object_grants')
+      .where('object_seq', 'in', (eb) =>
+        eb.selectFrom('stix_objects').select('seq').where('object_id', '=', objectId),
+      )
+      .execute();
+    const result = await trx
+      .deleteFrom('stix_objects')
+      .where('object_id', '=', objectId)
+      .executeTakeFirst();
+
+    return Number(result.numDeletedRows);
+  });
+}

@@ -7,10 +7,13 @@ import { LiveEventsProvider } from './events.tsx';
 import { Header } from './Header.tsx';
 import { messages } from './messages.ts';
 import { DeliveriesPage } from './pages/DeliveriesPage.tsx';
+import { AdminPage } from './pages/AdminPage.tsx';
 import { InboxPage } from './pages/InboxPage.tsx';
+import { PocHistoryPage } from './pages/PocHistoryPage.tsx';
 import { PocsPage } from './pages/PocsPage.tsx';
 import { SendAlertPage } from './pages/SendAlertPage.tsx';
 import { ShareBundlePage } from './pages/ShareBundlePage.tsx';
+import { VisibilityPage } from './pages/VisibilityPage.tsx';
 import { matchRoute, usePath, type Route } from './router.tsx';
 import { Me } from './schemas.ts';
 import { SessionContext, useSession } from './session.tsx';
@@ -60,6 +63,9 @@ const restrictedPages: Partial<Record<Route['page'], RestrictedPage>> = {
   pocs: 'pocs',
   share: 'share',
   sendAlert: 'sendAlert',
+  pocHistory: 'pocs',
+  visibility: 'visibility',
+  admin: 'admin',
 };
 
 function RoutePage({ route }: { route: Route }) {
@@ -81,6 +87,12 @@ function RoutePage({ route }: { route: Route }) {
     case 'deliveries':
       // The key remounts the page, so moving to another alert loads its deliveries afresh.
       return <DeliveriesPage key={route.alertId} alertId={route.alertId} />;
+    case 'pocHistory':
+      return <PocHistoryPage key={route.pocId} pocId={route.pocId} />;
+    case 'visibility':
+      return <VisibilityPage />;
+    case 'admin':
+      return <AdminPage />;
     case 'notFound':
       return <MessagePage title={messages.pages.notFound} text={messages.notFound} />;
   }

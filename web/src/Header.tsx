@@ -22,6 +22,12 @@ export function Header() {
   if (canUsePage(me.role, 'pocs')) {
     links.push({ page: 'pocs', href: paths.pocs, label: messages.pages.pocs });
   }
+  if (canUsePage(me.role, 'visibility')) {
+    links.push({ page: 'visibility', href: paths.visibility, label: messages.pages.visibility });
+  }
+  if (canUsePage(me.role, 'admin')) {
+    links.push({ page: 'admin', href: paths.admin, label: messages.pages.admin });
+  }
 
   return (
     <header className="site">
@@ -46,6 +52,11 @@ export function Header() {
               </Link>
             </li>
           ))}
+          {canUsePage(me.role, 'health') && (
+            <li>
+              <a href={paths.directoryHealth}>{messages.pages.directoryHealth}</a>
+            </li>
+          )}
         </ul>
       </nav>
       <p className={`live live-${liveStatus}`} aria-live="polite">

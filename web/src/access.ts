@@ -4,7 +4,7 @@ import type { Role } from './schemas.ts';
 // server checks the permission of every request itself.
 
 /** Workspace pages that only some roles may use. */
-export type RestrictedPage = 'pocs' | 'share' | 'sendAlert';
+export type RestrictedPage = 'pocs' | 'share' | 'sendAlert' | 'visibility' | 'admin' | 'health';
 
 const pageRoles: Record<RestrictedPage, readonly Role[]> = {
   // State editors manage the entries of their own state and of no other.
@@ -13,6 +13,12 @@ const pageRoles: Record<RestrictedPage, readonly Role[]> = {
   share: ['poc', 'partner', 'secretariat'],
   // Partners receive alerts but cannot send them.
   sendAlert: ['poc', 'state-editor', 'secretariat'],
+  // Only a state's own editors choose which fields of its entries are public.
+  visibility: ['state-editor'],
+  // The secretariat admits states and partners. Editors invite and manage their own state's.
+  admin: ['secretariat', 'state-editor'],
+  // The directory health page shows every state's gaps, so only the secretariat may open it.
+  health: ['secretariat'],
 };
 
 /** Returns true when the role may use the page. */

@@ -26,7 +26,7 @@ export class ApiError extends Error {
 
 /** One API call. `body` is sent as JSON unless it is a string, which is sent as given. */
 export interface ApiRequest<S extends z.ZodType> {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   body?: unknown;
   /** Schema of the reply body; omit it for replies without one (204). */

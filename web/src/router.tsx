@@ -1,6 +1,6 @@
 import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
-// A minimal client-side router over the History API: the workspace has five pages, so a
+// A minimal client-side router over the History API: the workspace has under ten pages, so a
 // router library would add more code than it saves.
 
 const NAVIGATE_EVENT = 'parley:navigate';
@@ -56,6 +56,9 @@ export type Route =
   | { page: 'share' }
   | { page: 'sendAlert' }
   | { page: 'deliveries'; alertId: string }
+  | { page: 'pocHistory'; pocId: string }
+  | { page: 'visibility' }
+  | { page: 'admin' }
   | { page: 'notFound' };
 
 /** Workspace paths by page, for links. */
@@ -65,7 +68,21 @@ export const paths = {
   share: '/app/share',
   sendAlert: '/app/alerts/new',
   deliveries: (alertId: string) => `/app/alerts/${encodeURIComponent(alertId)}`,
+  pocHistory: (pocId: string) => `/app/pocs/${encodeURIComponent(pocId)}/history`,
+  visibility: '/app/visibility',
+  admin: '/app/admin',
+  // Server-rendered, so it is linked with a plain anchor that loads the page.
+  directoryHealth: '/directory/health',
 } as const;
+
+// A malformed percent escape cannot name a record, so it gives null.
+function decodeSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
 
 /** Finds the page for a URL path; `/app/` and `/app/inbox` both open the inbox. */
 export function matchRoute(path: string): Route {
@@ -74,6 +91,14 @@ export function matchRoute(path: string): Route {
   if (trimmed === paths.pocs) return { page: 'pocs' };
   if (trimmed === paths.share) return { page: 'share' };
   if (trimmed === paths.sendAlert) return { page: 'sendAlert' };
+  if (trimmed === paths.visibility) return { page: 'visibility' };
+  if (trimmed === paths.admin) return { page: 'admin' };
+
+  const history = /^\/app\/pocs\/([^/]+)\/history$/.exec(trimmed);
+  if (history?.[1] !== undefined) {
+    const pocId = decodeSegment(history[1]);
+    return pocId === null ? { page: 'notFound' } : { page: 'pocHistory', pocId };
+  }
 
   const deliveries = /^\/app\/alerts\/([^/]+)$/.exec(trimmed);
   if (deliveries?.[1] === undefined) return { page: 'notFound' };

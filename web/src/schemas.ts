@@ -44,16 +44,44 @@ export const Me = z.object({
 /** The signed-in account. */
 export type Me = z.infer<typeof Me>;
 
+/** Contact roles: the state's main contact at a level, or a stand-in for it. */
+export const contactRoles = ['primary', 'alternate'] as const;
+
+/** Weekday keys of working hours, Monday first, as the API stores them. */
+export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+/** A weekday key such as `mon`. */
+export type Weekday = (typeof weekdays)[number];
+
+/** Working hours in the PoC's time zone: `"24/7"`, or ranges such as `09:00-17:00` per weekday. */
+export const Hours = z.union([
+  z.literal('24/7'),
+  z.partialRecord(z.enum(weekdays), z.array(z.string())),
+]);
+
+/** Working hours of a PoC. */
+export type Hours = z.infer<typeof Hours>;
+
 /** One point of contact of the caller's state. */
 export const Poc = z.object({
   id: z.string(),
   stateCode: z.string(),
   level: z.enum(pocLevels),
+  role: z.enum(contactRoles).default('primary'),
   name: z.string(),
   designation: z.string(),
   organisation: z.string(),
   email: z.string(),
   phone: z.string().nullish(),
+  emergencyPhone: z.string().nullish(),
+  languages: z.array(z.string()).default([]),
+  timeZone: z.string().nullish(),
+  hours: Hours.nullish(),
+  pgpKey: z.string().nullish(),
+  pgpFingerprint: z.string().nullish(),
+  pgpExpiresAt: z.string().nullish(),
+  lastConfirmedAt: z.string().nullish(),
+  stale: z.boolean().default(false),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

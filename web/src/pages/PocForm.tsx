@@ -1,56 +1,54 @@
 import { useState, type SubmitEvent } from 'react';
 
-import type { ApiError } from '../api.ts';
-import { ErrorSummary, Field, fieldErrorsFor } from '../components.tsx';
+import { ApiError } from '../api.ts';
+import { DateTime, ErrorSummary, Field, fieldErrorsFor } from '../components.tsx';
+import { formatDateTime } from '../format.ts';
 import { messages } from '../messages.ts';
-import { pocLevels, type Poc, type PocLevel } from '../schemas.ts';
+import { contactRoles, pocLevels, type PocLevel } from '../schemas.ts';
+import type { PocFormValues } from './poc-form-values.ts';
+import { HoursFieldset, LanguagesField, pocFieldIds, TimeZoneField } from './PocFormParts.tsx';
 
 const text = messages.pocs;
 
-/** Values of the PoC form, as typed. */
-export interface PocFormValues {
-  level: PocLevel | '';
-  name: string;
-  designation: string;
-  organisation: string;
-  email: string;
-  phone: string;
+type TextField = 'name' | 'designation' | 'organisation' | 'email' | 'phone' | 'emergencyPhone';
+
+const optionalFields = new Set<TextField>(['phone', 'emergencyPhone']);
+
+/** The OpenPGP key facts the API derived from the stored key. */
+export interface StoredKey {
+  fingerprint: string;
+  expiresAt: string | null;
 }
 
-/** Empty values for a new PoC. */
-export const emptyPocForm: PocFormValues = {
-  level: '',
-  name: '',
-  designation: '',
-  organisation: '',
-  email: '',
-  phone: '',
-};
+// The API names an invalid range `hours.mon.0`. Naming it by its weekday lets the error appear
+// next to that day's input, not only above the whole fieldset.
+function withWeekdayFields(error: ApiError | null): ApiError | null {
+  if (error === null) return null;
+  const fieldErrors = error.fieldErrors.map((fieldError) => {
+    const day = /^hours\.(mon|tue|wed|thu|fri|sat|sun)\b/.exec(fieldError.field)?.[1];
+    return day === undefined ? fieldError : { ...fieldError, field: day };
+  });
 
-/** Converts a stored PoC into form values. */
-export function toPocFormValues(poc: Poc): PocFormValues {
-  return {
-    level: poc.level,
-    name: poc.name,
-    designation: poc.designation,
-    organisation: poc.organisation,
-    email: poc.email,
-    phone: poc.phone ?? '',
-  };
+  return new ApiError(error.status, error.code, error.message, fieldErrors);
 }
 
-// TODO: the PoC API also stores role (primary or alternate), emergency telephone, languages,
-// time zone, working hours and OpenPGP key, which this form cannot set or change yet.
-const fieldIds = {
-  level: 'poc-level',
-  name: 'poc-name',
-  designation: 'poc-designation',
-  organisation: 'poc-organisation',
-  email: 'poc-email',
-  phone: 'poc-phone',
-} as const;
-
-type TextField = Exclude<keyof PocFormValues, 'level'>;
+/** Renders a saved key's fingerprint and expiry, as the API computed them. */
+export function StoredKeyFacts({ storedKey }: { storedKey: StoredKey }) {
+  return (
+    <dl className="key-facts">
+      <dt>{text.fingerprint}</dt>
+      <dd className="mono">{storedKey.fingerprint}</dd>
+      <dt>{text.expires}</dt>
+      <dd>
+        {storedKey.expiresAt === null ? (
+          text.pgpNeverExpires
+        ) : (
+          <DateTime iso={storedKey.expiresAt} />
+        )}
+      </dd>
+    </dl>
+  );
+}
 
 /**
  * Renders the form that adds or changes a PoC. It does no validation of its own, because the API
@@ -60,6 +58,7 @@ export function PocForm({
   heading,
   submitLabel,
   initial,
+  storedKey,
   error,
   isBusy,
   onSubmit,
@@ -68,26 +67,38 @@ export function PocForm({
   heading: string;
   submitLabel: string;
   initial: PocFormValues;
+  /** Fingerprint and expiry of the key stored with the PoC being changed. */
+  storedKey: StoredKey | null;
   error: ApiError | null;
   isBusy: boolean;
   onSubmit: (values: PocFormValues) => void;
   onCancel?: () => void;
 }) {
   const [values, setValues] = useState<PocFormValues>(initial);
-  const errors = fieldErrorsFor(error, fieldIds);
+  const [languageDraft, setLanguageDraft] = useState('');
+  const formError = withWeekdayFields(error);
+  const errors = fieldErrorsFor(formError, pocFieldIds);
 
   function handleSubmit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
-    onSubmit(values);
+    // A code typed but not yet added is meant to be part of the entry.
+    const draft = languageDraft.trim().toLowerCase();
+    const languages =
+      draft === '' || values.languages.includes(draft)
+        ? values.languages
+        : [...values.languages, draft];
+    setLanguageDraft('');
+    setValues({ ...values, languages });
+    onSubmit({ ...values, languages });
   }
 
   function textField(name: TextField, options: { type?: string; hint?: string } = {}) {
-    const isOptional = name === 'phone';
+    const isOptional = optionalFields.has(name);
     const label = isOptional ? `${text.fields[name]} ${messages.optional}` : text.fields[name];
     const hint = options.hint;
 
     return (
-      <Field id={fieldIds[name]} label={label} error={errors[name]} {...(hint ? { hint } : {})}>
+      <Field id={pocFieldIds[name]} label={label} error={errors[name]} {...(hint ? { hint } : {})}>
         {(aria) => (
           <input
             {...aria}
@@ -106,12 +117,20 @@ export function PocForm({
     );
   }
 
+  const keyHint =
+    storedKey === null
+      ? text.pgpKeyHint
+      : `${text.pgpKeyHint} ${text.pgpKeyStored(
+          storedKey.fingerprint,
+          storedKey.expiresAt === null ? text.pgpNeverExpires : formatDateTime(storedKey.expiresAt),
+        )}`;
+
   return (
     <form onSubmit={handleSubmit} noValidate aria-labelledby="poc-form-heading">
       <h2 id="poc-form-heading">{heading}</h2>
-      <ErrorSummary error={error} fieldIds={fieldIds} />
+      <ErrorSummary error={formError} fieldIds={pocFieldIds} />
       <Field
-        id={fieldIds.level}
+        id={pocFieldIds.level}
         label={text.fields.level}
         hint={text.levelHint}
         error={errors.level}
@@ -135,11 +154,82 @@ export function PocForm({
           </select>
         )}
       </Field>
+      <Field
+        id={pocFieldIds.role}
+        label={text.fields.role}
+        hint={text.roleHint}
+        error={errors.role}
+      >
+        {(aria) => (
+          <select
+            {...aria}
+            name="role"
+            value={values.role}
+            onChange={(event) => {
+              setValues({ ...values, role: event.target.value as PocFormValues['role'] });
+            }}
+          >
+            {contactRoles.map((role) => (
+              <option key={role} value={role}>
+                {text.roles[role]}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
       {textField('name')}
       {textField('designation')}
       {textField('organisation')}
       {textField('email', { type: 'email' })}
       {textField('phone', { type: 'tel', hint: text.phoneHint })}
+      {textField('emergencyPhone', { type: 'tel', hint: text.emergencyPhoneHint })}
+      <LanguagesField
+        languages={values.languages}
+        draft={languageDraft}
+        error={errors.languages}
+        onDraftChange={setLanguageDraft}
+        onChange={(languages) => {
+          setValues({ ...values, languages });
+        }}
+      />
+      <TimeZoneField
+        value={values.timeZone}
+        error={errors.timeZone}
+        onChange={(timeZone) => {
+          setValues({ ...values, timeZone });
+        }}
+      />
+      <HoursFieldset
+        mode={values.hoursMode}
+        weeklyHours={values.weeklyHours}
+        errors={errors}
+        onModeChange={(hoursMode) => {
+          setValues({ ...values, hoursMode });
+        }}
+        onDayChange={(day, ranges) => {
+          setValues({ ...values, weeklyHours: { ...values.weeklyHours, [day]: ranges } });
+        }}
+      />
+      <Field
+        id={pocFieldIds.pgpKey}
+        label={`${text.fields.pgpKey} ${messages.optional}`}
+        hint={keyHint}
+        error={errors.pgpKey}
+      >
+        {(aria) => (
+          <textarea
+            {...aria}
+            name="pgpKey"
+            rows={6}
+            className="mono"
+            spellCheck={false}
+            value={values.pgpKey}
+            onChange={(event) => {
+              setValues({ ...values, pgpKey: event.target.value });
+            }}
+          />
+        )}
+      </Field>
       <p className="actions">
         <button type="submit" disabled={isBusy}>
           {submitLabel}

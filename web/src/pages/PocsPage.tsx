@@ -1,12 +1,21 @@
 import { useState } from 'react';
 
 import { callApi, toApiError, type ApiError } from '../api.ts';
-import { DateTime, ErrorSummary, PageHeading, StatusMessage } from '../components.tsx';
+import { ErrorSummary, PageHeading, StatusMessage } from '../components.tsx';
 import { useResource } from '../hooks.ts';
 import { messages } from '../messages.ts';
 import { Poc, PocList } from '../schemas.ts';
 import { useSession } from '../session.tsx';
-import { emptyPocForm, PocForm, toPocFormValues, type PocFormValues } from './PocForm.tsx';
+import { DuplicatePocs, isLikelyDuplicate } from './DuplicatePocs.tsx';
+import {
+  emptyPocForm,
+  toCreateBody,
+  toPatchBody,
+  toPocFormValues,
+  type PocFormValues,
+} from './poc-form-values.ts';
+import { PocForm, StoredKeyFacts, type StoredKey } from './PocForm.tsx';
+import { PocTable } from './PocTable.tsx';
 
 const text = messages.pocs;
 
@@ -16,34 +25,32 @@ async function loadPocs(): Promise<Poc[]> {
   return reply.pocs;
 }
 
-/** Body of `POST /api/v1/pocs`; an empty telephone is left out because it is optional. */
-function toCreateBody(values: PocFormValues): Record<string, string> {
-  const { phone, ...required } = values;
+function storedKeyOf(poc: Poc): StoredKey | null {
+  if (poc.pgpFingerprint == null) return null;
 
-  return phone.trim() === '' ? required : { ...required, phone };
+  return { fingerprint: poc.pgpFingerprint, expiresAt: poc.pgpExpiresAt ?? null };
 }
 
-/** Body of `PATCH /api/v1/pocs/{id}`: only the fields the user changed. */
-function toPatchBody(poc: Poc, values: PocFormValues): Record<string, string | null> {
-  const before = toPocFormValues(poc);
-  const body: Record<string, string | null> = {};
-  for (const key of Object.keys(values) as (keyof PocFormValues)[]) {
-    if (values[key] !== before[key]) body[key] = values[key];
-  }
-  // The API removes a telephone when it receives null; an empty string would be invalid.
-  if (body.phone === '') body.phone = null;
-
-  return body;
+/** A new entry the API flagged as a likely duplicate, kept so it can be sent again. */
+interface PendingDuplicate {
+  values: PocFormValues;
+  error: ApiError;
 }
 
-/** Renders the PoCs of the state editor's own state, with forms to add, change and delete them. */
+/**
+ * Renders the PoCs of the state editor's own state, with forms to add, change, confirm and delete
+ * them, and links to each entry's history.
+ */
 export function PocsPage() {
   const me = useSession();
   const pocs = useResource(loadPocs);
   const [editing, setEditing] = useState<Poc | null>(null);
   const [formError, setFormError] = useState<ApiError | null>(null);
   const [actionError, setActionError] = useState<ApiError | null>(null);
+  const [duplicate, setDuplicate] = useState<PendingDuplicate | null>(null);
+  const [saved, setSaved] = useState<Poc | null>(null);
   const [isBusy, setIsBusy] = useState(false);
+  const [confirmingId, setConfirmingId] = useState<string | null>(null);
   const [status, setStatus] = useState('');
   // Changing the key gives the form fresh values after a save or when another PoC is edited.
   const [formKey, setFormKey] = useState(0);
@@ -51,44 +58,87 @@ export function PocsPage() {
   function resetForm(poc: Poc | null) {
     setEditing(poc);
     setFormError(null);
+    setDuplicate(null);
     setFormKey((key) => key + 1);
   }
 
-  async function handleSubmit(values: PocFormValues) {
-    setIsBusy(true);
-    setFormError(null);
+  function finishSave(poc: Poc, message: string) {
+    setStatus(message);
+    setSaved(poc);
+    resetForm(null);
+    pocs.reload();
+  }
+
+  async function create(values: PocFormValues, confirmDuplicate: boolean) {
+    const query = confirmDuplicate ? '?confirmDuplicate=true' : '';
     try {
-      if (editing === null) {
-        const body = toCreateBody(values);
-        const created = await callApi({
-          method: 'POST',
-          path: '/api/v1/pocs',
-          body,
-          schema: Poc,
-          csrfToken: me.csrfToken,
-        });
-        setStatus(text.added(created.name));
+      const created = await callApi({
+        method: 'POST',
+        path: `/api/v1/pocs${query}`,
+        body: toCreateBody(values),
+        schema: Poc,
+        csrfToken: me.csrfToken,
+      });
+      finishSave(created, text.added(created.name));
+    } catch (caught) {
+      const error = toApiError(caught);
+      if (!confirmDuplicate && isLikelyDuplicate(error)) {
+        setDuplicate({ values, error });
       } else {
-        const body = toPatchBody(editing, values);
-        if (Object.keys(body).length === 0) {
-          setStatus(text.noChanges);
-        } else {
-          const saved = await callApi({
-            method: 'PATCH',
-            path: `/api/v1/pocs/${encodeURIComponent(editing.id)}`,
-            body,
-            schema: Poc,
-            csrfToken: me.csrfToken,
-          });
-          setStatus(text.saved(saved.name));
-        }
+        setDuplicate(null);
+        setFormError(error);
       }
+    }
+  }
+
+  async function update(poc: Poc, values: PocFormValues) {
+    const body = toPatchBody(poc, values);
+    if (Object.keys(body).length === 0) {
+      setStatus(text.noChanges);
       resetForm(null);
-      pocs.reload();
+      return;
+    }
+    try {
+      const changed = await callApi({
+        method: 'PATCH',
+        path: `/api/v1/pocs/${encodeURIComponent(poc.id)}`,
+        body,
+        schema: Poc,
+        csrfToken: me.csrfToken,
+      });
+      finishSave(changed, text.saved(changed.name));
     } catch (caught) {
       setFormError(toApiError(caught));
+    }
+  }
+
+  async function handleSubmit(values: PocFormValues, confirmDuplicate = false) {
+    setIsBusy(true);
+    setFormError(null);
+    setSaved(null);
+    try {
+      await (editing === null ? create(values, confirmDuplicate) : update(editing, values));
     } finally {
       setIsBusy(false);
+    }
+  }
+
+  async function handleConfirm(poc: Poc) {
+    setActionError(null);
+    setConfirmingId(poc.id);
+    try {
+      await callApi({
+        method: 'POST',
+        path: `/api/v1/pocs/${encodeURIComponent(poc.id)}/confirm`,
+        schema: Poc,
+        csrfToken: me.csrfToken,
+      });
+      setStatus(text.confirmed(poc.name));
+      pocs.reload();
+    } catch (caught) {
+      setActionError(toApiError(caught));
+    } finally {
+      setConfirmingId(null);
     }
   }
 
@@ -109,21 +159,42 @@ export function PocsPage() {
     }
   }
 
+  const savedKey = saved === null ? null : storedKeyOf(saved);
+
   return (
     <>
       <PageHeading title={messages.pages.pocs}>{messages.pages.pocs}</PageHeading>
       {me.stateCode !== null && <p>{text.intro(me.stateCode)}</p>}
       <StatusMessage>{status}</StatusMessage>
+      {saved !== null && savedKey !== null && (
+        <section aria-labelledby="saved-key-heading">
+          <h2 id="saved-key-heading">{text.savedKeyHeading(saved.name)}</h2>
+          <StoredKeyFacts storedKey={savedKey} />
+        </section>
+      )}
       <ErrorSummary error={actionError ?? pocs.error} />
       {pocs.data === null && pocs.error === null && <p>{messages.loading}</p>}
       {pocs.data?.length === 0 && <p>{text.empty}</p>}
       {pocs.data !== null && pocs.data.length > 0 && (
         <PocTable
           pocs={pocs.data}
+          busyId={confirmingId}
           onEdit={(poc) => {
             resetForm(poc);
           }}
+          onConfirm={(poc) => void handleConfirm(poc)}
           onDelete={(poc) => void handleDelete(poc)}
+        />
+      )}
+      {duplicate !== null && (
+        <DuplicatePocs
+          error={duplicate.error}
+          pocs={pocs.data ?? []}
+          isBusy={isBusy}
+          onAddAnyway={() => void handleSubmit(duplicate.values, true)}
+          onCancel={() => {
+            setDuplicate(null);
+          }}
         />
       )}
       <PocForm
@@ -131,6 +202,7 @@ export function PocsPage() {
         heading={editing === null ? text.addHeading : text.editHeading(editing.name)}
         submitLabel={editing === null ? text.add : text.save}
         initial={editing === null ? emptyPocForm : toPocFormValues(editing)}
+        storedKey={editing === null ? null : storedKeyOf(editing)}
         error={formError}
         isBusy={isBusy}
         onSubmit={(values) => void handleSubmit(values)}
@@ -143,74 +215,5 @@ export function PocsPage() {
             })}
       />
     </>
-  );
-}
-
-function PocTable({
-  pocs,
-  onEdit,
-  onDelete,
-}: {
-  pocs: Poc[];
-  onEdit: (poc: Poc) => void;
-  onDelete: (poc: Poc) => void;
-}) {
-  const columns = text.columns;
-
-  return (
-    <table>
-      <caption>{text.caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{columns.level}</th>
-          <th scope="col">{columns.name}</th>
-          <th scope="col">{columns.designation}</th>
-          <th scope="col">{columns.organisation}</th>
-          <th scope="col">{columns.email}</th>
-          <th scope="col">{columns.phone}</th>
-          <th scope="col">{columns.updated}</th>
-          <th scope="col">{columns.actions}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {pocs.map((poc) => (
-          <tr key={poc.id}>
-            <td>{text.levels[poc.level]}</td>
-            <th scope="row">{poc.name}</th>
-            <td>{poc.designation}</td>
-            <td>{poc.organisation}</td>
-            <td>{poc.email}</td>
-            <td>{poc.phone ?? messages.none}</td>
-            <td>
-              <DateTime iso={poc.updatedAt} />
-            </td>
-            <td>
-              <div className="row-actions">
-                <button
-                  type="button"
-                  className="secondary"
-                  aria-label={text.editPoc(poc.name)}
-                  onClick={() => {
-                    onEdit(poc);
-                  }}
-                >
-                  {text.edit}
-                </button>
-                <button
-                  type="button"
-                  className="danger"
-                  aria-label={text.deletePoc(poc.name)}
-                  onClick={() => {
-                    onDelete(poc);
-                  }}
-                >
-                  {text.delete}
-                </button>
-              </div>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }

@@ -77,7 +77,20 @@ function pocRow(poc: DirectoryPoc, showMembersFields: boolean): SafeHtml {
   </tr>`;
 }
 
-function stateSection(state: DirectoryState, showMembersFields: boolean): SafeHtml {
+/**
+ * Returns true when the state's telephone and hours columns have something to show: every field to
+ * members, and to the public only when the state made a telephone or its hours public.
+ */
+function hasContactColumns(state: DirectoryState, isMember: boolean): boolean {
+  if (isMember) return true;
+
+  return state.pocs.some(
+    (poc) => poc.phone !== undefined || poc.emergencyPhone !== undefined || poc.hours !== undefined,
+  );
+}
+
+function stateSection(state: DirectoryState, isMember: boolean): SafeHtml {
+  const showMembersFields = hasContactColumns(state, isMember);
   const membersHeaders = showMembersFields
     ? html`<th scope="col">${m.phone}</th>
         <th scope="col">${m.emergencyPhone}</th>

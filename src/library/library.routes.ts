@@ -1,0 +1,138 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+import type { AppContext } from '../app/context.ts';
+import { requirePrincipal } from '../auth/auth.hooks.ts';
+import { parseInput } from '../shared/validation.ts';
+import { tlpLabel } from '../sharing/tlp.ts';
+import { html, type SafeHtml } from '../web/html.ts';
+import { renderPage } from '../web/layout.ts';
+import {
+  DocumentParams,
+  DocumentPatchSchema,
+  LibraryQuerySchema,
+  NewDocumentSchema,
+} from './library.schema.ts';
+import {
+  createDocument,
+  editDocument,
+  getDocument,
+  getDocumentVersions,
+  searchLibrary,
+} from './library.service.ts';
+import { renderMarkdown } from './markdown.ts';
+
+function sendPage(request: FastifyRequest, reply: FastifyReply, title: string, content: SafeHtml) {
+  return reply
+    .header('cache-control', 'no-store')
+    .type('text/html; charset=utf-8')
+    .send(
+      renderPage({ title, principal: request.principal, csrfToken: request.csrfToken }, content),
+    );
+}
+
+function renderAddForm(csrfToken: string | null): SafeHtml {
+  return html`<h2>Add a document</h2>
+    <form method="post" action="/library">
+      <input type="hidden" name="_csrf" value="${csrfToken ?? ''}" />
+      <label for="doc-title">Title</label>
+      <input id="doc-title" name="title" required maxlength="200" />
+      <label for="doc-tags">Tags (separated by commas)</label>
+      <input id="doc-tags" name="tags" />
+      <label for="doc-tlp">TLP</label>
+      <select id="doc-tlp" name="tlp">
+        <option>CLEAR</option>
+        <option selected>GREEN</option>
+        <option>AMBER</option>
+        <option>AMBER+STRICT</option>
+        <option>RED</option>
+      </select>
+      <label for="doc-body">Text (Markdown)</label>
+      <textarea id="doc-body" name="body" rows="12" cols="80" required></textarea>
+      <p><button type="submit">Add</button></p>
+    </form>`;
+}
+
+/** Registers the API and pages of the guidance library. */
+export function registerLibraryRoutes(app: FastifyInstance, ctx: AppContext) {
+  app.post('/api/v1/library', async (request, reply) => {
+    const principal = requirePrincipal(request);
+    const input = parseInput(NewDocumentSchema, request.body ?? {}, 'document');
+
+    return reply.status(201).send(await createDocument(ctx, principal, input));
+  });
+
+  app.get('/api/v1/library', async (request) => {
+    const query = parseInput(LibraryQuerySchema, request.query, 'query');
+
+    return { documents: await searchLibrary(ctx, request.principal, query) };
+  });
+
+  app.get('/api/v1/library/:id', async (request) => {
+    const { id } = parseInput(DocumentParams, request.params, 'path');
+
+    return getDocument(ctx, request.principal, id);
+  });
+
+  app.patch('/api/v1/library/:id', async (request) => {
+    const principal = requirePrincipal(request);
+    const { id } = parseInput(DocumentParams, request.params, 'path');
+    const patch = parseInput(DocumentPatchSchema, request.body ?? {}, 'document');
+
+    return editDocument(ctx, principal, id, patch);
+  });
+
+  app.get('/api/v1/library/:id/versions', async (request) => {
+    const { id } = parseInput(DocumentParams, request.params, 'path');
+
+    return { versions: await getDocumentVersions(ctx, request.principal, id) };
+  });
+
+  app.get('/library', async (request, reply) => {
+    const query = parseInput(LibraryQuerySchema, request.query, 'query');
+    const documents = await searchLibrary(ctx, request.principal, query);
+    const items = documents.map(
+      (doc) =>
+        html`<li>
+          <a href="/library/${doc.id}">${doc.title}</a>
+          <span class="badge">${tlpLabel(doc.tlp)}</span>
+          <span class="muted">${doc.tags.join(', ')} · version ${doc.version}</span>
+        </li>`,
+    );
+    const content = html`<h1>Guidance library</h1>
+      <form method="get" action="/library" role="search">
+        <label for="library-q">Search</label>
+        <input id="library-q" name="q" value="${query.q ?? ''}" />
+        <button type="submit">Search</button>
+      </form>
+      <ul>
+        ${items}
+      </ul>
+      ${request.principal === null ? '' : renderAddForm(request.csrfToken)}`;
+
+    return sendPage(request, reply, 'Guidance library', content);
+  });
+
+  app.post('/library', async (request, reply) => {
+    const principal = requirePrincipal(request);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const tags = typeof body.tags === 'string' ? body.tags.split(',').filter((t) => t.trim()) : [];
+    const fields = { title: body.title, body: body.body, tlp: body.tlp, tags };
+    const input = parseInput(NewDocumentSchema, fields, 'document');
+    const created = await createDocument(ctx, principal, input);
+
+    return reply.redirect(`/library/${created.id}`, 303);
+  });
+
+  app.get('/library/:id', async (request, reply) => {
+    const { id } = parseInput(DocumentParams, request.params, 'path');
+    const doc = await getDocument(ctx, request.principal, id);
+    const content = html`<p><span class="badge">${tlpLabel(doc.tlp)}</span></p>
+      <h1>${doc.title}</h1>
+      <p class="muted">
+        Version ${doc.version}, changed ${doc.updatedAt}. Tags: ${doc.tags.join(', ') || 'none'}.
+      </p>
+      <article>${renderMarkdown(doc.body)}</article>`;
+
+    return sendPage(request, reply, doc.title, content);
+  });
+}

@@ -7,6 +7,9 @@ import { newSecret, safeEqual } from '../shared/crypto.ts';
 import { html } from '../web/html.ts';
 import { renderPage } from '../web/layout.ts';
 import { requirePrincipal, SESSION_COOKIE } from './auth.hooks.ts';
+import { messages } from '../i18n/messages.ts';
+
+const t = messages.signIn;
 
 // Double-submit cookie that protects the sign-in form, which has no session yet.
 const SIGNIN_CSRF_COOKIE = 'parley_signin_csrf';
@@ -51,15 +54,15 @@ function renderSignIn(reply: FastifyReply, ctx: AppContext, next: string, error?
 
   return reply.type('text/html; charset=utf-8').send(
     renderPage(
-      { title: 'Sign in' },
-      html`<h1>Sign in</h1>
+      { title: t.title },
+      html`<h1>${t.title}</h1>
         ${message}
         <form method="post" action="/signin">
           <input type="hidden" name="_csrf" value="${token}" />
           <input type="hidden" name="next" value="${next}" />
-          <label for="email">E-mail</label>
+          <label for="email">${t.email}</label>
           <input id="email" name="email" type="email" autocomplete="username" required />
-          <label for="password">Password</label>
+          <label for="password">${t.password}</label>
           <input
             id="password"
             name="password"
@@ -67,7 +70,7 @@ function renderSignIn(reply: FastifyReply, ctx: AppContext, next: string, error?
             autocomplete="current-password"
             required
           />
-          <p><button type="submit">Sign in</button></p>
+          <p><button type="submit">${t.submit}</button></p>
         </form>`,
     ),
   );
@@ -87,13 +90,13 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     const next = safeNext(form.next);
     const expected = request.cookies[SIGNIN_CSRF_COOKIE] ?? '';
     if (expected === '' || !safeEqual(expected, form._csrf)) {
-      return renderSignIn(reply.status(403), ctx, next, 'The form expired. Please sign in again.');
+      return renderSignIn(reply.status(403), ctx, next, t.formExpired);
     }
 
     const session = await signIn(ctx, form.email, form.password);
     if (session === null) {
       request.log.info({ event: 'signin_failed' }, 'sign-in rejected');
-      return renderSignIn(reply.status(401), ctx, next, 'E-mail or password is wrong.');
+      return renderSignIn(reply.status(401), ctx, next, t.wrongCredentials);
     }
     request.log.info({ userId: session.principal.accountId }, 'signed in');
     setSessionCookie(reply, ctx, session.sessionId);

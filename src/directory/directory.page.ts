@@ -4,7 +4,9 @@ import { renderPage } from '../web/layout.ts';
 import { formatHours } from './directory.csv.ts';
 import type { DirectoryPoc, DirectoryState } from './directory.service.ts';
 import { pocLevels } from './pocs.schema.ts';
-import { messages as m } from './messages.ts';
+import { messages } from '../i18n/messages.ts';
+
+const m = messages.directory;
 
 function date(value: string | null): string {
   return value === null ? m.never : value.slice(0, 10);

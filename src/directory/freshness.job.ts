@@ -4,7 +4,9 @@ import type { AppContext } from '../app/context.ts';
 import { defineJobKind, type JobCounts } from '../jobs/job-kind.ts';
 import { enqueueJob } from '../jobs/jobs.service.ts';
 import { isStale } from './poc-fields.ts';
-import { messages as m } from './messages.ts';
+import { messages } from '../i18n/messages.ts';
+
+const m = messages.directory;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -58,7 +60,7 @@ export const staleReminderMailJob = defineJobKind({
  */
 export const freshnessSweepJob = defineJobKind({
   name: 'directory-freshness-sweep',
-  payload: z.object({}).passthrough(),
+  payload: z.looseObject({}),
   retry: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 10 * 60_000 },
   async run(ctx: AppContext): Promise<JobCounts> {
     const now = ctx.clock.now();

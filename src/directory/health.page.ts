@@ -2,7 +2,9 @@ import type { Principal } from '../accounts/principal.ts';
 import { html } from '../web/html.ts';
 import { renderPage } from '../web/layout.ts';
 import type { getDirectoryHealth } from './health.service.ts';
-import { messages as m } from './messages.ts';
+import { messages } from '../i18n/messages.ts';
+
+const m = messages.directory;
 
 type Health = Awaited<ReturnType<typeof getDirectoryHealth>>;
 

@@ -1,5 +1,8 @@
 import type { Principal } from '../accounts/principal.ts';
+import { messages } from '../i18n/messages.ts';
 import { html, type SafeHtml } from './html.ts';
+
+const t = messages.layout;
 
 /** Options for a server-rendered page. */
 export interface PageOptions {
@@ -41,11 +44,11 @@ export function renderPage(options: PageOptions, content: SafeHtml): string {
   const principal = options.principal ?? null;
   const nav =
     principal === null
-      ? html`<a href="/signin">Sign in</a>`
-      : html`<span>${principal.email}</span> <a href="/app/">Workspace</a>
+      ? html`<a href="/signin">${t.signIn}</a>`
+      : html`<span>${principal.email}</span> <a href="/app/">${t.workspace}</a>
           <form class="inline" method="post" action="/signout">
             <input type="hidden" name="_csrf" value="${options.csrfToken ?? ''}" />
-            <button type="submit">Sign out</button>
+            <button type="submit">${t.signOut}</button>
           </form>`;
 
   return html`<!doctype html>
@@ -53,15 +56,15 @@ export function renderPage(options: PageOptions, content: SafeHtml): string {
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${options.title} · Parley</title>
+        <title>${options.title} · ${t.siteName}</title>
         <style>
           ${styles}
         </style>
       </head>
       <body>
-        <a class="skip" href="#main">Skip to content</a>
+        <a class="skip" href="#main">${t.skipToContent}</a>
         <header class="site">
-          <a href="/"><strong>Parley</strong></a>
+          <a href="/"><strong>${t.siteName}</strong></a>
           <nav>${nav}</nav>
         </header>
         <main id="main">${content}</main>

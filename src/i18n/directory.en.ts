@@ -1,8 +1,5 @@
-/**
- * User-facing text of the directory pages, in English. Every string the pages show comes from
- * here, so that a catalogue per UN language can replace this one without touching the pages.
- */
-export const messages = {
+/** English text of the directory pages and the directory's reminder mails. */
+export const directoryMessages = {
   pageTitle: 'Directory',
   title: 'Directory of cyber points of contact',
   searchLabel: 'Search by state or name',

@@ -498,7 +498,7 @@ export interface ExercisesTable {
 export interface ExerciseInjectsTable {
   id: string;
   exercise_id: string;
-  kind: 'check' | 'alert' | 'message';
+  kind: 'check' | 'alert';
   title: string;
   body: string;
   /** Minutes after the exercise starts at which the inject is released. */

@@ -1,0 +1,223 @@
+import { z } from 'zod';
+
+import type { AppContext } from '../app/context.ts';
+import { median } from '../checks/check-results.service.ts';
+import { isStale } from '../directory/poc-fields.ts';
+import { pocLevels } from '../directory/pocs.schema.ts';
+import {
+  listExerciseAlertRecipients,
+  listExerciseCheckRecipients,
+  listInjects,
+  listParticipantPocs,
+} from './exercises.queries.ts';
+import { requireExercise } from './exercises.service.ts';
+
+const MINUTE_MS = 60_000;
+
+/** One participant's reaction to one inject. */
+export interface ParticipantResult {
+  inject: string;
+  kind: 'check' | 'alert';
+  stateCode: string;
+  level: string;
+  email: string;
+  isReached: boolean;
+  /** Minutes from sending to the first opening of the link or alert; null when never opened. */
+  minutesToAcknowledge: number | null;
+  /** Minutes from sending to the check answer or alert acknowledgement; null without one. */
+  minutesToRespond: number | null;
+}
+
+/** A gap the exercise found in the directory or in the participants' reactions. */
+export interface Gap {
+  kind: 'missing-level' | 'no-alternate' | 'stale-entry' | 'unreachable-mailbox' | 'unanswered';
+  stateCode: string;
+  level: string | null;
+  detail: string;
+}
+
+/** One entry of the controller's timeline. */
+export interface TimelineEntry {
+  at: string;
+  stateCode: string | null;
+  text: string;
+}
+
+function minutes(from: string, to: string | null): number | null {
+  if (to === null) return null;
+
+  return Math.round(((Date.parse(to) - Date.parse(from)) / MINUTE_MS) * 10) / 10;
+}
+
+async function collectResults(ctx: AppContext, exerciseId: string) {
+  const injects = await listInjects(ctx.db, exerciseId);
+  const alertIds = injects
+    .filter((inject) => inject.kind === 'alert' && inject.target_id !== null)
+    .map((inject) => inject.target_id ?? '');
+  const checkRows = await listExerciseCheckRecipients(ctx.db, exerciseId);
+  const alertRows = await listExerciseAlertRecipients(ctx.db, alertIds);
+
+  const results: ParticipantResult[] = [
+    ...checkRows.map((row) => {
+      const sent = row.sent_at ?? row.check_created_at;
+      const isAnswered = row.answered_at !== null && row.answered_at <= row.due_at;
+      return {
+        inject: row.check_title,
+        kind: 'check' as const,
+        stateCode: row.state_code,
+        level: row.level,
+        email: row.email,
+        isReached: isAnswered,
+        minutesToAcknowledge: minutes(sent, row.opened_at),
+        minutesToRespond: isAnswered ? minutes(sent, row.answered_at) : null,
+      };
+    }),
+    ...alertRows.map((row) => ({
+      inject: row.title,
+      kind: 'alert' as const,
+      stateCode: row.state_code ?? '',
+      level: row.level ?? '',
+      email: row.email,
+      isReached: row.acknowledged_at !== null,
+      minutesToAcknowledge: minutes(row.created_at, row.opened_at ?? row.acknowledged_at),
+      minutesToRespond: minutes(row.created_at, row.acknowledged_at),
+    })),
+  ];
+
+  return { injects, checkRows, alertRows, results };
+}
+
+/**
+ * Builds the after-action report of an exercise: each participant's times to acknowledge and
+ * respond, medians per level, and the gaps found (missing levels, no alternate, stale entries,
+ * unreachable mailboxes and unanswered injects).
+ */
+export async function getAfterActionReport(ctx: AppContext, exerciseId: string) {
+  const exercise = await requireExercise(ctx, exerciseId);
+  const states = z.array(z.string()).parse(JSON.parse(exercise.states));
+  const chosenLevels = z.array(z.string()).parse(JSON.parse(exercise.levels));
+  const levels = chosenLevels.length > 0 ? chosenLevels : [...pocLevels];
+  const { injects, checkRows, alertRows, results } = await collectResults(ctx, exerciseId);
+  const pocs = await listParticipantPocs(ctx.db, states);
+  const now = ctx.clock.now();
+  const gaps: Gap[] = [];
+
+  for (const state of states) {
+    for (const level of levels) {
+      const entries = pocs.filter((p) => p.state_code === state && p.level === level);
+      if (entries.length === 0) {
+        gaps.push({
+          kind: 'missing-level',
+          stateCode: state,
+          level,
+          detail: 'No PoC at this level',
+        });
+      } else if (!entries.some((p) => p.contact_role === 'alternate')) {
+        gaps.push({ kind: 'no-alternate', stateCode: state, level, detail: 'No alternate PoC' });
+      }
+      for (const entry of entries) {
+        if (!isStale(entry.last_confirmed_at, now, ctx.config.staleAfterDays)) continue;
+        const detail = `${entry.email} last confirmed ${entry.last_confirmed_at ?? 'never'}`;
+        gaps.push({ kind: 'stale-entry', stateCode: state, level, detail });
+      }
+    }
+  }
+  for (const row of checkRows.filter((r) => r.delivery_failed_at !== null)) {
+    const detail = `${row.email}: ${row.failure_reason ?? 'delivery failed'}`;
+    gaps.push({ kind: 'unreachable-mailbox', stateCode: row.state_code, level: row.level, detail });
+  }
+  for (const row of alertRows.filter((r) => r.failed_at !== null)) {
+    const detail = `${row.email}: alert mail failed`;
+    gaps.push({
+      kind: 'unreachable-mailbox',
+      stateCode: row.state_code ?? '',
+      level: row.level,
+      detail,
+    });
+  }
+  for (const result of results.filter((r) => !r.isReached)) {
+    const detail = `${result.email} did not respond to "${result.inject}"`;
+    gaps.push({ kind: 'unanswered', stateCode: result.stateCode, level: result.level, detail });
+  }
+
+  const byLevel = Object.fromEntries(
+    levels.map((level) => {
+      const own = results.filter((r) => r.level === level);
+      const respond = own.flatMap((r) => (r.minutesToRespond === null ? [] : [r.minutesToRespond]));
+      const reached = own.filter((r) => r.isReached).length;
+      return [
+        level,
+        { participants: own.length, reached, medianMinutesToRespond: median(respond) },
+      ];
+    }),
+  );
+
+  return {
+    marking: 'EXERCISE' as const,
+    id: exercise.id,
+    title: exercise.title,
+    status: exercise.status,
+    startedAt: exercise.started_at,
+    endedAt: exercise.ended_at,
+    states,
+    levels,
+    injects: injects.map((i) => ({
+      id: i.id,
+      kind: i.kind,
+      title: i.title,
+      releasedAt: i.released_at,
+    })),
+    reachedStates: [...new Set(results.filter((r) => r.isReached).map((r) => r.stateCode))],
+    results,
+    byLevel,
+    gaps,
+  };
+}
+
+/** Lists what happened in an exercise so far, oldest first, for the controller's timeline. */
+export async function getExerciseTimeline(ctx: AppContext, exerciseId: string) {
+  const exercise = await requireExercise(ctx, exerciseId);
+  const { injects, checkRows, alertRows } = await collectResults(ctx, exerciseId);
+  const entries: TimelineEntry[] = [];
+  if (exercise.started_at !== null) {
+    entries.push({ at: exercise.started_at, stateCode: null, text: 'Exercise started' });
+  }
+  for (const inject of injects) {
+    if (inject.released_at === null) continue;
+    const text = `Inject released: ${inject.title} (${inject.kind})`;
+    entries.push({ at: inject.released_at, stateCode: null, text });
+  }
+  for (const row of checkRows) {
+    const who = `${row.level} ${row.contact_role} ${row.email}`;
+    if (row.delivery_failed_at !== null) {
+      entries.push({
+        at: row.delivery_failed_at,
+        stateCode: row.state_code,
+        text: `Mail to ${who} failed`,
+      });
+    }
+    if (row.opened_at !== null) {
+      entries.push({
+        at: row.opened_at,
+        stateCode: row.state_code,
+        text: `${who} opened the check`,
+      });
+    }
+    if (row.answered_at !== null) {
+      entries.push({ at: row.answered_at, stateCode: row.state_code, text: `${who} answered` });
+    }
+    if (row.escalated_at !== null) {
+      entries.push({ at: row.escalated_at, stateCode: row.state_code, text: `${who} escalated` });
+    }
+  }
+  for (const row of alertRows) {
+    if (row.acknowledged_at === null) continue;
+    const text = `${row.level ?? ''} ${row.email} acknowledged "${row.title}"`;
+    entries.push({ at: row.acknowledged_at, stateCode: row.state_code, text });
+  }
+  if (exercise.ended_at !== null) {
+    entries.push({ at: exercise.ended_at, stateCode: null, text: 'Exercise ended' });
+  }
+
+  return entries.sort((a, b) => a.at.localeCompare(b.at));
+}

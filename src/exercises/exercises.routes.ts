@@ -1,0 +1,135 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+import type { AppContext } from '../app/context.ts';
+import { requirePrincipal } from '../auth/auth.hooks.ts';
+import { parseInput } from '../shared/validation.ts';
+import { html, type SafeHtml } from '../web/html.ts';
+import { renderPage } from '../web/layout.ts';
+import { getAfterActionReport, getExerciseTimeline } from './after-action.service.ts';
+import { renderControllerPage, renderReportPage } from './exercise-pages.ts';
+import { ExerciseParams, NewExerciseSchema } from './exercises.schema.ts';
+import {
+  createExercise,
+  endExercise,
+  getExercise,
+  listAllExercises,
+  releaseInject,
+  requireController,
+  startExercise,
+} from './exercises.service.ts';
+
+function sendPage(request: FastifyRequest, reply: FastifyReply, title: string, content: SafeHtml) {
+  return reply
+    .header('cache-control', 'no-store')
+    .type('text/html; charset=utf-8')
+    .send(
+      renderPage(
+        {
+          title: `[EXERCISE] ${title}`,
+          principal: request.principal,
+          csrfToken: request.csrfToken,
+        },
+        content,
+      ),
+    );
+}
+
+function requireInjectId(params: { injectId?: string | undefined }): string {
+  return params.injectId ?? '';
+}
+
+/** Registers the API and pages of exercises; all of them are for the secretariat. */
+export function registerExerciseRoutes(app: FastifyInstance, ctx: AppContext) {
+  app.post('/api/v1/exercises', async (request, reply) => {
+    const principal = requirePrincipal(request);
+    requireController(principal);
+    const input = parseInput(NewExerciseSchema, request.body ?? {}, 'exercise');
+
+    return reply.status(201).send(await createExercise(ctx, principal, input));
+  });
+
+  app.get('/api/v1/exercises', async (request) => {
+    requireController(requirePrincipal(request));
+
+    return { exercises: await listAllExercises(ctx) };
+  });
+
+  app.get('/api/v1/exercises/:id', async (request) => {
+    requireController(requirePrincipal(request));
+    const { id } = parseInput(ExerciseParams, request.params, 'path');
+
+    return getExercise(ctx, id);
+  });
+
+  app.post('/api/v1/exercises/:id/start', async (request) => {
+    requireController(requirePrincipal(request));
+    const { id } = parseInput(ExerciseParams, request.params, 'path');
+
+    return startExercise(ctx, id);
+  });
+
+  app.post('/api/v1/exercises/:id/end', async (request) => {
+    requireController(requirePrincipal(request));
+    const { id } = parseInput(ExerciseParams, request.params, 'path');
+
+    return endExercise(ctx, id);
+  });
+
+  app.post('/api/v1/exercises/:id/injects/:injectId/release', async (request) => {
+    const principal = requirePrincipal(request);
+    requireController(principal);
+    const params = parseInput(ExerciseParams, request.params, 'path');
+
+    return releaseInject(ctx, params.id, requireInjectId(params), principal.accountId);
+  });
+
+  app.get('/api/v1/exercises/:id/timeline', async (request) => {
+    requireController(requirePrincipal(request));
+    const { id } = parseInput(ExerciseParams, request.params, 'path');
+
+    return { marking: 'EXERCISE', entries: await getExerciseTimeline(ctx, id) };
+  });
+
+  app.get('/api/v1/exercises/:id/report', async (request) => {
+    requireController(requirePrincipal(request));
+    const { id } = parseInput(ExerciseParams, request.params, 'path');
+
+    return getAfterActionReport(ctx, id);
+  });
+
+  app.get('/exercises/:id', async (request, reply) => {
+    requireController(requirePrincipal(request));
+    const { id } = parseInput(ExerciseParams, request.params, 'path');
+    const exercise = await getExercise(ctx, id);
+    const timeline = await getExerciseTimeline(ctx, id);
+    // TODO: the timeline reloads every 15 seconds; pushing entries over the live event stream
+    // needs exercise events in the event catalogue.
+    const refresh = html`<meta http-equiv="refresh" content="15" />`;
+    const content = html`${exercise.status === 'running' ? refresh : ''}
+    ${renderControllerPage(exercise, timeline, request.csrfToken)}`;
+
+    return sendPage(request, reply, exercise.title, content);
+  });
+
+  app.post('/exercises/:id/injects/:injectId/release', async (request, reply) => {
+    const principal = requirePrincipal(request);
+    requireController(principal);
+    const params = parseInput(ExerciseParams, request.params, 'path');
+    await releaseInject(ctx, params.id, requireInjectId(params), principal.accountId);
+
+    return reply.redirect(`/exercises/${params.id}`, 303);
+  });
+
+  app.get('/exercises/:id/report', async (request, reply) => {
+    requireController(requirePrincipal(request));
+    const { id } = parseInput(ExerciseParams, request.params, 'path');
+    const report = await getAfterActionReport(ctx, id);
+
+    return sendPage(
+      request,
+      reply,
+      `After-action report: ${report.title}`,
+      renderReportPage(report),
+    );
+  });
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+import { pocLevels } from '../directory/pocs.schema.ts';
+
+// C0 and C1 control characters, line breaks and tabs included.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+
+const Title = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(200, 'must have at most 200 characters')
+  .refine((title) => !CONTROL_CHARACTERS.test(title), {
+    error: 'must not contain control characters such as line breaks or tabs',
+  });
+
+/** Kinds of inject: a communication check, or an alert to the participants. */
+export const injectKinds = ['check', 'alert'] as const;
+
+/** One timed inject of a new exercise. */
+export const NewInjectSchema = z
+  .object({
+    kind: z.enum(injectKinds, { error: `must be one of ${injectKinds.join(', ')}` }),
+    title: Title,
+    body: z.string().max(20_000, 'must have at most 20,000 characters').default(''),
+    offsetMinutes: z
+      .number({ error: 'must be whole minutes after the start, from 0 to 10,080 (7 days)' })
+      .int('must be whole minutes after the start, from 0 to 10,080 (7 days)')
+      .min(0)
+      .max(10_080),
+    windowMinutes: z
+      .number({ error: 'must be whole minutes to respond, from 5 to 10,080 (7 days)' })
+      .int('must be whole minutes to respond, from 5 to 10,080 (7 days)')
+      .min(5)
+      .max(10_080)
+      .default(60),
+  })
+  .strict();
+
+/** Request body of `POST /api/v1/exercises`. */
+export const NewExerciseSchema = z
+  .object({
+    title: Title,
+    scenario: z.string().trim().min(1, 'must not be empty').max(50_000),
+    states: z
+      .array(
+        z
+          .string()
+          .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as FR')
+          .transform((code) => code.toUpperCase()),
+      )
+      .min(1, 'name at least one participating state')
+      .max(250),
+    levels: z
+      .array(z.enum(pocLevels, { error: 'must be one of diplomatic, policy, technical' }))
+      .max(3)
+      .default([]),
+    // TODO: partner organisations are stored as participants but receive no inject yet, because
+    // checks reach PoC entries only and alert injects go to states.
+    partnerOrgIds: z.array(z.string().min(1).max(100)).max(100).default([]),
+    injects: z.array(NewInjectSchema).max(100, 'may list at most 100 injects').default([]),
+  })
+  .strict();
+
+/** A validated new exercise. */
+export type NewExercise = z.output<typeof NewExerciseSchema>;
+
+/** Path parameters of an exercise and one of its injects. */
+export const ExerciseParams = z.object({
+  id: z.string().min(1).max(100),
+  injectId: z.string().min(1).max(100).optional(),
+});

@@ -15,6 +15,7 @@ import { registerAlertRoutes } from '../alerts/alerts.routes.ts';
 import { registerAuthHooks } from '../auth/auth.hooks.ts';
 import { registerAuthRoutes } from '../auth/auth.routes.ts';
 import { registerCheckRoutes } from '../checks/checks.routes.ts';
+import { registerExerciseRoutes } from '../exercises/exercises.routes.ts';
 import { registerLibraryRoutes } from '../library/library.routes.ts';
 import { registerDirectoryRoutes } from '../directory/directory.routes.ts';
 import { registerPocRoutes } from '../directory/pocs.routes.ts';
@@ -123,6 +124,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerAdminRoutes(app, ctx);
   registerCheckRoutes(app, ctx);
   registerLibraryRoutes(app, ctx);
+  registerExerciseRoutes(app, ctx);
   registerWorkspaceRoutes(app, ctx);
 
   return app;

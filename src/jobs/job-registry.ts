@@ -3,6 +3,7 @@ import { alertMailJob } from '../alerts/alert-mail.job.ts';
 import { alertEscalationJob } from '../alerts/escalation.job.ts';
 import type { AppContext } from '../app/context.ts';
 import { checkJobKinds, checkRecurringJobs } from '../checks/check-jobs.ts';
+import { exerciseJobKinds } from '../exercises/exercise-jobs.ts';
 import { freshnessSweepJob, staleReminderMailJob } from '../directory/freshness.job.ts';
 import { pruneEventsJob } from '../events/events.service.ts';
 import type { JobKind } from './job-kind.ts';
@@ -18,6 +19,7 @@ export const jobKinds: readonly JobKind[] = [
   freshnessSweepJob,
   staleReminderMailJob,
   ...checkJobKinds,
+  ...exerciseJobKinds,
   webhookAlertJob,
   alertEscalationJob,
   requestMailJob,

@@ -238,8 +238,9 @@ for (const dialect of testDialects) {
       });
       const pocs = api.json<{ pocs: { name: string; languages: string[]; hours: unknown }[] }>();
       const full = pocs.pocs.find((poc) => poc.name === technical.name);
-      assert.deepEqual(full?.languages, ['en', 'sw']);
-      assert.deepEqual(full?.hours, { mon: ['08:00-17:00'], fri: ['08:00-12:00', '14:00-16:00'] });
+      assert.ok(full, `${technical.name} is listed`);
+      assert.deepEqual(full.languages, ['en', 'sw']);
+      assert.deepEqual(full.hours, { mon: ['08:00-17:00'], fri: ['08:00-12:00', '14:00-16:00'] });
       const always = pocs.pocs.find((poc) => poc.name === diplomatic.name);
       assert.equal(always?.hours, '24/7');
     });
@@ -306,8 +307,14 @@ for (const dialect of testDialects) {
       const editor = await signInEditor('/app/visibility');
       await editor.getByRole('heading', { level: 1, name: 'Directory visibility' }).waitFor();
       const phone = editor.getByRole('group', { name: 'Who sees: Telephone' });
-      await phone.getByRole('radio', { name: 'Everyone (public)' }).check();
-      await editor.getByRole('button', { name: 'Save visibility' }).click();
+      // Keyboard only: an arrow key moves the choice within the group, Enter saves.
+      const membersOnly = phone.getByRole('radio', { name: 'Signed-in members only' });
+      assert.equal(await membersOnly.isChecked(), true);
+      await membersOnly.focus();
+      await editor.keyboard.press('ArrowUp');
+      assert.equal(await phone.getByRole('radio', { name: 'Everyone (public)' }).isChecked(), true);
+      await editor.getByRole('button', { name: 'Save visibility' }).focus();
+      await editor.keyboard.press('Enter');
       await editor.getByRole('status').getByText('The visibility settings were saved.').waitFor();
 
       const visibility = await t.request({

@@ -8,6 +8,8 @@ const text = messages.pocs;
 // The API names this query parameter in the message of each field it flags as a likely
 // duplicate. An entry with the same e-mail at the same level is a 409 without it, because no
 // confirmation can add that one.
+// TODO: the API has no problem code of its own for a likely duplicate, so this page reads the
+// message text. A distinct code would keep the check working if the wording changes.
 const CONFIRM_MARKER = 'confirmDuplicate=true';
 const ID_PATTERN = /\(([0-9a-f-]{36})\)/i;
 

@@ -217,8 +217,9 @@ function requireOpen(check: CheckRow) {
 }
 
 /**
- * Records answers and confirms each answered PoC entry in the directory. A confirmation that
- * fails (the entry was deleted) is logged, because the answer itself stays valid.
+ * Records answers and confirms each answered PoC entry in the directory, except in exercises,
+ * whose traffic never changes real figures. A confirmation that fails (the entry was deleted) is
+ * logged, because the answer itself stays valid.
  */
 async function recordAnswers(
   ctx: AppContext,
@@ -236,6 +237,7 @@ async function recordAnswers(
   );
   for (const recipient of recipients) {
     if (!answered.includes(recipient.id) || recipient.poc_id === null) continue;
+    if (check.exercise_id !== null) continue;
     // NOTE: an answer through the personal link has no signed-in account, so the directory
     // history names the check's sender and says in the note that the PoC answered.
     const actor = {

@@ -158,6 +158,12 @@ for (const dialect of testDialects) {
       const token = /\/checks\/answer\/([\w-]+)/.exec(mail.text_body)?.[1] ?? '';
       const answer = await t.request({ method: 'POST', url: `/checks/answer/${token}` });
       assert.equal(answer.statusCode, 200);
+      const poc = await t.ctx.db
+        .selectFrom('pocs')
+        .select('confirmed_via')
+        .where('id', '=', pocs.fr?.id ?? '')
+        .executeTakeFirstOrThrow();
+      assert.equal(poc.confirmed_via, null, 'an exercise answer must not confirm the real entry');
 
       const res = await get(`/api/v1/exercises/${exerciseId}/timeline`);
       const texts = res.json<{ entries: TimelineEntry[] }>().entries.map((entry) => entry.text);

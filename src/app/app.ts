@@ -17,6 +17,7 @@ import { registerAuthRoutes } from '../auth/auth.routes.ts';
 import { registerCheckRoutes } from '../checks/checks.routes.ts';
 import { registerExerciseRoutes } from '../exercises/exercises.routes.ts';
 import { registerLibraryRoutes } from '../library/library.routes.ts';
+import { registerReadinessRoutes } from '../readiness/readiness.routes.ts';
 import { registerDirectoryRoutes } from '../directory/directory.routes.ts';
 import { registerPocRoutes } from '../directory/pocs.routes.ts';
 import { registerEventRoutes } from '../events/events.routes.ts';
@@ -25,6 +26,7 @@ import { registerWebhookRoutes } from '../webhooks/webhooks.routes.ts';
 import { DomainError } from '../shared/errors.ts';
 import { assertJsonDepth } from '../shared/json-depth.ts';
 import { registerSharingRoutes } from '../sharing/sharing.routes.ts';
+import { registerTaxiiRoutes } from '../taxii/taxii.routes.ts';
 import { html } from '../web/html.ts';
 import { renderPage } from '../web/layout.ts';
 import { registerWorkspaceRoutes } from '../web/workspace.routes.ts';
@@ -117,6 +119,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerDirectoryRoutes(app, ctx);
   registerPocRoutes(app, ctx);
   registerSharingRoutes(app, ctx);
+  registerTaxiiRoutes(app, ctx);
   registerAlertRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
@@ -125,6 +128,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerCheckRoutes(app, ctx);
   registerLibraryRoutes(app, ctx);
   registerExerciseRoutes(app, ctx);
+  registerReadinessRoutes(app, ctx);
   registerWorkspaceRoutes(app, ctx);
 
   return app;

@@ -13,6 +13,13 @@ export function normalisePhone(
 ) {
   if (value === null || value === undefined || value.trim() === '') return null;
 
+  // The parser skips trailing text and reads extensions, so both are rejected before it runs.
+  if (!/^[+\d\s().\-/]+$/.test(value.trim())) {
+    throw invalidField(
+      field,
+      `"${value}" may contain only digits, spaces and + ( ) - . /; give a direct number without an extension`,
+    );
+  }
   // The parser returns undefined (never throws) for input such as "+", "00" or "+0407123456".
   const parsed = parsePhoneNumberFromString(value.trim(), stateCode as CountryCode);
   if (parsed === undefined || !parsed.isValid()) {

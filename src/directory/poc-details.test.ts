@@ -292,5 +292,74 @@ for (const dialect of testDialects) {
       });
       assert.equal(byEditor.statusCode, 403);
     });
+
+    it('rejects unsafe text in single-line fields and stores nothing', async () => {
+      const cases: [Record<string, unknown>, string, RegExp][] = [
+        [{ name: 'Evil\r\nBcc: x@evil.example' }, 'name', /single line/],
+        [{ designation: 'Nul\u0000Byte' }, 'designation', /single line|control/],
+        [{ organisation: 'Bell\u0007' }, 'organisation', /control characters/],
+        [{ name: '\u200b\u200b' }, 'name', /visible characters/],
+        [{ name: 'abc\u202Egnp.exe' }, 'name', /bidirectional/],
+        [{ name: 'x\ud800y' }, 'name', /valid Unicode/],
+      ];
+      for (const [override, field, message] of cases) {
+        const body = pocBody(override);
+        const res = await create(body);
+        assert.equal(res.statusCode, 422, JSON.stringify(override));
+        const error = res.json<Problem>().errors?.find((e) => e.field === field);
+        assert.match(error?.message ?? '', message);
+        const stored = t.ctx.db.selectFrom('pocs').select('id').where('email', '=', body.email);
+        assert.equal((await stored.execute()).length, 0);
+      }
+      const fine = await create(pocBody({ name: 'محمد بن سلمان 😀' }));
+      assert.equal(fine.statusCode, 201);
+    });
+
+    it('rejects phone extensions and trailing text', async () => {
+      for (const phone of ['+41225550123;ext=1', '+41225550123 ext. 5', '+41225550123x']) {
+        const res = await create(pocBody({ phone }));
+        assert.equal(res.statusCode, 422, phone);
+        assert.equal(res.json<Problem>().errors?.[0]?.field, 'phone');
+      }
+    });
+
+    it('stores an address with a Unicode domain however it was typed', async () => {
+      const res = await create(pocBody({ email: 'kontakt@xn--cyber-behrde-djb.example' }));
+      assert.equal(res.statusCode, 201);
+      assert.equal(res.json<PocView>().email, 'kontakt@cyber-behörde.example');
+    });
+
+    it('says a missing field is required and a state is never accepted', async () => {
+      const res = await create({ level: 'policy', stateCode: 'NO', state: 'NO' });
+      assert.equal(res.statusCode, 422);
+      const errors = res.json<Problem>().errors ?? [];
+      const byField = new Map(errors.map((e) => [e.field, e.message]));
+      assert.equal(byField.get('name'), 'is required');
+      assert.equal(byField.get('email'), 'is required');
+      assert.match(byField.get('stateCode') ?? '', /your own state/);
+      assert.match(byField.get('state') ?? '', /your own state/);
+    });
+
+    it('gives a likely duplicate its own problem code', async () => {
+      const first = pocBody({ level: 'policy' });
+      assert.equal((await create(first)).statusCode, 201);
+      const res = await create(pocBody({ level: 'technical', email: first.email }));
+      assert.equal(res.statusCode, 409);
+      assert.equal(res.json<Problem>().code, 'duplicate_suspected');
+    });
+
+    it('records no empty fields in the creation history', async () => {
+      const created = (await create(pocBody())).json<PocView>();
+      const history = await t.request({
+        method: 'GET',
+        url: `/api/v1/pocs/${created.id}/history`,
+        token: editor.token,
+      });
+      type Entry = { changes: Record<string, unknown> };
+      const changes = history.json<{ history: Entry[] }>().history[0]?.changes ?? {};
+      assert.ok('name' in changes);
+      assert.ok(!('languages' in changes));
+      assert.ok(!('phone' in changes));
+    });
   });
 }

@@ -2,6 +2,7 @@ import type { Insertable } from 'kysely';
 
 import { requireEmailKey } from '../accounts/accounts.service.ts';
 import type { PocsTable } from '../db/schema.ts';
+import { displayEmail } from '../shared/email.ts';
 import { foldForSearch } from '../shared/text.ts';
 import { inspectPublicKey } from './openpgp-key.ts';
 import { normalisePhone } from './phone.ts';
@@ -50,7 +51,8 @@ export async function toPocColumns(
   if (input.designation !== undefined) columns.designation = input.designation.normalize('NFC');
   if (input.organisation !== undefined) columns.organisation = input.organisation.normalize('NFC');
   if (input.email !== undefined) {
-    columns.email = input.email.normalize('NFC');
+    // Stored with a Unicode domain, whichever form was typed (browsers send punycode).
+    columns.email = displayEmail(input.email.normalize('NFC'));
     columns.email_key = requireEmailKey(input.email);
   }
   if (input.phone !== undefined) columns.phone = normalisePhone(input.phone, stateCode);
@@ -111,12 +113,18 @@ export function toPocView(row: PocRow, now: Date, staleAfterDays: number): PocVi
   };
 }
 
+function isEmpty(value: unknown): boolean {
+  return value === null || value === '' || (Array.isArray(value) && value.length === 0);
+}
+
 /** Lists the fields whose values differ between two views, with old and new values. */
 export function diffViews(before: PocView | null, after: PocView | null) {
   const changes: Record<string, { old: unknown; new: unknown }> = {};
   for (const field of historyFields) {
     const oldValue = before === null ? null : before[field];
     const newValue = after === null ? null : after[field];
+    // An empty list and a missing value are the same: "no languages" is not a change.
+    if (isEmpty(oldValue) && isEmpty(newValue)) continue;
     if (JSON.stringify(oldValue) !== JSON.stringify(newValue)) {
       changes[field] = { old: oldValue, new: newValue };
     }

@@ -1,6 +1,8 @@
 import ISO6391 from 'iso-639-1';
 import { z } from 'zod';
 
+import { singleLine } from '../shared/validation.ts';
+
 /** The three levels at which a state designates points of contact. */
 export const pocLevels = ['diplomatic', 'policy', 'technical'] as const;
 
@@ -16,7 +18,7 @@ export type ContactRole = (typeof contactRoles)[number];
 /** Weekday keys of working hours, Monday first. */
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+const text = (max: number) => singleLine(max);
 
 const timeRange = z
   .string()
@@ -66,13 +68,14 @@ const pocFields = {
 
 const stateMessage = 'is not accepted: a PoC always belongs to your own state';
 
+// The state is never taken from the body; naming it is an error that says so.
+const stateFields = {
+  state: z.never({ error: stateMessage }).optional(),
+  stateCode: z.never({ error: stateMessage }).optional(),
+};
+
 /** Body of `POST /api/v1/pocs`; the state comes from the editor's account, never the body. */
-export const PocCreateSchema = z.strictObject(pocFields, {
-  error: (issue) =>
-    issue.code === 'unrecognized_keys' && issue.keys.some((k) => /^state/i.test(k))
-      ? `${issue.keys.join(', ')} ${stateMessage}`
-      : undefined,
-});
+export const PocCreateSchema = z.strictObject({ ...pocFields, ...stateFields });
 
 /** Input of a new PoC. */
 export type PocCreate = z.infer<typeof PocCreateSchema>;
@@ -81,6 +84,7 @@ export type PocCreate = z.infer<typeof PocCreateSchema>;
 export const PocPatchSchema = z
   .strictObject({
     ...pocFields,
+    ...stateFields,
     role: z.enum(contactRoles, { error: 'must be primary or alternate' }),
     languages: z.array(language).max(20),
   })

@@ -108,11 +108,18 @@ async function checkDuplicates(
     field: d.email_key === candidate.emailKey ? 'email' : 'name',
     message: `looks like the ${d.level} PoC ${d.name} <${d.email}> (${d.id}); repeat with confirmDuplicate=true to add it anyway`,
   }));
-  throw new DomainError('conflict', 'This entry looks like an existing PoC of your state', fields);
+  const message = 'This entry looks like an existing PoC of your state';
+  throw new DomainError('duplicate_suspected', message, fields);
 }
 
 /** Lists PoC entries: an editor's own state, or any state (or all) for the secretariat. */
 export async function listPocs(deps: PocDeps, principal: Principal, state?: string) {
+  if (principal.role !== 'secretariat' && principal.role !== 'state-editor') {
+    throw new DomainError(
+      'forbidden',
+      'Only state editors and the secretariat list entries for editing; read GET /api/v1/directory',
+    );
+  }
   const stateCode =
     principal.role === 'secretariat'
       ? (state?.toUpperCase() ?? null)

@@ -11,6 +11,7 @@ export const errorStatus = {
   csrf_failed: 403,
   not_found: 404,
   conflict: 409,
+  duplicate_suspected: 409,
   tlp_conflict: 422,
   rate_limited: 429,
   internal: 500,

@@ -1,6 +1,18 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 import { DomainError, type FieldError } from './errors.ts';
+import { findUnsafeText } from './text.ts';
+
+// Say what to do about a missing or mistyped value, instead of zod's "expected string, received
+// undefined". Every other message stays as the schema or zod writes it.
+z.config({
+  customError: (issue) => {
+    if (issue.code !== 'invalid_type') return undefined;
+    if (issue.input === undefined) return 'is required';
+
+    return `must be ${issue.expected === 'array' ? 'an' : 'a'} ${issue.expected}`;
+  },
+});
 
 /** Converts zod issues into field errors with dotted paths. */
 export function toFieldErrors(error: z.ZodError): FieldError[] {
@@ -33,4 +45,18 @@ export function parseInput<S extends z.ZodType>(
   const fields = toFieldErrors(result.error);
   const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
   throw new DomainError('validation_failed', `Invalid ${what}: ${summary}`, fields);
+}
+
+/** A trimmed single line of text in NFC, at most `max` characters, safe to show and export. */
+export function singleLine(max: number) {
+  return z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .transform((text) => text.normalize('NFC'))
+    .superRefine((text, ctx) => {
+      const problem = findUnsafeText(text);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+    });
 }

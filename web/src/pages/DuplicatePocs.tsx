@@ -5,21 +5,13 @@ import { LevelLabel } from './PocTable.tsx';
 
 const text = messages.pocs;
 
-// The API names this query parameter in the message of each field it flags as a likely
-// duplicate. An entry with the same e-mail at the same level is a 409 without it, because no
-// confirmation can add that one.
-// TODO: the API has no problem code of its own for a likely duplicate, so this page reads the
-// message text. A distinct code would keep the check working if the wording changes.
-const CONFIRM_MARKER = 'confirmDuplicate=true';
+// A likely duplicate is a 409 with the code `duplicate_suspected`. An entry with the same e-mail
+// at the same level is a plain `conflict`, because no confirmation can add that one.
 const ID_PATTERN = /\(([0-9a-f-]{36})\)/i;
 
 /** Returns true when the API rejected a new PoC only because it looks like an existing one. */
 export function isLikelyDuplicate(error: ApiError): boolean {
-  return (
-    error.status === 409 &&
-    error.fieldErrors.length > 0 &&
-    error.fieldErrors.every((fieldError) => fieldError.message.includes(CONFIRM_MARKER))
-  );
+  return error.status === 409 && error.code === 'duplicate_suspected';
 }
 
 /** One entry the API flagged: the stored PoC when the list contains it, else the API's message. */

@@ -165,8 +165,8 @@ export async function benchChecks(count = 1000, databaseUrl?: string): Promise<C
 
     return {
       recipients: check.recipients,
-      answersRecorded: Number(recorded.count),
-      answersPerSecond: Math.round(Number(recorded.count) / answerSeconds),
+      answersRecorded: recorded.count,
+      answersPerSecond: Math.round(recorded.count / answerSeconds),
       resultsPageMs: Math.round(resultsPageMs),
       summaryMs: Math.round(summaryMs),
     };

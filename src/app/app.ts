@@ -26,6 +26,7 @@ import { registerWebhookRoutes } from '../webhooks/webhooks.routes.ts';
 import { DomainError } from '../shared/errors.ts';
 import { assertJsonDepth } from '../shared/json-depth.ts';
 import { registerSharingRoutes } from '../sharing/sharing.routes.ts';
+import { registerTaxiiRoutes } from '../taxii/taxii.routes.ts';
 import { html } from '../web/html.ts';
 import { renderPage } from '../web/layout.ts';
 import { registerWorkspaceRoutes } from '../web/workspace.routes.ts';
@@ -118,6 +119,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerDirectoryRoutes(app, ctx);
   registerPocRoutes(app, ctx);
   registerSharingRoutes(app, ctx);
+  registerTaxiiRoutes(app, ctx);
   registerAlertRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);

@@ -12,7 +12,7 @@ export interface Observable {
 }
 
 /**
- * Escapes a value for a STIX pattern string literal. STIX 2.1 §9.3 defines only two escapes,
+ * Escapes a value for a STIX pattern string literal. STIX 2.1 defines only two escapes,
  * `\'` and `\\`, so the backslash is escaped first and the quote second.
  */
 export function escapePatternString(value: string): string {

@@ -1,6 +1,6 @@
 /**
- * Tokens of the STIX 2.1 patterning language (STIX 2.1 §9, grammar `STIXPattern.g4` of the OASIS
- * `cti-stix2-json-schemas` and `cti-pattern-validator` projects). Keywords are case-sensitive.
+ * Tokens of the STIX 2.1 patterning language, following the ANTLR grammar `STIXPattern.g4` that
+ * OASIS publishes with its pattern validator. Keywords are case-sensitive.
  */
 
 import { checkTimestamp } from './stix-timestamps.ts';

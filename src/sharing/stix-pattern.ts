@@ -1,5 +1,5 @@
 /**
- * A recursive-descent parser for STIX 2.1 patterns (STIX 2.1 §9), written from the OASIS ANTLR
+ * A recursive-descent parser for STIX 2.1 patterns, written from the OASIS ANTLR
  * grammar `STIXPattern.g4`. Precedence, loosest first: FOLLOWEDBY, OR, AND between observation
  * expressions; OR, AND between comparison expressions inside brackets.
  */
@@ -276,7 +276,7 @@ function objectTypesOf(comparison: Comparison): Set<string> {
   return new Set([comparison.path.objectType]);
 }
 
-/** STIX 2.1 §9.5: comparisons joined by AND in one observation must name the same object type. */
+/** STIX 2.1: comparisons joined by AND in one observation must name the same object type. */
 function checkSameObjectType(comparison: Comparison, position: number): void {
   if (comparison.kind === 'or') {
     checkSameObjectType(comparison.left, position);

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+import type { VersionFilter, VersionMatch } from '../sharing/versions.queries.ts';
+import { checkTimestamp, isIdentifier, versionKey } from '../sharing/stix-validation.ts';
+
+// TAXII 2.1: several values of one match field are comma-separated and ORed.
+const listParameter = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((value) =>
+    (Array.isArray(value) ? value : [value ?? ''])
+      .flatMap((item) => item.split(','))
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  );
+
+const timestamp = z.string().superRefine((value, ctx) => {
+  const problem = checkTimestamp(value);
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** Query parameters of the TAXII list endpoints; unknown match fields are ignored. */
+export const TaxiiQuerySchema = z.object({
+  added_after: timestamp.optional(),
+  'match[id]': listParameter.pipe(
+    z.array(
+      z.string().refine((id) => isIdentifier(id), {
+        error: 'each id must be a STIX identifier such as indicator--<UUID>',
+      }),
+    ),
+  ),
+  'match[type]': listParameter.pipe(
+    z.array(z.string().regex(/^[a-z][a-z0-9-]{2,249}$/, 'each type must be a STIX type name')),
+  ),
+  'match[version]': listParameter.pipe(
+    z.array(
+      z.string().refine((value) => isVersionWord(value) || checkTimestamp(value) === null, {
+        error: 'each version must be first, last, all or a timestamp such as 2024-03-05T08:15:30Z',
+      }),
+    ),
+  ),
+  'match[spec_version]': listParameter.pipe(
+    z.array(z.string().regex(/^\d+\.\d+$/, 'each spec_version must look like 2.1')),
+  ),
+  limit: z.coerce.number().int().min(1, 'limit must be a positive whole number').optional(),
+  next: z.string().min(1).max(8192).optional(),
+});
+
+/** Parsed query parameters of a TAXII list endpoint. */
+export type TaxiiQuery = z.output<typeof TaxiiQuerySchema>;
+
+function isVersionWord(value: string): value is 'first' | 'last' | 'all' {
+  return value === 'first' || value === 'last' || value === 'all';
+}
+
+/** Converts an RFC 3339 timestamp into the millisecond form `date_added` is stored in. */
+export function toMillisecondText(value: string): string {
+  // Truncating keeps "strictly after" exact: stored values have millisecond precision.
+  return `${versionKey(value).slice(0, 23)}Z`;
+}
+
+/** Returns true when the request gives any filter, so a cursor's filters can be compared. */
+export function hasFilters(query: TaxiiQuery): boolean {
+  return (
+    query.added_after !== undefined ||
+    query['match[id]'].length > 0 ||
+    query['match[type]'].length > 0 ||
+    query['match[version]'].length > 0 ||
+    query['match[spec_version]'].length > 0
+  );
+}
+
+/**
+ * Builds the version filter of a request. As TAXII 2.1 defines, `match[version]` defaults to
+ * `last`. The `fixed` fields narrow the filter for the single-object endpoints.
+ */
+export function toVersionFilter(
+  query: TaxiiQuery,
+  tlp: string | null,
+  fixed: Partial<VersionFilter> = {},
+): VersionFilter {
+  const versions: VersionMatch[] = query['match[version]'].map((value) =>
+    isVersionWord(value) ? { kind: value } : { key: versionKey(value) },
+  );
+
+  return {
+    ids: query['match[id]'],
+    types: query['match[type]'],
+    specVersions: query['match[spec_version]'],
+    versions: versions.length > 0 ? versions : [{ kind: 'last' }],
+    addedAfter: query.added_after === undefined ? null : toMillisecondText(query.added_after),
+    tlp,
+    ...fixed,
+  };
+}
+
+/** Body of a TAXII POST: an envelope whose objects are checked one by one later. */
+export const EnvelopeSchema = z.looseObject({
+  objects: z.array(z.unknown(), { error: 'must be an array of STIX objects' }),
+});

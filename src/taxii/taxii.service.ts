@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+
+import type { Principal } from '../accounts/principal.ts';
+import { DomainError, notFound } from '../shared/errors.ts';
+import { parseInput } from '../shared/validation.ts';
+import { importBundle, type SharingDeps } from '../sharing/sharing.service.ts';
+import {
+  deleteAllVersions,
+  findSharersOf,
+  findVersionPage,
+  type VersionFilter,
+} from '../sharing/versions.queries.ts';
+import type { ApiRoot, Collection } from './taxii.collections.ts';
+import { canWrite } from './taxii.collections.ts';
+import { EnvelopeSchema } from './taxii.schema.ts';
+import {
+  findStatus,
+  insertStatus,
+  toStatusResource,
+  type StatusDetail,
+  type StatusResource,
+} from './taxii.status.ts';
+
+const NO_RECIPIENTS = { tlp: null, states: [], orgs: [], accounts: [] };
+
+function versionOf(value: unknown, fallback: string): string {
+  const object = (value ?? {}) as Record<string, unknown>;
+  const version = object.modified ?? object.created;
+
+  return typeof version === 'string' ? version : fallback;
+}
+
+/**
+ * Adds the objects of a TAXII envelope to a collection and stores the status resource. Each
+ * object ends in `successes` or in `failures` with the reason; the import is synchronous, so the
+ * status is already `complete` when the POST returns.
+ */
+export async function addObjects(
+  deps: SharingDeps,
+  principal: Principal,
+  root: ApiRoot,
+  collection: Collection,
+  body: unknown,
+): Promise<StatusResource> {
+  if (!canWrite(collection, principal)) {
+    throw new DomainError('forbidden', 'You may not add objects to this collection');
+  }
+  const envelope = parseInput(EnvelopeSchema, body, 'envelope');
+  const requestTimestamp = deps.clock.now().toISOString();
+  const bundle = { type: 'bundle', objects: envelope.objects };
+  const result = await importBundle(deps, principal, bundle, NO_RECIPIENTS);
+
+  const warnings = new Map(result.warnings.map((warning) => [warning.id, warning.reason]));
+  const successes: StatusDetail[] = result.accepted.map((item) => {
+    const warning = warnings.get(item.id);
+    return warning === undefined ? item : { ...item, message: warning };
+  });
+  const failures: StatusDetail[] = result.rejected.map((item) => ({
+    id: item.id ?? `objects[${item.index}]`,
+    version: versionOf(envelope.objects[item.index], requestTimestamp),
+    message: item.reason,
+  }));
+  const status: StatusResource = {
+    id: randomUUID(),
+    status: 'complete',
+    request_timestamp: requestTimestamp,
+    total_count: envelope.objects.length,
+    success_count: successes.length,
+    successes,
+    failure_count: failures.length,
+    failures,
+    pending_count: 0,
+    pendings: [],
+  };
+  await insertStatus(deps.db, status, {
+    accountId: principal.accountId,
+    apiRoot: root.name,
+    collectionId: collection.id,
+  });
+
+  return status;
+}
+
+/** Returns a status resource to the account that posted it or to the secretariat. */
+export async function readStatus(
+  deps: SharingDeps,
+  principal: Principal,
+  root: ApiRoot,
+  id: string,
+): Promise<StatusResource> {
+  const row = await findStatus(deps.db, root.name, id);
+  const mayRead =
+    row !== undefined &&
+    (row.account_id === principal.accountId || principal.role === 'secretariat');
+  if (!mayRead) throw notFound('Status');
+
+  return toStatusResource(row);
+}
+
+/** Throws `not_found` unless the caller may read some version of the object in the collection. */
+export async function assertObjectVisible(
+  deps: SharingDeps,
+  principal: Principal | null,
+  collection: Collection,
+  objectId: string,
+): Promise<void> {
+  const filter: VersionFilter = {
+    ids: [objectId],
+    types: [],
+    specVersions: [],
+    versions: [{ kind: 'all' }],
+    addedAfter: null,
+    tlp: collection.tlp,
+  };
+  const rows = await findVersionPage(deps.db, principal, filter, null, 0);
+  if (rows.length === 0) throw notFound('STIX object');
+}
+
+/**
+ * Deletes every version of an object. Only the secretariat, or the account that shared every
+ * stored version, may delete it; an object the caller cannot read is `not_found`.
+ */
+export async function deleteObject(
+  deps: SharingDeps,
+  principal: Principal,
+  collection: Collection,
+  objectId: string,
+): Promise<void> {
+  if (!canWrite(collection, principal)) {
+    throw new DomainError('forbidden', 'You may not delete objects from this collection');
+  }
+  await assertObjectVisible(deps, principal, collection, objectId);
+  const sharers = await findSharersOf(deps.db, objectId);
+  const isOwner = sharers.every((sharer) => sharer === principal.accountId);
+  if (principal.role !== 'secretariat' && !isOwner) {
+    throw new DomainError(
+      'forbidden',
+      'Only the account that shared every version of this object, or the secretariat, may delete it',
+    );
+  }
+  const deleted = await deleteAllVersions(deps.db, objectId);
+  deps.logger.info({ accountId: principal.accountId, objectId, deleted }, 'stix object deleted');
+}

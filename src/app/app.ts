@@ -43,6 +43,8 @@ function wantsJson(request: FastifyRequest): boolean {
 
 function registerJsonParser(app: FastifyInstance) {
   app.removeContentTypeParser('application/json');
+  // Plain text is no API's format: such a body is a 415, not a confusing validation error.
+  app.removeContentTypeParser('text/plain');
   const parse = (_request: FastifyRequest, body: string | Buffer, done: ParserDone) => {
     try {
       const text = body.toString();
@@ -100,8 +102,12 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- see above
     loggerInstance: ctx.logger as FastifyBaseLogger,
     bodyLimit: ctx.config.bodyLimit,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // A caller's X-Request-ID is kept only when it is a short token, so logs stay clean.
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+    },
     trustProxy: false,
   });
 
@@ -110,6 +116,12 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(formbody);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('x-frame-options', 'DENY');
+    // No page may be framed (clickjacking); routes with their own policy keep it.
+    if (!reply.hasHeader('content-security-policy')) {
+      void reply.header('content-security-policy', "frame-ancestors 'none'");
+    }
   });
   registerErrorHandlers(app);
   registerAuthHooks(app, ctx);

@@ -45,5 +45,33 @@ for (const dialect of testDialects) {
       const next = await t.request({ method: 'GET', url: '/healthz' });
       assert.equal(next.statusCode, 200);
     });
+
+    it('answers a plain-text body with 415', async () => {
+      const res = await t.request({
+        method: 'POST',
+        url: '/api/v1/pocs',
+        headers: { 'content-type': 'text/plain' },
+        payload: 'hello',
+      });
+      assert.equal(res.statusCode, 415);
+      assert.equal(res.json<{ code: string }>().code, 'unsupported_media_type');
+    });
+
+    it('forbids framing and keeps only sane request ids', async () => {
+      const res = await t.request({
+        method: 'GET',
+        url: '/healthz',
+        headers: { 'x-request-id': 'a"b'.repeat(3000) },
+      });
+      assert.equal(res.headers['x-frame-options'], 'DENY');
+      assert.match(String(res.headers['content-security-policy']), /frame-ancestors 'none'/);
+      assert.match(String(res.headers['x-request-id']), /^[0-9a-f-]{36}$/);
+      const kept = await t.request({
+        method: 'GET',
+        url: '/healthz',
+        headers: { 'x-request-id': 'lb-1234.abc' },
+      });
+      assert.equal(kept.headers['x-request-id'], 'lb-1234.abc');
+    });
   });
 }

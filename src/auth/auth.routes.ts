@@ -8,6 +8,7 @@ import { html } from '../web/html.ts';
 import { renderPage } from '../web/layout.ts';
 import { requirePrincipal, SESSION_COOKIE } from './auth.hooks.ts';
 import { messages } from '../i18n/messages.ts';
+import { isSignInThrottled, recordSignInFailure, SIGNIN_WINDOW_MS } from './signin-throttle.ts';
 
 const t = messages.signIn;
 
@@ -93,9 +94,15 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
       return renderSignIn(reply.status(403), ctx, next, t.formExpired);
     }
 
+    if (await isSignInThrottled(ctx, form.email, request.ip)) {
+      request.log.warn({ ip: request.ip }, 'sign-in throttled');
+      void reply.header('retry-after', String(SIGNIN_WINDOW_MS / 1000));
+      return renderSignIn(reply.status(429), ctx, next, t.throttled);
+    }
     const session = await signIn(ctx, form.email, form.password);
     if (session === null) {
-      request.log.info({ event: 'signin_failed' }, 'sign-in rejected');
+      await recordSignInFailure(ctx, form.email, request.ip);
+      request.log.info({ ip: request.ip }, 'sign-in rejected');
       return renderSignIn(reply.status(401), ctx, next, t.wrongCredentials);
     }
     request.log.info({ userId: session.principal.accountId }, 'signed in');

@@ -80,6 +80,21 @@ for (const dialect of testDialects) {
       }
     });
 
+    it('says when an account has no password', async () => {
+      const capture = captureIo();
+      const argv = ['user', 'create', '--email', 'nopass@x.test', '--role', 'secretariat'];
+      assert.equal(await run(argv, capture.io), 0);
+      assert.match(capture.out(), /No password was set/);
+    });
+
+    it('prints the command list for a group without a command', async () => {
+      for (const argv of [['token', '--help'], ['user']]) {
+        const capture = captureIo();
+        assert.equal(await run(argv, capture.io), 0, argv.join(' '));
+        assert.match(capture.out(), /token create/);
+      }
+    });
+
     it('rejects a short password', async () => {
       const capture = captureIo('short\n');
       const argv = [

@@ -105,6 +105,11 @@ async function runCommand(command: CommandName, args: string[], deps: AccountDep
         password: password?.replace(/\r?\n$/, ''),
       });
       io.stdout(`Created ${account.role} account ${account.email} (id ${account.id})\n`);
+      if (password === undefined) {
+        io.stdout(
+          'No password was set: the account signs in with API tokens only until a password reset.\n',
+        );
+      }
       return;
     }
     case 'token create': {
@@ -143,8 +148,11 @@ export async function runCli(
 ) {
   const [first = '', second = ''] = argv;
   const pair = `${first} ${second}`;
-  const command: CommandName | null =
-    pair in help ? (pair as CommandName) : first === '' || first.startsWith('-') ? 'main' : null;
+  const isGroup = first === 'user' || first === 'token';
+  const wantsHelp = second === '' || second === '--help' || second === '-h';
+  let command: CommandName | null = null;
+  if (pair in help) command = pair as CommandName;
+  else if (first === '' || first.startsWith('-') || (isGroup && wantsHelp)) command = 'main';
   if (command === null) {
     io.stderr(`error: unknown command "${pair.trim()}"\n\n${help.main}`);
     return 2;

@@ -56,6 +56,7 @@ export function renderPage(options: PageOptions, content: SafeHtml): string {
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <link rel="icon" href="data:," />
         <title>${options.title} · ${t.siteName}</title>
         <style>
           ${styles}

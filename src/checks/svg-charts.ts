@@ -10,7 +10,7 @@ export interface Bar {
 }
 
 const BAR_HEIGHT = 22;
-const LABEL_WIDTH = 190;
+const LABEL_WIDTH = 270;
 const BAR_WIDTH = 320;
 const CAPTION_WIDTH = 150;
 

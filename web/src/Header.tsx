@@ -57,6 +57,16 @@ export function Header() {
               <a href={paths.directoryHealth}>{messages.pages.directoryHealth}</a>
             </li>
           )}
+          {/* Server-rendered pages of checks, guidance and readiness, open to every account. */}
+          <li>
+            <a href="/checks">{messages.pages.checks}</a>
+          </li>
+          <li>
+            <a href="/library">{messages.pages.library}</a>
+          </li>
+          <li>
+            <a href="/readiness">{messages.pages.readiness}</a>
+          </li>
         </ul>
       </nav>
       <p className={`live live-${liveStatus}`} aria-live="polite">

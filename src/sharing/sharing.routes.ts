@@ -8,11 +8,14 @@ import { assertJsonDepth } from '../shared/json-depth.ts';
 import { parseInput } from '../shared/validation.ts';
 import { assertMayShare } from './access.ts';
 import {
+  ExportQuerySchema,
   ObjectListQuerySchema,
   ObjectParamsSchema,
   ObjectQuerySchema,
   ShareOptionsSchema,
 } from './sharing.schema.ts';
+import { exportBundle } from './export.service.ts';
+import { toMillisecondText } from './stix-timestamps.ts';
 import { importBundle, listObjects, readObject, type RejectedObject } from './sharing.service.ts';
 
 /** Form fields of a multipart upload besides the sharing options. */
@@ -100,6 +103,19 @@ export function registerSharingRoutes(app: FastifyInstance, ctx: AppContext) {
 
       // The stored text is sent as is, so timestamps come back exactly as they were shared.
       return reply.type('application/json; charset=utf-8').send(text);
+    });
+
+    scope.get('/api/v1/export/stix', async (request, reply) => {
+      const query = parseInput(ExportQuerySchema, request.query, 'query');
+      const text = await exportBundle(ctx, request.principal, {
+        types: query.type,
+        addedAfter: query.added_after === undefined ? null : toMillisecondText(query.added_after),
+      });
+
+      return reply
+        .type('application/stix+json;version=2.1')
+        .header('content-disposition', 'attachment; filename="parley-export.json"')
+        .send(Buffer.from(text));
     });
 
     scope.get('/api/v1/objects', async (request, reply) => {

@@ -84,3 +84,17 @@ export const ObjectListQuerySchema = z.object({
     .optional(),
   limit: z.coerce.number().int().min(1).max(LIST_LIMIT.max).default(LIST_LIMIT.default),
 });
+
+/** Query of the file export: types (comma-separated or repeated) and `added_after`. */
+export const ExportQuerySchema = z.object({
+  type: listField.pipe(
+    z.array(z.string().regex(/^[a-z][a-z0-9-]{2,249}$/, 'each type must be a STIX type name')),
+  ),
+  added_after: z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      const problem = value === undefined ? null : checkTimestamp(value);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+});

@@ -55,3 +55,9 @@ export function versionKey(timestamp: string): string {
 
   return `${timestamp.slice(0, 19)}.${fraction}Z`;
 }
+
+/** Converts a valid timestamp into the millisecond form that `date_added` is stored in. */
+export function toMillisecondText(value: string): string {
+  // Truncating keeps "strictly after" exact, because stored values have millisecond precision.
+  return `${versionKey(value).slice(0, 23)}Z`;
+}

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import type { VersionFilter, VersionMatch } from '../sharing/versions.queries.ts';
+import { toMillisecondText } from '../sharing/stix-timestamps.ts';
 import { checkTimestamp, isIdentifier, versionKey } from '../sharing/stix-validation.ts';
 
 // TAXII 2.1: several values of one match field are comma-separated and ORed.
@@ -51,12 +52,6 @@ export type TaxiiQuery = z.output<typeof TaxiiQuerySchema>;
 
 function isVersionWord(value: string): value is 'first' | 'last' | 'all' {
   return value === 'first' || value === 'last' || value === 'all';
-}
-
-/** Converts an RFC 3339 timestamp into the millisecond form `date_added` is stored in. */
-export function toMillisecondText(value: string): string {
-  // Truncating keeps "strictly after" exact: stored values have millisecond precision.
-  return `${versionKey(value).slice(0, 23)}Z`;
 }
 
 /** Returns true when the request gives any filter, so a cursor's filters can be compared. */

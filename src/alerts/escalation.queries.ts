@@ -77,10 +77,11 @@ export function listNewAlternates(
     .where('p.state_code', '=', state)
     .where('p.level', '=', level)
     .where('p.contact_role', '=', 'alternate')
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('alert_recipients as r')
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('alert_recipients as r')
             .select('r.id')
             .where('r.alert_id', '=', alertId)
             .whereRef('r.email_key', '=', 'p.email_key'),

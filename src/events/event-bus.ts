@@ -67,21 +67,26 @@ export async function createPostgresEventBus(
   let client: pg.Client | null = null;
   let isClosed = false;
 
+  // Reads in flight; close() waits for them so no query outlives the pool.
+  const reading = new Set<Promise<void>>();
   const receive = async (payload: string | undefined) => {
     const row = await db
       .selectFrom('events')
       .selectAll()
       .where('id', '=', Number(payload))
       .executeTakeFirst();
-    if (row !== undefined) dispatch(listeners, parseLiveEvent(row), logger);
+    if (row !== undefined && !isClosed) dispatch(listeners, parseLiveEvent(row), logger);
   };
-
   const connect = async () => {
     const next = new pg.Client({ connectionString: url });
     next.on('notification', (message) => {
-      receive(message.payload).catch((error: unknown) => {
-        logger.error({ err: error, eventId: message.payload }, 'live event read failed');
-      });
+      if (isClosed) return;
+      const read = receive(message.payload)
+        .catch((error: unknown) => {
+          logger.error({ err: error, eventId: message.payload }, 'live event read failed');
+        })
+        .finally(() => reading.delete(read));
+      reading.add(read);
     });
     next.on('error', (error) => {
       logger.warn({ err: error }, 'live event listener lost its connection, reconnecting');
@@ -117,6 +122,7 @@ export async function createPostgresEventBus(
     async close() {
       isClosed = true;
       listeners.clear();
+      await Promise.all(reading);
       await client?.end();
       client = null;
     },

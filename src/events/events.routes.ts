@@ -29,9 +29,8 @@ function readLastEventId(request: FastifyRequest): number | null {
 export function registerEventRoutes(app: FastifyInstance, ctx: AppContext) {
   const hub = new SseHub(ctx);
   app.addHook('onReady', () => hub.start());
-  app.addHook('preClose', (done) => {
-    hub.stop();
-    done();
+  app.addHook('preClose', async () => {
+    await hub.stop();
   });
 
   app.get('/api/v1/events', async (request, reply) => {

@@ -72,12 +72,14 @@ export class SseHub {
     });
   }
 
-  /** Unsubscribes and ends every open stream. */
-  stop(): void {
+  /** Unsubscribes, ends every open stream and waits for a fan-out in progress to finish. */
+  async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = null;
+    this.isDrainRequested = false;
     for (const client of this.clients) client.end();
     this.clients.clear();
+    await this.draining;
   }
 
   /** Number of open streams. */

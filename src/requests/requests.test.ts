@@ -1,0 +1,232 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { testDialects } from '../../test/support/database.ts';
+import { insertPoc } from '../../test/support/factories.ts';
+import { startTestApp, type TestAccount, type TestApp } from '../../test/support/test-app.ts';
+import type { RequestView } from './requests.schema.ts';
+
+for (const dialect of testDialects) {
+  describe(`requests between states on ${dialect}`, () => {
+    let t: TestApp;
+    let frPoc: TestAccount;
+    let deTechnical: TestAccount;
+    let dePolicy: TestAccount;
+    let itPoc: TestAccount;
+    let editor: TestAccount;
+
+    before(async () => {
+      t = await startTestApp(dialect);
+      frPoc = await t.createAccount('poc', { state: 'FR' });
+      deTechnical = await t.createAccount('poc', { state: 'DE' });
+      dePolicy = await t.createAccount('poc', { state: 'DE' });
+      itPoc = await t.createAccount('poc', { state: 'IT' });
+      editor = await t.createAccount('state-editor', { state: 'FR' });
+      await insertPoc(t.ctx, { state: 'FR', email: frPoc.email, name: 'Anne Martin' });
+      await insertPoc(t.ctx, { state: 'DE', email: deTechnical.email, level: 'technical' });
+      await insertPoc(t.ctx, { state: 'DE', email: dePolicy.email, level: 'policy' });
+      await insertPoc(t.ctx, { state: 'IT', email: itPoc.email });
+    });
+    after(() => t.close());
+
+    const request = (extra: Record<string, unknown> = {}) => ({
+      type: 'request-for-assistance',
+      toState: 'DE',
+      toLevels: ['technical'],
+      subject: 'DDoS on the port authority',
+      sector: 'Transport',
+      description: 'Traffic from hosts in your networks.',
+      requestedAction: 'Please contact the hosting providers.',
+      severity: 3,
+      responseMinutes: 120,
+      tlp: 'amber',
+      ...extra,
+    });
+    const send = async (token: string, payload: Record<string, unknown>) =>
+      t.request({ method: 'POST', url: '/api/v1/requests', token, payload });
+    const box = async (token: string, name: 'inbox' | 'outbox') => {
+      const res = await t.request({ method: 'GET', url: `/api/v1/requests?box=${name}`, token });
+      assert.equal(res.statusCode, 200);
+
+      return res.json<{ requests: RequestView[] }>().requests;
+    };
+
+    it('sends with a reference, frozen sender and mail', async () => {
+      const res = await send(frPoc.token, request());
+      assert.equal(res.statusCode, 201, res.body);
+      const created = res.json<{ reference: string; recipients: number }>();
+      assert.match(created.reference, /^PRL-2026-\d{6}$/);
+      assert.equal(created.recipients, 1);
+
+      await t.ctx.db
+        .updateTable('pocs')
+        .set({ name: 'Renamed Later' })
+        .where('email', '=', frPoc.email)
+        .execute();
+      const [first] = await box(deTechnical.token, 'inbox');
+      assert.equal(first?.reference, created.reference);
+      assert.equal(first.sender.name, 'Anne Martin');
+      assert.equal(first.sender.state, 'FR');
+      assert.equal(first.sender.email, frPoc.email);
+      assert.equal(first.responseDueAt, '2026-12-01T11:00:00.000Z');
+      assert.equal((await box(dePolicy.token, 'inbox')).length, 0, 'policy was not addressed');
+
+      await t.createWorker().runUntilIdle();
+      const mails = await t.ctx.db
+        .selectFrom('mail_outbox')
+        .selectAll()
+        .where('to_address', '=', deTechnical.email)
+        .execute();
+      assert.equal(mails.length, 1);
+      assert.match(
+        mails[0]?.subject ?? '',
+        new RegExp(`\\[${created.reference}\\] Request for assistance`),
+      );
+      assert.match(mails[0]?.text_body ?? '', /From: Anne Martin/);
+    });
+
+    it('acknowledges, replies and measures both times', async () => {
+      const { reference } = (await send(frPoc.token, request({ subject: 'Timed request' }))).json<{
+        reference: string;
+      }>();
+      t.clock.advance(5 * 60_000);
+      const ack = await t.request({
+        method: 'POST',
+        url: `/api/v1/requests/${reference}/acknowledge`,
+        token: deTechnical.token,
+      });
+      assert.equal(ack.statusCode, 200);
+      assert.equal(ack.json<RequestView>().timeToAcknowledgeSeconds, 300);
+
+      t.clock.advance(25 * 60_000);
+      const reply = await t.request({
+        method: 'POST',
+        url: `/api/v1/requests/${reference}/replies`,
+        token: deTechnical.token,
+        payload: { type: 'response', description: 'Providers contacted; traffic dropping.' },
+      });
+      assert.equal(reply.statusCode, 201, reply.body);
+      const replyRef = reply.json<{ reference: string }>().reference;
+
+      const thread = await t.request({
+        method: 'GET',
+        url: `/api/v1/requests/${reference}`,
+        token: frPoc.token,
+      });
+      const messages = thread.json<{ messages: RequestView[] }>().messages;
+      assert.equal(messages.length, 2);
+      const [root, answer] = messages;
+      assert.equal(root?.timeToAcknowledgeSeconds, 300);
+      assert.equal(root.timeToAnswerSeconds, 1800);
+      assert.equal(answer?.reference, replyRef);
+      assert.equal(answer.parentReference, reference);
+      assert.equal(answer.threadReference, reference);
+      assert.equal(answer.subject, 'Re: Timed request');
+      assert.equal(answer.toState, 'FR');
+      const inbox = await box(frPoc.token, 'inbox');
+      assert.ok(
+        inbox.some((m) => m.reference === replyRef),
+        'the reply reaches the sender',
+      );
+    });
+
+    it('sorts the inbox by severity, then due time, and marks overdue', async () => {
+      const refs: Record<string, string> = {};
+      for (const [name, severity, minutes] of [
+        ['low', 1, 60],
+        ['severe-late', 4, 600],
+        ['severe-soon', 4, 30],
+        ['medium', 2, 10],
+      ] as const) {
+        const res = await send(
+          frPoc.token,
+          request({
+            toState: 'IT',
+            subject: name,
+            severity,
+            responseMinutes: minutes,
+          }),
+        );
+        refs[name] = res.json<{ reference: string }>().reference;
+      }
+      t.clock.advance(45 * 60_000);
+
+      const inbox = await box(itPoc.token, 'inbox');
+      assert.deepEqual(
+        inbox.map((m) => m.subject),
+        ['severe-soon', 'severe-late', 'medium', 'low'],
+      );
+      assert.deepEqual(
+        inbox.map((m) => m.isOverdue),
+        [true, false, true, false],
+      );
+      const outbox = await box(frPoc.token, 'outbox');
+      assert.ok(outbox.some((m) => m.reference === refs.low));
+    });
+
+    it('hides a thread from other states with 404', async () => {
+      const { reference } = (await send(frPoc.token, request())).json<{ reference: string }>();
+      for (const outsider of [itPoc, dePolicy]) {
+        const res = await t.request({
+          method: 'GET',
+          url: `/api/v1/requests/${reference}`,
+          token: outsider.token,
+        });
+        assert.equal(res.statusCode, 404);
+        const ack = await t.request({
+          method: 'POST',
+          url: `/api/v1/requests/${reference}/acknowledge`,
+          token: outsider.token,
+        });
+        assert.equal(ack.statusCode, 404);
+      }
+    });
+
+    it('rejects a bad request naming each field', async () => {
+      const res = await send(frPoc.token, {
+        type: 'gossip',
+        toState: 'DE',
+        toLevels: [],
+        subject: 'Two\nlines',
+        sector: '',
+        description: 'x',
+        severity: 9,
+        tlp: 'purple',
+      });
+      assert.equal(res.statusCode, 422);
+      const fields = res
+        .json<{ errors: { field: string }[] }>()
+        .errors.map((e) => e.field)
+        .sort();
+      assert.deepEqual(fields, ['sector', 'severity', 'subject', 'tlp', 'toLevels', 'type']);
+
+      const own = await send(frPoc.token, request({ toState: 'FR' }));
+      assert.equal(own.statusCode, 422);
+      const empty = await send(frPoc.token, request({ toLevels: ['diplomatic'] }));
+      assert.equal(empty.statusCode, 422);
+      assert.match(empty.body, /no point of contact at diplomatic/);
+      const byEditor = await send(editor.token, request());
+      assert.equal(byEditor.statusCode, 403);
+      const badRef = await t.request({
+        method: 'GET',
+        url: '/api/v1/requests/nope',
+        token: frPoc.token,
+      });
+      assert.equal(badRef.statusCode, 422);
+    });
+
+    it('says EXERCISE in the mail of an exercise request', async () => {
+      const { reference } = (
+        await send(frPoc.token, request({ toState: 'IT', subject: 'Drill', exercise: true }))
+      ).json<{ reference: string }>();
+      await t.createWorker().runUntilIdle();
+      const mail = await t.ctx.db
+        .selectFrom('mail_outbox')
+        .selectAll()
+        .where('subject', 'like', `%${reference}%`)
+        .executeTakeFirstOrThrow();
+      assert.match(mail.subject, /^\[Parley\] \[EXERCISE\]/);
+      assert.match(mail.text_body, /^EXERCISE EXERCISE EXERCISE/);
+    });
+  });
+}

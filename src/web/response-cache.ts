@@ -49,7 +49,7 @@ export function sendCached(request: FastifyRequest, reply: FastifyReply, entry: 
   void reply.header('cache-control', 'private, no-cache');
   if (request.headers['if-none-match'] === entry.etag) return reply.status(304).send();
 
-  const acceptsGzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+  const acceptsGzip = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
   void reply.type(entry.contentType);
   if (!acceptsGzip) return reply.send(entry.body);
 

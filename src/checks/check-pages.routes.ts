@@ -51,6 +51,7 @@ function formToCheck(body: Record<string, unknown>) {
     title: body.title,
     states: listField(body.states),
     levels: typeof body.levels === 'string' ? [body.levels] : listField(body.levels),
+    regions: typeof body.regions === 'string' ? [body.regions] : listField(body.regions),
     windowMinutes: /^\d+$/.test(windowMinutes) ? Number(windowMinutes) : windowMinutes,
     reminderMinutes: Array.isArray(reminders) ? reminders.map(String).map(toNumber) : reminders,
   };

@@ -157,6 +157,10 @@ export function renderNewCheckForm(csrfToken: string | null): SafeHtml {
       <option value="policy">Policy</option>
       <option value="technical">Technical</option>
     </select>
+    <label for="check-regions">UN regional groups</label>
+    <select id="check-regions" name="regions" multiple>
+      ${unRegions.map((region) => html`<option value="${region}">${regionNames[region]}</option>`)}
+    </select>
     <label for="check-window">Response window in minutes</label>
     <input id="check-window" name="windowMinutes" type="number" min="5" value="1440" required />
     <label for="check-reminders">Reminders, in minutes before the window closes (commas)</label>

@@ -349,5 +349,40 @@ for (const dialect of testDialects) {
       assert.equal(next.json<CheckSummary>().title, 'Daily check');
       assert.equal(next.json<CheckSummary>().overall.recipients, 1);
     });
+
+    it('starts a check from the web form with a region', async () => {
+      const form = new URLSearchParams({
+        title: 'Asia-Pacific check',
+        states: '',
+        regions: 'asia-pacific',
+        windowMinutes: '30',
+        reminderMinutes: '5',
+      });
+      const res = await t.request({
+        method: 'POST',
+        url: '/checks',
+        token: secretariat.token,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: form.toString(),
+      });
+      assert.equal(res.statusCode, 303);
+      const id = String(res.headers.location).split('/').pop() ?? '';
+      const summary = await t.request({ method: 'GET', url: `/api/v1/checks/${id}/summary` });
+      const body = summary.json<CheckSummary>();
+      assert.equal(body.overall.recipients, 1);
+      assert.deepEqual(Object.keys(body.byRegion), ['asia-pacific']);
+    });
+
+    it('names the invalid field of the web form', async () => {
+      const res = await t.request({
+        method: 'POST',
+        url: '/checks',
+        token: secretariat.token,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'title=x&windowMinutes=soon',
+      });
+      assert.equal(res.statusCode, 422);
+      assert.match(res.body, /windowMinutes/);
+    });
   });
 }

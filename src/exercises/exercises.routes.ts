@@ -97,6 +97,26 @@ export function registerExerciseRoutes(app: FastifyInstance, ctx: AppContext) {
     return getAfterActionReport(ctx, id);
   });
 
+  app.get('/exercises', async (request, reply) => {
+    requireController(requirePrincipal(request));
+    const exercises = await listAllExercises(ctx);
+    const items = exercises.map(
+      (exercise) =>
+        html`<li>
+          <a href="/exercises/${exercise.id}">${exercise.title}</a>
+          <span class="muted">${exercise.status}, created ${exercise.createdAt}</span>
+        </li>`,
+    );
+    // TODO: exercises are created through POST /api/v1/exercises only; a form for the scenario
+    // and its injects is still missing on this page.
+    const content = html`<h1>Exercises</h1>
+      <ul>
+        ${items}
+      </ul>`;
+
+    return sendPage(request, reply, 'Exercises', content);
+  });
+
   app.get('/exercises/:id', async (request, reply) => {
     requireController(requirePrincipal(request));
     const { id } = parseInput(ExerciseParams, request.params, 'path');

@@ -90,6 +90,9 @@ for (const dialect of testDialects) {
       assert.equal(exercise.status, 'planned');
       assert.equal(exercise.marking, 'EXERCISE');
       assert.equal(exercise.injects.length, 2);
+      const list = await get('/exercises');
+      assert.match(list.body, new RegExp(`href="/exercises/${exerciseId}">Ransomware drill`));
+      assert.equal((await get('/exercises', frEditor.token)).statusCode, 403);
     });
 
     it('releases the first inject on schedule with the EXERCISE mark', async () => {

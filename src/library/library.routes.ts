@@ -11,6 +11,7 @@ import {
   DocumentPatchSchema,
   LibraryQuerySchema,
   NewDocumentSchema,
+  type DocumentView,
 } from './library.schema.ts';
 import {
   createDocument,
@@ -30,26 +31,39 @@ function sendPage(request: FastifyRequest, reply: FastifyReply, title: string, c
     );
 }
 
-function renderAddForm(csrfToken: string | null): SafeHtml {
-  return html`<h2>Add a document</h2>
-    <form method="post" action="/library">
+const tlpOptions = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'];
+
+/** Renders the form that adds a document, or edits `doc` when it is given. */
+function renderDocumentForm(csrfToken: string | null, doc?: DocumentView): SafeHtml {
+  const current = doc === undefined ? 'GREEN' : tlpLabel(doc.tlp).replace('TLP:', '');
+  const options = tlpOptions.map(
+    (option) => html`<option ${option === current ? 'selected' : ''}>${option}</option>`,
+  );
+  const action = doc === undefined ? '/library' : `/library/${doc.id}`;
+
+  return html`<h2>${doc === undefined ? 'Add a document' : 'Edit this document'}</h2>
+    <form method="post" action="${action}">
       <input type="hidden" name="_csrf" value="${csrfToken ?? ''}" />
+      ${doc === undefined ? '' : html`<input type="hidden" name="baseVersion" value="${doc.version}" />`}
       <label for="doc-title">Title</label>
-      <input id="doc-title" name="title" required maxlength="200" />
+      <input id="doc-title" name="title" required maxlength="200" value="${doc?.title ?? ''}" />
       <label for="doc-tags">Tags (separated by commas)</label>
-      <input id="doc-tags" name="tags" />
+      <input id="doc-tags" name="tags" value="${doc?.tags.join(', ') ?? ''}" />
       <label for="doc-tlp">TLP</label>
       <select id="doc-tlp" name="tlp">
-        <option>CLEAR</option>
-        <option selected>GREEN</option>
-        <option>AMBER</option>
-        <option>AMBER+STRICT</option>
-        <option>RED</option>
+        ${options}
       </select>
       <label for="doc-body">Text (Markdown)</label>
-      <textarea id="doc-body" name="body" rows="12" cols="80" required></textarea>
-      <p><button type="submit">Add</button></p>
+      <textarea id="doc-body" name="body" rows="12" cols="80" required>${doc?.body ?? ''}</textarea>
+      <p><button type="submit">${doc === undefined ? 'Add' : 'Save a new version'}</button></p>
     </form>`;
+}
+
+/** Converts the fields of the document form into the JSON body the API takes. */
+function formToDocument(body: Record<string, unknown>) {
+  const tags = typeof body.tags === 'string' ? body.tags.split(',').filter((t) => t.trim()) : [];
+
+  return { title: body.title, body: body.body, tlp: body.tlp, tags };
 }
 
 /** Registers the API and pages of the guidance library. */
@@ -107,31 +121,61 @@ export function registerLibraryRoutes(app: FastifyInstance, ctx: AppContext) {
       <ul>
         ${items}
       </ul>
-      ${request.principal === null ? '' : renderAddForm(request.csrfToken)}`;
+      ${request.principal === null ? '' : renderDocumentForm(request.csrfToken)}`;
 
     return sendPage(request, reply, 'Guidance library', content);
   });
 
   app.post('/library', async (request, reply) => {
     const principal = requirePrincipal(request);
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const tags = typeof body.tags === 'string' ? body.tags.split(',').filter((t) => t.trim()) : [];
-    const fields = { title: body.title, body: body.body, tlp: body.tlp, tags };
+    const fields = formToDocument((request.body ?? {}) as Record<string, unknown>);
     const input = parseInput(NewDocumentSchema, fields, 'document');
     const created = await createDocument(ctx, principal, input);
 
     return reply.redirect(`/library/${created.id}`, 303);
   });
 
+  app.post('/library/:id', async (request, reply) => {
+    const principal = requirePrincipal(request);
+    const { id } = parseInput(DocumentParams, request.params, 'path');
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const baseVersion = typeof body.baseVersion === 'string' ? Number(body.baseVersion) : undefined;
+    const patch = parseInput(
+      DocumentPatchSchema,
+      { ...formToDocument(body), baseVersion },
+      'document',
+    );
+    await editDocument(ctx, principal, id, patch);
+
+    return reply.redirect(`/library/${id}`, 303);
+  });
+
   app.get('/library/:id', async (request, reply) => {
     const { id } = parseInput(DocumentParams, request.params, 'path');
     const doc = await getDocument(ctx, request.principal, id);
+    const versions = await getDocumentVersions(ctx, request.principal, id);
+    const principal = request.principal;
+    const canEdit =
+      principal !== null &&
+      (principal.accountId === doc.authorId || principal.role === 'secretariat');
+    const history = versions.map(
+      (version) =>
+        html`<li>
+          Version ${version.version}, ${version.editedAt}: ${version.title} (${version.tlp})
+        </li>`,
+    );
     const content = html`<p><span class="badge">${tlpLabel(doc.tlp)}</span></p>
       <h1>${doc.title}</h1>
       <p class="muted">
         Version ${doc.version}, changed ${doc.updatedAt}. Tags: ${doc.tags.join(', ') || 'none'}.
       </p>
-      <article>${renderMarkdown(doc.body)}</article>`;
+      <article>${renderMarkdown(doc.body)}</article>
+      <h2>Versions</h2>
+      <ol>
+        ${history}
+      </ol>
+      <p><a href="/api/v1/library/${doc.id}/versions">All versions with their text (JSON)</a></p>
+      ${canEdit ? renderDocumentForm(request.csrfToken, doc) : ''}`;
 
     return sendPage(request, reply, doc.title, content);
   });

@@ -144,19 +144,50 @@ for (const dialect of testDialects) {
         '<a href="https://example.org" onclick="alert(4)">safe link</a>',
       ].join('\n\n');
       const res = await add(frPoc.token, { title: 'Hostile', body, tlp: 'clear' });
+      // The author's page also shows the source in the edit form, which must stay inert text.
       const page = await t.request({
         method: 'GET',
         url: `/library/${res.json<DocumentView>().id}`,
+        token: frPoc.token,
       });
       assert.equal(page.statusCode, 200);
-      assert.match(page.body, /<h1>Title<\/h1>/);
+      const article = /<article>([\s\S]*)<\/article>/.exec(page.body)?.[1] ?? '';
+      assert.match(article, /<h1>Title<\/h1>/);
+      assert.doesNotMatch(article, /javascript:/);
+      assert.doesNotMatch(article, /onerror|onclick/);
       assert.doesNotMatch(page.body, /<script>alert/);
-      assert.doesNotMatch(page.body, /javascript:/);
-      assert.doesNotMatch(page.body, /onerror|onclick/);
+      assert.doesNotMatch(page.body, /<img/);
       assert.match(
-        page.body,
+        article,
         /<a href="https:\/\/example.org" rel="noopener noreferrer nofollow">safe link<\/a>/,
       );
+    });
+
+    it('saves a new version from the edit form', async () => {
+      const created = await add(frPoc.token, { title: 'Form edit', body: 'first', tlp: 'green' });
+      const id = created.json<DocumentView>().id;
+      const form = new URLSearchParams({
+        title: 'Form edit',
+        tags: 'drill, form',
+        tlp: 'GREEN',
+        body: 'second',
+        baseVersion: '1',
+      });
+      const res = await t.request({
+        method: 'POST',
+        url: `/library/${id}`,
+        token: frPoc.token,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: form.toString(),
+      });
+      assert.equal(res.statusCode, 303);
+      const doc = (await read(id, frPoc.token)).json<DocumentView>();
+      assert.equal(doc.version, 2);
+      assert.equal(doc.body, 'second');
+      assert.deepEqual(doc.tags, ['drill', 'form']);
+      const page = await t.request({ method: 'GET', url: `/library/${id}`, token: dePoc.token });
+      assert.match(page.body, /Version 2, /);
+      assert.doesNotMatch(page.body, /Save a new version/);
     });
   });
 }

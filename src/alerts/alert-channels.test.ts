@@ -303,6 +303,33 @@ for (const dialect of testDialects) {
       assert.equal(alert.json<{ responseDueAt: string | null }>().responseDueAt, null);
     });
 
+    it('queues deliveries lost between the two writes', async () => {
+      const pocs = [
+        await insertPoc(t.ctx, { state: 'FR' }),
+        await insertPoc(t.ctx, { state: 'DE' }),
+      ];
+      const created = await publish({});
+      // A crash after the first transaction leaves recipients without deliveries or jobs.
+      await t.ctx.db.deleteFrom('alert_deliveries').where('alert_id', '=', created.id).execute();
+      await t.ctx.db
+        .deleteFrom('jobs')
+        .where('kind', '=', 'alert-mail')
+        .where('payload', 'like', `%${created.id}%`)
+        .execute();
+
+      await sweep(t);
+      assert.equal(smtp.received.length, 0, 'a young alert may still be writing');
+      t.clock.advance(2 * 60_000);
+      await sweep(t);
+      await sweep(t);
+
+      for (const poc of pocs) assert.equal(smtp.to(poc.email).length, 1);
+      const link = /\/alerts\/ack\/[\w-]+/.exec(smtp.to(pocs[0]?.email ?? '')[0]?.mail.text ?? '');
+      const ack = await t.request({ method: 'POST', url: link?.[0] ?? '', payload: {} });
+      assert.equal(ack.statusCode, 200, 'the new link acknowledges');
+      assert.equal((await report(created.id)).counts.delivered, 2);
+    });
+
     it('sends the sender a delivery event per change', async () => {
       const poc = await insertPoc(t.ctx, { state: 'FR' });
       const created = await publish({});

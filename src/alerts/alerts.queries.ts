@@ -119,6 +119,20 @@ export async function listPocIdsWithKey(db: Kysely<Tables>, pocIds: string[]) {
   return found;
 }
 
+/** Inserts deliveries, skipping a recipient and channel pair that exists. */
+export async function insertDeliveries(
+  trx: Kysely<Tables>,
+  deliveries: Insertable<AlertDeliveriesTable>[],
+): Promise<void> {
+  for (let i = 0; i < deliveries.length; i += INSERT_CHUNK) {
+    await trx
+      .insertInto('alert_deliveries')
+      .values(deliveries.slice(i, i + INSERT_CHUNK))
+      .onConflict((oc) => oc.columns(['recipient_id', 'channel']).doNothing())
+      .execute();
+  }
+}
+
 /** Finds one alert the account sent or received. */
 export function findAlertFor(
   db: Kysely<Tables>,

@@ -17,6 +17,7 @@ import {
   findRecipient,
   findRecipientByTokenHash,
   insertAlert,
+  insertDeliveries,
   listAlertsFor,
   listPocIdsWithKey,
   markAcknowledged,
@@ -51,11 +52,11 @@ async function mailChannels(ctx: AppContext, addressees: readonly Addressee[]) {
 }
 
 /**
- * Creates an alert in one transaction: the alert, its recipients with hashed acknowledgement
- * tokens, one queued mail delivery and job per recipient, one webhook delivery and job per
- * endpoint of the recipients' states and organisations, and the live event. Rows go in
- * multi-row INSERTs. No mail or webhook call happens here; the job worker makes them, highest
- * severity first.
+ * Creates an alert in two transactions. The first stores the alert, its recipients with hashed
+ * acknowledgement tokens, one webhook delivery and job per endpoint of the recipients' states and
+ * organisations, and the live event, which is then published. The second stores one queued mail
+ * delivery and job per recipient. Rows go in multi-row INSERTs. No mail or webhook call happens
+ * here; the job worker makes them, highest severity first.
  */
 export async function createAlert(ctx: AppContext, sender: Principal, alert: NewAlert) {
   const addressees = await chooseRecipients(ctx, sender, alert);
@@ -88,6 +89,8 @@ export async function createAlert(ctx: AppContext, sender: Principal, alert: New
     });
   }
 
+  // The alert, its recipients (the live stream's audience) and the live event commit first, so
+  // the event goes out before the bulk of the rows is written.
   const event = await ctx.db.transaction().execute(async (trx) => {
     await insertAlert(
       trx,
@@ -107,9 +110,8 @@ export async function createAlert(ctx: AppContext, sender: Principal, alert: New
         response_due_at: responseDueAt,
       },
       recipients,
-      deliveries,
+      [],
     );
-    await enqueueJobs(trx, ctx.clock, alertMailJob, mailJobs);
     await queueWebhookDeliveries(trx, ctx.clock, alertId, alert.severity, webhooks);
 
     return recordEvent(trx, ctx.database.dialect, ctx.clock, 'alert', {
@@ -123,6 +125,12 @@ export async function createAlert(ctx: AppContext, sender: Principal, alert: New
     });
   });
   await publishEvents(ctx, [event]);
+  // A crash before this commit leaves recipients without deliveries; the escalation sweep
+  // queues them later (see requeueMissingDeliveries), so no recipient is lost.
+  await ctx.db.transaction().execute(async (trx) => {
+    await insertDeliveries(trx, deliveries);
+    await enqueueJobs(trx, ctx.clock, alertMailJob, mailJobs);
+  });
   ctx.logger.info(
     {
       alertId,

@@ -11,6 +11,7 @@ import { publishDeliveryChange } from './delivery-events.ts';
 import {
   listNewAlternates,
   listOverdueRecipients,
+  listRecipientsWithoutDelivery,
   markEscalated,
   markReminded,
 } from './escalation.queries.ts';
@@ -127,6 +128,49 @@ async function escalate(ctx: AppContext, recipient: Overdue, now: string): Promi
   return added;
 }
 
+// Alerts younger than this may still be writing their deliveries, so they are left alone.
+const WRITE_GRACE_MS = 60_000;
+
+/**
+ * Queues the first mail of recipients that have no delivery, which happens only when the
+ * process stopped between the two transactions of `createAlert`. Each gets a new link, because
+ * the token of the lost job was never stored.
+ */
+export async function requeueMissingDeliveries(ctx: AppContext): Promise<number> {
+  const now = ctx.clock.now();
+  const before = new Date(now.getTime() - WRITE_GRACE_MS).toISOString();
+  const missing = await listRecipientsWithoutDelivery(ctx.db, before, SWEEP_LIMIT);
+  for (const recipient of missing) {
+    const token = newSecret();
+    const channel =
+      recipient.pgp_key !== null && recipient.pgp_key.trim() !== '' ? 'email-pgp' : 'email';
+    await ctx.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('alert_recipients')
+        .set({ ack_token_hash: hashSecret(token) })
+        .where('id', '=', recipient.id)
+        .execute();
+      const delivery = newDeliveryRow(recipient.alert_id, recipient.id, channel, now.toISOString());
+      await insertAlert(trx, null, [], [delivery]);
+      await enqueueJob(
+        trx,
+        ctx.clock,
+        alertMailJob,
+        { alertId: recipient.alert_id, recipientId: recipient.id, channel, ackToken: token },
+        {
+          idempotencyKey: `alert-mail:${recipient.alert_id}:${recipient.id}:${channel}`,
+          priority: recipient.severity,
+        },
+      );
+    });
+  }
+  if (missing.length > 0) {
+    ctx.logger.warn({ recipients: missing.length }, 'queued deliveries missing after a crash');
+  }
+
+  return missing.length;
+}
+
 /**
  * Finds recipients who have not acknowledged in time. Each is reminded once when the response
  * time has passed; once a second response time has passed after the reminder, the alternate
@@ -152,10 +196,15 @@ export async function sweepOverdueRecipients(ctx: AppContext) {
     escalated += 1;
   }
 
-  return { reminded, escalated, alternates };
+  const requeued = await requeueMissingDeliveries(ctx);
+
+  return { reminded, escalated, alternates, requeued };
 }
 
-/** Recurring job that reminds and escalates overdue recipients; the worker queues it each minute. */
+/**
+ * Recurring job that reminds and escalates overdue recipients and queues deliveries lost in a
+ * crash; the worker queues it each minute.
+ */
 export const alertEscalationJob = defineJobKind({
   name: 'alert-escalation',
   payload: z.object({}),

@@ -91,3 +91,25 @@ export function listNewAlternates(
     .orderBy('p.name')
     .execute();
 }
+
+/** Lists recipients of alerts created before `before` that have no delivery row at all. */
+export function listRecipientsWithoutDelivery(db: Kysely<Tables>, before: string, limit: number) {
+  return db
+    .selectFrom('alert_recipients as r')
+    .innerJoin('alerts as a', 'a.id', 'r.alert_id')
+    .leftJoin('pocs as p', 'p.id', 'r.poc_id')
+    .select(['r.id', 'r.alert_id', 'a.severity', 'p.pgp_key'])
+    .where('a.created_at', '<', before)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('alert_deliveries as d')
+            .select('d.id')
+            .whereRef('d.recipient_id', '=', 'r.id'),
+        ),
+      ),
+    )
+    .limit(limit)
+    .execute();
+}

@@ -22,6 +22,11 @@ export interface Candidate {
   data: string;
   /** True when only the sharer's own state, organisation or secretariat may read it. */
   isOwnOnly: boolean;
+  /** 0 (Baseline) to 5 (Emergency). */
+  severity: number;
+  kind: string | null;
+  /** Requested response time as an ISO timestamp, or null. */
+  respondBy: string | null;
 }
 
 const NO_RECIPIENTS: Recipients = { states: [], organisationIds: [], accountIds: [] };
@@ -32,6 +37,15 @@ interface KnownVersion {
   key: string;
   data: string;
   revoked: boolean;
+  /** The state, organisation or secretariat that shared this version. */
+  owner: string;
+}
+
+/** Names who owns what a sharer shares: their state, their organisation, or the secretariat. */
+function ownerOf(sharer: { sharer_state: string | null; sharer_org: string | null }): string {
+  if (sharer.sharer_state !== null) return `state:${sharer.sharer_state}`;
+
+  return sharer.sharer_org === null ? 'secretariat' : `organisation:${sharer.sharer_org}`;
 }
 
 /** Outcome of storing the candidates of one import. */
@@ -52,17 +66,30 @@ type Decision =
  * version with the same content is a no-op, and the same version with other content is rejected.
  * Revocation is final in STIX 2.1, so a later version that is not itself revoked is rejected too.
  */
-// TODO: a rejection reason reveals to the sharer that a version exists even when they cannot read it,
-// and new versions from other creators than the first (STIX `created_by_ref`) are not refused.
-function decide(candidate: Candidate, known: readonly KnownVersion[]): Decision {
+// NOTE: a rejection tells the sharer that the id is taken even when they cannot read it; a
+// bundle cannot be partly accepted without saying which objects were refused.
+function decide(candidate: Candidate, known: readonly KnownVersion[], owner: string): Decision {
   if (candidate.item.version === null) {
     // Observables have no version of their own; identical content is the same observable.
     const same = known.find((version) => version.data === candidate.data);
     if (same !== undefined) return { kind: 'duplicate', version: same.version };
   }
   const sameKey = known.find((version) => version.key === candidate.versionKey);
+  // Sharing a copy of a stored version changes nothing, whoever sends it (two states may import
+  // the same public bundle); its classification stays the first sharer's.
+  if (sameKey !== undefined && sameContent(sameKey.data, candidate.data)) {
+    return { kind: 'duplicate', version: sameKey.version };
+  }
+  // STIX 2.1 §3.6: only the creator of an object makes new versions of it.
+  if (known.some((version) => version.owner !== owner)) {
+    return {
+      kind: 'reject',
+      reason:
+        'this id belongs to an object another state or organisation shared; only its creator ' +
+        'adds versions, so give your object a new id',
+    };
+  }
   if (sameKey !== undefined) {
-    if (sameKey.data === candidate.data) return { kind: 'duplicate', version: sameKey.version };
     return {
       kind: 'reject',
       reason: `a different object with version ${candidate.version} of this id is already stored`,
@@ -80,6 +107,17 @@ function decide(candidate: Candidate, known: readonly KnownVersion[]): Decision 
   }
 
   return { kind: 'insert' };
+}
+
+/** Compares two versions' JSON, ignoring their markings, which the store rewrites per TLP. */
+function sameContent(stored: string, incoming: string): boolean {
+  if (stored === incoming) return true;
+  const strip = (text: string) => {
+    const { object_marking_refs: _markings, ...rest } = JSON.parse(text) as Record<string, unknown>;
+    return JSON.stringify(rest);
+  };
+
+  return strip(stored) === strip(incoming);
 }
 
 function isRevoked(data: string): boolean {
@@ -115,15 +153,20 @@ export async function storeVersions(
         key: row.version_key,
         data: row.data,
         revoked: isRevoked(row.data),
+        owner: ownerOf(row),
       });
       known.set(row.object_id, list);
     }
 
     const outcome: StoreOutcome = { accepted: [], rejected: [], inserted: 0, storedRed: 0 };
+    const sharerOwner = ownerOf({
+      sharer_state: sharer.stateCode,
+      sharer_org: sharer.organisationId,
+    });
     const toInsert: Candidate[] = [];
     for (const candidate of [...candidates].sort(byIdThenVersion)) {
       const versions = known.get(candidate.item.id) ?? [];
-      const decision = decide(candidate, versions);
+      const decision = decide(candidate, versions, sharerOwner);
       if (decision.kind === 'reject') {
         outcome.rejected.push({
           id: candidate.item.id,
@@ -142,6 +185,7 @@ export async function storeVersions(
         key: candidate.versionKey,
         data: candidate.data,
         revoked: candidate.item.revoked,
+        owner: sharerOwner,
       });
       known.set(candidate.item.id, versions);
       outcome.accepted.push({ id: candidate.item.id, version: candidate.version });
@@ -163,6 +207,9 @@ export async function storeVersions(
       shared_by: sharer.accountId,
       sharer_state: sharer.stateCode,
       sharer_org: sharer.organisationId,
+      severity: candidate.severity,
+      kind: candidate.kind,
+      respond_by: candidate.respondBy,
     }));
     // A row that a concurrent import stored first is skipped here and is not returned.
     const inserted = await insertVersions(trx, rows);

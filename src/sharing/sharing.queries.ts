@@ -26,6 +26,9 @@ export interface StoredVersion {
   version: string;
   version_key: string;
   data: string;
+  shared_by: string;
+  sharer_state: string | null;
+  sharer_org: string | null;
 }
 
 /** Finds every stored version of the given object ids. */
@@ -37,7 +40,15 @@ export async function findVersionsOf(
   for (const ids of chunk(objectIds, LOOKUP_CHUNK)) {
     const found = await db
       .selectFrom('stix_objects')
-      .select(['object_id', 'version', 'version_key', 'data'])
+      .select([
+        'object_id',
+        'version',
+        'version_key',
+        'data',
+        'shared_by',
+        'sharer_state',
+        'sharer_org',
+      ])
       .where('object_id', 'in', ids)
       .execute();
     rows.push(...found);
@@ -157,7 +168,7 @@ export interface ExportFilter {
 }
 
 /**
- * Lists the latest readable version of each object, newest version first. An object whose
+ * Lists the latest readable version of each object, by severity, requested response time and age. An object whose
  * latest version the principal may not read appears with the latest version it may read.
  */
 export function exportObjects(
@@ -174,16 +185,24 @@ export function exportObjects(
     'date_added',
     'tlp',
     'data',
+    'severity',
+    'respond_by',
     sql<number>`row_number() over (partition by object_id order by version_key desc)`.as('rank'),
   ]);
   if (filter.type !== undefined) readable = readable.where('type', '=', filter.type);
 
-  return db
-    .selectFrom(readable.as('readable'))
-    .select(['seq', 'object_id', 'type', 'version', 'date_added', 'tlp', 'data'])
-    .where('rank', '=', 1)
-    .orderBy('version_key', 'desc')
-    .orderBy('seq', 'desc')
-    .limit(filter.limit)
-    .execute();
+  return (
+    db
+      .selectFrom(readable.as('readable'))
+      .select(['seq', 'object_id', 'type', 'version', 'date_added', 'tlp', 'data'])
+      .where('rank', '=', 1)
+      // Highest severity first, then the earliest requested response (none last), then oldest.
+      .orderBy('severity', 'desc')
+      .orderBy(sql`respond_by is null`)
+      .orderBy('respond_by')
+      .orderBy('date_added')
+      .orderBy('seq')
+      .limit(filter.limit)
+      .execute()
+  );
 }

@@ -384,5 +384,28 @@ for (const dialect of testDialects) {
       assert.equal(res.statusCode, 422);
       assert.match(res.body, /windowMinutes/);
     });
+
+    it('closes at once when no alternate exists', async () => {
+      const res = await start(secretariat.token, {
+        title: 'Policy level check',
+        levels: ['policy'],
+        states: ['FR'],
+        windowMinutes: 30,
+      });
+      const id = res.json<{ id: string }>().id;
+      t.clock.advance(31 * MINUTE_MS);
+      await worker.runUntilIdle();
+
+      const results = await t.request({
+        method: 'GET',
+        url: `/api/v1/checks/${id}/results`,
+        token: secretariat.token,
+      });
+      const body = results.json<Results>();
+      assert.equal(body.status, 'closed');
+      assert.equal(body.recipients.length, 1);
+      assert.equal(body.recipients[0]?.escalatedAt, null);
+      assert.equal(body.states.FR, 'unanswered');
+    });
   });
 }

@@ -159,6 +159,8 @@ for (const dialect of testDialects) {
         .where('subject', 'like', '%Communication check%')
         .executeTakeFirstOrThrow();
       const token = /\/checks\/answer\/([\w-]+)/.exec(mail.text_body)?.[1] ?? '';
+      const linkPage = await t.request({ method: 'GET', url: `/checks/answer/${token}` });
+      assert.match(linkPage.body, /<strong>EXERCISE<\/strong>/);
       const answer = await t.request({ method: 'POST', url: `/checks/answer/${token}` });
       assert.equal(answer.statusCode, 200);
       const poc = await t.ctx.db

@@ -87,7 +87,11 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
   });
 
   app.post('/signin', async (request, reply) => {
-    const form = SignInForm.parse(request.body ?? {});
+    const parsed = SignInForm.safeParse(request.body ?? {});
+    if (!parsed.success) {
+      return renderSignIn(reply.status(400), ctx, '/app/', t.invalidForm);
+    }
+    const form = parsed.data;
     const next = safeNext(form.next);
     const expected = request.cookies[SIGNIN_CSRF_COOKIE] ?? '';
     if (expected === '' || !safeEqual(expected, form._csrf)) {

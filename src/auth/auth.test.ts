@@ -46,6 +46,17 @@ for (const dialect of testDialects) {
       assert.equal(res.statusCode, 403);
     });
 
+    it('answers a malformed form with 400, not 500', async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/signin',
+        headers: { 'content-type': 'application/json' },
+        payload: { email: 5, password: ['x'] },
+      });
+      assert.equal(res.statusCode, 400);
+      assert.match(res.body, /form was incomplete/);
+    });
+
     it('never redirects to another site after sign-in', async () => {
       const form = await t.app.inject({ method: 'GET', url: '/signin?next=//evil.example/' });
       assert.match(form.body, /name="next" value="\/app\/"/);

@@ -105,15 +105,15 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
   });
 
   app.get('/api/v1/directory/health', async (request) => {
-    const { sort } = parseInput(HealthQuerySchema, request.query, 'query');
     const principal = requirePrincipal(request);
+    const { sort } = parseInput(HealthQuerySchema, request.query, 'query');
 
     return getDirectoryHealth(ctx, principal, sort);
   });
 
   app.get('/directory/health', async (request, reply) => {
-    const { sort } = parseInput(HealthQuerySchema, request.query, 'query');
     if (request.principal === null) return reply.redirect('/signin?next=/directory/health', 303);
+    const { sort } = parseInput(HealthQuerySchema, request.query, 'query');
     const health = await getDirectoryHealth(ctx, request.principal, sort);
     const page = renderHealthPage(health, sort, request.principal, request.csrfToken);
 

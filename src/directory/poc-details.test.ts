@@ -272,7 +272,7 @@ for (const dialect of testDialects) {
         token: secretariat.token,
         payload: { action: 'create', request, poc },
       });
-      assert.equal(res.statusCode, 200);
+      assert.equal(res.statusCode, 201);
       const created = res.json<PocView>();
       assert.equal(created.stateCode, 'PK');
       const history = await t.request({

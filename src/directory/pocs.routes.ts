@@ -105,8 +105,9 @@ export function registerPocRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/api/v1/states/:code/change-requests', async (request, reply) => {
     const { code } = parseInput(StateParams, request.params, 'path');
     const principal = requirePrincipal(request);
-    const result = await applyChangeRequest(ctx, principal, code, request.body);
+    const { action, poc } = await applyChangeRequest(ctx, principal, code, request.body);
+    if (poc === null) return reply.status(204).send();
 
-    return reply.status(result === null ? 204 : 200).send(result ?? undefined);
+    return reply.status(action === 'create' ? 201 : 200).send(poc);
   });
 }

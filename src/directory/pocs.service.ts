@@ -330,13 +330,16 @@ export async function applyChangeRequest(
   });
   switch (data.action) {
     case 'create':
-      return createPocAs(deps, actor, data.poc, { confirmDuplicate: true });
+      return {
+        action: data.action,
+        poc: await createPocAs(deps, actor, data.poc, { confirmDuplicate: true }),
+      };
     case 'update':
-      return updatePocAs(deps, actor, data.pocId, data.changes);
+      return { action: data.action, poc: await updatePocAs(deps, actor, data.pocId, data.changes) };
     case 'delete':
       await deletePocAs(deps, actor, data.pocId);
-      return null;
+      return { action: data.action, poc: null };
     case 'confirm':
-      return confirmPoc(deps, actor, data.pocId, 'editor');
+      return { action: data.action, poc: await confirmPoc(deps, actor, data.pocId, 'editor') };
   }
 }

@@ -19,6 +19,7 @@ export const messages = {
     submit: 'Sign in',
     formExpired: 'The form expired. Please sign in again.',
     wrongCredentials: 'E-mail or password is wrong.',
+    invalidForm: 'The form was incomplete. Please enter your e-mail and password.',
     throttled: 'Too many failed sign-ins from this address. Please try again in 15 minutes.',
   },
   directory: directoryMessages,

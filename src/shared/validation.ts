@@ -10,7 +10,7 @@ z.config({
     if (issue.code !== 'invalid_type') return undefined;
     if (issue.input === undefined) return 'is required';
 
-    return `must be ${issue.expected === 'array' ? 'an' : 'a'} ${issue.expected}`;
+    return `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
   },
 });
 

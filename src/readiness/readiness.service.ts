@@ -47,6 +47,19 @@ function rateOf(rows: readonly Outcome[]): number | null {
   return answered.length / rows.length;
 }
 
+/** Groups rows by a key, so each state looks only at its own rows. */
+function groupBy<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [row]);
+    else group.push(row);
+  }
+
+  return groups;
+}
+
 function mean(values: readonly number[]): number | null {
   return values.length === 0 ? null : values.reduce((sum, v) => sum + v, 0) / values.length;
 }
@@ -66,9 +79,14 @@ async function computeReadiness(ctx: AppContext, stateCode?: string): Promise<St
   );
   const exercises = await listExerciseParticipation(ctx.db);
   const oldestFirst = [...checks].reverse();
+  const pocsByState = groupBy(pocs, (poc) => poc.state_code);
+  const outcomesByKey = groupBy(outcomes, (o) => `${o.check_id}:${o.state_code}`);
+  const exerciseStates = exercises.map((exercise) =>
+    z.array(z.string()).parse(JSON.parse(exercise.states)),
+  );
 
   return states.map((state) => {
-    const own = pocs.filter((poc) => poc.state_code === state.code);
+    const own = pocsByState.get(state.code) ?? [];
     const levels = pocLevels.filter((level) => own.some((poc) => poc.level === level));
     const alternates = pocLevels.filter((level) =>
       own.some((poc) => poc.level === level && poc.contact_role === 'alternate'),
@@ -78,15 +96,11 @@ async function computeReadiness(ctx: AppContext, stateCode?: string): Promise<St
     );
     const freshness = own.length === 0 ? null : fresh.length / own.length;
     const trend = oldestFirst.flatMap((check) => {
-      const rate = rateOf(
-        outcomes.filter((o) => o.check_id === check.id && o.state_code === state.code),
-      );
+      const rate = rateOf(outcomesByKey.get(`${check.id}:${state.code}`) ?? []);
       return rate === null ? [] : [{ checkId: check.id, at: check.created_at, rate }];
     });
     const last = trend.at(-1) ?? null;
-    const joined = exercises.filter((exercise) =>
-      z.array(z.string()).parse(JSON.parse(exercise.states)).includes(state.code),
-    ).length;
+    const joined = exerciseStates.filter((codes) => codes.includes(state.code)).length;
     const shares = [levels.length / 3, alternates.length / 3, freshness ?? 0, last?.rate ?? 0];
 
     return {

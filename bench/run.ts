@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 
 import { benchDirectory } from './directory.ts';
 import { benchImport } from './import.ts';
+import { benchMail } from './mail.ts';
 import { benchSse } from './sse.ts';
 
 interface Row {
@@ -52,6 +53,18 @@ print(`Alert to ${sse.connections} open SSE connections (SQLite)`, [
     target: { value: 250, higherIsBetter: false },
   },
   { figure: 'slowest', value: sse.maxMs, unit: 'ms', target: null },
+]);
+
+const mail = await benchMail();
+print(`Alert mail to ${mail.mails} PoCs, pooled SMTP to a local smtp-server (SQLite)`, [
+  {
+    figure: 'all mails accepted',
+    value: mail.allAcceptedMs,
+    unit: 'ms',
+    target: { value: 10_000, higherIsBetter: false },
+  },
+  { figure: 'mails per second', value: mail.mailsPerSecond, unit: 'mails/s', target: null },
+  { figure: 'job worker slots', value: mail.concurrency, unit: 'slots', target: null },
 ]);
 
 const directory = await benchDirectory();

@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 import type { AppContext } from '../app/context.ts';
+import { sendProblem } from '../app/problem.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
 import { DomainError, invalidField } from '../shared/errors.ts';
 import { assertJsonDepth } from '../shared/json-depth.ts';
@@ -79,6 +80,18 @@ export function registerSharingRoutes(app: FastifyInstance, ctx: AppContext) {
     await scope.register(multipart, {
       attachFieldsToBody: 'keyValues',
       limits: { fileSize: ctx.config.bodyLimit, files: 1, fields: 20, fieldSize: 1024 * 1024 },
+    });
+    // The multipart parser throws plain errors for a broken form (no boundary, a part cut
+    // short); they are the client's fault, so they become a 400 instead of a 500.
+    scope.setErrorHandler((error, request, reply) => {
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status === undefined && request.isMultipart() && !(error instanceof DomainError)) {
+        const message = error instanceof Error ? error.message : 'unreadable form';
+        const invalid = new DomainError('invalid_request', `Malformed multipart body: ${message}`);
+        return sendProblem(request, reply, invalid);
+      }
+
+      return sendProblem(request, reply, error);
     });
 
     scope.post('/api/v1/bundles', async (request, reply) => {

@@ -96,7 +96,7 @@ export function registerCheckPageRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.get('/checks', async (request, reply) => {
     const principal = requirePrincipal(request);
-    const checks = await listRecentChecks(ctx, principal.role === 'secretariat');
+    const checks = await listRecentChecks(ctx, principal);
     const items = checks.map(
       (check) =>
         html`<li>

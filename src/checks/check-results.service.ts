@@ -9,6 +9,7 @@ import {
   listChecks,
   listRecipients,
   listRecipientsWithRegion,
+  type CheckListScope,
   type CheckRecipientRow,
   type CheckRow,
 } from './checks.queries.ts';
@@ -236,9 +237,20 @@ export async function getCheckSummaryCsv(ctx: AppContext, checkId: string) {
   });
 }
 
-/** Lists checks for the check list: real ones only, newest first, for signed-in accounts. */
-export async function listRecentChecks(ctx: AppContext, includeExercises = false) {
-  const checks = await listChecks(ctx.db, { includeExercises, limit: 100 });
+/**
+ * Lists the newest checks the principal may know of: every check for the secretariat, the real
+ * checks that reached its state (or that it started) for a state editor, and the checks sent to
+ * its own address for anyone else, drills included and marked.
+ */
+export async function listRecentChecks(ctx: AppContext, principal: Principal) {
+  const options = { includeExercises: principal.role === 'secretariat', limit: 100 };
+  let scope: CheckListScope = { kind: 'email', emailKey: principal.emailKey };
+  if (principal.role === 'secretariat') scope = { kind: 'all' };
+  if (principal.role === 'state-editor' && principal.stateCode !== null) {
+    scope = { kind: 'state', stateCode: principal.stateCode, accountId: principal.accountId };
+  }
+  if (scope.kind === 'email') options.includeExercises = true;
+  const checks = await listChecks(ctx.db, scope, options);
 
   return checks.map((check) => ({
     id: check.id,

@@ -209,13 +209,45 @@ export async function updateRecipient(
   await db.updateTable('check_recipients').set(changes).where('id', '=', id).execute();
 }
 
+/** Which checks a list contains: all, or those that reached a state or an e-mail address. */
+export type CheckListScope =
+  | { kind: 'all' }
+  | { kind: 'state'; stateCode: string; accountId: string }
+  | { kind: 'email'; emailKey: string };
+
 /** Lists checks newest first; real checks only unless `includeExercises` is set. */
 export function listChecks(
   db: Kysely<Tables>,
+  scope: CheckListScope,
   options: { includeExercises: boolean; limit: number },
 ) {
-  let query = db.selectFrom('checks').selectAll();
+  let query = db.selectFrom('checks').selectAll('checks');
   if (!options.includeExercises) query = query.where('exercise_id', 'is', null);
+  if (scope.kind === 'state') {
+    query = query.where((eb) =>
+      eb.or([
+        eb('checks.created_by', '=', scope.accountId),
+        eb.exists(
+          eb
+            .selectFrom('check_recipients as r')
+            .select('r.id')
+            .whereRef('r.check_id', '=', 'checks.id')
+            .where('r.state_code', '=', scope.stateCode),
+        ),
+      ]),
+    );
+  }
+  if (scope.kind === 'email') {
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('check_recipients as r')
+          .select('r.id')
+          .whereRef('r.check_id', '=', 'checks.id')
+          .where('r.email_key', '=', scope.emailKey),
+      ),
+    );
+  }
 
   return query.orderBy('created_at', 'desc').limit(options.limit).execute();
 }

@@ -27,9 +27,8 @@ export function registerCheckRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.get('/api/v1/checks', async (request) => {
     const principal = requirePrincipal(request);
-    const includeExercises = principal.role === 'secretariat';
 
-    return { checks: await listRecentChecks(ctx, includeExercises) };
+    return { checks: await listRecentChecks(ctx, principal) };
   });
 
   app.post('/api/v1/checks/:id/answer', async (request) => {

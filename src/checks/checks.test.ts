@@ -407,5 +407,21 @@ for (const dialect of testDialects) {
       assert.equal(body.recipients[0]?.escalatedAt, null);
       assert.equal(body.states.FR, 'unanswered');
     });
+
+    it('lists only the checks an account may know of', async () => {
+      const titles = async (token: string) => {
+        const res = await t.request({ method: 'GET', url: '/api/v1/checks', token });
+        return res.json<{ checks: { id: string }[] }>().checks.map((check) => check.id);
+      };
+      const all = await titles(secretariat.token);
+      assert.ok(all.includes(checkId));
+      assert.ok((await titles(deEditor.token)).includes(checkId));
+      assert.ok((await titles(jpPoc.token)).includes(checkId));
+
+      const outsider = await t.createAccount('poc', { state: 'BR' });
+      assert.deepEqual(await titles(outsider.token), []);
+      const brEditor = await t.createAccount('state-editor', { state: 'BR' });
+      assert.deepEqual(await titles(brEditor.token), []);
+    });
   });
 }

@@ -238,9 +238,9 @@ export async function getCheckSummaryCsv(ctx: AppContext, checkId: string) {
 }
 
 /**
- * Lists the newest checks the principal may know of: every check for the secretariat, the real
- * checks that reached its state (or that it started) for a state editor, and the checks sent to
- * its own address for anyone else, drills included and marked.
+ * Lists the newest checks the principal may know of. The secretariat sees every check. A state
+ * editor sees the real checks that reached its state or that it started. Any other account sees
+ * the checks sent to its own address, drills included and marked.
  */
 export async function listRecentChecks(ctx: AppContext, principal: Principal) {
   const options = { includeExercises: principal.role === 'secretariat', limit: 100 };

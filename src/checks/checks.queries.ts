@@ -209,7 +209,7 @@ export async function updateRecipient(
   await db.updateTable('check_recipients').set(changes).where('id', '=', id).execute();
 }
 
-/** Which checks a list contains: all, or those that reached a state or an e-mail address. */
+/** Scope of a check list: all checks, or those that reached a state or an e-mail address. */
 export type CheckListScope =
   | { kind: 'all' }
   | { kind: 'state'; stateCode: string; accountId: string }

@@ -196,12 +196,12 @@ export function exportObjects(
       .selectFrom(readable.as('readable'))
       .select(['seq', 'object_id', 'type', 'version', 'date_added', 'tlp', 'data'])
       .where('rank', '=', 1)
-      // Highest severity first, then the earliest requested response (none last), then oldest.
+      // Highest severity first, then the earliest requested response (none last), then newest.
       .orderBy('severity', 'desc')
       .orderBy(sql`respond_by is null`)
       .orderBy('respond_by')
-      .orderBy('date_added')
-      .orderBy('seq')
+      .orderBy('version_key', 'desc')
+      .orderBy('seq', 'desc')
       .limit(filter.limit)
       .execute()
   );

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { checkTimestamp, isIdentifier } from './stix-validation.ts';
+import { incidentKinds, isSeverity } from './severity.ts';
 import { parseTlp, type TlpLevel } from './tlp.ts';
 
 /** Default and maximum page size of the object list. */
@@ -47,10 +48,37 @@ export const ShareOptionsSchema = z.object({
   ),
   orgs: listField,
   accounts: listField,
+  severity: singleField.transform((value, ctx): number | undefined => {
+    if (value === undefined || value.trim() === '') return undefined;
+    const severity = Number(value);
+    if (!isSeverity(severity)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${value}" is not a severity; use a whole number from 0 (Baseline) to 5 (Emergency)`,
+      });
+      return z.NEVER;
+    }
+
+    return severity;
+  }),
+  kind: singleField.pipe(
+    z.enum(incidentKinds, `kind must be one of ${incidentKinds.join(', ')}`).optional(),
+  ),
+  respond_by: singleField.pipe(
+    z
+      .string()
+      .superRefine((value, ctx) => {
+        const problem = checkTimestamp(value);
+        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
+  ),
 });
 
-/** Sharing options of an upload after parsing. */
-export type ShareOptions = z.output<typeof ShareOptionsSchema>;
+/** Sharing options of an upload after parsing; severity, kind and response time may be absent. */
+export type ShareOptions = Omit<z.output<typeof ShareOptionsSchema>, 'severity'> & {
+  severity?: number | undefined;
+};
 
 /** The envelope of an upload: a STIX bundle, whose objects are checked one by one later. */
 export const BundleEnvelopeSchema = z.looseObject({

@@ -21,6 +21,7 @@ import {
 } from './sharing.queries.ts';
 import { BundleEnvelopeSchema, type ShareOptions } from './sharing.schema.ts';
 import { checkStixObject, versionKey, type CheckedObject } from './stix-validation.ts';
+import { readPriority } from './severity.ts';
 import { tlpByMarkingId } from './tlp.ts';
 import { TLP2_CREATED, tlpDefinitionText, withTlp2Marking } from './tlp-definitions.ts';
 import { normaliseEmail } from '../shared/email.ts';
@@ -199,6 +200,11 @@ function classifyAll(
       rejected.push({ id: item.id, index, reason: classification.reason });
       continue;
     }
+    const priority = readPriority(item.object, options);
+    if (!priority.ok) {
+      rejected.push({ id: item.id, index, reason: priority.reason });
+      continue;
+    }
     warnings.push(...classification.warnings.map((reason) => ({ id: item.id, reason })));
     const version = item.version ?? now;
     candidates.push({
@@ -213,6 +219,9 @@ function classifyAll(
       data: JSON.stringify(withTlp2Marking(item.object, classification.tlp)),
       // With neither a marking nor a tlp option, the object stays with the sharer's own audience.
       isOwnOnly: classification.isDefaultTlp && options.tlp === null,
+      severity: priority.severity,
+      kind: priority.kind,
+      respondBy: options.respond_by ?? null,
     });
   }
 
@@ -276,7 +285,10 @@ export async function readObject(
   return row.data;
 }
 
-/** Lists the JSON text of the latest readable version of each object, newest first. */
+/**
+ * Lists the JSON text of the latest readable version of each object: highest severity first,
+ * then the earliest requested response, then the newest.
+ */
 export async function listObjects(
   deps: SharingDeps,
   principal: Principal | null,

@@ -677,6 +677,53 @@ for (const dialect of testDialects) {
         assert.equal(badLimit.statusCode, 422);
       });
 
+      it('sorts the list by severity, response time, then age', async () => {
+        const kind = `x-sorting-${randomUUID().slice(0, 8)}`;
+        const item = (modified: string, extra: StixObject = {}) => ({
+          type: kind,
+          spec_version: '2.1',
+          id: `${kind}--${randomUUID()}`,
+          created: '2030-01-01T00:00:00.000Z',
+          modified,
+          object_marking_refs: [tlp2MarkingIds.clear],
+          ...extra,
+        });
+        const low = item('2030-01-05T00:00:00.000Z', { x_parley_severity: 1 });
+        const ten = item('2030-01-01T00:00:00.000Z', { x_parley_severity: 10 });
+        await shareOk(sharerFr.token, [low, ten]);
+        const urgent = item('2030-01-01T00:00:00.000Z');
+        const later = item('2030-01-02T00:00:00.000Z');
+        await shareOk(sharerFr.token, [urgent], '?severity=4&respond_by=2030-01-02T00:00:00Z');
+        await shareOk(sharerFr.token, [later], '?severity=4&respond_by=2030-02-01T00:00:00Z');
+        const open = item('2030-01-03T00:00:00.000Z', { x_parley_kind: 'malicious-code' });
+        await shareOk(sharerFr.token, [open], '?severity=4');
+
+        const res = await t.request({ method: 'GET', url: `/api/v1/objects?type=${kind}` });
+        const ids = res.json<{ objects: StixObject[] }>().objects.map((o) => o.id);
+        assert.deepEqual(ids, [urgent.id, later.id, open.id, low.id]);
+        const stored = await t.ctx.db
+          .selectFrom('stix_objects')
+          .select(['object_id', 'severity', 'kind'])
+          .where('object_id', '=', open.id)
+          .executeTakeFirstOrThrow();
+        assert.equal(stored.severity, 4);
+        assert.equal(stored.kind, 'malicious-code');
+      });
+
+      it('rejects an invalid severity or kind naming it', async () => {
+        const option = await share(sharerFr.token, bundleOf([indicator()]), '?severity=9');
+        assert.equal(option.statusCode, 422);
+        assert.match(option.json<ProblemReply>().detail, /severity/);
+        const kind = await share(sharerFr.token, bundleOf([indicator()]), '?kind=spam');
+        assert.equal(kind.statusCode, 422);
+        const property = await share(
+          sharerFr.token,
+          bundleOf([indicator({ x_parley_severity: 'high' })]),
+        );
+        assert.equal(property.statusCode, 422);
+        assert.match(property.json<ProblemReply>().detail, /x_parley_severity/);
+      });
+
       it('rejects a malformed id or version naming the field', async () => {
         const badId = await read(undefined, 'not-an-id');
         assert.equal(badId.statusCode, 422);

@@ -11,6 +11,9 @@ import { AdminPage } from './pages/AdminPage.tsx';
 import { InboxPage } from './pages/InboxPage.tsx';
 import { PocHistoryPage } from './pages/PocHistoryPage.tsx';
 import { PocsPage } from './pages/PocsPage.tsx';
+import { ComposeRequestPage } from './pages/ComposeRequestPage.tsx';
+import { RequestsPage } from './pages/RequestsPage.tsx';
+import { RequestThreadPage } from './pages/RequestThreadPage.tsx';
 import { SendAlertPage } from './pages/SendAlertPage.tsx';
 import { ShareBundlePage } from './pages/ShareBundlePage.tsx';
 import { VisibilityPage } from './pages/VisibilityPage.tsx';
@@ -93,6 +96,14 @@ function RoutePage({ route }: { route: Route }) {
       return <VisibilityPage />;
     case 'admin':
       return <AdminPage />;
+    case 'requests':
+      return <RequestsPage key="inbox" box="inbox" />;
+    case 'requestsOutbox':
+      return <RequestsPage key="outbox" box="outbox" />;
+    case 'newRequest':
+      return <ComposeRequestPage />;
+    case 'requestThread':
+      return <RequestThreadPage key={route.reference} reference={route.reference} />;
     case 'notFound':
       return <MessagePage title={messages.pages.notFound} text={messages.notFound} />;
   }

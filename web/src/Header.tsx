@@ -16,6 +16,10 @@ export function Header() {
   if (canUsePage(me.role, 'sendAlert')) {
     links.push({ page: 'sendAlert', href: paths.sendAlert, label: messages.pages.sendAlert });
   }
+  // Requests between states are sent and answered by PoCs.
+  if (me.role === 'poc') {
+    links.push({ page: 'requests', href: paths.requests, label: messages.pages.requestsInbox });
+  }
   if (canUsePage(me.role, 'share')) {
     links.push({ page: 'share', href: paths.share, label: messages.pages.share });
   }

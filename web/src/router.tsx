@@ -59,6 +59,10 @@ export type Route =
   | { page: 'pocHistory'; pocId: string }
   | { page: 'visibility' }
   | { page: 'admin' }
+  | { page: 'requests' }
+  | { page: 'requestsOutbox' }
+  | { page: 'newRequest' }
+  | { page: 'requestThread'; reference: string }
   | { page: 'notFound' };
 
 /** Workspace paths by page, for links. */
@@ -71,6 +75,10 @@ export const paths = {
   pocHistory: (pocId: string) => `/app/pocs/${encodeURIComponent(pocId)}/history`,
   visibility: '/app/visibility',
   admin: '/app/admin',
+  requests: '/app/requests',
+  requestsOutbox: '/app/requests/outbox',
+  newRequest: '/app/requests/new',
+  requestThread: (reference: string) => `/app/requests/${encodeURIComponent(reference)}`,
   // Server-rendered, so it is linked with a plain anchor that loads the page.
   directoryHealth: '/directory/health',
 } as const;
@@ -93,6 +101,14 @@ export function matchRoute(path: string): Route {
   if (trimmed === paths.sendAlert) return { page: 'sendAlert' };
   if (trimmed === paths.visibility) return { page: 'visibility' };
   if (trimmed === paths.admin) return { page: 'admin' };
+  if (trimmed === paths.requests) return { page: 'requests' };
+  if (trimmed === paths.requestsOutbox) return { page: 'requestsOutbox' };
+  if (trimmed === paths.newRequest) return { page: 'newRequest' };
+  const thread = /^\/app\/requests\/([^/]+)$/.exec(trimmed);
+  if (thread?.[1] !== undefined) {
+    const reference = decodeSegment(thread[1]);
+    return reference === null ? { page: 'notFound' } : { page: 'requestThread', reference };
+  }
 
   const history = /^\/app\/pocs\/([^/]+)\/history$/.exec(trimmed);
   if (history?.[1] !== undefined) {

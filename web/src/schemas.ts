@@ -129,6 +129,15 @@ export const DeliveryRecipient = z.object({
   openedAt: z.string().nullish(),
   acknowledgedAt: z.string().nullish(),
   acknowledgedVia: z.string().nullish(),
+  deliveredAt: z.string().nullish(),
+  remindedAt: z.string().nullish(),
+  escalatedAt: z.string().nullish(),
+  escalatedFrom: z.string().nullish(),
+  channels: z
+    .array(
+      z.object({ channel: z.string(), status: z.string(), failureReason: z.string().nullish() }),
+    )
+    .default([]),
 });
 
 /** One recipient of a sent alert. */
@@ -143,8 +152,26 @@ export const Deliveries = z.object({
     sent: z.number().int(),
     failed: z.number().int(),
     acknowledged: z.number().int(),
+    delivered: z.number().int().default(0),
+    opened: z.number().int().default(0),
+    reminded: z.number().int().default(0),
+    escalated: z.number().int().default(0),
+    webhooks: z.number().int().default(0),
+    webhooksDelivered: z.number().int().default(0),
   }),
+  exercise: z.boolean().default(false),
   recipients: z.array(DeliveryRecipient),
+  webhooks: z
+    .array(
+      z.object({
+        url: z.string(),
+        owner: z.string(),
+        status: z.string(),
+        attempts: z.number().int(),
+        failureReason: z.string().nullish(),
+      }),
+    )
+    .default([]),
 });
 
 /** Delivery report of one sent alert. */
@@ -183,6 +210,8 @@ export const AcknowledgementEvent = z.object({
 export const liveEventSchemas = {
   alert: AlertEvent,
   acknowledgement: AcknowledgementEvent,
+  delivery: z.object({ alertId: z.string(), status: z.string() }),
+  request: z.object({ id: z.string(), reference: z.string(), change: z.string() }),
   resync: z.unknown(),
 } as const;
 

@@ -5,11 +5,25 @@ import { useResource } from '../hooks.ts';
 import { messages } from '../messages.ts';
 import { Deliveries, type DeliveryRecipient } from '../schemas.ts';
 
+type WebhookCall = Deliveries['webhooks'][number];
+
 const text = messages.deliveries;
 
-const countKeys = ['recipients', 'queued', 'sent', 'failed', 'acknowledged'] as const;
+const countKeys = [
+  'recipients',
+  'queued',
+  'sent',
+  'delivered',
+  'failed',
+  'opened',
+  'acknowledged',
+  'reminded',
+  'escalated',
+  'webhooks',
+  'webhooksDelivered',
+] as const;
 
-/** Renders the delivery report of one sent alert and reloads it on each acknowledgement. */
+/** Renders the delivery report of one sent alert and reloads it on each live change. */
 export function DeliveriesPage({ alertId }: { alertId: string }) {
   const deliveries = useResource(() =>
     callApi({
@@ -18,8 +32,11 @@ export function DeliveriesPage({ alertId }: { alertId: string }) {
     }),
   );
 
-  // TODO: the stream has no event for delivery status changes (queued to sent or failed), so
-  // those appear only after Refresh or the next acknowledgement.
+  // NOTE: the stream sends `delivery` for delivered, failed, reminded and escalated, not for the
+  // short step from queued to sent, which appears with the next change or Refresh.
+  useLiveEvent('delivery', (event) => {
+    if (event.alertId === alertId) deliveries.reload();
+  });
   useLiveEvent('acknowledgement', (event) => {
     if (event.alertId === alertId) deliveries.reload();
   });
@@ -54,11 +71,13 @@ export function DeliveriesPage({ alertId }: { alertId: string }) {
               </div>
             ))}
           </dl>
+          {report.exercise && <p className="exercise">{text.exercise}</p>}
           {report.recipients.length === 0 ? (
             <p>{text.empty}</p>
           ) : (
             <RecipientTable recipients={report.recipients} />
           )}
+          {report.webhooks.length > 0 && <WebhookTable calls={report.webhooks} />}
         </>
       )}
     </>
@@ -81,6 +100,8 @@ function RecipientTable({ recipients }: { recipients: DeliveryRecipient[] }) {
           <th scope="col">{columns.sentAt}</th>
           <th scope="col">{columns.openedAt}</th>
           <th scope="col">{columns.acknowledgedAt}</th>
+          <th scope="col">{columns.channels}</th>
+          <th scope="col">{columns.escalation}</th>
         </tr>
       </thead>
       <tbody>
@@ -106,6 +127,52 @@ function RecipientTable({ recipients }: { recipients: DeliveryRecipient[] }) {
               {recipient.acknowledgedVia != null &&
                 ` ${text.acknowledgedVia(recipient.acknowledgedVia)}`}
             </td>
+            <td>
+              {recipient.channels
+                .map((channel) => `${channel.channel}: ${channel.status}`)
+                .join(', ')}
+            </td>
+            <td>
+              {[
+                recipient.remindedAt == null ? null : text.remindedAt(recipient.remindedAt),
+                recipient.escalatedAt == null ? null : text.escalatedAt(recipient.escalatedAt),
+                recipient.escalatedFrom == null
+                  ? null
+                  : text.escalatedFrom(recipient.escalatedFrom),
+              ]
+                .filter((part) => part !== null)
+                .join('; ')}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function WebhookTable({ calls }: { calls: WebhookCall[] }) {
+  const columns = text.webhookColumns;
+
+  return (
+    <table>
+      <caption>{text.webhooksCaption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{columns.url}</th>
+          <th scope="col">{columns.owner}</th>
+          <th scope="col">{columns.status}</th>
+          <th scope="col">{columns.attempts}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {calls.map((call) => (
+          <tr key={call.url}>
+            <th scope="row">{call.url}</th>
+            <td>{call.owner}</td>
+            <td>
+              {call.failureReason == null ? call.status : text.failedBecause(call.failureReason)}
+            </td>
+            <td>{call.attempts}</td>
           </tr>
         ))}
       </tbody>

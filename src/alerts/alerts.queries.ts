@@ -18,7 +18,7 @@ export type RecipientRow = Selectable<AlertRecipientsTable>;
 // Rows per INSERT, well below SQLite's limit of bound parameters per statement.
 const INSERT_CHUNK = 400;
 
-/** Which PoCs an alert reaches: all of them, those of some states, or those with some e-mails. */
+/** Filter of the PoCs an alert reaches: all, those of some states, or those with some e-mails. */
 export type PocFilter =
   { kind: 'all' } | { kind: 'states'; states: string[] } | { kind: 'emails'; emailKeys: string[] };
 

@@ -199,7 +199,7 @@ export async function getAlert(ctx: AppContext, viewer: Principal, alertId: stri
   return toView(row, viewer);
 }
 
-/** Records a recipient's acknowledgement once and tells the sender on the live stream. */
+/** Records a recipient's acknowledgement once and sends the sender a live event. */
 async function acknowledge(ctx: AppContext, recipient: RecipientRow, via: AcknowledgedVia) {
   const now = ctx.clock.now().toISOString();
   const event = await ctx.db.transaction().execute(async (trx) => {

@@ -172,10 +172,10 @@ export async function requeueMissingDeliveries(ctx: AppContext): Promise<number>
 }
 
 /**
- * Finds recipients who have not acknowledged in time. Each is reminded once when the response
- * time has passed; once a second response time has passed after the reminder, the alternate
- * PoCs of the same state and level are alerted. Partner accounts and alternates added by an
- * escalation are reminded but not escalated further.
+ * Reminds and escalates recipients who have not acknowledged in time. Each is reminded once when
+ * the response time has passed. When a second response time has passed after the reminder, the
+ * alternate PoCs of the same state and level are alerted. Partner accounts and alternates added
+ * by an escalation are reminded but not escalated further.
  */
 export async function sweepOverdueRecipients(ctx: AppContext) {
   const nowDate = ctx.clock.now();

@@ -24,7 +24,7 @@ export function listOverdueRecipients(db: Kysely<Tables>, now: string, limit: nu
       .where('r.acknowledged_at', 'is', null)
       .where('r.escalated_at', 'is', null)
       .where('r.escalated_from', 'is', null)
-      // A reminded recipient that is no PoC has nobody to escalate to, so it is done.
+      // A reminded partner account has no alternate to escalate to, so the sweep skips it.
       .where((eb) => eb.or([eb('r.reminded_at', 'is', null), eb('r.poc_id', 'is not', null)]))
       .orderBy('a.severity', 'desc')
       .orderBy('a.response_due_at')

@@ -55,8 +55,8 @@ export function createInProcessEventBus(logger: Logger): EventBus {
 }
 
 /**
- * Sends each event id with NOTIFY, so every server process on the database receives it; each
- * listener process reads the row back and hands it to its own subscribers.
+ * Sends each event id with NOTIFY, so every server process on the database receives it. Each
+ * listening process reads the row back and passes it to its own subscribers.
  */
 export async function createPostgresEventBus(
   db: Kysely<Tables>,

@@ -84,6 +84,10 @@ async function callWebhook(
   if (target === undefined) throw new PermanentJobError('Webhook delivery not found');
   if (target.status === 'delivered') return { posted: 0, alreadyDelivered: 1 };
   if (target.secret === null || target.is_active !== 1) {
+    logger.warn(
+      { deliveryId, webhookId: target.webhook_id },
+      'webhook endpoint gone, call skipped',
+    );
     await failDelivery(ctx, target, 'Endpoint removed or deactivated before the call', null);
     return { posted: 0, skipped: 1 };
   }
@@ -117,8 +121,8 @@ async function callWebhook(
   } catch (error) {
     const reason = `Call failed: ${(error as Error).message}`.slice(0, 1000);
     logger.warn({ err: error, deliveryId }, 'webhook call failed');
+    await updateWebhookDelivery(ctx.db, deliveryId, { failure_reason: reason }, true);
     if (isLastAttempt) await failDelivery(ctx, target, reason, null);
-    else await updateWebhookDelivery(ctx.db, deliveryId, { failure_reason: reason }, true);
     throw new Error(reason, { cause: error });
   }
 

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 
 import type { Principal } from '../accounts/principal.ts';
 import type { Tables } from '../db/schema.ts';
@@ -53,9 +53,11 @@ function versionCondition(principal: Principal | null, filter: VersionFilter) {
     if ('key' in match) keys.push(match.key);
     else if (match.kind === 'all') return null;
     else {
-      const operator = match.kind === 'last' ? sql`>` : sql`<`;
-      parts.push(sql<SqlBool>`not exists (select 1 from stix_objects n where ${scope}
-        and n.version_key ${operator} stix_objects.version_key)`);
+      // A scalar subquery, not NOT EXISTS: PostgreSQL would turn NOT EXISTS into an anti-join
+      // over the whole table on every page, while this probes the (object_id, version_key) index.
+      const bound = match.kind === 'last' ? sql`max` : sql`min`;
+      parts.push(sql<SqlBool>`stix_objects.version_key = (select ${bound}(n.version_key)
+        from stix_objects n where ${scope})`);
     }
   }
   if (keys.length > 0) parts.push(sql<SqlBool>`stix_objects.version_key in (${sql.join(keys)})`);
@@ -75,6 +77,27 @@ export function findVersionPage(
   after: PagePosition | null,
   limit: number,
 ): Promise<VersionRow[]> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) {
+    return versionPageQuery(db, principal, filter, after, limit).execute();
+  }
+
+  // The per-row subqueries make PostgreSQL's cost estimate large enough to start its JIT
+  // compiler, which took about 0.5 s per page for a query that runs in a few milliseconds.
+  return db.transaction().execute(async (trx) => {
+    await sql`set local jit = off`.execute(trx);
+
+    return versionPageQuery(trx, principal, filter, after, limit).execute();
+  });
+}
+
+/** Builds the query of `findVersionPage`, so that its plan can be inspected. */
+export function versionPageQuery(
+  db: Kysely<Tables>,
+  principal: Principal | null,
+  filter: VersionFilter,
+  after: PagePosition | null,
+  limit: number,
+) {
   let query = db
     .selectFrom('stix_objects')
     .select([
@@ -99,19 +122,14 @@ export function findVersionPage(
   const versions = versionCondition(principal, filter);
   if (versions !== null) query = query.where(versions);
   if (after !== null) {
-    query = query.where((eb) =>
-      eb.or([
-        eb('date_added', '>', after.dateAdded),
-        eb.and([eb('date_added', '=', after.dateAdded), eb('seq', '>', after.seq)]),
-      ]),
-    );
+    // A row-value comparison lets both databases seek in the (date_added, seq) index.
+    query = query.where(sql<SqlBool>`(date_added, seq) > (${after.dateAdded}, ${after.seq})`);
   }
 
   return query
     .orderBy('date_added')
     .orderBy('seq')
-    .limit(limit + 1)
-    .execute();
+    .limit(limit + 1);
 }
 
 /** Lists who shared each stored version of an object, readable or not. */

@@ -11,6 +11,7 @@ import { alertChannels } from './migrations/2026-12-04-20-alert-channels.ts';
 import { stateRequests } from './migrations/2026-12-04-21-requests.ts';
 import { taxiiStatuses } from './migrations/2026-12-04-40-taxii-statuses.ts';
 import { stixSeverity } from './migrations/2026-12-04-41-stix-severity.ts';
+import { moderation } from './migrations/2026-12-04-42-moderation.ts';
 
 /**
  * Every migration, keyed by a name that sorts in the order it must run: Kysely runs them by
@@ -28,6 +29,7 @@ function listMigrations(database: Database): Record<string, Migration> {
     '2026-12-04-21-requests': stateRequests(database.dialect),
     '2026-12-04-40-taxii-statuses': taxiiStatuses,
     '2026-12-04-41-stix-severity': stixSeverity,
+    '2026-12-04-42-moderation': moderation,
   };
 }
 

@@ -15,6 +15,7 @@ export interface Tables {
   stix_objects: StixObjectsTable;
   stix_object_grants: StixObjectGrantsTable;
   taxii_statuses: TaxiiStatusesTable;
+  moderation_items: ModerationItemsTable;
   alerts: AlertsTable;
   alert_recipients: AlertRecipientsTable;
   alert_deliveries: AlertDeliveriesTable;
@@ -159,6 +160,25 @@ export interface StixObjectsTable {
   kind: string | null;
   /** Time by which the sharer requests a response, as an ISO timestamp. */
   respond_by: string | null;
+}
+
+/** A bundle a partner submitted, held until a member approves or rejects it. */
+export interface ModerationItemsTable {
+  id: string;
+  submitted_by: string;
+  organisation_id: string | null;
+  /** The submitted bundle's JSON text. */
+  bundle: string;
+  /** JSON of the sharing options given with the submission. */
+  options: string;
+  object_count: number;
+  status: 'pending' | 'approved' | 'rejected';
+  reason: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  /** JSON summary of the import made on approval. */
+  result: string | null;
+  created_at: string;
 }
 
 /** The outcome of one TAXII POST, readable by its requester and the secretariat. */

@@ -10,6 +10,8 @@ import {
 } from './alerts.queries.ts';
 import type { ChannelDelivery, DeliveryReport } from './alerts.schema.ts';
 
+// TODO: the live stream has no per-recipient delivery row, because the server cannot tell which
+// open stream showed the event; the report shows its effect as `openedAt` on a page view.
 // The first mail of a recipient; the reminder is a later, separate channel.
 const FIRST_MAIL_CHANNELS = new Set(['email', 'email-pgp']);
 

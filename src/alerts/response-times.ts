@@ -1,3 +1,5 @@
+// TODO: read these defaults from the server configuration; today a deployment can change a
+// deadline only per alert, with `responseMinutes`.
 /**
  * Minutes a recipient has to acknowledge an alert, by severity (5 Emergency to 0 Baseline).
  * Severity 1 and 0 have no deadline, so nobody is reminded or escalated for them.

@@ -25,6 +25,7 @@ import { registerRequestRoutes } from '../requests/requests.routes.ts';
 import { registerWebhookRoutes } from '../webhooks/webhooks.routes.ts';
 import { DomainError } from '../shared/errors.ts';
 import { assertJsonDepth } from '../shared/json-depth.ts';
+import { registerModerationRoutes } from '../sharing/moderation.routes.ts';
 import { registerSharingRoutes } from '../sharing/sharing.routes.ts';
 import { registerTaxiiRoutes } from '../taxii/taxii.routes.ts';
 import { html } from '../web/html.ts';
@@ -132,6 +133,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerPocRoutes(app, ctx);
   registerSharingRoutes(app, ctx);
   registerTaxiiRoutes(app, ctx);
+  registerModerationRoutes(app, ctx);
   registerAlertRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);

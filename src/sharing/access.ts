@@ -178,10 +178,9 @@ function dedupe(grants: Grant[]): Grant[] {
 /** Throws unless the principal may share STIX content. */
 export function assertMayShare(principal: Principal): void {
   if (principal.role === 'partner') {
-    // TODO: partners submit into moderation once it exists; until then they cannot share.
     throw new DomainError(
       'forbidden',
-      'Partner organisations cannot share STIX content directly yet; ask a state PoC to share it',
+      'Partner organisations cannot share directly: submit the bundle to POST /api/v1/moderation',
     );
   }
 }

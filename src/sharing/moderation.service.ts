@@ -106,7 +106,7 @@ export async function submitForModeration(
   return toSummary(row);
 }
 
-/** Lists the items the principal submitted or moderates, oldest pending first. */
+/** Lists the items the principal submitted or moderates, oldest first. */
 export async function listModeration(
   deps: SharingDeps,
   principal: Principal,

@@ -4,7 +4,7 @@ import type { Principal } from '../accounts/principal.ts';
 import type { Tables } from '../db/schema.ts';
 import { readableOn } from './access.ts';
 
-/** Which versions of each object a page holds; several are ORed. */
+/** A version selector of `match[version]`; several selectors are ORed. */
 export type VersionMatch = { kind: 'first' } | { kind: 'last' } | { kind: 'all' } | { key: string };
 
 /** Filters of a page of stored versions; list filters are ORed inside and ANDed together. */
@@ -68,7 +68,7 @@ function versionCondition(principal: Principal | null, filter: VersionFilter) {
 /**
  * Finds one page of the versions the principal may read, ordered by (`date_added`, `seq`) so
  * that a page boundary inside a group of objects added together loses and repeats nothing.
- * Returns up to `limit + 1` rows; the extra row tells the caller that more remain.
+ * Returns up to `limit + 1` rows, and an extra row means that more remain.
  */
 export function findVersionPage(
   db: Kysely<Tables>,

@@ -25,11 +25,11 @@ export interface ApiRoot {
 
 /** Id of the collection of everything shared with members. */
 export const MEMBERS_COLLECTION_ID = '5f0c8a9e-3b1d-4c7e-9a26-8d4b1e7f3c52';
-/** Id of the public collection, which holds the TLP:CLEAR objects. */
+/** Id of the public collection, which contains the TLP:CLEAR objects. */
 export const PUBLIC_COLLECTION_ID = 'b7e2d4a1-6c3f-4e8b-8d15-2a9f7c0e4b63';
 
-// TODO: one collection per sharing community (a state's own audience, a region) would let
-// clients subscribe to less than everything they may read; today there is one member collection.
+// TODO: offer one collection per sharing community, such as a state's own audience or a region.
+// Today there is one member collection, so clients cannot subscribe to less than everything.
 /** Every API root the server offers, by name. */
 export const apiRoots: ReadonlyMap<string, ApiRoot> = new Map([
   [
@@ -91,7 +91,8 @@ export function findCollection(root: ApiRoot, id: string): Collection {
 
 /** Returns true when the caller may add objects to the collection. */
 export function canWrite(collection: Collection, principal: Principal | null): boolean {
-  // TODO: partners should submit into the moderation queue; until it exists they cannot write.
+  // TODO: send a partner's TAXII POST into the moderation queue with a pending status. Until
+  // then partners submit through the JSON API (POST /api/v1/moderation) only.
   return collection.isWritable && principal !== null && principal.role !== 'partner';
 }
 

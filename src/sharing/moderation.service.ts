@@ -3,7 +3,7 @@ import { newId } from '../shared/crypto.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
 import { BundleEnvelopeSchema, type ShareOptions } from './sharing.schema.ts';
-import { importBundle, type SharingDeps } from './sharing.service.ts';
+import { importBundle, type ImportResult, type SharingDeps } from './sharing.service.ts';
 
 /** A moderation item as its submitter and its moderators see it, without the bundle. */
 export interface ModerationSummary {
@@ -69,6 +69,48 @@ function isSubmitter(principal: Principal, row: ItemRow): boolean {
     row.submitted_by === principal.accountId ||
     (principal.organisationId !== null && row.organisation_id === principal.organisationId)
   );
+}
+
+/**
+ * Completes the TAXII status of a submission made through TAXII, which shares the item's id:
+ * approved objects end in `successes` or `failures`, and a rejection fails every object.
+ */
+async function completeTaxiiStatus(
+  deps: SharingDeps,
+  row: ItemRow & { bundle: string },
+  imported: ImportResult | null,
+  reason: string,
+): Promise<void> {
+  const status = await deps.db
+    .selectFrom('taxii_statuses')
+    .select('pendings')
+    .where('id', '=', row.id)
+    .executeTakeFirst();
+  if (status === undefined) return;
+
+  const pendings = JSON.parse(status.pendings) as { id: string; version: string }[];
+  const successes = imported?.accepted ?? [];
+  const failures =
+    imported === null
+      ? pendings.map((pending) => ({ ...pending, message: `rejected by a moderator: ${reason}` }))
+      : imported.rejected.map((item) => ({
+          id: item.id ?? `objects[${item.index}]`,
+          version: pendings[item.index]?.version ?? '',
+          message: item.reason,
+        }));
+  await deps.db
+    .updateTable('taxii_statuses')
+    .set({
+      status: 'complete',
+      success_count: successes.length,
+      successes: JSON.stringify(successes),
+      failure_count: failures.length,
+      failures: JSON.stringify(failures),
+      pending_count: 0,
+      pendings: '[]',
+    })
+    .where('id', '=', row.id)
+    .execute();
 }
 
 /** Holds a partner's bundle for moderation; nothing is shared until a moderator approves it. */
@@ -176,9 +218,10 @@ export async function decideModeration(
 
   const decidedAt = deps.clock.now().toISOString();
   let result: string | null = null;
+  let imported: ImportResult | null = null;
   if (decision.decision === 'approve') {
     const options = JSON.parse(row.options) as ShareOptions;
-    const imported = await importBundle(deps, principal, JSON.parse(row.bundle), options);
+    imported = await importBundle(deps, principal, JSON.parse(row.bundle), options);
     result = JSON.stringify({ stored: imported.stored, rejected: imported.rejected.length });
   }
   const status = decision.decision === 'approve' ? 'approved' : 'rejected';
@@ -195,6 +238,7 @@ export async function decideModeration(
     .where('id', '=', id)
     .where('status', '=', 'pending')
     .execute();
+  await completeTaxiiStatus(deps, row, imported, decision.reason);
   deps.logger.info({ accountId: principal.accountId, itemId: id, status }, 'moderation decided');
 
   return readModeration(deps, principal, id);

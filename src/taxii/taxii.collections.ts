@@ -89,11 +89,9 @@ export function findCollection(root: ApiRoot, id: string): Collection {
   return collection;
 }
 
-/** Returns true when the caller may add objects to the collection. */
+/** Returns true when the caller may add objects; a partner's objects wait for moderation. */
 export function canWrite(collection: Collection, principal: Principal | null): boolean {
-  // TODO: send a partner's TAXII POST into the moderation queue with a pending status. Until
-  // then partners submit through the JSON API (POST /api/v1/moderation) only.
-  return collection.isWritable && principal !== null && principal.role !== 'partner';
+  return collection.isWritable && principal !== null;
 }
 
 /** Builds the TAXII collection resource as the caller sees it. */

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../accounts/principal.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
+import { submitForModeration } from '../sharing/moderation.service.ts';
 import { importBundle, type SharingDeps } from '../sharing/sharing.service.ts';
 import {
   deleteAllVersions,
@@ -48,6 +49,9 @@ export async function addObjects(
   const envelope = parseInput(EnvelopeSchema, body, 'envelope');
   const requestTimestamp = deps.clock.now().toISOString();
   const bundle = { type: 'bundle', objects: envelope.objects };
+  if (principal.role === 'partner') {
+    return holdForModeration(deps, principal, root, collection, envelope.objects, requestTimestamp);
+  }
   const result = await importBundle(deps, principal, bundle, NO_RECIPIENTS);
 
   const warnings = new Map(result.warnings.map((warning) => [warning.id, warning.reason]));
@@ -71,6 +75,52 @@ export async function addObjects(
     failures,
     pending_count: 0,
     pendings: [],
+  };
+  await insertStatus(deps.db, status, {
+    accountId: principal.accountId,
+    apiRoot: root.name,
+    collectionId: collection.id,
+  });
+
+  return status;
+}
+
+/**
+ * Submits a partner's envelope to the moderation queue. The status resource shares the
+ * moderation item's id and stays `pending` until a moderator decides, which completes it.
+ */
+async function holdForModeration(
+  deps: SharingDeps,
+  principal: Principal,
+  root: ApiRoot,
+  collection: Collection,
+  objects: unknown[],
+  requestTimestamp: string,
+): Promise<StatusResource> {
+  const item = await submitForModeration(
+    deps,
+    principal,
+    { type: 'bundle', objects },
+    NO_RECIPIENTS,
+  );
+  const pendings = objects.map((object, index) => {
+    const id = (object as Record<string, unknown> | null)?.id;
+    return {
+      id: typeof id === 'string' ? id : `objects[${index}]`,
+      version: versionOf(object, requestTimestamp),
+    };
+  });
+  const status: StatusResource = {
+    id: item.id,
+    status: 'pending',
+    request_timestamp: requestTimestamp,
+    total_count: objects.length,
+    success_count: 0,
+    successes: [],
+    failure_count: 0,
+    failures: [],
+    pending_count: pendings.length,
+    pendings,
   };
   await insertStatus(deps.db, status, {
     accountId: principal.accountId,

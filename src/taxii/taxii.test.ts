@@ -83,8 +83,9 @@ for (const dialect of testDialects) {
         assert.equal(collection.can_write, true);
         assert.deepEqual(collection.media_types, ['application/stix+json;version=2.1']);
 
+        // A partner may write, but its objects wait for moderation.
         const asPartner = await taxiiGet(t, `${MEMBERS}/`, partner.token);
-        assert.equal(asPartner.json<{ can_write: boolean }>().can_write, false);
+        assert.equal(asPartner.json<{ can_write: boolean }>().can_write, true);
 
         const open = await taxiiGet(t, `${PUBLIC}/`);
         assert.equal(open.statusCode, 200);
@@ -501,6 +502,48 @@ for (const dialect of testDialects) {
         assert.equal((await del(pocFr.token)).statusCode, 200);
         assert.equal((await taxiiGet(t, url, pocDe.token)).statusCode, 404);
         assert.equal((await del(secretariat.token)).statusCode, 404);
+      });
+
+      it('holds a partner post pending until moderation', async () => {
+        const object = indicator({ object_marking_refs: [tlp2MarkingIds.green] });
+        const res = await taxiiPost(t, partner.token, [object]);
+        assert.equal(res.statusCode, 202, res.body);
+        const pending = res.json<StatusResource>();
+        assert.equal(pending.status, 'pending');
+        assert.equal(pending.pending_count, 1);
+        assert.deepEqual(pending.pendings, [{ id: object.id, version: object.modified }]);
+        const url = `${MEMBERS}/objects/${String(object.id)}/`;
+        assert.equal((await taxiiGet(t, url, pocDe.token)).statusCode, 404);
+
+        const decided = await t.request({
+          method: 'POST',
+          url: `/api/v1/moderation/${pending.id}/decision`,
+          token: secretariat.token,
+          payload: { decision: 'approve' },
+        });
+        assert.equal(decided.statusCode, 200, decided.body);
+        const status = await taxiiGet(t, `/taxii2/members/status/${pending.id}/`, partner.token);
+        const complete = status.json<StatusResource>();
+        assert.equal(complete.status, 'complete');
+        assert.equal(complete.success_count, 1);
+        assert.equal(complete.pending_count, 0);
+        assert.equal((await taxiiGet(t, url, pocDe.token)).statusCode, 200);
+      });
+
+      it('fails every object of a rejected partner post', async () => {
+        const res = await taxiiPost(t, partner.token, [indicator(), indicator()]);
+        const pending = res.json<StatusResource>();
+        await t.request({
+          method: 'POST',
+          url: `/api/v1/moderation/${pending.id}/decision`,
+          token: secretariat.token,
+          payload: { decision: 'reject', reason: 'no source given' },
+        });
+        const status = await taxiiGet(t, `/taxii2/members/status/${pending.id}/`, partner.token);
+        const complete = status.json<StatusResource>();
+        assert.equal(complete.status, 'complete');
+        assert.equal(complete.failure_count, 2);
+        assert.match(complete.failures[0]?.message ?? '', /no source given/);
       });
 
       it('rejects writes to the public collection', async () => {

@@ -46,6 +46,7 @@ function formToCheck(body: Record<string, unknown>) {
   const toNumber = (item: string) => (/^\d+$/.test(item) ? Number(item) : item);
   const windowMinutes = typeof body.windowMinutes === 'string' ? body.windowMinutes : '';
   const reminders = listField(body.reminderMinutes, toNumber);
+  const repeat = typeof body.repeatEveryDays === 'string' ? body.repeatEveryDays.trim() : '';
 
   return {
     title: body.title,
@@ -54,6 +55,7 @@ function formToCheck(body: Record<string, unknown>) {
     regions: typeof body.regions === 'string' ? [body.regions] : listField(body.regions),
     windowMinutes: /^\d+$/.test(windowMinutes) ? Number(windowMinutes) : windowMinutes,
     reminderMinutes: Array.isArray(reminders) ? reminders.map(String).map(toNumber) : reminders,
+    ...(repeat === '' ? {} : { repeatEveryDays: toNumber(repeat) }),
   };
 }
 

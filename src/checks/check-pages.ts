@@ -165,6 +165,8 @@ export function renderNewCheckForm(csrfToken: string | null): SafeHtml {
     <input id="check-window" name="windowMinutes" type="number" min="5" value="1440" required />
     <label for="check-reminders">Reminders, in minutes before the window closes (commas)</label>
     <input id="check-reminders" name="reminderMinutes" placeholder="60, 10" />
+    <label for="check-repeat">Repeat every how many days (empty for once)</label>
+    <input id="check-repeat" name="repeatEveryDays" type="number" min="1" max="366" />
     <p><button type="submit">Start check</button></p>
   </form>`;
 }

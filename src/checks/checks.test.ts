@@ -357,6 +357,7 @@ for (const dialect of testDialects) {
         regions: 'asia-pacific',
         windowMinutes: '30',
         reminderMinutes: '5',
+        repeatEveryDays: '7',
       });
       const res = await t.request({
         method: 'POST',
@@ -371,6 +372,12 @@ for (const dialect of testDialects) {
       const body = summary.json<CheckSummary>();
       assert.equal(body.overall.recipients, 1);
       assert.deepEqual(Object.keys(body.byRegion), ['asia-pacific']);
+      const row = await t.ctx.db
+        .selectFrom('checks')
+        .select('repeat_every_minutes')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.repeat_every_minutes, 7 * 24 * 60);
     });
 
     it('names the invalid field of the web form', async () => {

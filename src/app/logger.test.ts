@@ -8,6 +8,7 @@ describe('logged request URLs', () => {
     assert.equal(redactUrl('/alerts/ack/abc123_-x?via=mail'), '/alerts/ack/[redacted]?via=mail');
     assert.equal(redactUrl('/invite/abc'), '/invite/[redacted]');
     assert.equal(redactUrl('/reset/abc/'), '/reset/[redacted]/');
+    assert.equal(redactUrl('/checks/answer/t0k3n'), '/checks/answer/[redacted]');
   });
 
   it('keep every other path as it is', () => {

@@ -1,7 +1,7 @@
 import pino, { type Logger } from 'pino';
 
 // Paths whose last segment is a secret token (personal links in mail); it never reaches a log.
-const SECRET_PATH = /^(\/(?:alerts\/ack|invite|reset|checks\/answer|c)\/)[^/?#]+/;
+const SECRET_PATH = /^(\/(?:alerts\/ack|invite|reset|checks\/answer)\/)[^/?#]+/;
 
 /** Returns a request URL with any secret token in its path replaced by `[redacted]`. */
 export function redactUrl(url: string): string {

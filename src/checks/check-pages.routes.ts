@@ -65,8 +65,6 @@ function formToCheck(body: Record<string, unknown>) {
  * form that starts a check, and the page of one check.
  */
 export function registerCheckPageRoutes(app: FastifyInstance, ctx: AppContext) {
-  // TODO: Fastify's request log records the URL, token included; redact `/checks/answer/*`
-  // paths in the logger's request serializer so log readers cannot answer for a recipient.
   app.get('/checks/answer/:token', async (request, reply) => {
     const { token } = parseInput(TokenParams, request.params, 'link');
     const { check, recipient } = await openCheckByToken(ctx, token);

@@ -26,9 +26,12 @@ export function checkTimestamp(value: unknown): string | null {
     return `"${value}" is not an RFC 3339 UTC timestamp ending in Z, such as ${EXAMPLE_TIMESTAMP}`;
   }
 
-  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = match
-    .slice(1, 7)
-    .map(Number);
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const hour = Number(match[4]);
+  const minute = Number(match[5]);
+  const second = Number(match[6]);
   const fraction = match[7] ?? '';
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
     return `"${value}" is not a real calendar date`;

@@ -86,18 +86,21 @@ function checkTimestamps(object: Record<string, unknown>, kind: StixKind, proble
     if (!isPresent(object, name)) problems.push(`missing required property ${name}`);
   }
   const optional = timestampProperties.filter((name) => kind !== 'sco' && isPresent(object, name));
+  let isValid = true;
   for (const name of [...names, ...optional]) {
     if (!isPresent(object, name)) continue;
     const problem = checkTimestamp(object[name]);
-    if (problem !== null) problems.push(`${name}: ${problem}`);
+    if (problem === null) continue;
+    problems.push(`${name}: ${problem}`);
+    isValid = false;
   }
 
   const { created, modified } = object;
   if (
+    isValid &&
     typeof created === 'string' &&
     typeof modified === 'string' &&
-    checkTimestamp(created) === null &&
-    checkTimestamp(modified) === null &&
+    created !== modified &&
     versionKey(modified) < versionKey(created)
   ) {
     problems.push(`modified: ${modified} is earlier than created ${created}`);

@@ -306,6 +306,17 @@ export async function markDeliveryAttemptFailed(
     .execute();
 }
 
+/** Returns the account id of an alert's sender, or null for an unknown alert. */
+export async function findAlertSender(db: Kysely<Tables>, alertId: string) {
+  const row = await db
+    .selectFrom('alerts')
+    .select('sender_account_id')
+    .where('id', '=', alertId)
+    .executeTakeFirst();
+
+  return row?.sender_account_id ?? null;
+}
+
 /** Returns who may see an alert's live events: its sender and its recipients' e-mail keys. */
 export async function findAlertAudience(db: Kysely<Tables>, alertId: string) {
   const alert = await db

@@ -1,5 +1,5 @@
 import type { Principal } from '../accounts/principal.ts';
-import { findAlertAudience } from '../alerts/alerts.queries.ts';
+import { findAlertAudience, findAlertSender } from '../alerts/alerts.queries.ts';
 import type { AppContext } from '../app/context.ts';
 import { findRequestAudience } from '../requests/requests.queries.ts';
 import type { LiveEvent } from './event-catalogue.ts';
@@ -199,11 +199,11 @@ export class SseHub {
         return findRequestAudience(this.ctx.db, event.payload.id);
       case 'acknowledgement':
       case 'delivery': {
-        // Only the sender follows acknowledgements and deliveries.
-        const audience = await findAlertAudience(this.ctx.db, event.payload.alertId);
-        return audience === null
+        // Only the sender follows acknowledgements and deliveries, so no recipient is read.
+        const senderAccountId = await findAlertSender(this.ctx.db, event.payload.alertId);
+        return senderAccountId === null
           ? null
-          : { senderAccountId: audience.senderAccountId, recipientEmailKeys: new Set<string>() };
+          : { senderAccountId, recipientEmailKeys: new Set<string>() };
       }
     }
   }

@@ -113,8 +113,10 @@ function decide(candidate: Candidate, known: readonly KnownVersion[], owner: str
 function sameContent(stored: string, incoming: string): boolean {
   if (stored === incoming) return true;
   const strip = (text: string) => {
-    const { object_marking_refs: _markings, ...rest } = JSON.parse(text) as Record<string, unknown>;
-    return JSON.stringify(rest);
+    const object = JSON.parse(text) as Record<string, unknown>;
+    delete object.object_marking_refs;
+
+    return JSON.stringify(object);
   };
 
   return strip(stored) === strip(incoming);

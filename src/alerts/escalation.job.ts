@@ -131,15 +131,19 @@ async function escalate(ctx: AppContext, recipient: Overdue, now: string): Promi
 // Alerts younger than this may still be writing their deliveries, so they are left alone.
 const WRITE_GRACE_MS = 60_000;
 
+// Deliveries lost in a crash are looked for this far back, in milliseconds (one day).
+const REQUEUE_WINDOW_MS = 24 * 60 * 60_000;
+
 /**
- * Queues the first mail of recipients that have no delivery, which happens only when the
- * process stopped between the two transactions of `createAlert`. Each gets a new link, because
- * the token of the lost job was never stored.
+ * Queues the first mail of recipients that have no delivery. That happens when the process
+ * stops, or the second write fails, between the two transactions of `createAlert`. Each gets a
+ * new link, because the token of the lost job was never stored.
  */
 export async function requeueMissingDeliveries(ctx: AppContext): Promise<number> {
   const now = ctx.clock.now();
   const before = new Date(now.getTime() - WRITE_GRACE_MS).toISOString();
-  const missing = await listRecipientsWithoutDelivery(ctx.db, before, SWEEP_LIMIT);
+  const after = new Date(now.getTime() - REQUEUE_WINDOW_MS).toISOString();
+  const missing = await listRecipientsWithoutDelivery(ctx.db, after, before, SWEEP_LIMIT);
   for (const recipient of missing) {
     const token = newSecret();
     const channel =

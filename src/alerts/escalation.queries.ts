@@ -92,14 +92,23 @@ export function listNewAlternates(
     .execute();
 }
 
-/** Lists recipients of alerts created before `before` that have no delivery row at all. */
-export function listRecipientsWithoutDelivery(db: Kysely<Tables>, before: string, limit: number) {
+/**
+ * Lists recipients of alerts created between `after` and `before` that have no delivery row at
+ * all. The lower bound keeps the scan to recent alerts.
+ */
+export function listRecipientsWithoutDelivery(
+  db: Kysely<Tables>,
+  after: string,
+  before: string,
+  limit: number,
+) {
   return db
     .selectFrom('alert_recipients as r')
     .innerJoin('alerts as a', 'a.id', 'r.alert_id')
     .leftJoin('pocs as p', 'p.id', 'r.poc_id')
     .select(['r.id', 'r.alert_id', 'a.severity', 'p.pgp_key'])
     .where('a.created_at', '<', before)
+    .where('a.created_at', '>', after)
     .where((eb) =>
       eb.not(
         eb.exists(

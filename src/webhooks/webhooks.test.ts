@@ -210,6 +210,23 @@ for (const dialect of testDialects) {
       assert.match(row.failure_reason ?? '', /HTTP 410/);
     });
 
+    it('posts to a partner organisation once', async () => {
+      const partners = [
+        await t.createAccount('partner', { org: `Hunters ${dialect}` }),
+        await t.createAccount('partner', { org: `Hunters ${dialect}` }),
+      ];
+      const created = await addWebhook(partners[0]?.token ?? '', { url: `${receiver.url}/org` });
+      assert.equal(created.statusCode, 201, created.body);
+      assert.equal(created.json<{ ownerKind: string }>().ownerKind, 'organisation');
+
+      const alertId = await publish({ partners: true });
+      await t.createWorker().runUntilIdle();
+
+      assert.equal(receiver.calls.length, 1);
+      const body = JSON.parse(receiver.calls[0]?.body ?? '{}') as WebhookAlertBody;
+      assert.equal(body.alert.id, alertId);
+    });
+
     it('marks an exercise and skips TLP:RED and inactive endpoints', async () => {
       const member = await insertPoc(t.ctx, { state: 'PT' });
       const inactive = await addWebhook(editor.token, { url: `${receiver.url}/off` });

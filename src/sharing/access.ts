@@ -109,7 +109,7 @@ export function whereReadable(principal: Principal | null) {
 /**
  * Builds the read rule for the `stix_objects` row named `alias` (a table name or an alias), so
  * that subqueries over other versions of the same object apply it too. A partner account never
- * reads above its organisation's clearance, whatever the grants say.
+ * reads above its organisation's clearance, whatever the grants allow.
  */
 export function readableOn(principal: Principal | null, alias: string): RawBuilder<SqlBool> {
   const column = (name: string) => sql.ref(`${alias}.${name}`);

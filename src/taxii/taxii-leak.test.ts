@@ -50,7 +50,7 @@ interface SharedVersion {
   accounts: Caller[];
 }
 
-/** The read rule written out independently of the server code. */
+/** Decides readability by the TLP rule, written out independently of the server code. */
 function mayRead(caller: Caller, version: SharedVersion): boolean {
   if (version.tlp === 'clear') return true;
   if (caller.account === null) return false;

@@ -9,7 +9,7 @@ import type { PagePosition, VersionFilter } from '../sharing/versions.queries.ts
 /** Settings key of the secret that signs pagination cursors. */
 const SECRET_KEY = 'taxii.cursor_secret';
 
-/** What a `next` cursor carries: where the page ends and the filters that made it. */
+/** The content of a `next` cursor: where the page ends and the filters that made it. */
 export interface CursorPayload {
   /** The endpoint and collection the cursor belongs to, such as `objects <collection-id>`. */
   scope: string;
@@ -74,8 +74,10 @@ export function readCursor(secret: Buffer, token: string, scope: string): Cursor
   const [body = '', signature = '', extra] = token.split('.');
   if (extra !== undefined || body === '' || signature === '') throw invalidCursor();
   const expected = sign(secret, body);
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalidCursor();
+  const received = Buffer.from(signature, 'base64url');
+  if (received.length !== expected.length || !timingSafeEqual(received, expected)) {
+    throw invalidCursor();
+  }
 
   const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as CursorPayload;
   if (payload.scope !== scope) {

@@ -34,6 +34,10 @@ export function isPostgresUrl(url: string): boolean {
 export function openDatabase(url: string): Database {
   if (isPostgresUrl(url)) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // pg-pool emits 'error' when the server ends an idle connection (a restart, a dropped
+    // database); without a listener that error would crash the process. The pool has already
+    // discarded the client, and the next query opens a new connection, so nothing is lost.
+    pool.on('error', () => undefined);
     const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
 
     return { db, dialect: 'postgres', postgresUrl: url, close: () => db.destroy() };

@@ -36,7 +36,7 @@ export function openDatabase(url: string): Database {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     // pg-pool emits 'error' when the server ends an idle connection (a restart, a dropped
     // database); without a listener that error would crash the process. The pool has already
-    // discarded the client, and the next query opens a new connection, so nothing is lost.
+    // discarded that idle client, and the next query opens a new connection.
     pool.on('error', () => undefined);
     const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
 

@@ -13,6 +13,8 @@ import {
 } from '../sharing/tlp.ts';
 import { MEMBERS, pageAll, PUBLIC, taxiiGet } from './taxii.test-helpers.ts';
 
+// TODO: alerts name STIX object ids in SSE events, mail and webhooks without their content. Those
+// paths are not in this check, so an alert can still tell a recipient that an id exists.
 /** Seed of the generator; set LEAK_SEED to replay a failure. */
 const SEED = Number(process.env.LEAK_SEED ?? 20261204);
 const OBJECT_COUNT = 40;

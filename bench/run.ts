@@ -1,10 +1,12 @@
 // Runs every benchmark in turn on this machine and prints the figures with their targets.
 import { cpus } from 'node:os';
 
+import { benchChecks } from './checks.ts';
 import { benchDirectory } from './directory.ts';
 import { benchImport } from './import.ts';
 import { benchMail } from './mail.ts';
 import { benchSse } from './sse.ts';
+import { benchTaxii } from './taxii.ts';
 
 interface Row {
   figure: string;
@@ -124,3 +126,32 @@ print(
     },
   ],
 );
+
+const taxiiRuns = [await benchTaxii('sqlite')];
+if (process.env.TEST_DATABASE_URL !== undefined && process.env.TEST_DATABASE_URL !== '') {
+  taxiiRuns.push(await benchTaxii('postgres'));
+}
+for (const taxii of taxiiRuns) {
+  print(`TAXII 2.1 (${taxii.dialect})`, [
+    {
+      figure: `ingest, envelopes of ${taxii.envelopeSize} indicators`,
+      value: taxii.ingestPerSecond,
+      unit: 'objects/s',
+      target: taxii.dialect === 'sqlite' ? { value: 20_000, higherIsBetter: true } : null,
+    },
+    {
+      figure: `paged read of ${taxii.objectsRead} objects (${taxii.pages} pages)`,
+      value: taxii.readPerSecond,
+      unit: 'objects/s',
+      target: taxii.dialect === 'sqlite' ? { value: 50_000, higherIsBetter: true } : null,
+    },
+  ]);
+}
+
+const checks = await benchChecks();
+print(`Communication check to ${checks.recipients} PoCs, answers posted at once (SQLite)`, [
+  { figure: 'answers recorded', value: checks.answersRecorded, unit: 'answers', target: null },
+  { figure: 'answers per second', value: checks.answersPerSecond, unit: 'answers/s', target: null },
+  { figure: 'results page computed in', value: checks.resultsPageMs, unit: 'ms', target: null },
+  { figure: 'public aggregates computed in', value: checks.summaryMs, unit: 'ms', target: null },
+]);

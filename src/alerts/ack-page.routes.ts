@@ -9,6 +9,7 @@ import { html } from '../web/html.ts';
 import { renderPage } from '../web/layout.ts';
 import { severityLabel } from './alerts.schema.ts';
 import { acknowledgeByToken, openAlertByToken } from './alerts.service.ts';
+import { renderLinkAction } from '../web/link-action.ts';
 
 const TokenParams = z.object({ token: z.string().min(1).max(200) });
 
@@ -51,13 +52,15 @@ export function registerAckPageRoutes(app: FastifyInstance, ctx: AppContext) {
     const { token } = parseInput(TokenParams, request.params, 'link');
     const { alert, recipient } = await openAlertByToken(ctx, token);
 
-    const action =
-      recipient.acknowledged_at === null
-        ? html`<form method="post" action="/alerts/ack/${encodeURIComponent(token)}">
-            <input type="hidden" name="_csrf" value="${request.csrfToken ?? ''}" />
-            <p><button type="submit">Acknowledge</button></p>
-          </form>`
-        : html`<p role="status">You acknowledged this alert at ${recipient.acknowledged_at}.</p>`;
+    const action = renderLinkAction({
+      path: `/alerts/ack/${encodeURIComponent(token)}`,
+      csrfToken: request.csrfToken,
+      buttonLabel: 'Acknowledge',
+      doneText:
+        recipient.acknowledged_at === null
+          ? null
+          : `You acknowledged this alert at ${recipient.acknowledged_at}.`,
+    });
 
     return sendPage(request, reply, alert.title, html`${renderAlert(alert)}${action}`);
   });

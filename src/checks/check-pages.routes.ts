@@ -17,6 +17,7 @@ import {
   requireCheckSender,
   startCheck,
 } from './checks.service.ts';
+import { renderLinkAction } from '../web/link-action.ts';
 
 function sendPage(request: FastifyRequest, reply: FastifyReply, title: string, content: SafeHtml) {
   // Pages can show a personal token or a state's results, so keep them out of shared caches.
@@ -68,13 +69,15 @@ export function registerCheckPageRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/checks/answer/:token', async (request, reply) => {
     const { token } = parseInput(TokenParams, request.params, 'link');
     const { check, recipient } = await openCheckByToken(ctx, token);
-    const action =
-      recipient.answered_at === null
-        ? html`<form method="post" action="/checks/answer/${encodeURIComponent(token)}">
-            <input type="hidden" name="_csrf" value="${request.csrfToken ?? ''}" />
-            <p><button type="submit">Answer</button></p>
-          </form>`
-        : html`<p role="status">You answered this check at ${recipient.answered_at}.</p>`;
+    const action = renderLinkAction({
+      path: `/checks/answer/${encodeURIComponent(token)}`,
+      csrfToken: request.csrfToken,
+      buttonLabel: 'Answer',
+      doneText:
+        recipient.answered_at === null
+          ? null
+          : `You answered this check at ${recipient.answered_at}.`,
+    });
     const content = html`${exerciseBanner(check.exercise_id !== null)}
       <h1>Communication check: ${check.title}</h1>
       <p>

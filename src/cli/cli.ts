@@ -9,7 +9,7 @@ import {
 } from '../accounts/accounts.service.ts';
 import { DomainError } from '../shared/errors.ts';
 
-/** Where a command writes; injectable so tests can capture output. */
+/** Output and input streams of a command, injectable so tests can capture them. */
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;

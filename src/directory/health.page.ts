@@ -11,8 +11,13 @@ type Health = Awaited<ReturnType<typeof getDirectoryHealth>>;
 function sortLink(label: string, column: string, current: string) {
   const active = current.replace(/^-/, '') === column;
   const next = active && !current.startsWith('-') ? `-${column}` : column;
-  const arrow = active ? (current.startsWith('-') ? ' ▼' : ' ▲') : '';
-  const sorted = active ? (current.startsWith('-') ? 'descending' : 'ascending') : 'none';
+  const descending = current.startsWith('-');
+  let arrow = '';
+  let sorted = 'none';
+  if (active) {
+    arrow = descending ? ' ▼' : ' ▲';
+    sorted = descending ? 'descending' : 'ascending';
+  }
 
   return html`<th scope="col" aria-sort="${sorted}">
     <a href="?sort=${next}">${label}${arrow}</a>

@@ -24,14 +24,14 @@ import {
 } from './pocs.queries.ts';
 import { PocCreateSchema, PocPatchSchema, type PocView } from './pocs.schema.ts';
 
-/** What the PoC service needs. */
+/** Dependencies of the PoC service. */
 export interface PocDeps {
   db: Kysely<Tables>;
   clock: Clock;
   config: Pick<Config, 'staleAfterDays'>;
 }
 
-/** Who changes an entry: a state's editor, or the secretariat recording a state's request. */
+/** The author of a change: a state's editor, or the secretariat recording a state's request. */
 export interface PocActor {
   accountId: string;
   stateCode: string;

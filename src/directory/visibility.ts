@@ -21,14 +21,14 @@ export const visibilityFields = [
 /** A PoC field whose visibility a state chooses. */
 export type VisibilityField = (typeof visibilityFields)[number];
 
-/** Who may see a field: everyone, or signed-in members only. */
+/** Audience of a field: everyone, or signed-in members only. */
 export type Visibility = 'public' | 'members';
 
 /** Field visibility of one state. */
 export type VisibilityMap = Record<VisibilityField, Visibility>;
 
 /**
- * Defaults until a state chooses: who a contact is and how to write to them is public; how to
+ * Defaults until a state chooses. Who a contact is and how to write to them is public. How to
  * phone them, when they work and their key are for members.
  */
 export const defaultVisibility: VisibilityMap = {

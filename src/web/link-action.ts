@@ -1,6 +1,6 @@
 import { html, type SafeHtml } from './html.ts';
 
-/** What a personal-link page offers: a button that POSTs back to the link, or what was done. */
+/** The action of a personal-link page: a button that POSTs back to the link, or the outcome. */
 export interface LinkAction {
   /** The link's path, token included, which the button posts to. */
   path: string;

@@ -26,6 +26,7 @@ import {
   type RecipientRow,
 } from './alerts.queries.ts';
 import type { AcknowledgedVia, AlertSort, AlertView, NewAlert } from './alerts.schema.ts';
+import { checkReferencedObjects } from './referenced-objects.ts';
 import { responseMinutesFor } from './response-times.ts';
 
 /** Most alerts one list returns. */
@@ -59,6 +60,7 @@ async function mailChannels(ctx: AppContext, addressees: readonly Addressee[]) {
  * here; the job worker makes them, highest severity first.
  */
 export async function createAlert(ctx: AppContext, sender: Principal, alert: NewAlert) {
+  await checkReferencedObjects(ctx, sender, alert);
   const addressees = await chooseRecipients(ctx, sender, alert);
   const channelOf = await mailChannels(ctx, addressees);
   const webhooks = alert.tlp === 'red' ? [] : await listWebhooksFor(ctx.db, addressees);

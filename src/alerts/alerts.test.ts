@@ -35,6 +35,27 @@ for (const dialect of testDialects) {
       outsider = await t.createAccount('poc', { state: 'JP' });
       partner = await t.createAccount('partner', { org: 'Acme Research' });
       secretariat = await t.createAccount('secretariat');
+      const indicator = {
+        type: 'indicator',
+        spec_version: '2.1',
+        id: indicatorId,
+        created: '2024-03-05T08:15:30.000Z',
+        modified: '2024-03-05T08:15:30.000Z',
+        pattern: "[ipv4-addr:value = '203.0.113.9']",
+        pattern_type: 'stix',
+        valid_from: '2024-03-05T08:15:30Z',
+      };
+      const shared = await t.request({
+        method: 'POST',
+        url: '/api/v1/bundles?tlp=clear',
+        token: sender.token,
+        payload: {
+          type: 'bundle',
+          id: 'bundle--8b1c2c4e-0f6e-4b7a-9d53-1f0e3a2b4c5d',
+          objects: [indicator],
+        },
+      });
+      assert.equal(shared.statusCode, 201);
       await insertPoc(t.ctx, { state: 'FR', email: frPoc.email });
       // The same person listed at a second level is still one recipient.
       await insertPoc(t.ctx, { state: 'FR', email: frPoc.email.toUpperCase(), level: 'policy' });
@@ -52,6 +73,49 @@ for (const dialect of testDialects) {
       body: 'Indicators attached.',
       objectIds: [indicatorId],
       ...extra,
+    });
+
+    it('rejects objects the sender cannot read or that are stricter than the alert', async () => {
+      const red = {
+        type: 'indicator',
+        spec_version: '2.1',
+        id: 'indicator--0b5bfa2e-7d0c-4d6b-9a41-6c3a3a8f9e10',
+        created: '2024-03-05T08:15:30.000Z',
+        modified: '2024-03-05T08:15:30.000Z',
+        pattern: "[domain-name:value = 'grey-heron.example']",
+        pattern_type: 'stix',
+        valid_from: '2024-03-05T08:15:30Z',
+      };
+      const shared = await t.request({
+        method: 'POST',
+        url: '/api/v1/bundles?tlp=red',
+        token: dePoc.token,
+        payload: {
+          type: 'bundle',
+          id: 'bundle--1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9',
+          objects: [red],
+        },
+      });
+      assert.equal(shared.statusCode, 201);
+
+      const unknown = 'indicator--00000000-0000-4000-8000-000000000000';
+      const foreign = await send(sender.token, alert({ objectIds: [unknown, red.id] }));
+      assert.equal(foreign.statusCode, 422);
+      const errors = foreign.json<{ errors: { field: string; message: string }[] }>().errors;
+      assert.deepEqual(
+        errors.map((e) => e.field),
+        ['objectIds.0', 'objectIds.1'],
+      );
+      assert.match(errors[1]?.message ?? '', /not a STIX object you can read/);
+
+      const stricter = await send(dePoc.token, alert({ objectIds: [red.id] }));
+      assert.equal(stricter.statusCode, 422);
+      assert.match(stricter.body, /TLP:RED, stricter than the alert's TLP:GREEN/);
+      const stored = t.ctx.db
+        .selectFrom('alerts')
+        .select('id')
+        .where('sender_account_id', '=', dePoc.id);
+      assert.equal((await stored.execute()).length, 0);
     });
 
     it('creates a GREEN alert for every PoC, one per e-mail', async () => {

@@ -1,0 +1,39 @@
+import type { Principal } from '../accounts/principal.ts';
+import type { AppContext } from '../app/context.ts';
+import { DomainError, type FieldError } from '../shared/errors.ts';
+import { findReadableVersion } from '../sharing/sharing.queries.ts';
+import { isTlpLevel, tlpLabel, tlpRank, type TlpLevel } from '../sharing/tlp.ts';
+
+/**
+ * Rejects an alert whose `objectIds` name a STIX object the sender cannot read (unknown and
+ * unreadable look the same) or one classified stricter than the alert: its recipients could not
+ * open it, and the alert would still tell them the object exists.
+ */
+export async function checkReferencedObjects(
+  ctx: AppContext,
+  sender: Principal,
+  alert: { tlp: TlpLevel; objectIds: readonly string[] },
+) {
+  const problems: FieldError[] = [];
+  for (const [index, objectId] of alert.objectIds.entries()) {
+    const field = `objectIds.${index}`;
+    const row = await findReadableVersion(ctx.db, sender, objectId, null);
+    if (row === undefined) {
+      problems.push({ field, message: `${objectId} is not a STIX object you can read` });
+      continue;
+    }
+    const level = isTlpLevel(row.tlp) ? row.tlp : 'red';
+    if (tlpRank(level) > tlpRank(alert.tlp)) {
+      problems.push({
+        field,
+        message:
+          `${objectId} is ${tlpLabel(level)}, stricter than the alert's ${tlpLabel(alert.tlp)}; ` +
+          'raise the alert to that level or leave the object out',
+      });
+    }
+  }
+  if (problems.length === 0) return;
+
+  const summary = problems.map((p) => `${p.field}: ${p.message}`).join('; ');
+  throw new DomainError('validation_failed', `Invalid alert: ${summary}`, problems);
+}

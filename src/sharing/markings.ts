@@ -19,6 +19,8 @@ export interface MarkingCatalogue {
   definitions: ReadonlyMap<string, MarkingMeaning>;
   /** Level for objects that carry no TLP marking. */
   defaultTlp: TlpLevel;
+  /** Level the sharer asked for explicitly, if any; a marked object is never held below it. */
+  requestedTlp?: TlpLevel | null;
 }
 
 /** The classification of one object, or why it is rejected. */
@@ -157,6 +159,13 @@ export function classifyObject(
     );
   }
   if (unresolved.size > 0) tlp = 'red';
+  const requested = catalogue.requestedTlp ?? null;
+  if (requested !== null && tlpRank(requested) > tlpRank(tlp)) {
+    // The sharer asked for a stricter level than the object's marking: sharing wider than asked
+    // would be a leak, so the stricter level applies and the sharer is told.
+    warnings.push(`marked ${tlpLabel(tlp)} but shared as ${tlpLabel(requested)}, which applies`);
+    tlp = requested;
+  }
   const granular = strictest(granularLevels);
   if (granular !== null && tlpRank(granular) > tlpRank(tlp)) {
     warnings.push(`some properties are marked ${tlpLabel(granular)}, so the object is held at it`);

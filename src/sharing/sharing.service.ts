@@ -158,6 +158,7 @@ export async function importBundle(
       checked.map((entry) => entry.item),
     ),
     defaultTlp: options.tlp ?? 'amber',
+    requestedTlp: options.tlp,
   };
   const classified = classifyAll(checked, catalogue, options, now);
   rejected.push(...classified.rejected);

@@ -12,6 +12,7 @@ type ParserDone = (error: Error | null, body?: unknown) => void;
 
 import { registerAdminRoutes } from '../admin/admin.routes.ts';
 import { registerAlertRoutes } from '../alerts/alerts.routes.ts';
+import { recordAudit } from '../audit/audit.ts';
 import { registerAuthHooks } from '../auth/auth.hooks.ts';
 import { registerAuthRoutes } from '../auth/auth.routes.ts';
 import { registerCheckRoutes } from '../checks/checks.routes.ts';
@@ -58,6 +59,25 @@ function registerJsonParser(app: FastifyInstance) {
   };
   app.addContentTypeParser('application/json', { parseAs: 'string' }, parse);
   app.addContentTypeParser(/^application\/[\w.+-]+\+json/, { parseAs: 'string' }, parse);
+}
+
+/** Keeps every refused action (403) in the audit trail, whichever route refused it. */
+function registerRefusalAudit(app: FastifyInstance, ctx: AppContext) {
+  app.addHook('onError', async (request, _reply, error) => {
+    if (!(error instanceof DomainError)) return;
+    if (error.code !== 'forbidden' && error.code !== 'csrf_failed') return;
+    try {
+      await recordAudit(ctx.db, ctx.clock, {
+        accountId: request.principal?.accountId ?? null,
+        action: `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0] ?? ''}`,
+        target: request.url.split('?')[0] ?? null,
+        outcome: 'denied',
+        details: { code: error.code, reason: error.message },
+      });
+    } catch (auditError) {
+      request.log.error({ err: auditError }, 'audit entry not written');
+    }
+  });
 }
 
 function registerErrorHandlers(app: FastifyInstance) {
@@ -125,6 +145,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     }
   });
   registerErrorHandlers(app);
+  registerRefusalAudit(app, ctx);
   registerAuthHooks(app, ctx);
 
   registerHealthRoutes(app, ctx);

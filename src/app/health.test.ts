@@ -73,5 +73,25 @@ for (const dialect of testDialects) {
       });
       assert.equal(kept.headers['x-request-id'], 'lb-1234.abc');
     });
+
+    it('keeps every refused action in the audit trail', async () => {
+      const editor = await t.createAccount('state-editor', { state: 'FR' });
+      const res = await t.request({
+        method: 'PUT',
+        url: '/api/v1/states/DE/visibility',
+        token: editor.token,
+        payload: { name: 'public' },
+      });
+      assert.equal(res.statusCode, 403);
+      const rows = await t.ctx.db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('account_id', '=', editor.id)
+        .where('outcome', '=', 'denied')
+        .execute();
+      assert.equal(rows.length, 1);
+      assert.equal(rows[0]?.action, 'PUT /api/v1/states/:code/visibility');
+      assert.equal(rows[0].target, '/api/v1/states/DE/visibility');
+    });
   });
 }

@@ -67,7 +67,11 @@ export async function createAlert(ctx: AppContext, sender: Principal, alert: New
   const alertId = newId();
   const now = ctx.clock.now();
   const nowIso = now.toISOString();
-  const responseMinutes = responseMinutesFor(alert.severity, alert.responseMinutes);
+  const responseMinutes = responseMinutesFor(
+    alert.severity,
+    alert.responseMinutes,
+    ctx.config.alertResponseMinutes,
+  );
   const responseDueAt =
     responseMinutes === null
       ? null

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { defaultResponseMinutes, parseResponseMinutes } from '../alerts/response-times.ts';
 import { parseInput } from '../shared/validation.ts';
 
 const ConfigSchema = z.object({
@@ -13,6 +14,13 @@ const ConfigSchema = z.object({
   BODY_LIMIT_MB: z.coerce.number().positive().default(64),
   DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
   STALE_AFTER_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  ALERT_RESPONSE_MINUTES: z
+    .string()
+    .optional()
+    .refine(
+      (text) => text === undefined || text === '' || parseResponseMinutes(text) !== null,
+      'must list severity:minutes pairs such as 5:15,4:60,3:240,2:1440 (0 minutes: no deadline)',
+    ),
 });
 
 /** Process settings read from the environment. */
@@ -30,6 +38,8 @@ export interface Config {
   demoData: boolean;
   /** Days after its last confirmation at which a PoC entry is marked stale. */
   staleAfterDays: number;
+  /** Minutes to acknowledge an alert by severity; null means no deadline. */
+  alertResponseMinutes: Readonly<Record<number, number | null>>;
 }
 
 /** Reads and validates settings from environment variables. */
@@ -48,5 +58,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimit: Math.round(raw.BODY_LIMIT_MB * 1024 * 1024),
     demoData: raw.DEMO_DATA === 'auto',
     staleAfterDays: raw.STALE_AFTER_DAYS,
+    alertResponseMinutes:
+      raw.ALERT_RESPONSE_MINUTES === undefined || raw.ALERT_RESPONSE_MINUTES === ''
+        ? defaultResponseMinutes
+        : (parseResponseMinutes(raw.ALERT_RESPONSE_MINUTES) ?? defaultResponseMinutes),
   };
 }

@@ -5,9 +5,9 @@ import { findReadableVersion } from '../sharing/sharing.queries.ts';
 import { isTlpLevel, tlpLabel, tlpRank, type TlpLevel } from '../sharing/tlp.ts';
 
 /**
- * Rejects an alert whose `objectIds` name a STIX object the sender cannot read (unknown and
- * unreadable look the same) or one classified stricter than the alert: its recipients could not
- * open it, and the alert would still tell them the object exists.
+ * Rejects an alert whose `objectIds` name a STIX object the sender cannot read, or one classified
+ * stricter than the alert. Unknown and unreadable ids look the same. A stricter object is
+ * rejected because its recipients could not open it, yet the alert would reveal that it exists.
  */
 export async function checkReferencedObjects(
   ctx: AppContext,

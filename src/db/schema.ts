@@ -199,7 +199,7 @@ export interface TaxiiStatusesTable {
   pendings: string;
 }
 
-/** Who besides TLP:CLEAR/GREEN audiences may read one stored version. */
+/** A reader of one stored version besides the TLP:CLEAR and TLP:GREEN audiences. */
 export interface StixObjectGrantsTable {
   object_seq: number;
   grantee_kind: 'state' | 'organisation' | 'account' | 'secretariat';

@@ -161,8 +161,8 @@ export function classifyObject(
   if (unresolved.size > 0) tlp = 'red';
   const requested = catalogue.requestedTlp ?? null;
   if (requested !== null && tlpRank(requested) > tlpRank(tlp)) {
-    // The sharer asked for a stricter level than the object's marking: sharing wider than asked
-    // would be a leak, so the stricter level applies and the sharer is told.
+    // The sharer requested a stricter level than the object's marking. Sharing wider than that
+    // would leak, so the stricter level applies and a warning says so.
     warnings.push(`marked ${tlpLabel(tlp)} but shared as ${tlpLabel(requested)}, which applies`);
     tlp = requested;
   }

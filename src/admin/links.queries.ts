@@ -50,17 +50,8 @@ export async function revokeInvitations(db: Kysely<Tables>, ids: string[], now: 
  * first, or it was revoked or expired meanwhile. The single conditional UPDATE makes the token
  * single-use under concurrent requests.
  */
-export async function claimInvitation(db: Kysely<Tables>, id: string, now: string) {
-  const result = await db
-    .updateTable('invitations')
-    .set({ used_at: now })
-    .where('id', '=', id)
-    .where('used_at', 'is', null)
-    .where('revoked_at', 'is', null)
-    .where('expires_at', '>', now)
-    .executeTakeFirst();
-
-  return Number(result.numUpdatedRows) === 1;
+export function claimInvitation(db: Kysely<Tables>, id: string, now: string) {
+  return claimPendingLink(db, 'invitations', id, now);
 }
 
 /** Undoes `claimInvitation` after the account could not be created. */
@@ -110,9 +101,19 @@ export async function revokePasswordResetsOf(db: Kysely<Tables>, accountId: stri
 }
 
 /** Marks a password reset used if it is still pending; returns false otherwise. */
-export async function claimPasswordReset(db: Kysely<Tables>, id: string, now: string) {
+export function claimPasswordReset(db: Kysely<Tables>, id: string, now: string) {
+  return claimPendingLink(db, 'password_resets', id, now);
+}
+
+/** Marks a one-time link used if it is still pending; returns false otherwise. */
+async function claimPendingLink(
+  db: Kysely<Tables>,
+  table: 'invitations' | 'password_resets',
+  id: string,
+  now: string,
+) {
   const result = await db
-    .updateTable('password_resets')
+    .updateTable(table)
     .set({ used_at: now })
     .where('id', '=', id)
     .where('used_at', 'is', null)

@@ -11,11 +11,12 @@ import {
 import type { ChannelDelivery, DeliveryReport } from './alerts.schema.ts';
 
 // TODO: the live stream has no per-recipient delivery row, because the server cannot tell which
-// open stream showed the event; the report shows its effect as `openedAt` on a page view.
-// The first mail of a recipient; the reminder is a later, separate channel.
+// open stream showed the event. The report shows its effect as `openedAt` on a page view.
+
+// Channels of a recipient's first mail; a reminder is a later, separate channel.
 const FIRST_MAIL_CHANNELS = new Set(['email', 'email-pgp']);
 
-/** The furthest step a recipient reached: acknowledged, opened, or its first mail's status. */
+/** Returns the furthest step a recipient reached: acknowledged, opened, or its first mail's status. */
 function progressOf(recipient: RecipientRow, first: ChannelDelivery | undefined): string {
   if (recipient.acknowledged_at !== null) return 'acknowledged';
   if (recipient.opened_at !== null) return 'opened';

@@ -14,7 +14,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The signed-in caller, or null for the public. */
     principal: Principal | null;
-    /** How the caller authenticated. */
+    /** Means by which the caller authenticated. */
     authVia: 'session' | 'token' | null;
     /** CSRF token of the caller's session, null without a session. */
     csrfToken: string | null;

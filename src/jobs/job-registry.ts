@@ -28,7 +28,7 @@ export const jobKinds: readonly JobKind[] = [
 // Overdue alert recipients are reminded and escalated within a minute of their deadline.
 const ESCALATION_INTERVAL_MS = 60 * 1000;
 
-// The replay window is pruned hourly, so it holds at most an hour more than its limits.
+// The replay window is pruned hourly, so it keeps at most an hour more than its limits.
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 /** Creates the worker for every job kind, with the recurring jobs listed below. */

@@ -15,10 +15,10 @@ export interface MailMessage {
   messageId?: string;
 }
 
-/** What the mail server (or the outbox) accepted. */
+/** Receipt of a message accepted by the mail server or the outbox. */
 export interface SentMail {
   messageId: string;
-  /** Where the message went: `smtp` or `outbox`. */
+  /** Transport that took the message: `smtp` or `outbox`. */
   transport: 'smtp' | 'outbox';
 }
 
@@ -29,7 +29,7 @@ export interface Mailer {
   close(): void;
 }
 
-/** What a mailer needs from the application. */
+/** Dependencies of a mailer. */
 export interface MailerDeps {
   smtpUrl: string | null;
   mailFrom: string;

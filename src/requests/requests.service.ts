@@ -36,7 +36,7 @@ interface RequestAddressee {
   level: string | null;
 }
 
-/** What a new message needs besides the sender and its addressees. */
+/** Content of a new message, besides its sender and addressees. */
 interface MessageDraft {
   type: RequestType;
   subject: string;

@@ -47,7 +47,7 @@ export function parseInput<S extends z.ZodType>(
   throw new DomainError('validation_failed', `Invalid ${what}: ${summary}`, fields);
 }
 
-/** A trimmed single line of text in NFC, at most `max` characters, safe to show and export. */
+/** Builds the schema of a trimmed single line of text in NFC, at most `max` characters, safe to show and export. */
 export function singleLine(max: number) {
   return z
     .string()

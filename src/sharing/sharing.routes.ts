@@ -81,8 +81,8 @@ export function registerSharingRoutes(app: FastifyInstance, ctx: AppContext) {
       attachFieldsToBody: 'keyValues',
       limits: { fileSize: ctx.config.bodyLimit, files: 1, fields: 20, fieldSize: 1024 * 1024 },
     });
-    // The multipart parser throws plain errors for a broken form (no boundary, a part cut
-    // short); they are the client's fault, so they become a 400 instead of a 500.
+    // The multipart parser throws plain errors for a broken form, such as a missing boundary or
+    // a part cut short. Those are the client's fault, so they become a 400 instead of a 500.
     scope.setErrorHandler((error, request, reply) => {
       const status = (error as { statusCode?: number }).statusCode;
       if (status === undefined && request.isMultipart() && !(error instanceof DomainError)) {

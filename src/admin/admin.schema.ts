@@ -28,13 +28,23 @@ export const InvitationRequest = z.strictObject({
   state: StateCode.optional(),
   organisation: z.string().trim().min(1).max(200).optional(),
   clearance: Clearance.optional(),
+  /** State that sponsors a new partner organisation; its editors may then check the partner. */
+  sponsorState: StateCode.optional(),
 });
 
 /** Body of `POST /api/v1/invitations`. */
 export type InvitationRequest = z.output<typeof InvitationRequest>;
 
 /** Body of `PATCH /api/v1/organisations/{id}`. */
-export const OrganisationPatch = z.strictObject({ clearance: Clearance });
+export const OrganisationPatch = z
+  .strictObject({
+    clearance: Clearance.optional(),
+    /** State that sponsors the organisation, or null for none. */
+    sponsorState: StateCode.nullable().optional(),
+  })
+  .refine((patch) => patch.clearance !== undefined || patch.sponsorState !== undefined, {
+    error: 'give clearance, sponsorState or both',
+  });
 
 /** Body of `PATCH /api/v1/organisations/{id}`. */
 export type OrganisationPatch = z.output<typeof OrganisationPatch>;
@@ -73,6 +83,8 @@ export interface OrganisationRef {
 export interface OrganisationView extends OrganisationRef {
   /** Highest TLP level the organisation's accounts may read. */
   clearance: string;
+  /** ISO code of the state that sponsors the organisation, or null. */
+  sponsorState: string | null;
   createdAt: string;
 }
 

@@ -17,6 +17,7 @@ import {
 import { invitationMailJob } from './admin-mail.job.ts';
 import { InvitationRequest, type InvitationView, type OrganisationRef } from './admin.schema.ts';
 import { linkStatusOf, type LinkStatus } from './link-status.ts';
+import { requireKnownSponsor } from './organisations.service.ts';
 import {
   claimInvitation,
   findInvitationByTokenHash,
@@ -40,7 +41,11 @@ export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 interface InvitationScope {
   role: Role;
   stateCode: string | null;
-  organisation: { name: string; clearance: string | undefined } | null;
+  organisation: {
+    name: string;
+    clearance: string | undefined;
+    sponsorState: string | undefined;
+  } | null;
 }
 
 const ACTION = 'invitation.create';
@@ -67,8 +72,17 @@ async function resolveScope(
     }
   }
   if (isStateRole) {
-    if (data.organisation !== undefined || data.clearance !== undefined) {
-      const field = data.organisation === undefined ? 'clearance' : 'organisation';
+    if (
+      data.organisation !== undefined ||
+      data.clearance !== undefined ||
+      data.sponsorState !== undefined
+    ) {
+      const field =
+        data.organisation !== undefined
+          ? 'organisation'
+          : data.clearance !== undefined
+            ? 'clearance'
+            : 'sponsorState';
       throw invalidField(field, 'is allowed only for role partner');
     }
     const stateCode = caller.role === 'state-editor' ? caller.stateCode : (data.state ?? null);
@@ -85,7 +99,11 @@ async function resolveScope(
   return {
     role: data.role,
     stateCode: null,
-    organisation: { name: data.organisation, clearance: data.clearance },
+    organisation: {
+      name: data.organisation,
+      clearance: data.clearance,
+      sponsorState: data.sponsorState,
+    },
   };
 }
 
@@ -103,16 +121,21 @@ async function ensureOrganisation(
   now: string,
 ): Promise<OrganisationRef> {
   const existing = await findOrganisationByName(db, organisation.name);
-  // An existing organisation keeps its clearance: only PATCH /api/v1/organisations/{id} changes it.
+  // An existing organisation keeps its clearance and sponsoring state: only
+  // PATCH /api/v1/organisations/{id} changes them.
   if (existing !== undefined) return { id: existing.id, name: existing.name };
   if (organisation.clearance === undefined) {
     throw invalidField('clearance', 'is required for a new organisation, for example amber');
+  }
+  if (organisation.sponsorState !== undefined) {
+    await requireKnownSponsor({ db }, organisation.sponsorState);
   }
 
   const row = await insertOrganisation(db, {
     id: newId(),
     name: organisation.name,
     clearance: organisation.clearance,
+    sponsor_state: organisation.sponsorState ?? null,
     created_at: now,
   });
 

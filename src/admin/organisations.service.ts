@@ -1,5 +1,5 @@
 import type { Principal } from '../accounts/principal.ts';
-import { notFound } from '../shared/errors.ts';
+import { invalidField, notFound } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
 import { recordAllowed, rejectAsForbidden, type AdminDeps } from './admin.access.ts';
 import { OrganisationPatch, type OrganisationView } from './admin.schema.ts';
@@ -12,7 +12,13 @@ import {
 
 /** Converts an organisation row into the API's view. */
 export function toOrganisationView(row: OrganisationRow): OrganisationView {
-  return { id: row.id, name: row.name, clearance: row.clearance, createdAt: row.created_at };
+  return {
+    id: row.id,
+    name: row.name,
+    clearance: row.clearance,
+    sponsorState: row.sponsor_state,
+    createdAt: row.created_at,
+  };
 }
 
 async function requireSecretariat(
@@ -27,6 +33,16 @@ async function requireSecretariat(
   throw await rejectAsForbidden(deps, caller, { action, target, reason });
 }
 
+/** Throws a 422 on `sponsorState` unless the code names a known state. */
+export async function requireKnownSponsor(deps: Pick<AdminDeps, 'db'>, code: string) {
+  const state = await deps.db
+    .selectFrom('states')
+    .select('code')
+    .where('code', '=', code)
+    .executeTakeFirst();
+  if (state === undefined) throw invalidField('sponsorState', `${code} is not a known state code`);
+}
+
 /** Lists the partner organisations, for the secretariat. */
 export async function listOrganisations(deps: AdminDeps, caller: Principal) {
   await requireSecretariat(deps, caller, 'organisation.list', null);
@@ -34,7 +50,10 @@ export async function listOrganisations(deps: AdminDeps, caller: Principal) {
   return (await listOrganisationRows(deps.db)).map(toOrganisationView);
 }
 
-/** Changes the clearance of a partner organisation: the highest TLP its accounts may read. */
+/**
+ * Changes a partner organisation's clearance (the highest TLP its accounts may read) or its
+ * sponsoring state, whose editors may then send it communication checks.
+ */
 export async function updateOrganisation(
   deps: AdminDeps,
   caller: Principal,
@@ -45,10 +64,24 @@ export async function updateOrganisation(
   const data = parseInput(OrganisationPatch, input, 'organisation');
   const current = await findOrganisationById(deps.db, id);
   if (current === undefined) throw notFound('Organisation');
+  if (data.sponsorState !== undefined && data.sponsorState !== null) {
+    await requireKnownSponsor(deps, data.sponsorState);
+  }
 
+  const changes = {
+    ...(data.clearance === undefined ? {} : { clearance: data.clearance }),
+    ...(data.sponsorState === undefined ? {} : { sponsor_state: data.sponsorState }),
+  };
   const row = await deps.db.transaction().execute(async (trx) => {
-    const updated = await updateOrganisationClearance(trx, id, data.clearance);
-    const details = { clearance: { old: current.clearance, new: data.clearance } };
+    const updated = await updateOrganisationClearance(trx, id, changes);
+    const details = {
+      ...(data.clearance === undefined
+        ? {}
+        : { clearance: { old: current.clearance, new: data.clearance } }),
+      ...(data.sponsorState === undefined
+        ? {}
+        : { sponsorState: { old: current.sponsor_state, new: data.sponsorState } }),
+    };
     await recordAllowed(
       { ...deps, db: trx },
       caller,

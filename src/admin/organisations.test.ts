@@ -9,6 +9,7 @@ interface OrganisationItem {
   id: string;
   name: string;
   clearance: string;
+  sponsorState: string | null;
   createdAt: string;
 }
 
@@ -104,6 +105,45 @@ for (const dialect of testDialects) {
       });
       assert.equal(unknown.statusCode, 404);
       assert.notEqual((await findByName('Blue Team Collective')).clearance, 'red');
+    });
+
+    it('secretariat sets and clears the sponsor state', async () => {
+      const organisation = await findByName('Blue Team Collective');
+      const url = `/api/v1/organisations/${organisation.id}`;
+      const patch = (payload: Record<string, unknown>) =>
+        t.request({ method: 'PATCH', url, token: secretariat.token, payload });
+
+      const set = await patch({ sponsorState: 'fr' });
+      assert.equal(set.statusCode, 200);
+      assert.equal(set.json<OrganisationItem>().sponsorState, 'FR');
+      assert.equal((await findByName('Blue Team Collective')).sponsorState, 'FR');
+
+      const unknown = await patch({ sponsorState: 'QQ' });
+      assert.equal(unknown.statusCode, 422);
+      assert.match(unknown.body, /"field":"sponsorState"/);
+      const empty = await patch({});
+      assert.equal(empty.statusCode, 422);
+      assert.equal((await findByName('Blue Team Collective')).sponsorState, 'FR');
+
+      const cleared = await patch({ sponsorState: null });
+      assert.equal(cleared.json<OrganisationItem>().sponsorState, null);
+    });
+
+    it('invitation admits a partner with a sponsor', async () => {
+      const res = await t.request({
+        method: 'POST',
+        url: '/api/v1/invitations',
+        token: secretariat.token,
+        payload: {
+          email: 'analyst@northcert.example',
+          role: 'partner',
+          organisation: 'North CERT',
+          clearance: 'amber',
+          sponsorState: 'DE',
+        },
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      assert.equal((await findByName('North CERT')).sponsorState, 'DE');
     });
   });
 }

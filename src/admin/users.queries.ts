@@ -104,11 +104,15 @@ export function insertOrganisation(db: Kysely<Tables>, row: OrganisationRow) {
   return db.insertInto('organisations').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-/** Changes an organisation's clearance and returns the updated row. */
-export function updateOrganisationClearance(db: Kysely<Tables>, id: string, clearance: string) {
+/** Changes an organisation's clearance or sponsoring state and returns the updated row. */
+export function updateOrganisationClearance(
+  db: Kysely<Tables>,
+  id: string,
+  changes: Partial<Pick<OrganisationRow, 'clearance' | 'sponsor_state'>>,
+) {
   return db
     .updateTable('organisations')
-    .set({ clearance })
+    .set(changes)
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirst();

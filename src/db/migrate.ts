@@ -12,6 +12,9 @@ import { stateRequests } from './migrations/2026-12-04-21-requests.ts';
 import { taxiiStatuses } from './migrations/2026-12-04-40-taxii-statuses.ts';
 import { stixSeverity } from './migrations/2026-12-04-41-stix-severity.ts';
 import { moderation } from './migrations/2026-12-04-42-moderation.ts';
+import { sharingCommunities } from './migrations/2026-12-04-50-sharing-communities.ts';
+import { exercisePartners } from './migrations/2026-12-04-60-exercise-partners.ts';
+import { exerciseBundles } from './migrations/2026-12-04-61-exercise-bundles.ts';
 
 /**
  * Every migration, keyed by a name that sorts in the order it must run: Kysely runs them by
@@ -30,6 +33,9 @@ function listMigrations(database: Database): Record<string, Migration> {
     '2026-12-04-40-taxii-statuses': taxiiStatuses,
     '2026-12-04-41-stix-severity': stixSeverity,
     '2026-12-04-42-moderation': moderation,
+    '2026-12-04-50-sharing-communities': sharingCommunities,
+    '2026-12-04-60-exercise-partners': exercisePartners,
+    '2026-12-04-61-exercise-bundles': exerciseBundles,
   };
 }
 

@@ -14,6 +14,8 @@ export interface Tables {
   poc_history: PocHistoryTable;
   stix_objects: StixObjectsTable;
   stix_object_grants: StixObjectGrantsTable;
+  communities: CommunitiesTable;
+  community_members: CommunityMembersTable;
   taxii_statuses: TaxiiStatusesTable;
   moderation_items: ModerationItemsTable;
   alerts: AlertsTable;
@@ -35,6 +37,7 @@ export interface Tables {
   check_recipients: CheckRecipientsTable;
   exercises: ExercisesTable;
   exercise_injects: ExerciseInjectsTable;
+  exercise_objects: ExerciseObjectsTable;
   guidance_documents: GuidanceDocumentsTable;
   guidance_versions: GuidanceVersionsTable;
 }
@@ -56,6 +59,8 @@ export interface OrganisationsTable {
   /** Highest TLP level the organisation may read. */
   clearance: string;
   created_at: string;
+  /** ISO code of the state that sponsors the organisation; its editors may check it. */
+  sponsor_state: string | null;
 }
 
 /** A person's account; belongs to one state, one organisation or the secretariat. */
@@ -160,6 +165,8 @@ export interface StixObjectsTable {
   kind: string | null;
   /** Time by which the sharer requests a response, as an ISO timestamp. */
   respond_by: string | null;
+  /** The sharing community the version was shared into; only its members read it. */
+  community_id: string | null;
 }
 
 /** A bundle a partner submitted, held until a member approves or rejects it. */
@@ -204,6 +211,28 @@ export interface StixObjectGrantsTable {
   object_seq: number;
   grantee_kind: 'state' | 'organisation' | 'account' | 'secretariat';
   grantee: string;
+}
+
+/** A sharing community: a named group of states and partner organisations. */
+export interface CommunitiesTable {
+  id: string;
+  name: string;
+  /** The name in lower case, unique, so two communities cannot differ by case alone. */
+  name_key: string;
+  description: string;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  /** Set when the secretariat archives it: it stays out of lists and takes no new objects. */
+  archived_at: string | null;
+}
+
+/** One member of a sharing community: a state (ISO code) or a partner organisation (id). */
+export interface CommunityMembersTable {
+  community_id: string;
+  member_kind: 'state' | 'organisation';
+  member: string;
+  added_at: string;
 }
 
 /** An alert sent to points of contact. */
@@ -496,6 +525,11 @@ export interface CheckRecipientsTable {
   last_reminder_at: string | null;
   /** When an alternate was asked in this recipient's place. */
   escalated_at: string | null;
+  /**
+   * The partner organisation of a partner account recipient, which has no PoC entry: its
+   * `state_code` is empty and its `level` and `contact_role` are `partner`.
+   */
+  organisation_id: string | null;
 }
 
 /** A table-top exercise or drill. */
@@ -518,7 +552,7 @@ export interface ExercisesTable {
 export interface ExerciseInjectsTable {
   id: string;
   exercise_id: string;
-  kind: 'check' | 'alert';
+  kind: 'check' | 'alert' | 'request' | 'bundle';
   title: string;
   body: string;
   /** Minutes after the exercise starts at which the inject is released. */
@@ -527,8 +561,28 @@ export interface ExerciseInjectsTable {
   window_minutes: number;
   released_at: string | null;
   released_by: string | null;
-  /** Id of the check or alert the release created. */
+  /** Id of the check or alert the release created; null for request and bundle injects. */
   target_id: string | null;
+  /** TLP of an alert, request or bundle inject; null means TLP:AMBER. */
+  tlp: string | null;
+  /** The STIX 2.1 bundle of a bundle inject, as validated JSON text. */
+  bundle: string | null;
+}
+
+/**
+ * A STIX object released by a bundle inject. Exercise objects live only in this table, so real
+ * TAXII collections, object lists, exports and figures, which read `stix_objects`, never see them.
+ */
+export interface ExerciseObjectsTable {
+  id: string;
+  exercise_id: string;
+  inject_id: string;
+  object_id: string;
+  type: string;
+  version: string;
+  tlp: string;
+  data: string;
+  released_at: string;
 }
 
 /** A guidance document of the library; the row holds the current version. */

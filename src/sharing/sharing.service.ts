@@ -120,21 +120,28 @@ async function buildCatalogue(deps: SharingDeps, checked: readonly CheckedObject
   return definitions;
 }
 
+/** A bundle checked and classified as an upload is, before anything is stored. */
+export interface CheckedBundle {
+  bundleId: string;
+  /** Time the check ran; the version of objects without one. */
+  now: string;
+  candidates: Candidate[];
+  rejected: RejectedObject[];
+  warnings: ImportWarning[];
+  /** Copies of the built-in TLP 2.0 definitions: accepted, never stored. */
+  builtIn: { id: string; version: string }[];
+}
+
 /**
- * Imports a STIX 2.1 bundle shared by `principal`: checks every object, classifies it by TLP,
- * and stores the accepted versions with their audience in one transaction. A bad object is
- * reported in `rejected` and does not stop the others. Called by the HTTP upload, the demo data
- * loader and TAXII.
+ * Checks every object of a STIX 2.1 bundle and classifies it by TLP, exactly as an upload does,
+ * without storing anything. Exercise bundle injects use it too, so drills meet the same rules.
  */
-export async function importBundle(
+export async function checkBundle(
   deps: SharingDeps,
-  principal: Principal,
   bundle: unknown,
   options: ShareOptions,
-): Promise<ImportResult> {
-  assertMayShare(principal);
+): Promise<CheckedBundle> {
   const envelope = parseInput(BundleEnvelopeSchema, bundle, 'bundle');
-  const recipients = await resolveRecipients(deps, options);
   const now = deps.clock.now().toISOString();
 
   const rejected: RejectedObject[] = [];
@@ -162,13 +169,42 @@ export async function importBundle(
   };
   const classified = classifyAll(checked, catalogue, options, now);
   rejected.push(...classified.rejected);
-  const outcome = await storeVersions(deps, principal, recipients, classified.candidates, now);
+  const bundleId = typeof envelope.id === 'string' ? envelope.id : '(bundle)';
+
+  return {
+    bundleId,
+    now,
+    candidates: classified.candidates,
+    rejected,
+    warnings: classified.warnings,
+    builtIn,
+  };
+}
+
+/**
+ * Imports a STIX 2.1 bundle shared by `principal`: checks every object, classifies it by TLP,
+ * and stores the accepted versions with their audience in one transaction. A bad object is
+ * reported in `rejected` and does not stop the others. Called by the HTTP upload, the demo data
+ * loader and TAXII.
+ */
+export async function importBundle(
+  deps: SharingDeps,
+  principal: Principal,
+  bundle: unknown,
+  options: ShareOptions,
+): Promise<ImportResult> {
+  assertMayShare(principal);
+  parseInput(BundleEnvelopeSchema, bundle, 'bundle');
+  const recipients = await resolveRecipients(deps, options);
+  const checked = await checkBundle(deps, bundle, options);
+
+  const rejected = [...checked.rejected];
+  const outcome = await storeVersions(deps, principal, recipients, checked.candidates, checked.now);
   rejected.push(...outcome.rejected);
   rejected.sort((a, b) => a.index - b.index);
-  const bundleId = typeof envelope.id === 'string' ? envelope.id : '(bundle)';
   const warnings = [
-    ...classified.warnings,
-    ...bundleWarnings(bundleId, recipients, classified.candidates, outcome.storedRed),
+    ...checked.warnings,
+    ...bundleWarnings(checked.bundleId, recipients, checked.candidates, outcome.storedRed),
   ];
   deps.logger.info(
     {
@@ -180,7 +216,7 @@ export async function importBundle(
     'bundle imported',
   );
 
-  const accepted = [...builtIn, ...outcome.accepted];
+  const accepted = [...checked.builtIn, ...outcome.accepted];
 
   return { stored: accepted.length, rejected, warnings, accepted };
 }

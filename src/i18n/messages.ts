@@ -1,10 +1,19 @@
 import { directoryMessages } from './directory.en.ts';
+import { pseudoLocalize } from './pseudo-locale.ts';
+import { workspaceMessages } from './workspace.en.ts';
 
 /**
- * The message catalogue: every string the server-rendered pages and mails show, in English.
- * A catalogue per UN language can replace it without touching the pages that use it.
+ * The English catalogue: every string the server-rendered pages, the mails and the workspace
+ * show. Each capability keeps its strings in its own module (`<capability>.en.ts`); a message
+ * that shows values is a function of them.
  */
-export const messages = {
+const en = {
+  meta: {
+    /** BCP 47 tag of the catalogue's language, used in `<html lang>` and by `Intl`. */
+    locale: 'en',
+    /** Writing direction for `<html dir>`: `rtl` for Arabic. */
+    direction: 'ltr',
+  },
   layout: {
     siteName: 'Parley',
     skipToContent: 'Skip to content',
@@ -23,4 +32,52 @@ export const messages = {
     throttled: 'Too many failed sign-ins from this address. Please try again in 15 minutes.',
   },
   directory: directoryMessages,
+  workspace: workspaceMessages,
 } as const;
+
+/** The catalogue with its literal strings widened, so `string` fits where English has a literal. */
+type Widen<T> = T extends string
+  ? string
+  : T extends (...args: infer A) => infer R
+    ? (...args: A) => Widen<R>
+    : T extends readonly (infer U)[]
+      ? readonly Widen<U>[]
+      : { readonly [K in keyof T]: Widen<T[K]> };
+
+/** The shape every locale's catalogue has: the same keys and message functions as English. */
+export type Catalogue = Widen<typeof en>;
+
+/** The English catalogue, and the fallback for a locale without a translation. */
+export const englishCatalogue: Catalogue = en;
+
+/** The pseudo-locale en-XA: English with every catalogue string wrapped in ⟦ ⟧. */
+export const pseudoCatalogue: Catalogue = {
+  ...pseudoLocalize(englishCatalogue),
+  meta: { locale: 'en-XA', direction: 'ltr' },
+};
+
+// A translation into one of the six UN languages (ar, en, es, fr, ru, zh) is added here as a
+// catalogue of the same shape, keyed by its language tag.
+const catalogues: Readonly<Record<string, Catalogue>> = {
+  en: englishCatalogue,
+  'en-XA': pseudoCatalogue,
+};
+
+/**
+ * Returns the catalogue for a BCP 47 locale: an exact match, else the catalogue of its language
+ * (`fr` for `fr-CH`), else English.
+ */
+export function selectCatalogue(locale: string): Catalogue {
+  const exact = catalogues[locale];
+  if (exact !== undefined) return exact;
+  const language = locale.split('-')[0]?.toLowerCase() ?? '';
+
+  return catalogues[language] ?? englishCatalogue;
+}
+
+/**
+ * The catalogue of this process, chosen once at start from the LOCALE environment variable
+ * (default `en`). TODO: choose the catalogue per request (Accept-Language or an account setting)
+ * and per mail recipient once a second language exists; pages read this module-level value.
+ */
+export const messages: Catalogue = selectCatalogue(process.env.LOCALE ?? 'en');

@@ -3,6 +3,7 @@ import { messages } from '../i18n/messages.ts';
 import { html, type SafeHtml } from './html.ts';
 
 const t = messages.layout;
+const { locale, direction } = messages.meta;
 
 /** Options for a server-rendered page. */
 export interface PageOptions {
@@ -52,7 +53,7 @@ export function renderPage(options: PageOptions, content: SafeHtml): string {
           </form>`;
 
   return html`<!doctype html>
-    <html lang="en">
+    <html lang="${locale}" dir="${direction}">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

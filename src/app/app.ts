@@ -26,6 +26,7 @@ import { registerRequestRoutes } from '../requests/requests.routes.ts';
 import { registerWebhookRoutes } from '../webhooks/webhooks.routes.ts';
 import { DomainError } from '../shared/errors.ts';
 import { assertJsonDepth } from '../shared/json-depth.ts';
+import { registerCommunityRoutes } from '../communities/communities.routes.ts';
 import { registerModerationRoutes } from '../sharing/moderation.routes.ts';
 import { registerSharingRoutes } from '../sharing/sharing.routes.ts';
 import { registerTaxiiRoutes } from '../taxii/taxii.routes.ts';
@@ -155,6 +156,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerSharingRoutes(app, ctx);
   registerTaxiiRoutes(app, ctx);
   registerModerationRoutes(app, ctx);
+  registerCommunityRoutes(app, ctx);
   registerAlertRoutes(app, ctx);
   registerEventRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);

@@ -15,6 +15,7 @@ import {
   listUnansweredRecipients,
   updateCheck,
   updateRecipient,
+  type CandidatePartner,
   type CandidatePoc,
   type CheckRow,
 } from './checks.queries.ts';
@@ -27,10 +28,10 @@ export interface NewRecipient {
   token: string;
 }
 
-/** Builds a recipient row for a PoC entry with a fresh personal token. */
+/** Builds a recipient row for a PoC entry or a partner account with a fresh personal token. */
 export function newRecipient(
   checkId: string,
-  poc: CandidatePoc,
+  poc: CandidatePoc | CandidatePartner,
   dueAt: string,
   escalatedFrom: string | null,
 ): NewRecipient {
@@ -47,6 +48,7 @@ export function newRecipient(
     token_hash: hashSecret(token),
     escalated_from: escalatedFrom,
     due_at: dueAt,
+    organisation_id: poc.id === null ? poc.organisation_id : null,
   };
 
   return { row, token };

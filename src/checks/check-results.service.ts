@@ -129,6 +129,7 @@ function toResultRow(check: CheckRow, row: CheckRecipientRow): CheckResultRow {
   return {
     id: row.id,
     stateCode: row.state_code,
+    organisationId: row.organisation_id,
     level: row.level,
     contactRole: row.contact_role,
     email: row.email,

@@ -25,6 +25,12 @@ export interface CandidatePoc {
   email_key: string;
 }
 
+/** A partner account that may receive a check; it has no PoC entry. */
+export interface CandidatePartner extends Omit<CandidatePoc, 'id'> {
+  id: null;
+  organisation_id: string;
+}
+
 // Rows per INSERT, well below the bound-parameter limits of SQLite and PostgreSQL.
 const INSERT_CHUNK = 200;
 
@@ -60,6 +66,32 @@ export function listAlternates(db: Kysely<Tables>, stateCode: string, level: str
     .where('level', '=', level)
     .where('contact_role', '=', 'alternate')
     .orderBy('id')
+    .execute();
+}
+
+/** Lists partner organisations by id, with their sponsoring state. */
+export function listOrganisations(db: Kysely<Tables>, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+
+  return db
+    .selectFrom('organisations')
+    .select(['id', 'name', 'sponsor_state'])
+    .where('id', 'in', ids)
+    .execute();
+}
+
+/** Lists the active partner accounts of some organisations, as check recipients. */
+export function listPartnerAccounts(db: Kysely<Tables>, organisationIds: readonly string[]) {
+  if (organisationIds.length === 0) return Promise.resolve([]);
+
+  return db
+    .selectFrom('accounts')
+    .select(['id', 'email', 'email_key', 'organisation_id'])
+    .where('role', '=', 'partner')
+    .where('suspended_at', 'is', null)
+    .where('organisation_id', 'in', organisationIds)
+    .orderBy('organisation_id')
+    .orderBy('email_key')
     .execute();
 }
 
@@ -120,10 +152,24 @@ export function findRecipient(db: Kysely<Tables>, id: string) {
   return db.selectFrom('check_recipients').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Lists a check's recipients, of one state when `stateCode` is given. */
+/**
+ * Lists a check's recipients. With `stateCode`, only those of that state and of the partner
+ * organisations it sponsors.
+ */
 export function listRecipients(db: Kysely<Tables>, checkId: string, stateCode?: string) {
   let query = db.selectFrom('check_recipients').selectAll().where('check_id', '=', checkId);
-  if (stateCode !== undefined) query = query.where('state_code', '=', stateCode);
+  if (stateCode !== undefined) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('state_code', '=', stateCode),
+        eb(
+          'organisation_id',
+          'in',
+          eb.selectFrom('organisations').select('id').where('sponsor_state', '=', stateCode),
+        ),
+      ]),
+    );
+  }
 
   return query.orderBy('state_code').orderBy('level').orderBy('sent_at').orderBy('id').execute();
 }

@@ -42,6 +42,14 @@ export const NewCheckSchema = z
       .array(z.enum(unRegions, { error: `must be one of ${unRegions.join(', ')}` }))
       .max(5)
       .default([]),
+    /**
+     * Partner organisations whose active accounts receive the check. With partners and neither
+     * states nor regions, the check goes to the partners only.
+     */
+    partners: z
+      .array(z.string().min(1).max(100))
+      .max(100, 'may name at most 100 partner organisations')
+      .default([]),
     windowMinutes: z
       .number({ error: 'must be a whole number of minutes from 5 to 43,200 (30 days)' })
       .int('must be a whole number of minutes from 5 to 43,200 (30 days)')
@@ -120,7 +128,9 @@ export interface CheckSummary {
 /** One recipient row as the results show it to the secretariat or the recipient's state. */
 export interface CheckResultRow {
   id: string;
+  /** Empty for a partner account, whose organisation is in `organisationId`. */
   stateCode: string;
+  organisationId: string | null;
   level: string;
   contactRole: string;
   email: string;

@@ -7,17 +7,21 @@ import { defineJobKind, type JobCounts } from '../jobs/job-kind.ts';
 import { hashSecret, newId } from '../shared/crypto.ts';
 import { DomainError, invalidField, notFound } from '../shared/errors.ts';
 import { newRecipient, queueCheckClose, queueRecipientMails } from './check-lifecycle.ts';
+import { recordAudit } from '../audit/audit.ts';
 import {
   findCheck,
   findRecipientByTokenHash,
   insertCheck,
   listAudiencePocs,
+  listOrganisations,
+  listPartnerAccounts,
   listDueRepeats,
   listKnownStateCodes,
   listRecipientsByEmail,
   markAnswered,
   markOpened,
   updateCheck,
+  type CandidatePartner,
   type CandidatePoc,
   type CheckRecipientRow,
   type CheckRow,
@@ -25,6 +29,9 @@ import {
 import type { AnsweredVia, NewCheck } from './checks.schema.ts';
 
 const MINUTE_MS = 60_000;
+
+/** Level and contact role stored for a partner account recipient, which has no PoC entry. */
+export const PARTNER_LEVEL = 'partner';
 const DAY_MS = 24 * 60 * MINUTE_MS;
 
 /** Sender of a check: the secretariat, or a state's editor for the state's own PoCs. */
@@ -41,11 +48,12 @@ export interface CheckOptions {
   previousId?: string;
 }
 
+/** What a check is started with; `partners` may be left out by callers that check PoCs only. */
+export type CheckStart = Omit<NewCheck, 'partners'> & { partners?: readonly string[] };
+
 /** Returns the sender of a check, or throws `forbidden` for accounts that may not start one. */
 export function requireCheckSender(principal: Principal): CheckSender {
   if (principal.role === 'secretariat') return { accountId: principal.accountId, stateCode: null };
-  // TODO: a state may also check the partner organisations it works with. Partner contacts are
-  // accounts, not PoC entries, so they cannot be recipients of a check yet.
   if (principal.role === 'state-editor' && principal.stateCode !== null) {
     return { accountId: principal.accountId, stateCode: principal.stateCode };
   }
@@ -71,13 +79,15 @@ function chooseFirstRecipients(pocs: readonly CandidatePoc[]): CandidatePoc[] {
   });
 }
 
-async function resolveAudience(ctx: AppContext, sender: CheckSender, input: NewCheck) {
+async function resolveAudience(ctx: AppContext, sender: CheckSender, input: CheckStart) {
+  const hasPartners = (input.partners ?? []).length > 0;
+  const isPartnersOnly = hasPartners && input.states.length === 0 && input.regions.length === 0;
   if (sender.stateCode !== null) {
     const other = input.states.findIndex((code) => code !== sender.stateCode);
     if (other >= 0) {
       throw invalidField(`states.${other}`, `a state editor may only check ${sender.stateCode}`);
     }
-    return { ...input, states: [sender.stateCode] };
+    return { ...input, states: [sender.stateCode], isPartnersOnly };
   }
   const known = await listKnownStateCodes(ctx.db, input.states);
   const unknown = input.states.findIndex((code) => !known.has(code));
@@ -85,7 +95,59 @@ async function resolveAudience(ctx: AppContext, sender: CheckSender, input: NewC
     throw invalidField(`states.${unknown}`, `${input.states[unknown]} is not a known state code`);
   }
 
-  return input;
+  return { ...input, isPartnersOnly };
+}
+
+async function rejectPartner(
+  ctx: AppContext,
+  sender: CheckSender,
+  organisationId: string,
+  error: DomainError,
+) {
+  await recordAudit(ctx.db, ctx.clock, {
+    accountId: sender.accountId,
+    action: 'check.create',
+    target: `organisation:${organisationId}`,
+    outcome: 'denied',
+    details: { code: error.code, reason: error.message, state: sender.stateCode },
+  });
+
+  return error;
+}
+
+/**
+ * Resolves the partner organisations of a check to their active accounts. The secretariat may
+ * name any partner; a state editor only the partners its state sponsors. An unknown id is a
+ * 404 and another state's partner a 403, and both are kept in the audit trail.
+ */
+async function choosePartnerRecipients(
+  ctx: AppContext,
+  sender: CheckSender,
+  organisationIds: readonly string[],
+): Promise<CandidatePartner[]> {
+  const ids = [...new Set(organisationIds)];
+  const found = await listOrganisations(ctx.db, ids);
+  for (const id of ids) {
+    const organisation = found.find((row) => row.id === id);
+    if (organisation === undefined) {
+      throw await rejectPartner(ctx, sender, id, notFound(`Partner organisation ${id}`));
+    }
+    if (sender.stateCode !== null && organisation.sponsor_state !== sender.stateCode) {
+      const message = `${sender.stateCode} does not sponsor partner organisation ${id}`;
+      throw await rejectPartner(ctx, sender, id, new DomainError('forbidden', message));
+    }
+  }
+  const accounts = await listPartnerAccounts(ctx.db, ids);
+
+  return accounts.map((account) => ({
+    id: null,
+    organisation_id: account.organisation_id ?? '',
+    state_code: '',
+    level: PARTNER_LEVEL,
+    contact_role: PARTNER_LEVEL,
+    email: account.email,
+    email_key: account.email_key,
+  }));
 }
 
 /**
@@ -95,13 +157,21 @@ async function resolveAudience(ctx: AppContext, sender: CheckSender, input: NewC
 export async function startCheck(
   ctx: AppContext,
   sender: CheckSender,
-  input: NewCheck,
+  input: CheckStart,
   options: CheckOptions = {},
 ) {
   const audience = await resolveAudience(ctx, sender, input);
-  const pocs = chooseFirstRecipients(await listAudiencePocs(ctx.db, audience));
-  if (pocs.length === 0) {
-    throw invalidField('states', 'no PoC matches these levels, states and regions');
+  const partnerIds = input.partners ?? [];
+  const partners = await choosePartnerRecipients(ctx, sender, partnerIds);
+  const pocs = audience.isPartnersOnly
+    ? []
+    : chooseFirstRecipients(await listAudiencePocs(ctx.db, audience));
+  if (pocs.length === 0 && partners.length === 0) {
+    const field = audience.isPartnersOnly ? 'partners' : 'states';
+    const what = audience.isPartnersOnly
+      ? 'these partner organisations have no active account'
+      : 'no PoC matches these levels, states and regions';
+    throw invalidField(field, what);
   }
 
   const checkId = newId();
@@ -110,7 +180,9 @@ export async function startCheck(
   const repeatMinutes = input.repeatEveryDays === undefined ? null : input.repeatEveryDays * 1440;
   const nextAt =
     repeatMinutes === null ? null : new Date(now.getTime() + repeatMinutes * MINUTE_MS);
-  const recipients = pocs.map((poc) => newRecipient(checkId, poc, closesAt.toISOString(), null));
+  const recipients = [...pocs, ...partners].map((candidate) =>
+    newRecipient(checkId, candidate, closesAt.toISOString(), null),
+  );
 
   await ctx.db.transaction().execute(async (trx) => {
     const check = {
@@ -119,8 +191,10 @@ export async function startCheck(
       created_by: sender.accountId,
       sender_state: sender.stateCode,
       levels: JSON.stringify(input.levels),
-      states: JSON.stringify(audience.states),
+      // A partners-only check stores no states, so its repeats stay partners-only.
+      states: JSON.stringify(audience.isPartnersOnly ? [] : audience.states),
       regions: JSON.stringify(input.regions),
+      partner_org_ids: partnerIds.length === 0 ? null : JSON.stringify([...new Set(partnerIds)]),
       window_minutes: input.windowMinutes,
       reminder_minutes: JSON.stringify(input.reminderMinutes),
       status: 'open' as const,
@@ -152,7 +226,7 @@ export async function startCheck(
 const StoredList = z.array(z.string());
 
 /** Rebuilds the request of a stored check, to start its next occurrence. */
-function repeatInput(check: CheckRow): NewCheck {
+function repeatInput(check: CheckRow): CheckStart {
   const repeatMinutes = check.repeat_every_minutes ?? DAY_MS / MINUTE_MS;
 
   return {
@@ -160,6 +234,7 @@ function repeatInput(check: CheckRow): NewCheck {
     levels: StoredList.parse(JSON.parse(check.levels)) as NewCheck['levels'],
     states: StoredList.parse(JSON.parse(check.states)),
     regions: StoredList.parse(JSON.parse(check.regions)) as NewCheck['regions'],
+    partners: StoredList.parse(JSON.parse(check.partner_org_ids ?? '[]')),
     windowMinutes: check.window_minutes,
     reminderMinutes: z.array(z.number()).parse(JSON.parse(check.reminder_minutes)),
     repeatEveryDays: Math.max(1, Math.round(repeatMinutes / 1440)),

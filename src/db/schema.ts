@@ -483,6 +483,8 @@ export interface ChecksTable {
   levels: string;
   states: string;
   regions: string;
+  /** JSON array of the partner organisations addressed; null for a check without partners. */
+  partner_org_ids: string | null;
   window_minutes: number;
   /** JSON array of minutes before `closes_at` at which unanswered recipients are reminded. */
   reminder_minutes: string;

@@ -152,6 +152,7 @@ async function createInjectTarget(ctx: AppContext, exercise: ExerciseRow, inject
       levels,
       states,
       regions: [],
+      partners: StoredList.parse(JSON.parse(exercise.partner_org_ids)),
       windowMinutes: inject.window_minutes,
       reminderMinutes: [],
     };

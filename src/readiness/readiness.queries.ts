@@ -42,7 +42,9 @@ export function listCheckOutcomes(
   let query = db
     .selectFrom('check_recipients')
     .select(['check_id', 'state_code', 'answered_at', 'due_at'])
-    .where('check_id', 'in', checkIds);
+    .where('check_id', 'in', checkIds)
+    // Partner accounts are no state's contacts, so they count in no readiness figure.
+    .where('organisation_id', 'is', null);
   if (stateCode !== undefined) query = query.where('state_code', '=', stateCode);
 
   return query.execute();

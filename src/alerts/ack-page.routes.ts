@@ -2,14 +2,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 
 import type { AppContext } from '../app/context.ts';
+import { messages } from '../i18n/messages.ts';
 import type { AlertsTable } from '../db/schema.ts';
 import { parseInput } from '../shared/validation.ts';
 import { isTlpLevel, tlpLabel } from '../sharing/tlp.ts';
 import { html } from '../web/html.ts';
 import { renderPage } from '../web/layout.ts';
-import { severityLabel } from './alerts.schema.ts';
+import { formatSeverity } from './alert-mail.compose.ts';
 import { acknowledgeByToken, openAlertByToken } from './alerts.service.ts';
 import { renderLinkAction } from '../web/link-action.ts';
+
+const m = messages.alerts;
 
 const TokenParams = z.object({ token: z.string().min(1).max(200) });
 
@@ -37,9 +40,11 @@ function renderAlert(
   return html`<h1>${alert.title}</h1>
     <p>
       <span class="badge">${label}</span>
-      <span class="badge">Severity ${severityLabel(alert.severity)}</span>
+      <span class="badge">${m.ackPage.severity(formatSeverity(alert.severity))}</span>
     </p>
-    <p class="muted">From ${alert.sender_state ?? 'the secretariat'}, sent ${alert.created_at}</p>
+    <p class="muted">
+      ${m.ackPage.fromAndSent(alert.sender_state ?? m.theSecretariat, alert.created_at)}
+    </p>
     <pre style="white-space: pre-wrap">${alert.body}</pre>`;
 }
 
@@ -55,11 +60,11 @@ export function registerAckPageRoutes(app: FastifyInstance, ctx: AppContext) {
     const action = renderLinkAction({
       path: `/alerts/ack/${encodeURIComponent(token)}`,
       csrfToken: request.csrfToken,
-      buttonLabel: 'Acknowledge',
+      buttonLabel: m.ackPage.acknowledge,
       doneText:
         recipient.acknowledged_at === null
           ? null
-          : `You acknowledged this alert at ${recipient.acknowledged_at}.`,
+          : m.ackPage.alreadyAcknowledged(recipient.acknowledged_at),
     });
 
     return sendPage(request, reply, alert.title, html`${renderAlert(alert)}${action}`);
@@ -68,9 +73,9 @@ export function registerAckPageRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/alerts/ack/:token', async (request, reply) => {
     const { token } = parseInput(TokenParams, request.params, 'link');
     const result = await acknowledgeByToken(ctx, token);
-    const content = html`<h1>Alert acknowledged</h1>
-      <p role="status">Your acknowledgement was recorded at ${result.acknowledgedAt}.</p>`;
+    const content = html`<h1>${m.ackPage.acknowledgedTitle}</h1>
+      <p role="status">${m.ackPage.acknowledgedStatus(result.acknowledgedAt)}</p>`;
 
-    return sendPage(request, reply, 'Alert acknowledged', content);
+    return sendPage(request, reply, m.ackPage.acknowledgedTitle, content);
   });
 }

@@ -1,18 +1,16 @@
 import type { MailMessage } from '../mail/mailer.ts';
-import { isTlpLevel, tlpLabel, type TlpLevel } from '../sharing/tlp.ts';
-import { severityLabel } from './alerts.schema.ts';
+import { messages } from '../i18n/messages.ts';
+import { isTlpLevel, tlpLabel } from '../sharing/tlp.ts';
 
-// Sharing rules of TLP 2.0 (FIRST), as they apply on this platform.
-const tlpRules: Record<TlpLevel, string> = {
-  clear: 'Recipients may share this with anyone.',
-  green: 'Recipients may share this within the Parley community, but not publicly.',
-  amber: 'Recipients may share this within their organisation and its clients, need-to-know.',
-  'amber+strict': 'Recipients may share this only within their organisation, need-to-know.',
-  red: 'For the named recipients only: do not share it with anyone.',
-};
+const m = messages.alerts;
 
 /** The line that opens and closes every message about a drill. */
-export const EXERCISE_BANNER = 'EXERCISE EXERCISE EXERCISE: this is a drill, not a real alert.';
+export const EXERCISE_BANNER = m.exerciseBanner;
+
+/** Formats a severity for people, for example `3 High`. */
+export function formatSeverity(severity: number): string {
+  return m.severityLabel(severity, m.severityNames[severity] ?? m.unknownSeverity);
+}
 
 /** The alert fields a mail shows. */
 export interface AlertMailContent {
@@ -46,46 +44,45 @@ export function composeAlertMail(
 ): ComposedAlertMail {
   const tlp = isTlpLevel(alert.tlp) ? alert.tlp : 'red';
   const label = tlpLabel(tlp);
-  const severity = severityLabel(alert.severity);
+  const severity = formatSeverity(alert.severity);
   const link = `${publicUrl}/alerts/ack/${encodeURIComponent(ackToken)}`;
   const isExercise = alert.exercise === true;
-  const objects =
-    alert.objectIds.length === 0 ? [] : [`STIX objects: ${alert.objectIds.join(', ')}`];
-  const due = alert.responseDueAt == null ? [] : [`Please acknowledge by: ${alert.responseDueAt}`];
-  const reminder = isReminder ? ['REMINDER: you have not acknowledged this alert yet.', ''] : [];
+  const objects = alert.objectIds.length === 0 ? [] : [m.mail.stixObjects(alert.objectIds)];
+  const due = alert.responseDueAt == null ? [] : [m.mail.acknowledgeBy(alert.responseDueAt)];
+  const reminder = isReminder ? [m.mail.reminder, ''] : [];
   const banner = isExercise ? [EXERCISE_BANNER, ''] : [];
   const text = [
     ...banner,
     ...reminder,
-    `${label}. ${tlpRules[tlp]}`,
+    m.mail.tlpLine(label, m.tlpRules[tlp]),
     '',
-    `Alert: ${alert.title}`,
-    `Severity: ${severity}`,
-    `From: ${alert.senderState ?? 'the secretariat'}`,
-    `Sent: ${alert.createdAt}`,
+    m.mail.alert(alert.title),
+    m.mail.severity(severity),
+    m.mail.from(alert.senderState ?? m.theSecretariat),
+    m.mail.sent(alert.createdAt),
     ...due,
     ...objects,
     '',
     alert.body,
     '',
-    'Acknowledge receipt (the link is personal, do not forward this mail):',
+    m.mail.acknowledgeLink,
     link,
     '',
     label,
     ...(isExercise ? ['', EXERCISE_BANNER] : []),
   ].join('\n');
   const prefix = [
-    '[Parley]',
-    ...(isExercise ? ['[EXERCISE]'] : []),
-    ...(isReminder ? ['[Reminder]'] : []),
+    m.mail.subjectSite,
+    ...(isExercise ? [m.mail.subjectExercise] : []),
+    ...(isReminder ? [m.mail.subjectReminder] : []),
     `[${label}]`,
-    `[Severity ${severity}]`,
+    m.mail.subjectSeverity(severity),
   ].join(' ');
 
   return {
     to,
     subject: `${prefix} ${alert.title}`,
-    encryptedSubject: `${prefix} Encrypted alert`,
+    encryptedSubject: `${prefix} ${m.mail.encryptedTitle}`,
     text,
   };
 }

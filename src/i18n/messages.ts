@@ -1,5 +1,7 @@
+import { alertsMessages } from './alerts.en.ts';
 import { directoryMessages } from './directory.en.ts';
 import { pseudoLocalize } from './pseudo-locale.ts';
+import { requestsMessages } from './requests.en.ts';
 import { workspaceMessages } from './workspace.en.ts';
 
 /**
@@ -32,6 +34,8 @@ const en = {
     throttled: 'Too many failed sign-ins from this address. Please try again in 15 minutes.',
   },
   directory: directoryMessages,
+  alerts: alertsMessages,
+  requests: requestsMessages,
   workspace: workspaceMessages,
 } as const;
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { severityLabel } from '../alerts/alerts.schema.ts';
-import { EXERCISE_BANNER } from '../alerts/alert-mail.compose.ts';
+import { EXERCISE_BANNER, formatSeverity } from '../alerts/alert-mail.compose.ts';
 import type { AppContext } from '../app/context.ts';
+import { messages } from '../i18n/messages.ts';
 import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
 import type { MailMessage } from '../mail/mailer.ts';
 import { normaliseEmail } from '../shared/email.ts';
@@ -14,46 +14,42 @@ export const RequestMailPayload = z.object({ recipientId: z.string() });
 
 type Target = NonNullable<Awaited<ReturnType<typeof findRequestMailTarget>>>;
 
-const typeNames: Record<string, string> = {
-  'request-for-information': 'Request for information',
-  'request-for-assistance': 'Request for assistance',
-  notification: 'Notification',
-  response: 'Response',
-  acknowledgement: 'Acknowledgement of receipt',
-};
+const m = messages.requests;
 
 /** Builds the mail of one message, with a link to its thread in the workspace. */
 export function composeRequestMail(publicUrl: string, to: string, target: Target): MailMessage {
   const label = isTlpLevel(target.tlp) ? tlpLabel(target.tlp) : target.tlp;
-  const typeName = typeNames[target.type] ?? target.type;
+  const typeName = m.typeNames[target.type] ?? target.type;
   const isExercise = target.exercise === 1;
   const link = `${publicUrl}/app/requests/${encodeURIComponent(target.reference)}`;
   const text = [
     ...(isExercise ? [EXERCISE_BANNER, ''] : []),
     label,
     '',
-    `${typeName} ${target.reference}`,
-    `Subject: ${target.subject}`,
-    `From: ${target.sender_name}, ${target.sender_organisation} (${target.sender_state}) <${target.sender_email}>`,
-    `Sector: ${target.sector}`,
-    `Severity: ${severityLabel(target.severity)}`,
-    ...(target.response_due_at === null
-      ? []
-      : [`Response requested by: ${target.response_due_at}`]),
+    m.mail.heading(typeName, target.reference),
+    m.mail.subject(target.subject),
+    m.mail.from(
+      target.sender_name,
+      target.sender_organisation,
+      target.sender_state,
+      target.sender_email,
+    ),
+    m.mail.sector(target.sector),
+    m.mail.severity(formatSeverity(target.severity)),
+    ...(target.response_due_at === null ? [] : [m.mail.responseDue(target.response_due_at)]),
     '',
     target.description,
-    ...(target.requested_action === '' ? [] : ['', 'Requested:', target.requested_action]),
+    ...(target.requested_action === '' ? [] : ['', m.mail.requested, target.requested_action]),
     '',
-    `Acknowledge and reply in the workspace: ${link}`,
+    m.mail.replyLink(link),
     '',
     label,
     ...(isExercise ? ['', EXERCISE_BANNER] : []),
   ].join('\n');
-  const exercise = isExercise ? ' [EXERCISE]' : '';
 
   return {
     to,
-    subject: `[Parley]${exercise} [${label}] [${target.reference}] ${typeName}: ${target.subject}`,
+    subject: m.mail.subjectLine(isExercise, label, target.reference, typeName, target.subject),
     text,
     messageId: `<${target.recipientId}@parley.requests>`,
   };

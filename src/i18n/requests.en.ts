@@ -1,0 +1,29 @@
+/** English text of the mails about requests between states. */
+export const requestsMessages = {
+  typeNames: {
+    'request-for-information': 'Request for information',
+    'request-for-assistance': 'Request for assistance',
+    notification: 'Notification',
+    response: 'Response',
+    acknowledgement: 'Acknowledgement of receipt',
+  } as Readonly<Record<string, string>>,
+  mail: {
+    heading: (typeName: string, reference: string) => `${typeName} ${reference}`,
+    subject: (subject: string) => `Subject: ${subject}`,
+    from: (name: string, organisation: string, state: string, email: string) =>
+      `From: ${name}, ${organisation} (${state}) <${email}>`,
+    sector: (sector: string) => `Sector: ${sector}`,
+    severity: (severity: string) => `Severity: ${severity}`,
+    responseDue: (dueAt: string) => `Response requested by: ${dueAt}`,
+    requested: 'Requested:',
+    replyLink: (link: string) => `Acknowledge and reply in the workspace: ${link}`,
+    subjectLine: (
+      isExercise: boolean,
+      tlpLabel: string,
+      reference: string,
+      typeName: string,
+      subject: string,
+    ) =>
+      `[Parley]${isExercise ? ' [EXERCISE]' : ''} [${tlpLabel}] [${reference}] ${typeName}: ${subject}`,
+  },
+} as const;

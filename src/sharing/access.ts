@@ -14,6 +14,12 @@ import { tlpLevels, tlpRank, type TlpLevel } from './tlp.ts';
  *   (written as grants when the version is stored);
  * - TLP:RED: the sharer and the accounts named at upload only.
  * Only the sharer may read a version stored with any other level, so a bad value fails closed.
+ *
+ * A version shared into a sharing community (`community_id`) is, on top of that, readable only
+ * by accounts of the community's member states and organisations (and its sharer), whatever its
+ * grants say, except at TLP:CLEAR, which sets no limit on disclosure. At TLP:AMBER and
+ * TLP:AMBER+STRICT the community's members are its audience. Membership is read at each read,
+ * so a member removed from the community stops reading at once.
  */
 
 /** Kind of audience entry of a stored version. */
@@ -36,6 +42,8 @@ export interface Recipients {
   states: string[];
   organisationIds: string[];
   accountIds: string[];
+  /** The sharing community the upload is shared into; none when absent or null. */
+  communityId?: string | null;
 }
 
 /** Grantee value of the secretariat, which is one audience. */
@@ -124,13 +132,34 @@ export function readableOn(principal: Principal | null, alias: string): RawBuild
     return sql`exists (select 1 from stix_object_grants g where g.object_seq = ${column('seq')}
       and (${sql.join(matches, sql` or `)}))`;
   };
-  const rule = sql<SqlBool>`(${column('tlp')} in ('clear', 'green')
+  const community = sql<SqlBool>`(${column('community_id')} is null
     or ${column('shared_by')} = ${principal.accountId}
-    or (${column('tlp')} in ('amber', 'amber+strict') and ${granted(restrictedKinds)})
+    or ${isCommunityMember(principal, column('community_id'))})`;
+  const tlpRule = sql<SqlBool>`(${column('tlp')} in ('clear', 'green')
+    or ${column('shared_by')} = ${principal.accountId}
+    or (${column('tlp')} in ('amber', 'amber+strict')
+      and (${granted(restrictedKinds)} or ${column('community_id')} is not null))
     or (${column('tlp')} = 'red' and ${granted(redKinds)}))`;
+  const rule = sql<SqlBool>`(${column('tlp')} = 'clear' or (${tlpRule} and ${community}))`;
   if (principal.role !== 'partner') return rule;
 
   return sql<SqlBool>`(${rule} and ${withinClearance(principal.organisationId, column('tlp'))})`;
+}
+
+/** Tests in SQL whether the principal's state or organisation belongs to the community. */
+function isCommunityMember(principal: Principal, communityId: RawBuilder<unknown>) {
+  const mine = [
+    ...(principal.stateCode === null
+      ? []
+      : [sql`(m.member_kind = 'state' and m.member = ${principal.stateCode})`]),
+    ...(principal.organisationId === null
+      ? []
+      : [sql`(m.member_kind = 'organisation' and m.member = ${principal.organisationId})`]),
+  ];
+  if (mine.length === 0) return sql<SqlBool>`1 = 0`;
+
+  return sql<SqlBool>`exists (select 1 from community_members m
+    where m.community_id = ${communityId} and (${sql.join(mine, sql` or `)}))`;
 }
 
 /** Compares TLP ranks in SQL: the row's level must not be stricter than the clearance. */

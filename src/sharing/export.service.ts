@@ -32,6 +32,7 @@ export async function exportBundle(
     versions: [{ kind: 'last' }],
     addedAfter: filter.addedAfter,
     tlp: null,
+    community: null,
   };
   const texts: string[] = [];
   let after: PagePosition | null = null;

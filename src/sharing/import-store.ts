@@ -212,6 +212,7 @@ export async function storeVersions(
       severity: candidate.severity,
       kind: candidate.kind,
       respond_by: candidate.respondBy,
+      community_id: recipients.communityId ?? null,
     }));
     // A row that a concurrent import stored first is skipped here and is not returned.
     const inserted = await insertVersions(trx, rows);

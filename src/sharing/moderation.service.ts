@@ -1,4 +1,5 @@
 import type { Principal } from '../accounts/principal.ts';
+import { assertMayShareInto } from '../communities/community-access.ts';
 import { newId } from '../shared/crypto.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
@@ -124,6 +125,9 @@ export async function submitForModeration(
     throw new DomainError('forbidden', 'Only partner organisations submit for moderation');
   }
   const envelope = parseInput(BundleEnvelopeSchema, bundle, 'bundle');
+  if (options.community !== undefined) {
+    await assertMayShareInto(deps.db, principal, options.community);
+  }
   const row: ItemRow = {
     id: newId(),
     submitted_by: principal.accountId,

@@ -64,6 +64,10 @@ export const ShareOptionsSchema = z.object({
   kind: singleField.pipe(
     z.enum(incidentKinds, `kind must be one of ${incidentKinds.join(', ')}`).optional(),
   ),
+  /** The sharing community to share into: only its members will read the objects. */
+  community: singleField.pipe(
+    z.uuid('must be the id of a community you belong to (see GET /api/v1/communities)').optional(),
+  ),
   respond_by: singleField.pipe(
     z
       .string()
@@ -76,8 +80,9 @@ export const ShareOptionsSchema = z.object({
 });
 
 /** Sharing options of an upload after parsing; severity, kind and response time may be absent. */
-export type ShareOptions = Omit<z.output<typeof ShareOptionsSchema>, 'severity'> & {
+export type ShareOptions = Omit<z.output<typeof ShareOptionsSchema>, 'severity' | 'community'> & {
   severity?: number | undefined;
+  community?: string | undefined;
 };
 
 /** The envelope of an upload: a STIX bundle, whose objects are checked one by one later. */

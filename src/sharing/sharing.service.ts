@@ -1,5 +1,6 @@
 import type { Principal } from '../accounts/principal.ts';
 import type { AppContext } from '../app/context.ts';
+import { assertMayShareInto } from '../communities/community-access.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
 import { storeVersions, type Candidate } from './import-store.ts';
@@ -54,7 +55,11 @@ export interface ImportResult {
   accepted: { id: string; version: string }[];
 }
 
-async function resolveRecipients(deps: SharingDeps, options: ShareOptions): Promise<Recipients> {
+async function resolveRecipients(
+  deps: SharingDeps,
+  principal: Principal,
+  options: ShareOptions,
+): Promise<Recipients> {
   const states = [...new Set(options.states)];
   const known = new Set(await findStateCodes(deps.db, states));
   const unknownStates = states.filter((code) => !known.has(code));
@@ -85,10 +90,14 @@ async function resolveRecipients(deps: SharingDeps, options: ShareOptions): Prom
     throw fieldError('accounts', `no account has the e-mail ${unknownAccounts.join(', ')}`);
   }
 
+  const communityId = options.community ?? null;
+  if (communityId !== null) await assertMayShareInto(deps.db, principal, communityId);
+
   return {
     states,
     organisationIds: organisations.map((row) => row.id),
     accountIds: accounts.map((row) => row.id),
+    communityId,
   };
 }
 
@@ -195,7 +204,7 @@ export async function importBundle(
 ): Promise<ImportResult> {
   assertMayShare(principal);
   parseInput(BundleEnvelopeSchema, bundle, 'bundle');
-  const recipients = await resolveRecipients(deps, options);
+  const recipients = await resolveRecipients(deps, principal, options);
   const checked = await checkBundle(deps, bundle, options);
 
   const rejected = [...checked.rejected];

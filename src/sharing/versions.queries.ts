@@ -17,6 +17,8 @@ export interface VersionFilter {
   addedAfter: string | null;
   /** Only versions of this TLP level, for collections restricted to one level. */
   tlp: string | null;
+  /** Only versions shared into this community, for a community's collection. */
+  community: string | null;
 }
 
 /** The position after which the next page starts: objects added together share `dateAdded`. */
@@ -41,8 +43,10 @@ export interface VersionRow {
 /** Builds the condition that another version `n` is in the same collection and readable. */
 function sameScope(principal: Principal | null, filter: VersionFilter): RawBuilder<SqlBool> {
   const tlp = filter.tlp === null ? sql`` : sql` and n.tlp = ${filter.tlp}`;
+  const community =
+    filter.community === null ? sql`` : sql` and n.community_id = ${filter.community}`;
 
-  return sql<SqlBool>`n.object_id = stix_objects.object_id and ${readableOn(principal, 'n')}${tlp}`;
+  return sql<SqlBool>`n.object_id = stix_objects.object_id and ${readableOn(principal, 'n')}${tlp}${community}`;
 }
 
 function versionCondition(principal: Principal | null, filter: VersionFilter) {
@@ -113,6 +117,7 @@ export function versionPageQuery(
     ])
     .where(readableOn(principal, 'stix_objects'));
   if (filter.tlp !== null) query = query.where('tlp', '=', filter.tlp);
+  if (filter.community !== null) query = query.where('community_id', '=', filter.community);
   if (filter.ids.length > 0) query = query.where('object_id', 'in', [...filter.ids]);
   if (filter.types.length > 0) query = query.where('type', 'in', [...filter.types]);
   if (filter.specVersions.length > 0) {

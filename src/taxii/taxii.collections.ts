@@ -1,26 +1,51 @@
+import type { Kysely } from 'kysely';
+
 import type { Principal } from '../accounts/principal.ts';
+import {
+  findCollectionCommunity,
+  listCollectionCommunities,
+  type CommunityAccess,
+} from '../communities/community-access.ts';
+import type { Tables } from '../db/schema.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
 import { STIX_MEDIA_TYPE } from './taxii.media.ts';
 
-/** A TAXII collection and who may use it. */
+/** A fixed collection of an API root. */
+interface FixedCollection {
+  id: string;
+  title: string;
+  description: string;
+  /** The only TLP level the collection holds, or null for every level the caller may read. */
+  tlp: string | null;
+  /** True when signed-in accounts may add objects to it. */
+  isWritable: boolean;
+}
+
+/** A TAXII collection as one caller sees it. */
 export interface Collection {
   id: string;
   title: string;
   description: string;
   /** The only TLP level the collection holds, or null for every level the caller may read. */
   tlp: string | null;
-  /** True when signed-in members may add objects to it. */
-  isWritable: boolean;
+  /** The community whose shared versions the collection holds, or null. */
+  communityId: string | null;
+  /** True when the caller may read its objects. */
+  canRead: boolean;
+  /** True when the caller may add objects; a partner's objects wait for moderation. */
+  canWrite: boolean;
 }
 
-/** A TAXII API root and its collections. */
+/** A TAXII API root and its fixed collections. */
 export interface ApiRoot {
   name: string;
   title: string;
   description: string;
   /** True when only signed-in accounts may use the root. */
   requiresAccount: boolean;
-  collections: Collection[];
+  /** True when each sharing community is a collection of this root. */
+  hasCommunities: boolean;
+  collections: FixedCollection[];
 }
 
 /** Id of the collection of everything shared with members. */
@@ -28,8 +53,6 @@ export const MEMBERS_COLLECTION_ID = '5f0c8a9e-3b1d-4c7e-9a26-8d4b1e7f3c52';
 /** Id of the public collection, which contains the TLP:CLEAR objects. */
 export const PUBLIC_COLLECTION_ID = 'b7e2d4a1-6c3f-4e8b-8d15-2a9f7c0e4b63';
 
-// TODO: offer one collection per sharing community, such as a state's own audience or a region.
-// Today there is one member collection, so clients cannot subscribe to less than everything.
 /** Every API root the server offers, by name. */
 export const apiRoots: ReadonlyMap<string, ApiRoot> = new Map([
   [
@@ -39,6 +62,7 @@ export const apiRoots: ReadonlyMap<string, ApiRoot> = new Map([
       title: 'Parley members',
       description: 'Threat information shared between states, partners and the secretariat',
       requiresAccount: true,
+      hasCommunities: true,
       collections: [
         {
           id: MEMBERS_COLLECTION_ID,
@@ -57,6 +81,7 @@ export const apiRoots: ReadonlyMap<string, ApiRoot> = new Map([
       title: 'Parley public',
       description: 'TLP:CLEAR threat information, readable without an account',
       requiresAccount: false,
+      hasCommunities: false,
       collections: [
         {
           id: PUBLIC_COLLECTION_ID,
@@ -81,27 +106,86 @@ export function findApiRoot(name: string, principal: Principal | null): ApiRoot 
   return root;
 }
 
-/** Returns a collection of a root, or throws `not_found`. */
-export function findCollection(root: ApiRoot, id: string): Collection {
-  const collection = root.collections.find((candidate) => candidate.id === id);
-  if (collection === undefined) throw notFound('Collection');
-
-  return collection;
-}
-
-/** Returns true when the caller may add objects; a partner's objects wait for moderation. */
-export function canWrite(collection: Collection, principal: Principal | null): boolean {
-  return collection.isWritable && principal !== null;
-}
-
-/** Builds the TAXII collection resource as the caller sees it. */
-export function collectionResource(collection: Collection, principal: Principal | null) {
+function fromFixed(collection: FixedCollection, principal: Principal | null): Collection {
   return {
     id: collection.id,
     title: collection.title,
     description: collection.description,
-    can_read: true,
-    can_write: canWrite(collection, principal),
+    tlp: collection.tlp,
+    communityId: null,
+    canRead: true,
+    canWrite: collection.isWritable && principal !== null,
+  };
+}
+
+/**
+ * A community's collection: its members read and add what was shared into it. The secretariat
+ * sees it listed, to manage it, but reads none of it unless it is a member.
+ */
+function fromCommunity({ community, isMember }: CommunityAccess): Collection {
+  const description = community.description === '' ? null : community.description;
+
+  return {
+    id: community.id,
+    title: community.name,
+    description: description ?? `Shared with the members of ${community.name} only`,
+    tlp: null,
+    communityId: community.id,
+    canRead: isMember,
+    canWrite: isMember,
+  };
+}
+
+/** Lists the collections of a root that the caller sees: the fixed ones, then its communities. */
+export async function listCollections(
+  db: Kysely<Tables>,
+  root: ApiRoot,
+  principal: Principal | null,
+): Promise<Collection[]> {
+  const fixed = root.collections.map((collection) => fromFixed(collection, principal));
+  if (!root.hasCommunities) return fixed;
+
+  const communities = await listCollectionCommunities(db, principal);
+
+  return [...fixed, ...communities.map(fromCommunity)];
+}
+
+/**
+ * Returns a collection of a root as the caller sees it. A community the caller may not see is
+ * `not_found`, exactly as an unknown id.
+ */
+export async function findCollection(
+  db: Kysely<Tables>,
+  root: ApiRoot,
+  principal: Principal | null,
+  id: string,
+): Promise<Collection> {
+  const fixed = root.collections.find((candidate) => candidate.id === id);
+  if (fixed !== undefined) return fromFixed(fixed, principal);
+
+  const community = root.hasCommunities
+    ? await findCollectionCommunity(db, principal, id)
+    : undefined;
+  if (community === undefined) throw notFound('Collection');
+
+  return fromCommunity(community);
+}
+
+/** Throws `forbidden` unless the caller may read the collection's objects (TAXII 2.1 §5.3). */
+export function assertCanRead(collection: Collection): void {
+  if (!collection.canRead) {
+    throw new DomainError('forbidden', 'Only members of this community may read its objects');
+  }
+}
+
+/** Builds the TAXII collection resource as the caller sees it. */
+export function collectionResource(collection: Collection) {
+  return {
+    id: collection.id,
+    title: collection.title,
+    description: collection.description,
+    can_read: collection.canRead,
+    can_write: collection.canWrite,
     media_types: [STIX_MEDIA_TYPE],
   };
 }

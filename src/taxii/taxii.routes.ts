@@ -8,7 +8,15 @@ import { parseInput } from '../shared/validation.ts';
 import { tlpDefinitionText } from '../sharing/tlp-definitions.ts';
 import { isIdentifier } from '../sharing/stix-validation.ts';
 import type { VersionRow } from '../sharing/versions.queries.ts';
-import { apiRoots, collectionResource, findApiRoot, findCollection } from './taxii.collections.ts';
+import {
+  apiRoots,
+  assertCanRead,
+  collectionResource,
+  findApiRoot,
+  findCollection,
+  listCollections,
+  type Collection,
+} from './taxii.collections.ts';
 import { loadTaxiiOptions, type TaxiiOptions } from './taxii.config.ts';
 import { sendTaxiiError, tooLarge } from './taxii.errors.ts';
 import {
@@ -57,11 +65,20 @@ function manifestRecord(row: VersionRow): string {
 }
 
 /** Resolves the root and collection of a request, enforcing the root's sign-in rule. */
-function resolve(request: FastifyRequest) {
+async function resolve(ctx: AppContext, request: FastifyRequest) {
   const params = parseInput(CollectionParams, request.params, 'path');
   const root = findApiRoot(params.root, request.principal);
+  const collection = await findCollection(ctx.db, root, request.principal, params.collectionId);
 
-  return { root, collection: findCollection(root, params.collectionId) };
+  return { root, collection };
+}
+
+/** Resolves a collection whose objects the caller reads; 403 for a collection it may not read. */
+async function resolveReadable(ctx: AppContext, request: FastifyRequest): Promise<Collection> {
+  const { collection } = await resolve(ctx, request);
+  assertCanRead(collection);
+
+  return collection;
 }
 
 /**
@@ -142,15 +159,17 @@ function registerDiscovery(scope: FastifyInstance, ctx: AppContext, options: Tax
   scope.get('/:root/collections/', async (request, reply) => {
     const { root: name } = parseInput(RootParams, request.params, 'path');
     const root = findApiRoot(name, request.principal);
-    const collections = root.collections.map((c) => collectionResource(c, request.principal));
+    const collections = (await listCollections(ctx.db, root, request.principal)).map(
+      collectionResource,
+    );
 
     return send(reply, 200, { collections });
   });
 
   scope.get('/:root/collections/:collectionId/', async (request, reply) => {
-    const { collection } = resolve(request);
+    const { collection } = await resolve(ctx, request);
 
-    return send(reply, 200, collectionResource(collection, request.principal));
+    return send(reply, 200, collectionResource(collection));
   });
 
   scope.get('/:root/status/:statusId/', async (request, reply) => {
@@ -166,9 +185,9 @@ function registerObjectRoutes(scope: FastifyInstance, ctx: AppContext, options: 
   const objectsPath = '/:root/collections/:collectionId/objects/';
 
   scope.get(objectsPath, async (request, reply) => {
-    const { collection } = resolve(request);
+    const collection = await resolveReadable(ctx, request);
     const query = parseInput(TaxiiQuerySchema, request.query, 'query');
-    const filter = toVersionFilter(query, collection.tlp);
+    const filter = toVersionFilter(query, collection);
     const scopeName = `objects ${collection.id}`;
     const page = await readVersionPage(ctx, options, request.principal, {
       scope: scopeName,
@@ -185,7 +204,7 @@ function registerObjectRoutes(scope: FastifyInstance, ctx: AppContext, options: 
   });
 
   scope.post(objectsPath, { bodyLimit: options.maxContentLength }, async (request, reply) => {
-    const { root, collection } = resolve(request);
+    const { root, collection } = await resolve(ctx, request);
     const principal = requirePrincipal(request);
     const status = await addObjects(ctx, principal, root, collection, request.body);
 
@@ -193,11 +212,11 @@ function registerObjectRoutes(scope: FastifyInstance, ctx: AppContext, options: 
   });
 
   scope.get('/:root/collections/:collectionId/manifest/', async (request, reply) => {
-    const { collection } = resolve(request);
+    const collection = await resolveReadable(ctx, request);
     const query = parseInput(TaxiiQuerySchema, request.query, 'query');
     const page = await readVersionPage(ctx, options, request.principal, {
       scope: `manifest ${collection.id}`,
-      filter: toVersionFilter(query, collection.tlp),
+      filter: toVersionFilter(query, collection),
       query,
     });
     const body = envelopeText(page, 'objects', page.rows.map(manifestRecord));
@@ -206,7 +225,7 @@ function registerObjectRoutes(scope: FastifyInstance, ctx: AppContext, options: 
   });
 
   scope.get(`${objectsPath}:objectId/`, async (request, reply) => {
-    const { collection } = resolve(request);
+    const collection = await resolveReadable(ctx, request);
     const { objectId } = parseInput(ObjectParams, request.params, 'path');
     const query = parseInput(TaxiiQuerySchema, request.query, 'query');
     const definition = tlpDefinitionText(objectId);
@@ -215,7 +234,7 @@ function registerObjectRoutes(scope: FastifyInstance, ctx: AppContext, options: 
 
     const page = await readVersionPage(ctx, options, request.principal, {
       scope: `object ${collection.id} ${objectId}`,
-      filter: toVersionFilter(query, collection.tlp, { ids: [objectId], types: [] }),
+      filter: toVersionFilter(query, collection, { ids: [objectId], types: [] }),
       query,
     });
     if (page.rows.length === 0 && query.next === undefined) {
@@ -231,7 +250,7 @@ function registerObjectRoutes(scope: FastifyInstance, ctx: AppContext, options: 
   });
 
   scope.delete(`${objectsPath}:objectId/`, async (request, reply) => {
-    const { collection } = resolve(request);
+    const { collection } = await resolve(ctx, request);
     const { objectId } = parseInput(ObjectParams, request.params, 'path');
     const principal = requirePrincipal(request);
     await deleteObject(ctx, principal, collection, objectId);
@@ -240,14 +259,14 @@ function registerObjectRoutes(scope: FastifyInstance, ctx: AppContext, options: 
   });
 
   scope.get(`${objectsPath}:objectId/versions/`, async (request, reply) => {
-    const { collection } = resolve(request);
+    const collection = await resolveReadable(ctx, request);
     const { objectId } = parseInput(ObjectParams, request.params, 'path');
     const query = parseInput(TaxiiQuerySchema, request.query, 'query');
     await assertObjectVisible(ctx, request.principal, collection, objectId);
     const fixed = { ids: [objectId], types: [], versions: [{ kind: 'all' as const }] };
     const page = await readVersionPage(ctx, options, request.principal, {
       scope: `versions ${collection.id} ${objectId}`,
-      filter: toVersionFilter(query, collection.tlp, fixed),
+      filter: toVersionFilter(query, collection, fixed),
       query,
     });
     const versions = page.rows.map((row) => JSON.stringify(row.version));

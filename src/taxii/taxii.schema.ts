@@ -66,12 +66,13 @@ export function hasFilters(query: TaxiiQuery): boolean {
 }
 
 /**
- * Builds the version filter of a request. As TAXII 2.1 defines, `match[version]` defaults to
- * `last`. The `fixed` fields narrow the filter for the single-object endpoints.
+ * Builds the version filter of a request to a collection, which may hold one TLP level or one
+ * community's versions only. As TAXII 2.1 defines, `match[version]` defaults to `last`. The
+ * `fixed` fields narrow the filter for the single-object endpoints.
  */
 export function toVersionFilter(
   query: TaxiiQuery,
-  tlp: string | null,
+  scope: { tlp: string | null; communityId: string | null },
   fixed: Partial<VersionFilter> = {},
 ): VersionFilter {
   const versions: VersionMatch[] = query['match[version]'].map((value) =>
@@ -84,7 +85,8 @@ export function toVersionFilter(
     specVersions: query['match[spec_version]'],
     versions: versions.length > 0 ? versions : [{ kind: 'last' }],
     addedAfter: query.added_after === undefined ? null : toMillisecondText(query.added_after),
-    tlp,
+    tlp: scope.tlp,
+    community: scope.communityId,
     ...fixed,
   };
 }

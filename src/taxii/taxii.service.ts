@@ -12,7 +12,6 @@ import {
   type VersionFilter,
 } from '../sharing/versions.queries.ts';
 import type { ApiRoot, Collection } from './taxii.collections.ts';
-import { canWrite } from './taxii.collections.ts';
 import { EnvelopeSchema } from './taxii.schema.ts';
 import {
   findStatus,
@@ -22,7 +21,16 @@ import {
   type StatusResource,
 } from './taxii.status.ts';
 
-const NO_RECIPIENTS = { tlp: null, states: [], orgs: [], accounts: [] };
+/** Sharing options of a TAXII post: no named recipients, and the collection's community. */
+function shareOptionsOf(collection: Collection) {
+  return {
+    tlp: null,
+    states: [],
+    orgs: [],
+    accounts: [],
+    ...(collection.communityId === null ? {} : { community: collection.communityId }),
+  };
+}
 
 function versionOf(value: unknown, fallback: string): string {
   const object = (value ?? {}) as Record<string, unknown>;
@@ -43,7 +51,7 @@ export async function addObjects(
   collection: Collection,
   body: unknown,
 ): Promise<StatusResource> {
-  if (!canWrite(collection, principal)) {
+  if (!collection.canWrite) {
     throw new DomainError('forbidden', 'You may not add objects to this collection');
   }
   const envelope = parseInput(EnvelopeSchema, body, 'envelope');
@@ -52,7 +60,7 @@ export async function addObjects(
   if (principal.role === 'partner') {
     return holdForModeration(deps, principal, root, collection, envelope.objects, requestTimestamp);
   }
-  const result = await importBundle(deps, principal, bundle, NO_RECIPIENTS);
+  const result = await importBundle(deps, principal, bundle, shareOptionsOf(collection));
 
   const warnings = new Map(result.warnings.map((warning) => [warning.id, warning.reason]));
   const successes: StatusDetail[] = result.accepted.map((item) => {
@@ -101,7 +109,7 @@ async function holdForModeration(
     deps,
     principal,
     { type: 'bundle', objects },
-    NO_RECIPIENTS,
+    shareOptionsOf(collection),
   );
   const pendings = objects.map((object, index) => {
     const id = (object as Record<string, unknown> | null)?.id;
@@ -161,6 +169,7 @@ export async function assertObjectVisible(
     versions: [{ kind: 'all' }],
     addedAfter: null,
     tlp: collection.tlp,
+    community: collection.communityId,
   };
   const rows = await findVersionPage(deps.db, principal, filter, null, 0);
   if (rows.length === 0) throw notFound('STIX object');
@@ -176,7 +185,7 @@ export async function deleteObject(
   collection: Collection,
   objectId: string,
 ): Promise<void> {
-  if (!canWrite(collection, principal)) {
+  if (!collection.canWrite) {
     throw new DomainError('forbidden', 'You may not delete objects from this collection');
   }
   await assertObjectVisible(deps, principal, collection, objectId);

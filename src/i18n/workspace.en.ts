@@ -43,6 +43,10 @@ export const workspaceMessages = {
     requestsInbox: 'Requests received',
     requestsOutbox: 'Requests sent',
     newRequest: 'New request',
+    tokens: 'API tokens',
+    exercises: 'Exercises',
+    newExercise: 'New exercise',
+    exercise: 'Exercise',
   },
 
   notFound: 'There is no workspace page at this address.',
@@ -87,6 +91,7 @@ export const workspaceMessages = {
 
   inbox: {
     empty: 'No alerts yet. New alerts appear here without reloading the page.',
+    showOlder: 'Show older alerts',
     caption: 'Alerts, most severe first, then newest',
     columns: {
       severity: 'Severity',
@@ -413,6 +418,7 @@ export const workspaceMessages = {
       'Send a structured request to the points of contact of another state. The reference, your ' +
       'details and the send time are recorded with it.',
     empty: 'No requests yet.',
+    showMore: 'Show more requests',
     caption: 'Requests, most urgent first',
     columns: {
       reference: 'Reference',
@@ -452,5 +458,142 @@ export const workspaceMessages = {
     sentAt: 'Sent',
     timeToAcknowledge: 'Time to acknowledge',
     timeToAnswer: 'Time to answer',
+  },
+
+  tokens: {
+    intro:
+      'API tokens let scripts and TAXII clients act as you: send one as ' +
+      '"Authorization: Bearer <token>", or as the password of HTTP Basic with your e-mail.',
+    createHeading: 'Create a token',
+    fields: { label: 'Name' },
+    labelHint:
+      'Say where the token is used, for example "TAXII feed of our SIEM". 1 to 100 characters.',
+    create: 'Create token',
+    creating: 'Creating…',
+    secretHeading: (label: string) => `Your new token "${label}"`,
+    secretWarning:
+      'Copy the token now and keep it like a password. It is shown only this once: Parley stores ' +
+      'a hash of it, so nobody can show it again. Anyone with the token can act as you until ' +
+      'you revoke it.',
+    secretLabel: 'Token',
+    copy: 'Copy token',
+    copied: 'The token was copied to the clipboard.',
+    copyFailed: 'The browser did not allow copying. Select the token and copy it by hand.',
+    listHeading: 'Your tokens',
+    caption: 'API tokens, oldest first',
+    empty: 'You have no API tokens.',
+    columns: {
+      label: 'Name',
+      created: 'Created',
+      lastUsed: 'Last used',
+      status: 'Status',
+      actions: 'Actions',
+    },
+    neverUsed: 'Never',
+    active: 'Active',
+    revokedStatus: 'Revoked',
+    revoke: 'Revoke',
+    revokeToken: (label: string) => `Revoke token ${label}`,
+    confirmRevoke: (label: string) =>
+      `Revoke the token "${label}"? Scripts that use it stop working at once.`,
+    revoked: (label: string) => `The token "${label}" was revoked.`,
+  },
+
+  exercises: {
+    intro:
+      'Exercises test how states answer a simulated incident. Everything an exercise sends is ' +
+      'marked EXERCISE.',
+    newLink: 'Plan a new exercise',
+    back: 'Back to exercises',
+    empty: 'No exercises yet.',
+    caption: 'Exercises, newest first',
+    columns: { title: 'Exercise', status: 'Status', created: 'Created' },
+    statuses: { planned: 'Planned', running: 'Running', ended: 'Ended' } as Record<string, string>,
+    pageTitle: (title: string) => `Exercise: ${title}`,
+    marking: 'EXERCISE: nothing sent by this exercise is a real incident.',
+    facts: {
+      status: 'Status',
+      states: 'Participating states',
+      levels: 'Levels',
+      partners: 'Partner organisations',
+      started: 'Started',
+      ended: 'Ended',
+    },
+    allLevels: 'All levels',
+    levels: {
+      diplomatic: 'Diplomatic',
+      policy: 'Policy',
+      technical: 'Technical',
+    } as Record<string, string>,
+    scenarioHeading: 'Scenario',
+    start: 'Start exercise',
+    started: 'The exercise is running. Injects are released at their times.',
+    end: 'End exercise',
+    confirmEnd: 'End the exercise? Injects not yet released will not be sent.',
+    ended: 'The exercise has ended.',
+    timelineLink: 'Controller timeline',
+    reportLink: 'After-action report',
+    injectsCaption: 'Injects, in the order of their times',
+    noInjects: 'This exercise has no injects.',
+    injectColumns: {
+      title: 'Inject',
+      kind: 'Kind',
+      offset: 'After start',
+      window: 'Response window',
+      released: 'Released',
+      actions: 'Actions',
+    },
+    minutes: (count: number) => (count === 1 ? '1 minute' : `${count} minutes`),
+    notReleased: 'Not yet',
+    bySchedule: '(on schedule)',
+    release: 'Release now',
+    releaseInject: (title: string) => `Release inject now: ${title}`,
+    released: (title: string) => `The inject "${title}" was released.`,
+    alreadyReleased: (title: string) => `The inject "${title}" had already been released.`,
+    newIntro:
+      'Name the participants and plan the injects. Nothing is sent until you start the exercise.',
+    fields: {
+      title: 'Exercise title',
+      scenario: 'Scenario',
+      states: 'Participating states',
+      levels: 'Levels',
+      partnerOrgIds: 'Partner organisations',
+    },
+    statesHint: 'Two-letter ISO codes separated by commas, for example FR, KE.',
+    levelsHint: 'The PoC levels that take part. Leave every level unticked to include all three.',
+    partnersHint: 'Partner organisations that take part.',
+    noPartners: 'There are no partner organisations yet.',
+    injectsHeading: 'Injects',
+    injectsHint:
+      'Each inject is sent at its time after the start, or earlier when you release it by hand.',
+    noInjectsYet: 'No injects yet. Add one below.',
+    injectLegend: (number: number) => `Inject ${number}`,
+    injectFields: {
+      kind: 'Kind',
+      title: 'Title',
+      body: 'Message',
+      bundle: 'STIX bundle (JSON)',
+      offsetMinutes: 'Minutes after start',
+      windowMinutes: 'Response window, in minutes',
+    },
+    injectHints: {
+      bundle: 'A STIX 2.1 bundle: {"type": "bundle", "id": "bundle--…", "objects": […]}.',
+      offsetMinutes: 'Whole minutes from 0 to 10080 (7 days).',
+      windowMinutes: 'Whole minutes from 5 to 10080 (7 days). Empty means 60.',
+    },
+    kinds: {
+      check: 'Communication check',
+      alert: 'Alert',
+      request: 'Request between states',
+      bundle: 'STIX bundle',
+    } as Record<string, string>,
+    injectFieldError: (field: string, message: string) => `${field}: ${message}`,
+    bundleMissing: 'Paste the STIX bundle as JSON.',
+    bundleNotJson: (reason: string) => `The bundle is not valid JSON: ${reason}`,
+    addInject: 'Add inject',
+    removeInject: 'Remove inject',
+    removeInjectNamed: (number: number) => `Remove inject ${number}`,
+    create: 'Create exercise',
+    creating: 'Creating…',
   },
 } as const;

@@ -7,6 +7,9 @@ import { LiveEventsProvider } from './events.tsx';
 import { Header } from './Header.tsx';
 import { messages } from './messages.ts';
 import { DeliveriesPage } from './pages/DeliveriesPage.tsx';
+import { ExercisePage } from './pages/ExercisePage.tsx';
+import { ExercisesPage } from './pages/ExercisesPage.tsx';
+import { NewExercisePage } from './pages/NewExercisePage.tsx';
 import { AdminPage } from './pages/AdminPage.tsx';
 import { InboxPage } from './pages/InboxPage.tsx';
 import { PocHistoryPage } from './pages/PocHistoryPage.tsx';
@@ -16,6 +19,7 @@ import { RequestsPage } from './pages/RequestsPage.tsx';
 import { RequestThreadPage } from './pages/RequestThreadPage.tsx';
 import { SendAlertPage } from './pages/SendAlertPage.tsx';
 import { ShareBundlePage } from './pages/ShareBundlePage.tsx';
+import { TokensPage } from './pages/TokensPage.tsx';
 import { VisibilityPage } from './pages/VisibilityPage.tsx';
 import { matchRoute, usePath, type Route } from './router.tsx';
 import { Me } from './schemas.ts';
@@ -69,6 +73,9 @@ const restrictedPages: Partial<Record<Route['page'], RestrictedPage>> = {
   pocHistory: 'pocs',
   visibility: 'visibility',
   admin: 'admin',
+  exercises: 'exercises',
+  newExercise: 'exercises',
+  exercise: 'exercises',
 };
 
 function RoutePage({ route }: { route: Route }) {
@@ -104,6 +111,14 @@ function RoutePage({ route }: { route: Route }) {
       return <ComposeRequestPage />;
     case 'requestThread':
       return <RequestThreadPage key={route.reference} reference={route.reference} />;
+    case 'tokens':
+      return <TokensPage />;
+    case 'exercises':
+      return <ExercisesPage />;
+    case 'newExercise':
+      return <NewExercisePage />;
+    case 'exercise':
+      return <ExercisePage key={route.exerciseId} exerciseId={route.exerciseId} />;
     case 'notFound':
       return <MessagePage title={messages.pages.notFound} text={messages.notFound} />;
   }

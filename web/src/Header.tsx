@@ -32,6 +32,10 @@ export function Header() {
   if (canUsePage(me.role, 'admin')) {
     links.push({ page: 'admin', href: paths.admin, label: messages.pages.admin });
   }
+  if (canUsePage(me.role, 'exercises')) {
+    links.push({ page: 'exercises', href: paths.exercises, label: messages.pages.exercises });
+  }
+  links.push({ page: 'tokens', href: paths.tokens, label: messages.pages.tokens });
 
   return (
     <header className="site">

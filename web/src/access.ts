@@ -4,7 +4,8 @@ import type { Role } from './schemas.ts';
 // server checks the permission of every request itself.
 
 /** Workspace pages that only some roles may use. */
-export type RestrictedPage = 'pocs' | 'share' | 'sendAlert' | 'visibility' | 'admin' | 'health';
+export type RestrictedPage =
+  'pocs' | 'share' | 'sendAlert' | 'visibility' | 'admin' | 'health' | 'exercises';
 
 const pageRoles: Record<RestrictedPage, readonly Role[]> = {
   // State editors manage the entries of their own state and of no other.
@@ -19,6 +20,8 @@ const pageRoles: Record<RestrictedPage, readonly Role[]> = {
   admin: ['secretariat', 'state-editor'],
   // The directory health page shows every state's gaps, so only the secretariat may open it.
   health: ['secretariat'],
+  // The secretariat plans and controls exercises.
+  exercises: ['secretariat'],
 };
 
 /** Returns true when the role may use the page. */

@@ -63,6 +63,10 @@ export type Route =
   | { page: 'requestsOutbox' }
   | { page: 'newRequest' }
   | { page: 'requestThread'; reference: string }
+  | { page: 'tokens' }
+  | { page: 'exercises' }
+  | { page: 'newExercise' }
+  | { page: 'exercise'; exerciseId: string }
   | { page: 'notFound' };
 
 /** Workspace paths by page, for links. */
@@ -79,6 +83,13 @@ export const paths = {
   requestsOutbox: '/app/requests/outbox',
   newRequest: '/app/requests/new',
   requestThread: (reference: string) => `/app/requests/${encodeURIComponent(reference)}`,
+  tokens: '/app/tokens',
+  exercises: '/app/exercises',
+  newExercise: '/app/exercises/new',
+  exercise: (id: string) => `/app/exercises/${encodeURIComponent(id)}`,
+  // Server-rendered exercise pages: the controller timeline and the after-action report.
+  exerciseTimeline: (id: string) => `/exercises/${encodeURIComponent(id)}`,
+  exerciseReport: (id: string) => `/exercises/${encodeURIComponent(id)}/report`,
   // Server-rendered, so it is linked with a plain anchor that loads the page.
   directoryHealth: '/directory/health',
 } as const;
@@ -104,6 +115,15 @@ export function matchRoute(path: string): Route {
   if (trimmed === paths.requests) return { page: 'requests' };
   if (trimmed === paths.requestsOutbox) return { page: 'requestsOutbox' };
   if (trimmed === paths.newRequest) return { page: 'newRequest' };
+  if (trimmed === paths.tokens) return { page: 'tokens' };
+  if (trimmed === paths.exercises) return { page: 'exercises' };
+  if (trimmed === paths.newExercise) return { page: 'newExercise' };
+  const exercise = /^\/app\/exercises\/([^/]+)$/.exec(trimmed);
+  if (exercise?.[1] !== undefined) {
+    const exerciseId = decodeSegment(exercise[1]);
+    return exerciseId === null ? { page: 'notFound' } : { page: 'exercise', exerciseId };
+  }
+
   const thread = /^\/app\/requests\/([^/]+)$/.exec(trimmed);
   if (thread?.[1] !== undefined) {
     const reference = decodeSegment(thread[1]);

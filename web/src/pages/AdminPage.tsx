@@ -12,8 +12,6 @@ import { UserList } from './UserList.tsx';
 export function AdminPage() {
   const me = useSession();
 
-  // TODO: API keys (GET/POST/DELETE /api/v1/users/{id}/api-keys) have no workspace page yet, so
-  // owners create and revoke their keys through the API.
   return (
     <>
       <PageHeading title={messages.pages.admin}>{messages.pages.admin}</PageHeading>

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 
 import type {
   AlertDeliveriesTable,
@@ -7,6 +7,7 @@ import type {
   PocsTable,
   Tables,
 } from '../db/schema.ts';
+import { afterKeyset, type KeysetKey, type KeysetValues } from '../shared/keyset.ts';
 import type { AlertSort } from './alerts.schema.ts';
 
 /** A stored alert row. */
@@ -77,29 +78,48 @@ function alertsVisibleTo(db: Kysely<Tables>, accountId: string, emailKey: string
     );
 }
 
+/** The keys of each order of the alert list; `seq` is unique, so it settles every tie. */
+export function alertSortKeys(sort: AlertSort): KeysetKey[] {
+  const direction = sort.startsWith('-') ? 'desc' : 'asc';
+  if (sort === 'severity' || sort === '-severity') {
+    return [
+      { expression: sql.ref<number>('alerts.severity'), direction },
+      { expression: sql.ref<string>('alerts.created_at'), direction: 'desc' },
+      { expression: sql.ref<number>('alerts.seq'), direction: 'desc' },
+    ];
+  }
+
+  return [
+    { expression: sql.ref<string>('alerts.created_at'), direction },
+    { expression: sql.ref<number>('alerts.seq'), direction },
+  ];
+}
+
+/** Returns the values of an alert row for the keys of `alertSortKeys(sort)`. */
+export function alertSortValues(row: AlertRow, sort: AlertSort): KeysetValues {
+  return sort === 'severity' || sort === '-severity'
+    ? [row.severity, row.created_at, row.seq]
+    : [row.created_at, row.seq];
+}
+
 /**
- * Lists the alerts an account sent or received in one of four orders. Severity is an integer
- * column, so its order is numeric; ties go newest first, and `seq` breaks equal times.
+ * Lists up to `limit` alerts an account sent or received in one of four orders, starting after
+ * the row whose sort values are `after`. Severity is an integer column, so its order is numeric;
+ * ties go newest first, and `seq` breaks equal times.
  */
 export function listAlertsFor(
   db: Kysely<Tables>,
   accountId: string,
   emailKey: string,
-  limit: number,
-  sort: AlertSort = '-severity',
+  options: { limit: number; sort: AlertSort; after: KeysetValues | null },
 ) {
-  const direction = sort.startsWith('-') ? 'desc' : 'asc';
+  const keys = alertSortKeys(options.sort);
   let query = alertsVisibleTo(db, accountId, emailKey);
-  if (sort === 'severity' || sort === '-severity') {
-    query = query.orderBy('alerts.severity', direction).orderBy('alerts.created_at', 'desc');
-    return query.orderBy('alerts.seq', 'desc').limit(limit).execute();
-  }
+  const after = options.after;
+  if (after !== null) query = query.where((eb) => afterKeyset(eb, keys, after));
+  for (const key of keys) query = query.orderBy(key.expression, key.direction);
 
-  return query
-    .orderBy('alerts.created_at', direction)
-    .orderBy('alerts.seq', direction)
-    .limit(limit)
-    .execute();
+  return query.limit(options.limit).execute();
 }
 
 /** Returns the ids among `pocIds` whose entry has an OpenPGP public key. */

@@ -30,9 +30,9 @@ export function registerAlertRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.get('/api/v1/alerts', async (request) => {
     const principal = requirePrincipal(request);
-    const { sort } = parseInput(AlertListQuery, request.query ?? {}, 'query');
+    const page = parseInput(AlertListQuery, request.query ?? {}, 'query');
 
-    return { alerts: await listAlerts(ctx, principal, sort) };
+    return listAlerts(ctx, principal, page);
   });
 
   app.get('/api/v1/alerts/:id', async (request) => {

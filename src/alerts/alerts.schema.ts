@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { PageQuery } from '../shared/keyset.ts';
 import { parseTlp, type TlpLevel } from '../sharing/tlp.ts';
 
 /** Severity names by level, from 0 (Baseline) to 5 (Emergency). */
@@ -86,7 +87,7 @@ export type NewAlert = z.output<typeof NewAlertSchema>;
 export const alertSorts = ['severity', '-severity', 'created', '-created'] as const;
 
 /** Query of `GET /api/v1/alerts`; the default is highest severity first, then newest. */
-export const AlertListQuery = z.object({
+export const AlertListQuery = PageQuery.extend({
   sort: z
     .enum(alertSorts, 'must be one of severity, -severity, created, -created')
     .default('-severity'),

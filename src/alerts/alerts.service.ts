@@ -8,6 +8,7 @@ import { publishEvents, recordEvent } from '../events/events.service.ts';
 import { enqueueJobs, type BatchJob } from '../jobs/jobs.service.ts';
 import { hashSecret, newId, newSecret } from '../shared/crypto.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
+import { cutPage, decodeCursor } from '../shared/keyset.ts';
 import { listWebhooksFor, queueWebhookDeliveries } from '../webhooks/webhook-fan-out.ts';
 import { chooseRecipients, type Addressee } from './addressing.ts';
 import { alertMailJob } from './alert-mail.job.ts';
@@ -18,6 +19,8 @@ import {
   findRecipientByTokenHash,
   insertAlert,
   insertDeliveries,
+  alertSortKeys,
+  alertSortValues,
   listAlertsFor,
   listPocIdsWithKey,
   markAcknowledged,
@@ -26,11 +29,9 @@ import {
   type RecipientRow,
 } from './alerts.queries.ts';
 import type { AcknowledgedVia, AlertSort, AlertView, NewAlert } from './alerts.schema.ts';
+import { withReadableObjects } from '../sharing/cited-objects.ts';
 import { checkReferencedObjects } from './referenced-objects.ts';
 import { responseMinutesFor } from './response-times.ts';
-
-/** Most alerts one list returns. */
-export const ALERT_LIST_LIMIT = 500;
 
 /**
  * Throws `forbidden` unless the principal may send alerts. Partners receive alerts addressed to
@@ -170,24 +171,26 @@ function toView(row: AlertRow & { acknowledged_at: string | null }, viewer: Prin
 }
 
 /**
- * Lists the alerts the principal sent or received in the given order; the default is highest
- * severity first, then newest.
+ * Lists a page of the alerts the principal sent or received in the given order (by default
+ * highest severity first, then newest), with the cursor of the next page.
  */
 export async function listAlerts(
   ctx: AppContext,
   viewer: Principal,
-  sort: AlertSort = '-severity',
-): Promise<AlertView[]> {
-  // TODO: add cursor pagination; until then a list stops after ALERT_LIST_LIMIT alerts.
-  const rows = await listAlertsFor(
-    ctx.db,
-    viewer.accountId,
-    viewer.emailKey,
-    ALERT_LIST_LIMIT,
-    sort,
-  );
+  page: { sort: AlertSort; limit: number; cursor?: string | undefined },
+): Promise<{ alerts: AlertView[]; next: string | null }> {
+  const after =
+    page.cursor === undefined ? null : decodeCursor(page.cursor, alertSortKeys(page.sort).length);
+  const rows = await listAlertsFor(ctx.db, viewer.accountId, viewer.emailKey, {
+    limit: page.limit + 1,
+    sort: page.sort,
+    after,
+  });
+  const { rows: kept, next } = cutPage(rows, page.limit, (row) => alertSortValues(row, page.sort));
 
-  return rows.map((row) => toView(row, viewer));
+  const views = kept.map((row) => toView(row, viewer));
+
+  return { alerts: await withReadableObjects(ctx.db, viewer, views), next };
 }
 
 /**
@@ -201,8 +204,10 @@ export async function getAlert(ctx: AppContext, viewer: Principal, alertId: stri
   if (recipient !== undefined && recipient.opened_at === null) {
     await markOpened(ctx.db, recipient.id, ctx.clock.now().toISOString());
   }
+  const [view] = await withReadableObjects(ctx.db, viewer, [toView(row, viewer)]);
+  if (view === undefined) throw notFound('Alert');
 
-  return toView(row, viewer);
+  return view;
 }
 
 /** Records a recipient's acknowledgement once and sends the sender a live event. */

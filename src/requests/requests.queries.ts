@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 
 import type { RequestRecipientsTable, RequestsTable, Tables } from '../db/schema.ts';
+import { afterKeyset, type KeysetKey, type KeysetValues } from '../shared/keyset.ts';
 
 /** A stored message row. */
 export type RequestRow = Selectable<RequestsTable>;
@@ -86,36 +87,56 @@ export async function isThreadParticipant(
   return row !== undefined;
 }
 
+// Sorts after every stored time, so that messages without a due time come last.
+const NO_DUE_TIME = '9999-12-31T23:59:59.999Z';
+
 /**
- * Lists the messages an e-mail received, most urgent first: highest severity, then the earliest
- * due time (messages without one last), then oldest.
+ * The order of inbox and outbox, most urgent first: highest severity, then the earliest due time
+ * (messages without one last), then oldest; `seq` is unique, so it settles every tie.
  */
-export function listInbox(db: Kysely<Tables>, emailKey: string, limit: number) {
-  return db
+export const requestSortKeys: readonly KeysetKey[] = [
+  { expression: sql.ref<number>('q.severity'), direction: 'desc' },
+  { expression: sql<string>`coalesce(q.response_due_at, ${NO_DUE_TIME})`, direction: 'asc' },
+  { expression: sql.ref<string>('q.created_at'), direction: 'asc' },
+  { expression: sql.ref<number>('q.seq'), direction: 'asc' },
+];
+
+/** Returns the values of a message row for `requestSortKeys`. */
+export function requestSortValues(row: RequestRow): KeysetValues {
+  return [row.severity, row.response_due_at ?? NO_DUE_TIME, row.created_at, row.seq];
+}
+
+/** Options of one page of a box. */
+export interface BoxPage {
+  limit: number;
+  after: KeysetValues | null;
+}
+
+/** Lists a page of the messages an e-mail received, in the order of `requestSortKeys`. */
+export function listInbox(db: Kysely<Tables>, emailKey: string, page: BoxPage) {
+  let query = db
     .selectFrom('requests as q')
     .innerJoin('request_recipients as r', 'r.request_id', 'q.id')
     .selectAll('q')
-    .where('r.email_key', '=', emailKey)
-    .orderBy('q.severity', 'desc')
-    .orderBy(sql`case when q.response_due_at is null then 1 else 0 end`)
-    .orderBy('q.response_due_at')
-    .orderBy('q.created_at')
-    .limit(limit)
-    .execute();
+    .where('r.email_key', '=', emailKey);
+  const after = page.after;
+  if (after !== null) query = query.where((eb) => afterKeyset(eb, requestSortKeys, after));
+  for (const key of requestSortKeys) query = query.orderBy(key.expression, key.direction);
+
+  return query.limit(page.limit).execute();
 }
 
-/** Lists the messages an account sent, in the order of `listInbox`. */
-export function listOutbox(db: Kysely<Tables>, accountId: string, limit: number) {
-  return db
+/** Lists a page of the messages an account sent, in the order of `requestSortKeys`. */
+export function listOutbox(db: Kysely<Tables>, accountId: string, page: BoxPage) {
+  let query = db
     .selectFrom('requests as q')
     .selectAll('q')
-    .where('q.sender_account_id', '=', accountId)
-    .orderBy('q.severity', 'desc')
-    .orderBy(sql`case when q.response_due_at is null then 1 else 0 end`)
-    .orderBy('q.response_due_at')
-    .orderBy('q.created_at')
-    .limit(limit)
-    .execute();
+    .where('q.sender_account_id', '=', accountId);
+  const after = page.after;
+  if (after !== null) query = query.where((eb) => afterKeyset(eb, requestSortKeys, after));
+  for (const key of requestSortKeys) query = query.orderBy(key.expression, key.direction);
+
+  return query.limit(page.limit).execute();
 }
 
 /** Records the first acknowledgement of a message; returns false when it had one. */

@@ -28,9 +28,10 @@ export function registerRequestRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.get('/api/v1/requests', async (request) => {
     const principal = requirePrincipal(request);
-    const { box } = parseInput(RequestListQuery, request.query ?? {}, 'query');
+    const page = parseInput(RequestListQuery, request.query ?? {}, 'query');
+    const { rows, next } = await listRequests(ctx, principal, page);
 
-    return { box, requests: await listRequests(ctx, principal, box) };
+    return { box: page.box, requests: rows, next };
   });
 
   app.get('/api/v1/requests/:reference', async (request) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { PageQuery } from '../shared/keyset.ts';
 import { parseTlp, type TlpLevel } from '../sharing/tlp.ts';
 
 /** Message types of the communication template between states. */
@@ -94,7 +95,7 @@ export const ReplySchema = z.object({
 export type NewReply = z.output<typeof ReplySchema>;
 
 /** Query of `GET /api/v1/requests`. */
-export const RequestListQuery = z.object({
+export const RequestListQuery = PageQuery.extend({
   box: z.enum(['inbox', 'outbox'], 'must be inbox or outbox').default('inbox'),
 });
 

@@ -7,6 +7,7 @@ import { publishEvents, recordEvent } from '../events/events.service.ts';
 import { enqueueJobs } from '../jobs/jobs.service.ts';
 import { newId } from '../shared/crypto.ts';
 import { DomainError, invalidField, notFound } from '../shared/errors.ts';
+import { cutPage, decodeCursor } from '../shared/keyset.ts';
 import { requestMailJob } from './request-mail.job.ts';
 import {
   findRequestByReference,
@@ -19,13 +20,12 @@ import {
   markRequestAcknowledged,
   markRequestAnswered,
   markRequestOpened,
+  requestSortKeys,
+  requestSortValues,
   type RequestRecipientRow,
   type RequestRow,
 } from './requests.queries.ts';
 import type { NewReply, NewRequest, RequestType, RequestView } from './requests.schema.ts';
-
-/** Most messages one inbox or outbox list returns. */
-export const REQUEST_LIST_LIMIT = 500;
 
 /** A PoC a message is addressed to. */
 interface RequestAddressee {
@@ -396,15 +396,22 @@ async function referencesOf(ctx: AppContext, rows: RequestRow[]) {
 }
 
 /**
- * Lists a PoC's inbox (messages received) or outbox (messages sent), by severity (highest first),
- * then due time, then age.
+ * Lists a page of a PoC's inbox (messages received) or outbox (messages sent), by severity
+ * (highest first), then due time, then age, with the cursor of the next page.
  */
-export async function listRequests(ctx: AppContext, viewer: Principal, box: 'inbox' | 'outbox') {
-  // TODO: add cursor pagination; until then a list stops after REQUEST_LIST_LIMIT messages.
-  const rows =
-    box === 'inbox'
-      ? await listInbox(ctx.db, viewer.emailKey, REQUEST_LIST_LIMIT)
-      : await listOutbox(ctx.db, viewer.accountId, REQUEST_LIST_LIMIT);
+export async function listRequests(
+  ctx: AppContext,
+  viewer: Principal,
+  page: { box: 'inbox' | 'outbox'; limit: number; cursor?: string | undefined },
+) {
+  const after =
+    page.cursor === undefined ? null : decodeCursor(page.cursor, requestSortKeys.length);
+  const query = { limit: page.limit + 1, after };
+  const fetched =
+    page.box === 'inbox'
+      ? await listInbox(ctx.db, viewer.emailKey, query)
+      : await listOutbox(ctx.db, viewer.accountId, query);
+  const { rows, next } = cutPage(fetched, page.limit, requestSortValues);
   const recipients = await listRecipientsOf(
     ctx.db,
     rows.map((r) => r.id),
@@ -412,7 +419,7 @@ export async function listRequests(ctx: AppContext, viewer: Principal, box: 'inb
   const references = await referencesOf(ctx, rows);
   const now = ctx.clock.now();
 
-  return rows.map((row) => toView(row, recipients, viewer, now, references));
+  return { rows: rows.map((row) => toView(row, recipients, viewer, now, references)), next };
 }
 
 /**

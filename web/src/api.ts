@@ -100,6 +100,40 @@ export async function callApi<S extends z.ZodType>(request: ApiRequest<S>): Prom
   return parsed.data;
 }
 
+/** The first items of a paginated list, and whether the server holds more. */
+export interface LoadedPages<T> {
+  items: T[];
+  hasMore: boolean;
+}
+
+/** Largest page the API serves. */
+const MAX_PAGE = 500;
+
+/**
+ * Loads at least the first `wanted` items of a list that the API pages with `limit`, `cursor`
+ * and `next`, following cursors until it has them or the list ends.
+ */
+export async function loadPages<S extends z.ZodType, T>(
+  path: string,
+  schema: S,
+  itemsOf: (page: z.output<S>) => { items: T[]; next: string | null },
+  wanted: number,
+): Promise<LoadedPages<T>> {
+  const items: T[] = [];
+  const separator = path.includes('?') ? '&' : '?';
+  let cursor: string | null = null;
+  do {
+    const limit = Math.min(MAX_PAGE, Math.max(1, wanted - items.length));
+    const query =
+      `limit=${limit}` + (cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`);
+    const page = itemsOf(await callApi({ path: `${path}${separator}${query}`, schema }));
+    items.push(...page.items);
+    cursor = page.next;
+  } while (cursor !== null && items.length < wanted);
+
+  return { items, hasMore: cursor !== null };
+}
+
 /** Converts anything a page caught into an `ApiError`, so the page can show its detail. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;

@@ -112,7 +112,7 @@ export const Alert = z.object({
 export type Alert = z.infer<typeof Alert>;
 
 /** Reply of `GET /api/v1/alerts`, sorted by the server (severity first, then newest). */
-export const AlertList = z.object({ alerts: z.array(Alert) });
+export const AlertList = z.object({ alerts: z.array(Alert), next: z.string().nullable() });
 
 /** Reply of `POST /api/v1/alerts`. */
 export const SentAlert = z.object({ id: z.string(), recipients: z.number().int() });

@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 
-import { callApi, toApiError, type ApiError } from '../api.ts';
+import { callApi, loadPages, toApiError, type ApiError } from '../api.ts';
 import {
   DateTime,
   ErrorSummary,
@@ -18,11 +18,8 @@ import { useSession } from '../session.tsx';
 
 const text = messages.inbox;
 
-async function loadAlerts(): Promise<Alert[]> {
-  const reply = await callApi({ path: '/api/v1/alerts', schema: AlertList });
-
-  return reply.alerts;
-}
+// Alerts shown at first and added by each "Show older alerts".
+const PAGE_SIZE = 100;
 
 function sameEmail(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase();
@@ -31,7 +28,25 @@ function sameEmail(a: string, b: string): boolean {
 /** Renders the alert inbox, which updates live and lets a recipient acknowledge alerts. */
 export function InboxPage() {
   const me = useSession();
-  const alerts = useResource(loadAlerts);
+  // A ref, not state, so that a reload right after "Show older alerts" already asks for more.
+  const wanted = useRef(PAGE_SIZE);
+  const pages = useResource(() =>
+    loadPages(
+      '/api/v1/alerts',
+      AlertList,
+      (page) => ({ items: page.alerts, next: page.next }),
+      wanted.current,
+    ),
+  );
+  const alerts = {
+    ...pages,
+    data: pages.data?.items ?? null,
+    setData: (update: (current: Alert[] | null) => Alert[] | null) => {
+      pages.setData((current) =>
+        current === null ? null : { ...current, items: update(current.items) ?? [] },
+      );
+    },
+  };
   const [announcement, setAnnouncement] = useState('');
   const [actionError, setActionError] = useState<ApiError | null>(null);
   const [pendingId, setPendingId] = useState<string | null>(null);
@@ -86,6 +101,17 @@ export function InboxPage() {
           pendingId={pendingId}
           onAcknowledge={(alert) => void handleAcknowledge(alert)}
         />
+      )}
+      {pages.data?.hasMore === true && (
+        <button
+          type="button"
+          onClick={() => {
+            wanted.current += PAGE_SIZE;
+            pages.reload();
+          }}
+        >
+          {text.showOlder}
+        </button>
       )}
     </>
   );

@@ -1,4 +1,6 @@
-import { callApi } from '../api.ts';
+import { useRef } from 'react';
+
+import { loadPages } from '../api.ts';
 import { DateTime, ErrorSummary, PageHeading, SeverityBadge } from '../components.tsx';
 import { useLiveEvent } from '../events.tsx';
 import { useResource } from '../hooks.ts';
@@ -8,10 +10,20 @@ import { RequestList, type RequestMessage } from './requests.schemas.ts';
 
 const text = messages.requests;
 
+// Messages shown at first and added by each "Show more requests".
+const PAGE_SIZE = 100;
+
 /** Renders a PoC's inbox or outbox of messages between states, most urgent first. */
 export function RequestsPage({ box }: { box: 'inbox' | 'outbox' }) {
+  // A ref, not state, so that a reload right after "Show more requests" already asks for more.
+  const wanted = useRef(PAGE_SIZE);
   const list = useResource(() =>
-    callApi({ path: `/api/v1/requests?box=${box}`, schema: RequestList }),
+    loadPages(
+      `/api/v1/requests?box=${box}`,
+      RequestList,
+      (page) => ({ items: page.requests, next: page.next }),
+      wanted.current,
+    ),
   );
   useLiveEvent('request', () => {
     list.reload();
@@ -33,9 +45,20 @@ export function RequestsPage({ box }: { box: 'inbox' | 'outbox' }) {
       </p>
       <ErrorSummary error={list.error} />
       {list.data === null && list.error === null && <p>{messages.loading}</p>}
-      {list.data?.requests.length === 0 && <p>{text.empty}</p>}
-      {list.data !== null && list.data.requests.length > 0 && (
-        <RequestTable requests={list.data.requests} box={box} />
+      {list.data?.items.length === 0 && <p>{text.empty}</p>}
+      {list.data !== null && list.data.items.length > 0 && (
+        <RequestTable requests={list.data.items} box={box} />
+      )}
+      {list.data?.hasMore === true && (
+        <button
+          type="button"
+          onClick={() => {
+            wanted.current += PAGE_SIZE;
+            list.reload();
+          }}
+        >
+          {text.showMore}
+        </button>
       )}
     </>
   );

@@ -36,7 +36,10 @@ export const RequestMessage = z.object({
 export type RequestMessage = z.infer<typeof RequestMessage>;
 
 /** Reply of `GET /api/v1/requests?box=…`. */
-export const RequestList = z.object({ requests: z.array(RequestMessage) });
+export const RequestList = z.object({
+  requests: z.array(RequestMessage),
+  next: z.string().nullable(),
+});
 
 /** Reply of `GET /api/v1/requests/{reference}`: the thread, oldest first. */
 export const RequestThread = z.object({ messages: z.array(RequestMessage) });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import type { AppContext } from '../app/context.ts';
+import { messages } from '../i18n/messages.ts';
 import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
 import type { MailMessage } from '../mail/mailer.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -27,11 +28,7 @@ export const PasswordResetMailPayload = z.object({
 /** Payload of a password-reset mail job. */
 export type PasswordResetMailPayload = z.infer<typeof PasswordResetMailPayload>;
 
-const roleNames: Record<string, string> = {
-  'state-editor': 'state editor',
-  poc: 'point of contact',
-  partner: 'partner',
-};
+const m = messages.admin.mail;
 
 /** Content of an invitation mail besides its link. */
 export interface InvitationMailContent {
@@ -48,21 +45,16 @@ export function composeInvitationMail(
   content: InvitationMailContent,
   token: string,
 ): MailMessage {
-  const role = roleNames[content.role] ?? content.role;
+  const role = m.roleNames[content.role] ?? content.role;
   const of = content.stateName ?? content.organisationName;
-  const as = of === null ? role : `${role} for ${of}`;
-  const text = [
-    `You are invited to Parley, the directory of cyber points of contact, as ${as}.`,
-    '',
-    'Open this link to choose your password and create your account. The link works once,',
-    `until ${content.expiresAt}, and is personal: do not forward this mail.`,
-    `${publicUrl}/invite/${encodeURIComponent(token)}`,
-    '',
-    'If you did not expect this invitation, ignore this mail: no account exists until the link',
-    'is used.',
-  ].join('\n');
+  const as = of === null ? role : m.roleFor(role, of);
+  const link = `${publicUrl}/invite/${encodeURIComponent(token)}`;
 
-  return { to, subject: `[Parley] Invitation to join as ${as}`, text };
+  return {
+    to,
+    subject: m.invitationSubject(as),
+    text: m.invitationBody(as, content.expiresAt, link),
+  };
 }
 
 /** Builds the password-reset mail with its one-time link. */
@@ -72,17 +64,9 @@ export function composePasswordResetMail(
   expiresAt: string,
   token: string,
 ): MailMessage {
-  const text = [
-    `A new password was requested for your Parley account ${to}.`,
-    '',
-    `Open this link to choose it. The link works once, until ${expiresAt}, and is personal.`,
-    `${publicUrl}/reset/${encodeURIComponent(token)}`,
-    '',
-    'Your current password keeps working until you choose a new one. If you did not expect this',
-    'mail, tell the Parley secretariat.',
-  ].join('\n');
+  const link = `${publicUrl}/reset/${encodeURIComponent(token)}`;
 
-  return { to, subject: '[Parley] Choose a new password', text };
+  return { to, subject: m.resetSubject, text: m.resetBody(to, expiresAt, link) };
 }
 
 /** Returns true for an SMTP reply that retrying will not change (5xx, such as an unknown mailbox). */

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { signIn } from '../accounts/accounts.service.ts';
 import type { AppContext } from '../app/context.ts';
 import { isSecure, setSessionCookie } from '../auth/auth.routes.ts';
+import { messages } from '../i18n/messages.ts';
 import { newSecret, safeEqual } from '../shared/crypto.ts';
 import { DomainError } from '../shared/errors.ts';
 import { toFieldErrors } from '../shared/validation.ts';
@@ -34,32 +35,22 @@ interface LinkKind {
   use(deps: AdminDeps, token: string, password: string): Promise<FailedStatus | { email: string }>;
 }
 
-const roleNames: Record<string, string> = {
-  'state-editor': 'a state editor',
-  poc: 'a point of contact',
-  partner: 'a partner',
-};
+const m = messages.admin.linkPages;
 
 const invitationKind: LinkKind = {
   path: '/invite',
-  title: 'Accept your invitation',
-  button: 'Create my account',
-  problems: {
-    unknown: 'This invitation link is not valid. Check that you copied the whole address.',
-    used: 'This invitation was already used. Sign in with the password you chose.',
-    expired: 'This invitation has expired. Ask the person who invited you to send a new one.',
-    revoked: 'A newer invitation replaced this one. Use the link in the most recent mail.',
-  },
+  title: m.invitation.title,
+  button: m.invitation.button,
+  problems: m.invitation.problems,
   async describe(deps, token) {
     const { status, invitation } = await findInvitationLink(deps, token);
     if (invitation === undefined) return { status, intro: html`` };
-    const role = roleNames[invitation.role] ?? invitation.role;
-    const of = invitation.state_code === null ? '' : ` of ${invitation.state_code}`;
+    const role = m.roleNames[invitation.role] ?? invitation.role;
 
     return {
       status,
-      intro: html`<p>You are invited to Parley as ${role}${of}.</p>
-        <p>Choose a password for your account <strong>${invitation.email}</strong>.</p>`,
+      intro: html`<p>${m.invitation.invited(role, invitation.state_code)}</p>
+        <p>${m.invitation.choosePassword} <strong>${invitation.email}</strong>.</p>`,
     };
   },
   async use(deps, token, password) {
@@ -71,18 +62,13 @@ const invitationKind: LinkKind = {
 
 const resetKind: LinkKind = {
   path: '/reset',
-  title: 'Choose a new password',
-  button: 'Set my password',
-  problems: {
-    unknown: 'This link is not valid. Check that you copied the whole address.',
-    used: 'This link was already used. Sign in with your new password.',
-    expired: 'This link has expired. Ask the secretariat or your state editor for a new one.',
-    revoked: 'This link no longer works: a newer link was sent, or the account is suspended.',
-  },
+  title: m.reset.title,
+  button: m.reset.button,
+  problems: m.reset.problems,
   async describe(deps, token) {
     const { status } = await findResetLink(deps, token);
 
-    return { status, intro: html`<p>Choose a new password for your Parley account.</p>` };
+    return { status, intro: html`<p>${m.reset.intro}</p>` };
   },
   async use(deps, token, password) {
     const result = await completePasswordReset(deps, token, password);
@@ -146,7 +132,7 @@ function sendForm(
     ${options.intro} ${alert}
     <form method="post" action="${kind.path}/${encodeURIComponent(options.token)}">
       <input type="hidden" name="_csrf" value="${csrf}" />
-      <label for="password">New password (at least 12 characters)</label>
+      <label for="password">${m.newPassword}</label>
       <input
         id="password"
         name="password"
@@ -155,7 +141,7 @@ function sendForm(
         minlength="12"
         required
       />
-      <label for="confirm">Repeat the password</label>
+      <label for="confirm">${m.repeatPassword}</label>
       <input id="confirm" name="confirm" type="password" autocomplete="new-password" required />
       <p><button type="submit">${kind.button}</button></p>
     </form>`;
@@ -182,9 +168,7 @@ function registerLinkKind(
     if (status !== 'valid') return sendProblemPage(request, reply, kind, status);
     if (request.principal !== null) {
       const content = html`<h1>${kind.title}</h1>
-        <p>
-          You are signed in as ${request.principal.email}. Sign out, then open this link again.
-        </p>`;
+        <p>${m.signedIn(request.principal.email)}</p>`;
       return sendPage(request, reply.status(409), kind.title, content);
     }
 
@@ -203,12 +187,14 @@ function registerLinkKind(
       expected !== '' && typeof submittedCsrf === 'string' && safeEqual(expected, submittedCsrf);
     if (!isCsrfValid) {
       request.log.debug({ path: kind.path }, 'link form csrf check failed');
-      const errors = ['The form expired. Please enter your password again.'];
+      const errors = [m.formExpired];
       return sendForm(request, reply.status(403), ctx, kind, { token, intro, errors });
     }
     const form = PasswordForm.safeParse(body);
     if (!form.success) {
-      const errors = toFieldErrors(form.error).map((e) => `${e.field}: ${e.message}`);
+      // TODO: the field names and messages come from the zod schema in English; they need
+      // catalogue entries before a translation can cover this page's errors.
+      const errors = toFieldErrors(form.error).map((e) => m.fieldError(e.field, e.message));
       return sendForm(request, reply.status(422), ctx, kind, { token, intro, errors });
     }
 
@@ -232,7 +218,7 @@ async function completeLink(
     if (!(error instanceof DomainError) || error.code !== 'conflict') throw error;
     request.log.debug({ path: kind.path, detail: error.message }, 'one-time link conflict');
     const content = html`<h1>${kind.title}</h1>
-      <p role="alert">${error.message}. Sign in, or ask for a password reset.</p>`;
+      <p role="alert">${m.conflict(error.message)}</p>`;
     return sendPage(request, reply.status(409), kind.title, content);
   }
   if (typeof result === 'string') return sendProblemPage(request, reply, kind, result);

@@ -1,5 +1,7 @@
+import { adminMessages } from './admin.en.ts';
 import { alertsMessages } from './alerts.en.ts';
 import { directoryMessages } from './directory.en.ts';
+import { exercisesMessages } from './exercises.en.ts';
 import { pseudoLocalize } from './pseudo-locale.ts';
 import { requestsMessages } from './requests.en.ts';
 import { workspaceMessages } from './workspace.en.ts';
@@ -34,7 +36,9 @@ const en = {
     throttled: 'Too many failed sign-ins from this address. Please try again in 15 minutes.',
   },
   directory: directoryMessages,
+  exercises: exercisesMessages,
   alerts: alertsMessages,
+  admin: adminMessages,
   requests: requestsMessages,
   workspace: workspaceMessages,
 } as const;

@@ -5,6 +5,7 @@ import type { AppContext } from '../app/context.ts';
 import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
 import type { Logger } from 'pino';
 import { normaliseEmail } from '../shared/email.ts';
+import { filterReadableIds, readerOfAlertRecipient } from '../sharing/cited-objects.ts';
 import {
   findMailTarget,
   markDeliveryAttemptFailed,
@@ -82,12 +83,15 @@ async function sendAlertMail(
 
   // The domain goes out in its ASCII (punycode) form, which every SMTP server accepts.
   const to = normaliseEmail(target.email) ?? target.email;
+  const cited = z.array(z.string()).parse(JSON.parse(target.object_ids));
+  const reader = await readerOfAlertRecipient(ctx.db, payload.recipientId);
   const content: AlertMailContent = {
     title: target.title,
     severity: target.severity,
     tlp: target.tlp,
     body: target.body,
-    objectIds: z.array(z.string()).parse(JSON.parse(target.object_ids)),
+    // Only the cited objects this recipient may read, so a mail never reveals the others.
+    objectIds: await filterReadableIds(ctx.db, reader, cited),
     senderState: target.sender_state,
     createdAt: target.created_at,
     exercise: target.exercise === 1,

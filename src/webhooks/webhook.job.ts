@@ -5,6 +5,7 @@ import { publishDeliveryChange } from '../alerts/delivery-events.ts';
 import { severityNames } from '../alerts/alerts.schema.ts';
 import type { AppContext } from '../app/context.ts';
 import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
+import { filterReadableIds, readerOfWebhookDelivery } from '../sharing/cited-objects.ts';
 import { isTlpLevel, tlpLabel } from '../sharing/tlp.ts';
 import { signatureHeader, SIGNATURE_HEADER } from './signature.ts';
 import { findWebhookTarget, updateWebhookDelivery } from './webhooks.queries.ts';
@@ -18,8 +19,11 @@ const CALL_TIMEOUT_MS = 10_000;
 
 type Target = NonNullable<Awaited<ReturnType<typeof findWebhookTarget>>>;
 
-/** Builds the JSON body of one alert call, with the fields every recipient of the alert sees. */
-export function buildAlertBody(target: Target): WebhookAlertBody {
+/**
+ * Builds the JSON body of one alert call; `objectIds` are the cited objects that the endpoint's
+ * state or organisation may read.
+ */
+export function buildAlertBody(target: Target, objectIds: string[]): WebhookAlertBody {
   const isExercise = target.exercise === 1;
 
   return {
@@ -34,7 +38,7 @@ export function buildAlertBody(target: Target): WebhookAlertBody {
       tlp: target.tlp,
       tlpLabel: isTlpLevel(target.tlp) ? tlpLabel(target.tlp) : target.tlp,
       body: isExercise ? `EXERCISE\n\n${target.body}\n\nEXERCISE` : target.body,
-      objectIds: z.array(z.string()).parse(JSON.parse(target.object_ids)),
+      objectIds,
       senderState: target.sender_state,
       createdAt: target.created_at,
       exercise: isExercise,
@@ -92,7 +96,11 @@ async function callWebhook(
     return { posted: 0, skipped: 1 };
   }
 
-  const body = JSON.stringify(buildAlertBody(target));
+  const cited = z.array(z.string()).parse(JSON.parse(target.object_ids));
+  const reader = await readerOfWebhookDelivery(ctx.db, deliveryId);
+  const body = JSON.stringify(
+    buildAlertBody(target, await filterReadableIds(ctx.db, reader, cited)),
+  );
   const timestamp = Math.floor(ctx.clock.now().getTime() / 1000);
   await updateWebhookDelivery(
     ctx.db,

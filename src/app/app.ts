@@ -28,6 +28,7 @@ import { DomainError } from '../shared/errors.ts';
 import { assertJsonDepth } from '../shared/json-depth.ts';
 import { registerCommunityRoutes } from '../communities/communities.routes.ts';
 import { registerModerationRoutes } from '../sharing/moderation.routes.ts';
+import { registerRecipientRoutes } from '../sharing/recipients.routes.ts';
 import { registerSharingRoutes } from '../sharing/sharing.routes.ts';
 import { registerTaxiiRoutes } from '../taxii/taxii.routes.ts';
 import { html } from '../web/html.ts';
@@ -154,6 +155,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerDirectoryRoutes(app, ctx);
   registerPocRoutes(app, ctx);
   registerSharingRoutes(app, ctx);
+  registerRecipientRoutes(app, ctx);
   registerTaxiiRoutes(app, ctx);
   registerModerationRoutes(app, ctx);
   registerCommunityRoutes(app, ctx);

@@ -75,7 +75,7 @@ function pocRow(poc: DirectoryPoc, showMembersFields: boolean): SafeHtml {
     ${cell(poc.name)}${cell(poc.designation)}${cell(poc.organisation)}${email}${membersCells}
     ${cell(poc.languages?.join(', '))}${cell(poc.timeZone)}
     <td>${freshness(poc)}</td>
-    <td><a href="/api/v1/directory/pocs/${poc.id}.vcf">vCard</a></td>
+    <td><a href="/api/v1/directory/pocs/${poc.id}.vcf">${m.vcard}</a></td>
   </tr>`;
 }
 
@@ -147,7 +147,8 @@ export function renderDirectoryPage(
     </form>
     ${summary}
     <p>
-      ${m.download}: <a href="/api/v1/directory">JSON</a> · <a href="/api/v1/directory.csv">CSV</a>
+      ${m.download}: <a href="/api/v1/directory">${m.json}</a> ·
+      <a href="/api/v1/directory.csv">${m.csv}</a>
     </p>
     <h2>${m.pointsOfContact}</h2>
     ${withPocs.length === 0 ? html`<p>${m.noMatch}</p>` : null}

@@ -1,0 +1,236 @@
+// Renders server pages and mails under the pseudo-locale en-XA, in which every catalogue string
+// is wrapped in ⟦ ⟧, and fails when visible text outside the brackets is more than data values.
+// The catalogue is chosen when src/i18n/messages.ts loads, so LOCALE is set before any import
+// of the application.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import sanitizeHtml from 'sanitize-html';
+
+process.env.LOCALE = 'en-XA';
+const { englishCatalogue, messages, selectCatalogue } = await import('./messages.ts');
+const { stripPseudo } = await import('./pseudo-locale.ts');
+const { testDialects } = await import('../../test/support/database.ts');
+const { insertPoc } = await import('../../test/support/factories.ts');
+const { startTestApp } = await import('../../test/support/test-app.ts');
+const { composeAlertMail } = await import('../alerts/alert-mail.compose.ts');
+const { composeInvitationMail, composePasswordResetMail } =
+  await import('../admin/admin-mail.job.ts');
+
+// Attributes whose text a person sees or a screen reader speaks.
+const textAttributes = ['title', 'aria-label', 'alt', 'placeholder'];
+
+// An ISO 8601 timestamp, which pages and mails show as data.
+const ISO_TIMESTAMP = /\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?/g;
+
+const namedEntities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** Decodes the character references that the page escaper and sanitize-html write. */
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[\da-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
+    if (name.startsWith('#x') || name.startsWith('#X')) {
+      return String.fromCodePoint(parseInt(name.slice(2), 16));
+    }
+    if (name.startsWith('#')) return String.fromCodePoint(Number(name.slice(1)));
+    return namedEntities[name] ?? entity;
+  });
+}
+
+/**
+ * Returns the visible text and text attributes of an HTML document. The parser hands text over
+ * in chunks split at character references, so chunks join until the next tag opens.
+ */
+function visibleTexts(document: string): string[] {
+  const texts: string[] = [];
+  let current = '';
+  sanitizeHtml(document, {
+    allowedTags: false,
+    allowedAttributes: false,
+    nonTextTags: ['style', 'script', 'title'],
+    textFilter(text) {
+      current += text;
+      return text;
+    },
+    transformTags: {
+      '*': (tagName, attribs) => {
+        texts.push(current);
+        current = '';
+        for (const name of textAttributes) {
+          const value = attribs[name];
+          if (value !== undefined) texts.push(value);
+        }
+        return { tagName, attribs };
+      },
+    },
+  });
+  texts.push(current);
+  const title = /<title>([^<]*)<\/title>/.exec(document)?.[1];
+  if (title !== undefined) texts.push(title);
+
+  return texts.map(decodeEntities);
+}
+
+/**
+ * Returns the pieces of `texts` that came neither from the catalogue nor from `dataValues`:
+ * what remains with letters once ⟦…⟧ segments, data values and timestamps are removed.
+ */
+function inlineText(texts: readonly string[], dataValues: readonly string[]): string[] {
+  const longestFirst = [...dataValues].sort((a, b) => b.length - a.length);
+
+  return texts
+    .map((text) => {
+      let rest = stripPseudo(text);
+      for (const value of longestFirst) rest = rest.replaceAll(value, ' ');
+      return rest.replace(ISO_TIMESTAMP, ' ').trim();
+    })
+    .filter((rest) => /\p{L}/u.test(rest));
+}
+
+describe('catalogue shape', () => {
+  it('selects English for a language without a translation', () => {
+    assert.equal(selectCatalogue('fr-CH'), englishCatalogue);
+    assert.equal(selectCatalogue('ar'), englishCatalogue);
+  });
+
+  it('selects the pseudo-locale from LOCALE', () => {
+    assert.equal(messages.meta.locale, 'en-XA');
+    assert.equal(messages.layout.signIn, '⟦Sign in⟧');
+  });
+
+  it('finds inline text in a page', () => {
+    const page = '<p>⟦Sent⟧ by <b>FR</b></p><input placeholder="Type here">';
+    assert.deepEqual(inlineText(visibleTexts(page), ['FR']), ['by', 'Type here']);
+  });
+});
+
+describe('mails under the pseudo-locale', () => {
+  const alert = {
+    title: 'Ransomware on hospitals',
+    severity: 3,
+    tlp: 'amber',
+    body: 'Patch now.',
+    objectIds: ['indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f'],
+    senderState: 'FR',
+    createdAt: '2026-12-01T09:00:00.000Z',
+    responseDueAt: '2026-12-01T10:00:00.000Z',
+  };
+  const alertData = [alert.title, alert.body, 'TLP:AMBER', 'http://parley.test', 'FR'];
+
+  for (const variant of [
+    { name: 'alert', exercise: false, reminder: false },
+    { name: 'drill reminder', exercise: true, reminder: true },
+  ]) {
+    it(`${variant.name} mail text comes from the catalogue`, () => {
+      const mail = composeAlertMail(
+        'http://parley.test',
+        'poc@cert.fr.test',
+        { ...alert, exercise: variant.exercise },
+        'token123',
+        variant.reminder,
+      );
+      const data = [...alertData, ...alert.objectIds, '/alerts/ack/token123'];
+      assert.deepEqual(inlineText([mail.text], data), []);
+      assert.deepEqual(inlineText([mail.subject], data), []);
+      assert.deepEqual(inlineText([mail.encryptedSubject], data), []);
+    });
+  }
+
+  it('invitation and reset mails come from the catalogue', () => {
+    const content = {
+      role: 'state-editor',
+      stateName: 'France',
+      organisationName: null,
+      expiresAt: '2026-12-08T09:00:00.000Z',
+    };
+    const invitation = composeInvitationMail('http://parley.test', 'a@b.test', content, 'tok');
+    const reset = composePasswordResetMail('http://parley.test', 'a@b.test', 'x', 'tok');
+    const data = ['http://parley.test/invite/tok', 'http://parley.test/reset/tok', 'France'];
+    for (const mail of [invitation, reset]) {
+      assert.deepEqual(inlineText([mail.subject, mail.text], data), []);
+    }
+  });
+});
+
+for (const dialect of testDialects) {
+  describe(`pages and mails under the pseudo-locale on ${dialect}`, () => {
+    let t: Awaited<ReturnType<typeof startTestApp>>;
+
+    before(async () => {
+      t = await startTestApp(dialect);
+    });
+
+    after(async () => {
+      await t.close();
+    });
+
+    it('sign-in page sets lang and takes text from the catalogue', async () => {
+      const res = await t.request({ method: 'GET', url: '/signin' });
+      assert.equal(res.statusCode, 200);
+      assert.match(res.body, /<html lang="en-XA" dir="ltr">/);
+      assert.deepEqual(inlineText(visibleTexts(res.body), []), []);
+    });
+
+    it('one-time link problem pages take text from the catalogue', async () => {
+      for (const url of ['/invite/unknown-token', '/reset/unknown-token']) {
+        const res = await t.request({ method: 'GET', url });
+        assert.equal(res.statusCode, 404, url);
+        assert.deepEqual(inlineText(visibleTexts(res.body), []), [], url);
+      }
+    });
+
+    it('directory page takes text from the catalogue', async () => {
+      const poc = await insertPoc(t.ctx, { state: 'FR', name: 'Claire Dubois' });
+      const res = await t.request({ method: 'GET', url: '/' });
+      assert.equal(res.statusCode, 200);
+      const states = await t.ctx.db.selectFrom('states').select(['code', 'name']).execute();
+      const data = [
+        ...states.flatMap((state) => [state.name, state.code]),
+        'Claire Dubois',
+        'Duty officer',
+        'National CERT of FR',
+        poc.email,
+      ];
+      assert.deepEqual(inlineText(visibleTexts(res.body), data), []);
+    });
+
+    it('alert mail and acknowledgement pages take text from the catalogue', async () => {
+      // A Unicode domain goes to the mail server in its punycode form.
+      await insertPoc(t.ctx, { state: 'DE', email: 'kontakt@cyber-behörde.example' });
+      const sender = await t.createAccount('secretariat');
+      const payload = { title: 'Phishing wave', severity: 4, tlp: 'green', body: 'Block it.' };
+      const sent = await t.request({
+        method: 'POST',
+        url: '/api/v1/alerts',
+        token: sender.token,
+        payload,
+      });
+      assert.equal(sent.statusCode, 201);
+      await t.createWorker().runUntilIdle();
+
+      const mail = await t.ctx.db
+        .selectFrom('mail_outbox')
+        .selectAll()
+        .where('to_address', '=', 'kontakt@xn--cyber-behrde-djb.example')
+        .executeTakeFirst();
+      assert.ok(mail, 'the alert mail went to the punycode address');
+      const link = /\/alerts\/ack\/[\w-]+/.exec(mail.text_body)?.[0];
+      assert.ok(link, 'the mail has an acknowledgement link');
+      const data = [payload.title, payload.body, 'TLP:GREEN', `http://parley.test${link}`];
+      assert.deepEqual(inlineText([mail.subject, mail.text_body], data), []);
+
+      const page = await t.request({ method: 'GET', url: link });
+      assert.equal(page.statusCode, 200);
+      const pageData = [payload.title, payload.body, 'TLP:GREEN'];
+      assert.deepEqual(inlineText(visibleTexts(page.body), pageData), []);
+
+      const acknowledged = await t.request({ method: 'POST', url: link });
+      assert.equal(acknowledged.statusCode, 200);
+      assert.deepEqual(inlineText(visibleTexts(acknowledged.body), []), []);
+    });
+
+    // TODO: the pages of communication checks (src/checks/check-pages*.ts), the guidance
+    // library, readiness, TAXII (src/taxii/taxii.pages.ts) and exercises, and the mails of
+    // checks, still hold English text inline, so they are not rendered here yet. Each joins this
+    // test once its strings live in a catalogue module.
+  });
+}

@@ -279,6 +279,8 @@ export interface AlertRecipientsTable {
   escalated_at: string | null;
   /** Recipient whose missing acknowledgement added this alternate. */
   escalated_from: string | null;
+  /** Deadline of an alternate added by an escalation; null means the alert's deadline. */
+  response_due_at: string | null;
 }
 
 /** Delivery of an alert to one recipient over one channel. */
@@ -455,6 +457,8 @@ export interface RequestsTable {
   acknowledged_by: string | null;
   /** Time of the first reply from the receiving side. */
   answered_at: string | null;
+  /** The exercise inject that sent this message; null for real traffic and for replies. */
+  exercise_inject_id: string | null;
 }
 
 /** One addressee of a request, with its mail delivery. */

@@ -4,8 +4,10 @@ import type { AppContext } from '../app/context.ts';
 import { median } from '../checks/check-results.service.ts';
 import { isStale } from '../directory/poc-fields.ts';
 import { pocLevels } from '../directory/pocs.schema.ts';
+import { messages } from '../i18n/messages.ts';
 import {
   listExerciseAlertRecipients,
+  listExerciseRequests,
   listExerciseCheckRecipients,
   listInjects,
   listParticipantPocs,
@@ -13,18 +15,22 @@ import {
 import { requireExercise } from './exercises.service.ts';
 
 const MINUTE_MS = 60_000;
+const StoredLevels = z.array(z.string());
+const PARTNER = 'partner';
+const t = messages.exercises.timeline;
 
 /** One participant's reaction to one inject. */
 export interface ParticipantResult {
   inject: string;
-  kind: 'check' | 'alert';
+  kind: 'check' | 'alert' | 'request';
+  /** Empty for a partner organisation's accounts. */
   stateCode: string;
   level: string;
   email: string;
   isReached: boolean;
   /** Minutes from sending to the first opening of the link or alert; null when never opened. */
   minutesToAcknowledge: number | null;
-  /** Minutes from sending to the check answer or alert acknowledgement; null without one. */
+  /** Minutes from sending to the check answer, alert acknowledgement or request response. */
   minutesToRespond: number | null;
 }
 
@@ -51,11 +57,14 @@ function minutes(from: string, to: string | null): number | null {
 
 async function collectResults(ctx: AppContext, exerciseId: string) {
   const injects = await listInjects(ctx.db, exerciseId);
+  // A bundle inject's release is announced by an exercise alert, measured like an alert inject.
   const alertIds = injects
-    .filter((inject) => inject.kind === 'alert' && inject.target_id !== null)
-    .map((inject) => inject.target_id ?? '');
+    .filter((inject) => inject.kind === 'alert' || inject.kind === 'bundle')
+    .flatMap((inject) => (inject.target_id === null ? [] : [inject.target_id]));
+  const requestInjectIds = injects.filter((i) => i.kind === 'request').map((i) => i.id);
   const checkRows = await listExerciseCheckRecipients(ctx.db, exerciseId);
   const alertRows = await listExerciseAlertRecipients(ctx.db, alertIds);
+  const requestRows = await listExerciseRequests(ctx.db, requestInjectIds);
 
   const results: ParticipantResult[] = [
     ...checkRows.map((row) => {
@@ -82,9 +91,19 @@ async function collectResults(ctx: AppContext, exerciseId: string) {
       minutesToAcknowledge: minutes(row.created_at, row.opened_at ?? row.acknowledged_at),
       minutesToRespond: minutes(row.created_at, row.acknowledged_at),
     })),
+    ...requestRows.map((row) => ({
+      inject: row.inject_title,
+      kind: 'request' as const,
+      stateCode: row.to_state,
+      level: StoredLevels.parse(JSON.parse(row.to_levels))[0] ?? PARTNER,
+      email: row.first_email ?? '',
+      isReached: row.answered_at !== null,
+      minutesToAcknowledge: minutes(row.created_at, row.acknowledged_at),
+      minutesToRespond: minutes(row.created_at, row.answered_at),
+    })),
   ];
 
-  return { injects, checkRows, alertRows, results };
+  return { injects, checkRows, alertRows, requestRows, results };
 }
 
 /**
@@ -177,7 +196,7 @@ export async function getAfterActionReport(ctx: AppContext, exerciseId: string) 
 /** Lists what happened in an exercise so far, oldest first, for the controller's timeline. */
 export async function getExerciseTimeline(ctx: AppContext, exerciseId: string) {
   const exercise = await requireExercise(ctx, exerciseId);
-  const { injects, checkRows, alertRows } = await collectResults(ctx, exerciseId);
+  const { injects, checkRows, alertRows, requestRows } = await collectResults(ctx, exerciseId);
   const entries: TimelineEntry[] = [];
   if (exercise.started_at !== null) {
     entries.push({ at: exercise.started_at, stateCode: null, text: 'Exercise started' });
@@ -212,8 +231,21 @@ export async function getExerciseTimeline(ctx: AppContext, exerciseId: string) {
   }
   for (const row of alertRows) {
     if (row.acknowledged_at === null) continue;
-    const text = `${row.level ?? ''} ${row.email} acknowledged "${row.title}"`;
+    const text = t.alertAcknowledged(`${row.level ?? PARTNER} ${row.email}`, row.title);
     entries.push({ at: row.acknowledged_at, stateCode: row.state_code, text });
+  }
+  for (const row of requestRows) {
+    const stateCode = row.to_state === '' ? null : row.to_state;
+    const level = StoredLevels.parse(JSON.parse(row.to_levels))[0] ?? PARTNER;
+    if (row.acknowledged_at !== null) {
+      const who = `${level} ${row.acknowledged_by ?? ''}`.trim();
+      const text = t.requestAcknowledged(who, `${row.reference} ${row.subject}`);
+      entries.push({ at: row.acknowledged_at, stateCode, text });
+    }
+    if (row.answered_at !== null) {
+      const text = t.requestAnswered(level, `${row.reference} ${row.subject}`);
+      entries.push({ at: row.answered_at, stateCode, text });
+    }
   }
   if (exercise.ended_at !== null) {
     entries.push({ at: exercise.ended_at, stateCode: null, text: 'Exercise ended' });

@@ -138,3 +138,47 @@ export function listParticipantPocs(db: Kysely<Tables>, states: readonly string[
     .where('state_code', 'in', states)
     .execute();
 }
+
+/** Lists the requests that the given request injects sent, with the inject's title. */
+export function listExerciseRequests(db: Kysely<Tables>, injectIds: readonly string[]) {
+  if (injectIds.length === 0) return Promise.resolve([]);
+
+  return db
+    .selectFrom('requests as q')
+    .innerJoin('exercise_injects as i', 'i.id', 'q.exercise_inject_id')
+    .select([
+      'q.id',
+      'q.reference',
+      'q.subject',
+      'q.to_state',
+      'q.to_levels',
+      'q.created_at',
+      'q.acknowledged_at',
+      'q.acknowledged_by',
+      'q.answered_at',
+      'i.title as inject_title',
+    ])
+    .select((eb) =>
+      eb
+        .selectFrom('request_recipients as r')
+        .select('r.email')
+        .whereRef('r.request_id', '=', 'q.id')
+        .orderBy('r.email_key')
+        .limit(1)
+        .as('first_email'),
+    )
+    .where('q.exercise_inject_id', 'in', injectIds)
+    .orderBy('q.created_at')
+    .execute();
+}
+
+/** Lists the released STIX objects of an exercise, oldest release first. */
+export function listExerciseObjects(db: Kysely<Tables>, exerciseId: string) {
+  return db
+    .selectFrom('exercise_objects')
+    .select(['object_id', 'type', 'version', 'tlp', 'data', 'released_at'])
+    .where('exercise_id', '=', exerciseId)
+    .orderBy('released_at')
+    .orderBy('object_id')
+    .execute();
+}

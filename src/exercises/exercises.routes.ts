@@ -13,6 +13,7 @@ import {
   endExercise,
   getExercise,
   listAllExercises,
+  readExerciseObjects,
   releaseInject,
   requireController,
   startExercise,
@@ -38,7 +39,10 @@ function requireInjectId(params: { injectId?: string | undefined }): string {
   return params.injectId ?? '';
 }
 
-/** Registers the API and pages of exercises; all of them are for the secretariat. */
+/**
+ * Registers the API and pages of exercises. All of them are for the secretariat, except the
+ * released STIX objects, which participants read.
+ */
 export function registerExerciseRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/api/v1/exercises', async (request, reply) => {
     const principal = requirePrincipal(request);
@@ -81,6 +85,13 @@ export function registerExerciseRoutes(app: FastifyInstance, ctx: AppContext) {
     const params = parseInput(ExerciseParams, request.params, 'path');
 
     return releaseInject(ctx, params.id, requireInjectId(params), principal.accountId);
+  });
+
+  app.get('/api/v1/exercises/:id/objects', async (request) => {
+    const principal = requirePrincipal(request);
+    const { id } = parseInput(ExerciseParams, request.params, 'path');
+
+    return readExerciseObjects(ctx, principal, id);
   });
 
   app.get('/api/v1/exercises/:id/timeline', async (request) => {

@@ -14,8 +14,14 @@ const Title = z
     error: 'must not contain control characters such as line breaks or tabs',
   });
 
-/** Kinds of inject: a communication check, or an alert to the participants. */
-export const injectKinds = ['check', 'alert'] as const;
+/**
+ * Kinds of inject: a communication check, an alert, a request to each participating state's PoCs
+ * at the chosen levels, or a STIX 2.1 bundle released to the participants.
+ */
+export const injectKinds = ['check', 'alert', 'request', 'bundle'] as const;
+
+/** TLP levels an inject may carry; TLP:RED needs named accounts, which exercises do not take. */
+export const injectTlps = ['clear', 'green', 'amber', 'amber+strict'] as const;
 
 /** One timed inject of a new exercise. */
 export const NewInjectSchema = z
@@ -34,8 +40,30 @@ export const NewInjectSchema = z
       .min(5)
       .max(10_080)
       .default(60),
+    tlp: z
+      .string()
+      .transform((value) => value.toLowerCase())
+      .pipe(z.enum(injectTlps, { error: `must be one of ${injectTlps.join(', ')}` }))
+      .default('amber'),
+    /** The STIX 2.1 bundle of a `bundle` inject, checked as an upload is when the exercise is made. */
+    bundle: z.unknown().optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((inject, ctx) => {
+    if (inject.kind === 'bundle' && inject.bundle === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['bundle'], message: 'is required for kind bundle' });
+    }
+    if (inject.kind !== 'bundle' && inject.bundle !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bundle'],
+        message: 'is allowed only for kind bundle',
+      });
+    }
+  });
+
+/** A validated inject of a new exercise. */
+export type NewInject = z.output<typeof NewInjectSchema>;
 
 /** Request body of `POST /api/v1/exercises`. */
 export const NewExerciseSchema = z
@@ -55,8 +83,7 @@ export const NewExerciseSchema = z
       .array(z.enum(pocLevels, { error: 'must be one of diplomatic, policy, technical' }))
       .max(3)
       .default([]),
-    // TODO: partner organisations are stored as participants but receive no inject yet, because
-    // checks reach PoC entries only and alert injects go to states.
+    /** Partner organisations whose accounts receive every inject besides the states' PoCs. */
     partnerOrgIds: z.array(z.string().min(1).max(100)).max(100).default([]),
     injects: z.array(NewInjectSchema).max(100, 'may list at most 100 injects').default([]),
   })

@@ -1,12 +1,12 @@
+import { randomUUID } from 'node:crypto';
+
 import { z } from 'zod';
 
 import { findAccountById } from '../accounts/accounts.queries.ts';
 import { isRole, type Principal } from '../accounts/principal.ts';
-import { NewAlertSchema } from '../alerts/alerts.schema.ts';
-import { createAlert } from '../alerts/alerts.service.ts';
 import type { AppContext } from '../app/context.ts';
-import { startCheck } from '../checks/checks.service.ts';
 import { listKnownStateCodes } from '../checks/checks.queries.ts';
+import { isTlpLevel, tlpRank } from '../sharing/tlp.ts';
 import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
 import { enqueueJob } from '../jobs/jobs.service.ts';
 import { newId } from '../shared/crypto.ts';
@@ -16,6 +16,7 @@ import {
   findExercise,
   findInject,
   insertExercise,
+  listExerciseObjects,
   listExercises,
   listInjects,
   setInjectTarget,
@@ -23,6 +24,7 @@ import {
   type ExerciseRow,
   type InjectRow,
 } from './exercises.queries.ts';
+import { checkInjectBundle, createInjectTarget, participantsOf } from './exercise-injects.ts';
 import type { NewExercise } from './exercises.schema.ts';
 
 const MINUTE_MS = 60_000;
@@ -43,12 +45,51 @@ export async function requireExercise(ctx: AppContext, id: string): Promise<Exer
   return exercise;
 }
 
+/**
+ * Checks that every partner organisation exists and is cleared for the TLP of each alert and
+ * bundle inject, so no release fails later for want of clearance.
+ */
+async function checkPartners(ctx: AppContext, input: NewExercise) {
+  const ids = input.partnerOrgIds;
+  const rows =
+    ids.length === 0
+      ? []
+      : await ctx.db
+          .selectFrom('organisations')
+          .select(['id', 'clearance'])
+          .where('id', 'in', ids)
+          .execute();
+  const strictest = input.injects
+    .filter((inject) => inject.kind !== 'check')
+    .map((inject) => inject.tlp)
+    .reduce<'clear' | 'green' | 'amber' | 'amber+strict'>(
+      (max, tlp) => (tlpRank(tlp) > tlpRank(max) ? tlp : max),
+      'clear',
+    );
+  ids.forEach((id, i) => {
+    const row = rows.find((candidate) => candidate.id === id);
+    if (row === undefined)
+      throw invalidField(`partnerOrgIds.${i}`, `${id} is not a known organisation`);
+    if (!isTlpLevel(row.clearance) || tlpRank(row.clearance) < tlpRank(strictest)) {
+      throw invalidField(
+        `partnerOrgIds.${i}`,
+        `${id} is cleared only up to TLP:${row.clearance.toUpperCase()}; lower the injects' TLP or remove it`,
+      );
+    }
+  });
+}
+
 /** Creates a planned exercise with its injects; nothing is sent until it starts. */
 export async function createExercise(ctx: AppContext, controller: Principal, input: NewExercise) {
   const known = await listKnownStateCodes(ctx.db, input.states);
   const unknown = input.states.findIndex((code) => !known.has(code));
   if (unknown >= 0) {
     throw invalidField(`states.${unknown}`, `${input.states[unknown]} is not a known state code`);
+  }
+  await checkPartners(ctx, input);
+  for (const [i, inject] of input.injects.entries()) {
+    if (inject.kind !== 'bundle') continue;
+    await checkInjectBundle(ctx, `injects.${i}.bundle`, inject.bundle, inject.tlp);
   }
 
   const id = newId();
@@ -61,6 +102,8 @@ export async function createExercise(ctx: AppContext, controller: Principal, inp
     body: inject.body,
     offset_minutes: inject.offsetMinutes,
     window_minutes: inject.windowMinutes,
+    tlp: inject.tlp,
+    bundle: inject.bundle === undefined ? null : JSON.stringify(inject.bundle),
   }));
   await ctx.db.transaction().execute((trx) =>
     insertExercise(
@@ -138,46 +181,6 @@ async function controllerPrincipal(ctx: AppContext, accountId: string): Promise<
   };
 }
 
-/** Creates what one inject stands for, marked as exercise traffic; returns its id. */
-async function createInjectTarget(ctx: AppContext, exercise: ExerciseRow, inject: InjectRow) {
-  const states = StoredList.parse(JSON.parse(exercise.states));
-  const levels = StoredList.parse(JSON.parse(exercise.levels)) as (
-    'diplomatic' | 'policy' | 'technical'
-  )[];
-
-  if (inject.kind === 'check') {
-    const sender = { accountId: exercise.controller_id, stateCode: null };
-    const input = {
-      title: inject.title,
-      levels,
-      states,
-      regions: [],
-      partners: StoredList.parse(JSON.parse(exercise.partner_org_ids)),
-      windowMinutes: inject.window_minutes,
-      reminderMinutes: [],
-    };
-    const created = await startCheck(ctx, sender, input, { exerciseId: exercise.id });
-    return created.id;
-  }
-
-  // TODO: request and STIX bundle injects are not offered yet. Requests go from one state to
-  // another, so such an inject needs a playing state as its sender.
-  const controller = await controllerPrincipal(ctx, exercise.controller_id);
-  const alert = NewAlertSchema.parse({
-    title: inject.title,
-    severity: 3,
-    tlp: 'amber',
-    body: inject.body,
-    states,
-    levels,
-    exercise: true,
-    responseMinutes: inject.window_minutes,
-  });
-  const created = await createAlert(ctx, controller, alert);
-
-  return created.id;
-}
-
 /**
  * Releases one inject of a running exercise, once: a second release (the schedule after the
  * controller, or the reverse) does nothing. A failed release is undone so it can be retried.
@@ -198,8 +201,9 @@ export async function releaseInject(
   if (!(await claimInjectRelease(ctx.db, injectId, at, releasedBy))) return { released: false };
 
   try {
-    const targetId = await createInjectTarget(ctx, exercise, inject);
-    await setInjectTarget(ctx.db, injectId, targetId);
+    const controller = await controllerPrincipal(ctx, exercise.controller_id);
+    const targetId = await createInjectTarget(ctx, controller, exercise, inject);
+    if (targetId !== null) await setInjectTarget(ctx.db, injectId, targetId);
     ctx.logger.info({ exerciseId, injectId, targetId }, 'exercise inject released');
     return { released: true, targetId };
   } catch (error) {
@@ -243,6 +247,7 @@ function toInjectView(inject: InjectRow) {
     body: inject.body,
     offsetMinutes: inject.offset_minutes,
     windowMinutes: inject.window_minutes,
+    tlp: inject.tlp ?? 'amber',
     releasedAt: inject.released_at,
     releasedBy: inject.released_by,
     targetId: inject.target_id,
@@ -281,4 +286,49 @@ export async function listAllExercises(ctx: AppContext) {
     status: row.status,
     createdAt: row.created_at,
   }));
+}
+
+/**
+ * Returns the STIX objects an exercise released, as a bundle marked EXERCISE, to a participant:
+ * the secretariat, an account of a participating state, or a participating partner's account,
+ * which reads up to its organisation's clearance. Anyone else gets the 404 of an unknown exercise.
+ */
+export async function readExerciseObjects(ctx: AppContext, viewer: Principal, id: string) {
+  const exercise = await findExercise(ctx.db, id);
+  const empty: string[] = [];
+  const { states, partners } =
+    exercise === undefined ? { states: empty, partners: empty } : participantsOf(exercise);
+  const isParticipant =
+    viewer.role === 'secretariat' ||
+    (viewer.role !== 'partner' && viewer.stateCode !== null && states.includes(viewer.stateCode)) ||
+    (viewer.role === 'partner' &&
+      viewer.organisationId !== null &&
+      partners.includes(viewer.organisationId));
+  if (exercise === undefined || !isParticipant) throw notFound('Exercise');
+
+  let clearance: string | null = null;
+  if (viewer.role === 'partner') {
+    const organisation = await ctx.db
+      .selectFrom('organisations')
+      .select('clearance')
+      .where('id', '=', viewer.organisationId ?? '')
+      .executeTakeFirst();
+    clearance = organisation?.clearance ?? 'clear';
+  }
+  const rows = await listExerciseObjects(ctx.db, id);
+  const readable = rows.filter(
+    (row) =>
+      clearance === null ||
+      (isTlpLevel(row.tlp) && isTlpLevel(clearance) && tlpRank(row.tlp) <= tlpRank(clearance)),
+  );
+
+  return {
+    marking: 'EXERCISE' as const,
+    exerciseId: id,
+    bundle: {
+      type: 'bundle' as const,
+      id: `bundle--${randomUUID()}`,
+      objects: readable.map((row) => JSON.parse(row.data) as unknown),
+    },
+  };
 }

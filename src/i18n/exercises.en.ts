@@ -1,0 +1,18 @@
+/** English text that exercises put into requests, alerts and the controller's pages. */
+export const exercisesMessages = {
+  mark: 'EXERCISE',
+  /** First line of the body of every request or alert an inject releases. */
+  bodyBanner: 'EXERCISE - this is a drill, not a real incident.',
+  subject: (title: string) => `[EXERCISE] ${title}`,
+  controlName: 'Exercise control',
+  bundleAlertTitle: (title: string) => `[EXERCISE] STIX bundle: ${title}`,
+  bundleAlertBody: (count: number, link: string) =>
+    `${count} exercise STIX objects were released. Read them at ${link}`,
+  liveTimeline: 'The timeline updates live.',
+  reload: 'Reload the timeline',
+  timeline: {
+    requestAcknowledged: (who: string, subject: string) => `${who} acknowledged "${subject}"`,
+    requestAnswered: (who: string, subject: string) => `${who} answered "${subject}"`,
+    alertAcknowledged: (who: string, title: string) => `${who} acknowledged "${title}"`,
+  },
+} as const;

@@ -338,22 +338,28 @@ export async function findAlertSender(db: Kysely<Tables>, alertId: string) {
 }
 
 /** Returns who may see an alert's live events: its sender and its recipients' e-mail keys. */
-export async function findAlertAudience(db: Kysely<Tables>, alertId: string) {
+export async function findAlertAudience(
+  db: Kysely<Tables>,
+  alertId: string,
+  escalatedFrom: string | null = null,
+) {
   const alert = await db
     .selectFrom('alerts')
     .select('sender_account_id')
     .where('id', '=', alertId)
     .executeTakeFirst();
   if (alert === undefined) return null;
-  const recipients = await db
+  let recipients = db
     .selectFrom('alert_recipients')
     .select('email_key')
-    .where('alert_id', '=', alertId)
-    .execute();
+    .where('alert_id', '=', alertId);
+  if (escalatedFrom !== null) recipients = recipients.where('escalated_from', '=', escalatedFrom);
+  const rows = await recipients.execute();
 
   return {
-    senderAccountId: alert.sender_account_id,
-    recipientEmailKeys: new Set(recipients.map((row) => row.email_key)),
+    // The alternates added by an escalation are new; the sender has followed the alert all along.
+    senderAccountId: escalatedFrom === null ? alert.sender_account_id : null,
+    recipientEmailKeys: new Set(rows.map((row) => row.email_key)),
   };
 }
 

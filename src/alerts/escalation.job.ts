@@ -1,9 +1,11 @@
 import { z } from 'zod';
 
 import type { AppContext } from '../app/context.ts';
+import { publishEvents, recordEvent } from '../events/events.service.ts';
 import { defineJobKind } from '../jobs/job-kind.ts';
 import { enqueueJob } from '../jobs/jobs.service.ts';
 import { hashSecret, newId, newSecret } from '../shared/crypto.ts';
+import { parseTlp } from '../sharing/tlp.ts';
 import { alertMailJob } from './alert-mail.job.ts';
 import { insertAlert } from './alerts.queries.ts';
 import { newDeliveryRow, toRecipientRow } from './alerts.service.ts';
@@ -59,14 +61,18 @@ async function remind(ctx: AppContext, recipient: Overdue, now: string): Promise
 
 /**
  * Alerts the alternate PoCs of the recipient's state and level that are not recipients yet,
- * each with their own link and mail, and marks the recipient escalated.
+ * each with their own link, mail, live event and a response time counted from now, and marks the
+ * recipient escalated.
  */
 async function escalate(ctx: AppContext, recipient: Overdue, now: string): Promise<number> {
   const alternates =
     recipient.state_code === null || recipient.level === null
       ? []
       : await listNewAlternates(ctx.db, recipient.alert_id, recipient.state_code, recipient.level);
-  const added = await ctx.db.transaction().execute(async (trx) => {
+  const responseDueAt = new Date(
+    Date.parse(now) + (recipient.response_minutes ?? 0) * 60_000,
+  ).toISOString();
+  const outcome = await ctx.db.transaction().execute(async (trx) => {
     if (!(await markEscalated(trx, recipient.id, now))) return null;
     for (const poc of alternates) {
       const token = newSecret();
@@ -90,7 +96,7 @@ async function escalate(ctx: AppContext, recipient: Overdue, now: string): Promi
       await insertAlert(
         trx,
         null,
-        [row],
+        [{ ...row, response_due_at: responseDueAt }],
         [newDeliveryRow(recipient.alert_id, recipientId, channel, now)],
       );
       await enqueueJob(
@@ -104,9 +110,25 @@ async function escalate(ctx: AppContext, recipient: Overdue, now: string): Promi
         },
       );
     }
-    return alternates.length;
+    if (alternates.length === 0) return { added: 0, event: null };
+    // Only the alternates receive this event: the others have the alert already.
+    const event = await recordEvent(trx, ctx.database.dialect, ctx.clock, 'alert', {
+      id: recipient.alert_id,
+      title: recipient.title,
+      severity: recipient.severity,
+      // A stored level is always valid; were it not, the strictest label is the safe one.
+      tlp: parseTlp(recipient.tlp) ?? 'red',
+      createdAt: recipient.created_at,
+      senderState: recipient.sender_state,
+      exercise: recipient.exercise === 1,
+      escalatedFrom: recipient.id,
+    });
+
+    return { added: alternates.length, event };
   });
-  if (added === null) return 0;
+  if (outcome === null) return 0;
+  const { added, event } = outcome;
+  if (event !== null) await publishEvents(ctx, [event]);
 
   await publishDeliveryChange(ctx, {
     alertId: recipient.alert_id,
@@ -195,7 +217,10 @@ export async function sweepOverdueRecipients(ctx: AppContext) {
     const windowMs = (recipient.response_minutes ?? 0) * 60_000;
     const isEscalationDue =
       new Date(recipient.reminded_at).getTime() + windowMs <= nowDate.getTime();
-    if (!isEscalationDue || recipient.poc_id === null) continue;
+    // Partner accounts have no alternate, and alternates are not escalated further.
+    if (!isEscalationDue || recipient.poc_id === null || recipient.escalated_from !== null) {
+      continue;
+    }
     alternates += await escalate(ctx, recipient, now);
     escalated += 1;
   }

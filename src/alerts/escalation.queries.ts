@@ -1,36 +1,49 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 import type { Tables } from '../db/schema.ts';
 
-/** Lists unacknowledged first recipients of alerts whose response time has passed. */
+/**
+ * Lists unacknowledged recipients whose response time has passed: the alert's deadline, or for an
+ * alternate added by an escalation its own. Reminded recipients that cannot be escalated (partner
+ * accounts and such alternates) are left out, because nothing more is done for them.
+ */
 export function listOverdueRecipients(db: Kysely<Tables>, now: string, limit: number) {
-  return (
-    db
-      .selectFrom('alert_recipients as r')
-      .innerJoin('alerts as a', 'a.id', 'r.alert_id')
-      .select([
-        'r.id',
-        'r.alert_id',
-        'r.email',
-        'r.state_code',
-        'r.level',
-        'r.poc_id',
-        'r.reminded_at',
-        'a.severity',
-        'a.response_minutes',
-      ])
-      .where('a.response_due_at', 'is not', null)
-      .where('a.response_due_at', '<=', now)
-      .where('r.acknowledged_at', 'is', null)
-      .where('r.escalated_at', 'is', null)
-      .where('r.escalated_from', 'is', null)
-      // A reminded partner account has no alternate to escalate to, so the sweep skips it.
-      .where((eb) => eb.or([eb('r.reminded_at', 'is', null), eb('r.poc_id', 'is not', null)]))
-      .orderBy('a.severity', 'desc')
-      .orderBy('a.response_due_at')
-      .limit(limit)
-      .execute()
-  );
+  const deadline = sql<string>`coalesce(r.response_due_at, a.response_due_at)`;
+
+  return db
+    .selectFrom('alert_recipients as r')
+    .innerJoin('alerts as a', 'a.id', 'r.alert_id')
+    .select([
+      'r.id',
+      'r.alert_id',
+      'r.email',
+      'r.state_code',
+      'r.level',
+      'r.poc_id',
+      'r.reminded_at',
+      'r.escalated_from',
+      'a.severity',
+      'a.response_minutes',
+      'a.title',
+      'a.tlp',
+      'a.created_at',
+      'a.sender_state',
+      'a.exercise',
+    ])
+    .where(deadline, 'is not', null)
+    .where(deadline, '<=', now)
+    .where('r.acknowledged_at', 'is', null)
+    .where('r.escalated_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb('r.reminded_at', 'is', null),
+        eb.and([eb('r.poc_id', 'is not', null), eb('r.escalated_from', 'is', null)]),
+      ]),
+    )
+    .orderBy('a.severity', 'desc')
+    .orderBy(deadline)
+    .limit(limit)
+    .execute();
 }
 
 /** Records the reminder token of a recipient once; returns false when it was reminded before. */

@@ -15,6 +15,7 @@ import { moderation } from './migrations/2026-12-04-42-moderation.ts';
 import { sharingCommunities } from './migrations/2026-12-04-50-sharing-communities.ts';
 import { exercisePartners } from './migrations/2026-12-04-60-exercise-partners.ts';
 import { exerciseBundles } from './migrations/2026-12-04-61-exercise-bundles.ts';
+import { recipientResponseDue } from './migrations/2026-12-04-70-recipient-response-due.ts';
 
 /**
  * Every migration, keyed by a name that sorts in the order it must run: Kysely runs them by
@@ -36,6 +37,7 @@ function listMigrations(database: Database): Record<string, Migration> {
     '2026-12-04-50-sharing-communities': sharingCommunities,
     '2026-12-04-60-exercise-partners': exercisePartners,
     '2026-12-04-61-exercise-bundles': exerciseBundles,
+    '2026-12-04-70-recipient-response-due': recipientResponseDue,
   };
 }
 

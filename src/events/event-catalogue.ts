@@ -12,6 +12,11 @@ export const AlertEvent = z.object({
   senderState: z.string().nullable(),
   /** True for a drill; clients show EXERCISE beside the title. */
   exercise: z.boolean().default(false),
+  /**
+   * Recipient whose missing acknowledgement added alternate PoCs to an existing alert; such an
+   * event goes to those alternates only. Null for a new alert.
+   */
+  escalatedFrom: z.string().nullable().default(null),
 });
 
 /** Payload of `alert`. */

@@ -11,7 +11,8 @@ const PAGE_SIZE = 500;
 
 /** Principals allowed to receive one event on the live stream. */
 interface Audience {
-  senderAccountId: string;
+  /** The alert's sender, or null when only the listed recipients receive the event. */
+  senderAccountId: string | null;
   /** Normalised e-mails of the recipients; empty for events only the sender receives. */
   recipientEmailKeys: ReadonlySet<string>;
 }
@@ -194,7 +195,7 @@ export class SseHub {
   private async audienceOf(event: LiveEvent): Promise<Audience | null> {
     switch (event.name) {
       case 'alert':
-        return findAlertAudience(this.ctx.db, event.payload.id);
+        return findAlertAudience(this.ctx.db, event.payload.id, event.payload.escalatedFrom);
       case 'request':
         return findRequestAudience(this.ctx.db, event.payload.id);
       case 'acknowledgement':

@@ -23,7 +23,7 @@ type Level = 'diplomatic' | 'policy' | 'technical';
 /** Severity of the alerts and requests an inject releases: 3 (High). */
 const INJECT_SEVERITY = 3;
 
-/** The participants of an exercise, parsed from its row. */
+/** Parses the participating states, levels and partner organisations of an exercise. */
 export function participantsOf(exercise: ExerciseRow) {
   return {
     states: StoredList.parse(JSON.parse(exercise.states)),

@@ -328,10 +328,20 @@ export const workspaceMessages = {
       file: 'STIX bundle (.json file)',
       tlp: 'TLP level for unmarked objects',
       states: 'Recipient states',
+      orgs: 'Recipient partner organisations',
+      accounts: 'Recipient accounts',
     },
     statesHint:
       'Two-letter ISO codes separated by commas, for example FR, KE. ' +
-      'TLP:AMBER, TLP:AMBER+STRICT and TLP:RED reach only the states named here.',
+      'TLP:AMBER and TLP:AMBER+STRICT reach only your own state and the recipients named here.',
+    orgsHint: 'Partner organisations that may read TLP:AMBER and TLP:AMBER+STRICT objects.',
+    orgsNone: 'There are no partner organisations to name.',
+    accountsHint:
+      'People who may read the objects. TLP:RED objects reach only the accounts chosen here.',
+    accountsNone: 'There are no accounts you can name.',
+    accountsFilter: 'Filter accounts',
+    accountsNoMatch: 'No account matches the filter.',
+    accountOption: (email: string, role: string, scope: string) => `${email} (${role}, ${scope})`,
     fileMissing: 'Choose a .json file to upload.',
     fileNotJson: (reason: string) => `The file is not valid JSON: ${reason}`,
     tlpMissing: 'Choose a TLP level.',
@@ -538,6 +548,7 @@ export const workspaceMessages = {
     injectColumns: {
       title: 'Inject',
       kind: 'Kind',
+      tlp: 'TLP',
       offset: 'After start',
       window: 'Response window',
       released: 'Released',
@@ -573,11 +584,13 @@ export const workspaceMessages = {
       title: 'Title',
       body: 'Message',
       bundle: 'STIX bundle (JSON)',
+      tlp: 'TLP level',
       offsetMinutes: 'Minutes after start',
       windowMinutes: 'Response window, in minutes',
     },
     injectHints: {
       bundle: 'A STIX 2.1 bundle: {"type": "bundle", "id": "bundle--…", "objects": […]}.',
+      tlp: 'TLP:RED is not offered, because exercises name no individual recipients.',
       offsetMinutes: 'Whole minutes from 0 to 10080 (7 days).',
       windowMinutes: 'Whole minutes from 5 to 10080 (7 days). Empty means 60.',
     },

@@ -127,6 +127,45 @@ export function Field({
   );
 }
 
+/**
+ * Renders a group of checkboxes as a fieldset with a legend, a hint and the API's error message,
+ * which the fieldset names as its description.
+ */
+export function ChoiceGroup({
+  id,
+  legend,
+  hint,
+  error,
+  children,
+}: {
+  id: string;
+  legend: string;
+  hint: string;
+  error: string | undefined;
+  children: ReactNode;
+}) {
+  const describedBy = error === undefined ? `${id}-hint` : `${id}-hint ${id}-error`;
+
+  return (
+    <fieldset
+      id={id}
+      className={error === undefined ? 'field' : 'field field-invalid'}
+      aria-describedby={describedBy}
+    >
+      <legend>{legend}</legend>
+      <p className="hint" id={`${id}-hint`}>
+        {hint}
+      </p>
+      {error !== undefined && (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+      {children}
+    </fieldset>
+  );
+}
+
 /** Renders a polite live region for confirmations such as "PoC added". */
 export function StatusMessage({ children }: { children: ReactNode }) {
   return (

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 
 import { callApi, toApiError, type ApiError } from '../api.ts';
-import { DateTime, ErrorSummary, PageHeading, StatusMessage } from '../components.tsx';
+import { DateTime, ErrorSummary, PageHeading, StatusMessage, TlpBadge } from '../components.tsx';
 import { useResource } from '../hooks.ts';
 import { messages } from '../messages.ts';
 import { Link, paths } from '../router.tsx';
@@ -166,6 +166,7 @@ function InjectTable({
         <tr>
           <th scope="col">{columns.title}</th>
           <th scope="col">{columns.kind}</th>
+          <th scope="col">{columns.tlp}</th>
           <th scope="col">{columns.offset}</th>
           <th scope="col">{columns.window}</th>
           <th scope="col">{columns.released}</th>
@@ -177,6 +178,7 @@ function InjectTable({
           <tr key={inject.id} data-inject-id={inject.id}>
             <th scope="row">{inject.title}</th>
             <td>{text.kinds[inject.kind] ?? inject.kind}</td>
+            <td>{inject.tlp == null ? messages.none : <TlpBadge tlp={inject.tlp} />}</td>
             <td>{text.minutes(inject.offsetMinutes)}</td>
             <td>{text.minutes(inject.windowMinutes)}</td>
             <td>

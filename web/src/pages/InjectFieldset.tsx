@@ -9,7 +9,7 @@ import {
   type InjectDraft,
   type InjectFieldName,
 } from './exercise-form-values.ts';
-import { injectKinds, type InjectKind } from './exercises.schemas.ts';
+import { injectKinds, injectTlps, type InjectKind, type InjectTlp } from './exercises.schemas.ts';
 
 const text = messages.exercises;
 
@@ -88,6 +88,25 @@ export function InjectFieldset({
         </select>
       ))}
       {textInput('title')}
+      {field(
+        'tlp',
+        (aria) => (
+          <select
+            {...aria}
+            value={draft.tlp}
+            onChange={(event) => {
+              onChange({ ...draft, tlp: event.target.value as InjectTlp });
+            }}
+          >
+            {injectTlps.map((level) => (
+              <option key={level} value={level}>
+                {messages.tlp.levels[level]}
+              </option>
+            ))}
+          </select>
+        ),
+        text.injectHints.tlp,
+      )}
       {field('body', (aria) => (
         <textarea
           {...aria}

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type SubmitEvent } from 'react';
 
 import { ApiError, callApi, toApiError } from '../api.ts';
-import { ErrorSummary, Field, PageHeading } from '../components.tsx';
+import { ChoiceGroup, ErrorSummary, Field, PageHeading } from '../components.tsx';
 import { useResource } from '../hooks.ts';
 import { messages } from '../messages.ts';
 import { Link, navigate, paths } from '../router.tsx';
@@ -115,6 +115,21 @@ export function NewExercisePage() {
     </Field>
   );
 
+  const checkbox = (name: 'levels' | 'partnerOrgIds', value: string, label: string) => (
+    <label key={value} className="radio">
+      <input
+        type="checkbox"
+        name={name}
+        value={value}
+        checked={draft[name].includes(value)}
+        onChange={(event) => {
+          setDraft({ ...draft, [name]: toggle(draft[name], value, event.target.checked) });
+        }}
+      />
+      {label}
+    </label>
+  );
+
   return (
     <>
       <PageHeading title={messages.pages.newExercise}>{messages.pages.newExercise}</PageHeading>
@@ -143,31 +158,24 @@ export function NewExercisePage() {
           )}
         </Field>
         {textField('states', text.statesHint)}
-        <CheckboxGroup
+        <ChoiceGroup
           id={fieldIds.levels}
           legend={text.fields.levels}
           hint={text.levelsHint}
           error={errorAt(error, 'levels')}
-          options={pocLevels.map((level) => ({ value: level, label: text.levels[level] ?? level }))}
-          checked={draft.levels}
-          onChange={(levels) => {
-            setDraft({ ...draft, levels });
-          }}
-        />
-        <CheckboxGroup
+        >
+          {pocLevels.map((level) => checkbox('levels', level, text.levels[level] ?? level))}
+        </ChoiceGroup>
+        <ChoiceGroup
           id={fieldIds.partnerOrgIds}
           legend={text.fields.partnerOrgIds}
           hint={organisations.data?.length === 0 ? text.noPartners : text.partnersHint}
           error={errorAt(error, 'partnerOrgIds') ?? organisations.error?.message}
-          options={(organisations.data ?? []).map((organisation) => ({
-            value: organisation.id,
-            label: organisation.name,
-          }))}
-          checked={draft.partnerOrgIds}
-          onChange={(partnerOrgIds) => {
-            setDraft({ ...draft, partnerOrgIds });
-          }}
-        />
+        >
+          {(organisations.data ?? []).map((organisation) =>
+            checkbox('partnerOrgIds', organisation.id, organisation.name),
+          )}
+        </ChoiceGroup>
         <section id={fieldIds.injects} aria-labelledby="injects-heading">
           <h2 id="injects-heading">{text.injectsHeading}</h2>
           <p className="hint">{text.injectsHint}</p>
@@ -215,56 +223,5 @@ export function NewExercisePage() {
         </p>
       </form>
     </>
-  );
-}
-
-function CheckboxGroup({
-  id,
-  legend,
-  hint,
-  error,
-  options,
-  checked,
-  onChange,
-}: {
-  id: string;
-  legend: string;
-  hint: string;
-  error: string | undefined;
-  options: { value: string; label: string }[];
-  checked: string[];
-  onChange: (checked: string[]) => void;
-}) {
-  const describedBy = error === undefined ? `${id}-hint` : `${id}-hint ${id}-error`;
-
-  return (
-    <fieldset
-      id={id}
-      className={error === undefined ? 'field' : 'field field-invalid'}
-      aria-describedby={describedBy}
-    >
-      <legend>{legend}</legend>
-      <p className="hint" id={`${id}-hint`}>
-        {hint}
-      </p>
-      {error !== undefined && (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-      {options.map((option) => (
-        <label key={option.value} className="radio">
-          <input
-            type="checkbox"
-            value={option.value}
-            checked={checked.includes(option.value)}
-            onChange={(event) => {
-              onChange(toggle(checked, option.value, event.target.checked));
-            }}
-          />
-          {option.label}
-        </label>
-      ))}
-    </fieldset>
   );
 }

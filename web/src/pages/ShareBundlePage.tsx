@@ -3,13 +3,22 @@ import { useState, type SubmitEvent } from 'react';
 import { ApiError, callApi, toApiError } from '../api.ts';
 import { ErrorSummary, Field, fieldErrorsFor, PageHeading } from '../components.tsx';
 import { parseStateCodes } from '../format.ts';
+import { useResource } from '../hooks.ts';
 import { messages } from '../messages.ts';
 import { BundleResult, tlpLevels, type TlpLevel } from '../schemas.ts';
 import { useSession } from '../session.tsx';
+import { ShareRecipients } from './sharing.schemas.ts';
+import { ShareRecipientsFields, type ChosenRecipients } from './ShareRecipientsFields.tsx';
 
 const text = messages.share;
 
-const fieldIds = { file: 'bundle-file', tlp: 'bundle-tlp', states: 'bundle-states' } as const;
+const fieldIds = {
+  file: 'bundle-file',
+  tlp: 'bundle-tlp',
+  states: 'bundle-states',
+  orgs: 'bundle-orgs',
+  accounts: 'bundle-accounts',
+} as const;
 
 /**
  * Checks the form before anything is sent, so a wrong file or code costs no upload. Returns the
@@ -19,6 +28,7 @@ async function prepareUpload(
   file: File | null,
   tlp: TlpLevel | '',
   states: string,
+  recipients: ChosenRecipients,
 ): Promise<{ body: string; query: URLSearchParams } | ApiError> {
   const fieldErrors: { field: string; message: string }[] = [];
   let body = '';
@@ -45,17 +55,25 @@ async function prepareUpload(
     return new ApiError(0, 'validation_failed', messages.errors.checkFields, fieldErrors);
   }
 
-  // TODO: the API also takes `orgs` and `accounts` recipients, which this form does not offer
-  // yet, so a TLP:RED upload stays readable by its sharer only.
   const query = new URLSearchParams({ tlp });
   if (codes.length > 0) query.set('states', codes.join(','));
+  // Neither e-mail addresses nor organisation ids contain commas, so one joined value is safe.
+  if (recipients.orgs.length > 0) query.set('orgs', recipients.orgs.join(','));
+  if (recipients.accounts.length > 0) query.set('accounts', recipients.accounts.join(','));
 
   return { body, query };
 }
 
-/** Renders the upload form for a STIX 2.1 bundle with its TLP level and recipient states. */
+/**
+ * Renders the upload form for a STIX 2.1 bundle with its TLP level and its recipients: states,
+ * partner organisations and accounts.
+ */
 export function ShareBundlePage() {
   const me = useSession();
+  const recipients = useResource(() =>
+    callApi({ path: '/api/v1/bundles/recipients', schema: ShareRecipients }),
+  );
+  const [chosen, setChosen] = useState<ChosenRecipients>({ accounts: [], orgs: [] });
   const [file, setFile] = useState<File | null>(null);
   const [tlp, setTlp] = useState<TlpLevel | ''>('');
   const [states, setStates] = useState('');
@@ -70,7 +88,7 @@ export function ShareBundlePage() {
     setError(null);
     setResult(null);
     try {
-      const upload = await prepareUpload(file, tlp, states);
+      const upload = await prepareUpload(file, tlp, states, chosen);
       if (upload instanceof ApiError) {
         setError(upload);
         return;
@@ -149,6 +167,17 @@ export function ShareBundlePage() {
             />
           )}
         </Field>
+        {recipients.error !== null && <ErrorSummary error={recipients.error} />}
+        {recipients.data === null && recipients.error === null && <p>{messages.loading}</p>}
+        {recipients.data !== null && (
+          <ShareRecipientsFields
+            ids={fieldIds}
+            recipients={recipients.data}
+            chosen={chosen}
+            errors={errors}
+            onChange={setChosen}
+          />
+        )}
         <p className="actions">
           <button type="submit" disabled={isBusy}>
             {isBusy ? text.sending : text.submit}

@@ -1,7 +1,7 @@
 import type { ApiError, FieldError } from '../api.ts';
 import { parseStateCodes } from '../format.ts';
 import { messages } from '../messages.ts';
-import type { InjectKind } from './exercises.schemas.ts';
+import type { InjectKind, InjectTlp } from './exercises.schemas.ts';
 
 /** One inject in the creation form. `key` tells React which inject a fieldset shows. */
 export interface InjectDraft {
@@ -11,6 +11,7 @@ export interface InjectDraft {
   body: string;
   offsetMinutes: string;
   windowMinutes: string;
+  tlp: InjectTlp;
   /** STIX bundle as JSON text, for bundle injects only. */
   bundle: string;
 }
@@ -32,6 +33,7 @@ export const injectFieldNames = [
   'body',
   'offsetMinutes',
   'windowMinutes',
+  'tlp',
   'bundle',
 ] as const;
 
@@ -51,6 +53,7 @@ export function newInjectDraft(): InjectDraft {
     body: '',
     offsetMinutes: '0',
     windowMinutes: '60',
+    tlp: 'amber',
     bundle: '',
   };
 }
@@ -68,6 +71,7 @@ function injectBody(draft: InjectDraft, index: number, errors: FieldError[]) {
     body: draft.body,
     offsetMinutes: minutes(draft.offsetMinutes),
     windowMinutes: minutes(draft.windowMinutes),
+    tlp: draft.tlp,
   };
   if (draft.kind !== 'bundle') return body;
 

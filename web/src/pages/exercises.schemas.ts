@@ -11,8 +11,11 @@ export const injectKinds = ['check', 'alert', 'request', 'bundle'] as const;
 /** An inject kind the form offers. */
 export type InjectKind = (typeof injectKinds)[number];
 
-/** Exercise states: planned until started, running until ended. */
-export const exerciseStatuses = ['planned', 'running', 'ended'] as const;
+/** TLP levels an inject may carry. TLP:RED needs named accounts, which exercises do not take. */
+export const injectTlps = ['clear', 'green', 'amber', 'amber+strict'] as const;
+
+/** A TLP level an inject may carry. */
+export type InjectTlp = (typeof injectTlps)[number];
 
 /** One exercise as `GET /api/v1/exercises` lists it. */
 export const ExerciseSummary = z.object({
@@ -37,6 +40,7 @@ export const Inject = z.object({
   body: z.string(),
   offsetMinutes: z.number(),
   windowMinutes: z.number(),
+  tlp: z.string().nullish(),
   releasedAt: z.string().nullable(),
   releasedBy: z.string().nullable(),
   targetId: z.string().nullable(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import type { AppContext } from '../app/context.ts';
+import { messages } from '../i18n/messages.ts';
 import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
 import type { MailMessage } from '../mail/mailer.ts';
 import { normaliseEmail } from '../shared/email.ts';
@@ -16,8 +17,10 @@ export const CheckMailPayload = z.object({
 /** Payload of a check mail job. */
 export type CheckMailPayload = z.infer<typeof CheckMailPayload>;
 
+const m = messages.checks.mail;
+
 /** Mark put in the subject, body and data of everything an exercise sends. */
-export const EXERCISE_MARK = 'EXERCISE';
+export const EXERCISE_MARK = messages.exercises.mark;
 
 /** The check fields a mail shows. */
 export interface CheckMailContent {
@@ -36,30 +39,23 @@ export function composeCheckMail(
   token: string,
 ): MailMessage {
   const link = `${publicUrl}/checks/answer/${encodeURIComponent(token)}`;
-  const exercise = check.isExercise ? [`${EXERCISE_MARK} - this is not a real incident.`, ''] : [];
-  const escalation = check.isEscalation
-    ? ['You receive this check because the primary contact of your state did not answer.', '']
-    : [];
-  const opening =
-    kind === 'reminder'
-      ? 'Reminder: you have not answered this communication check yet.'
-      : 'This is a communication check of the Parley directory of points of contact.';
+  const exercise = check.isExercise ? [m.exerciseLine(EXERCISE_MARK), ''] : [];
+  const escalation = check.isEscalation ? [m.escalation, ''] : [];
+  const isReminder = kind === 'reminder';
   const text = [
     ...exercise,
-    opening,
+    isReminder ? m.reminderOpening : m.inviteOpening,
     ...escalation,
-    `Check: ${check.title}`,
-    `Please answer by: ${check.dueAt}`,
+    m.check(check.title),
+    m.answerBy(check.dueAt),
     '',
-    'Open the link and press "Answer" to confirm that you can be reached. Opening the link alone',
-    'does not count as an answer. The link is personal: do not forward this mail.',
+    m.instructions,
     link,
     ...(check.isExercise ? ['', EXERCISE_MARK] : []),
   ].join('\n');
-  const prefix = check.isExercise ? `[${EXERCISE_MARK}] ` : '';
-  const reminder = kind === 'reminder' ? 'Reminder: ' : '';
+  const subject = m.subject(isReminder, check.title);
 
-  return { to, subject: `${prefix}[Parley] ${reminder}Communication check: ${check.title}`, text };
+  return { to, subject: check.isExercise ? messages.exercises.subject(subject) : subject, text };
 }
 
 function isPermanentSmtpError(error: unknown): boolean {

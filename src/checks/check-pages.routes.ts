@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import type { AppContext } from '../app/context.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
+import { messages } from '../i18n/messages.ts';
 import { DomainError } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
 import { html, type SafeHtml } from '../web/html.ts';
@@ -18,6 +19,13 @@ import {
   startCheck,
 } from './checks.service.ts';
 import { renderLinkAction } from '../web/link-action.ts';
+
+const m = messages.checks;
+const t = m.pages;
+
+function statusName(status: string): string {
+  return m.statuses[status] ?? status;
+}
 
 function sendPage(request: FastifyRequest, reply: FastifyReply, title: string, content: SafeHtml) {
   // Pages can show a personal token or a state's results, so keep them out of shared caches.
@@ -72,17 +80,12 @@ export function registerCheckPageRoutes(app: FastifyInstance, ctx: AppContext) {
     const action = renderLinkAction({
       path: `/checks/answer/${encodeURIComponent(token)}`,
       csrfToken: request.csrfToken,
-      buttonLabel: 'Answer',
-      doneText:
-        recipient.answered_at === null
-          ? null
-          : `You answered this check at ${recipient.answered_at}.`,
+      buttonLabel: t.answerButton,
+      doneText: recipient.answered_at === null ? null : t.answeredAt(recipient.answered_at),
     });
     const content = html`${exerciseBanner(check.exercise_id !== null)}
-      <h1>Communication check: ${check.title}</h1>
-      <p>
-        Press the button to confirm that you can be reached. Please answer by ${recipient.due_at}.
-      </p>
+      <h1>${t.checkTitle(check.title)}</h1>
+      <p>${t.answerIntro(recipient.due_at)}</p>
       ${action}`;
 
     return sendPage(request, reply, check.title, content);
@@ -91,10 +94,10 @@ export function registerCheckPageRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/checks/answer/:token', async (request, reply) => {
     const { token } = parseInput(TokenParams, request.params, 'link');
     const result = await answerCheckByToken(ctx, token);
-    const content = html`<h1>Answer recorded</h1>
-      <p role="status">Your answer was recorded at ${result.answeredAt}. Thank you.</p>`;
+    const content = html`<h1>${t.answerRecorded}</h1>
+      <p role="status">${t.answerRecordedAt(result.answeredAt)}</p>`;
 
-    return sendPage(request, reply, 'Answer recorded', content);
+    return sendPage(request, reply, t.answerRecorded, content);
   });
 
   app.get('/checks', async (request, reply) => {
@@ -103,24 +106,24 @@ export function registerCheckPageRoutes(app: FastifyInstance, ctx: AppContext) {
     const items = checks.map(
       (check) =>
         html`<li>
-          <a href="/checks/${check.id}">${check.title}</a> ${check.isExercise ? '[EXERCISE]' : ''}
-          <span class="muted">${check.status}, started ${check.createdAt}</span>
+          <a href="/checks/${check.id}">${check.title}</a> ${check.isExercise ? t.exerciseTag : ''}
+          <span class="muted">${t.listMeta(statusName(check.status), check.createdAt)}</span>
         </li>`,
     );
     const canStart = principal.role === 'secretariat' || principal.role === 'state-editor';
-    const content = html`<h1>Communication checks</h1>
+    const content = html`<h1>${t.listTitle}</h1>
       ${
         canStart
-          ? html`<h2>Start a check</h2>
+          ? html`<h2>${m.form.heading}</h2>
               ${renderNewCheckForm(request.csrfToken)}`
           : ''
       }
-      <h2>Recent checks</h2>
+      <h2>${t.recent}</h2>
       <ul>
         ${items}
       </ul>`;
 
-    return sendPage(request, reply, 'Communication checks', content);
+    return sendPage(request, reply, t.listTitle, content);
   });
 
   app.post('/checks', async (request, reply) => {
@@ -150,13 +153,13 @@ export function registerCheckPageRoutes(app: FastifyInstance, ctx: AppContext) {
     const answer = pending
       ? html`<form method="post" action="/checks/${id}/answer">
           <input type="hidden" name="_csrf" value="${request.csrfToken ?? ''}" />
-          <p>You are a recipient of this check. <button type="submit">Answer</button></p>
+          <p>${t.youAreRecipient} <button type="submit">${t.answerButton}</button></p>
         </form>`
       : '';
     const content = html`${exerciseBanner(summary.isExercise)}
-      <h1>Communication check: ${summary.title}</h1>
+      <h1>${t.checkTitle(summary.title)}</h1>
       <p class="muted">
-        Status ${summary.status}; started ${summary.createdAt}; window closes ${summary.closesAt}
+        ${t.statusLine(statusName(summary.status), summary.createdAt, summary.closesAt)}
       </p>
       ${answer} ${renderSummary(summary)} ${results === null ? '' : renderResults(results)}`;
 

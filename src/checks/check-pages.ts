@@ -1,33 +1,21 @@
+import { messages } from '../i18n/messages.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import type { getCheckResults, StateOutcome } from './check-results.service.ts';
 import type { CheckSummary } from './checks.schema.ts';
+import { pocLevels } from '../directory/pocs.schema.ts';
 import { unRegions } from './checks.schema.ts';
-import { formatRate, gridStyles, renderBarChart, renderGrid, type GridCell } from './svg-charts.ts';
+import { gridStyles, renderBarChart, renderGrid, type GridCell } from './svg-charts.ts';
 
 type Results = Awaited<ReturnType<typeof getCheckResults>>;
 
-/** English names of the UN regional groups. */
-export const regionNames: Record<string, string> = {
-  african: 'African Group',
-  'asia-pacific': 'Asia-Pacific Group',
-  'eastern-european': 'Eastern European Group',
-  'latin-american-caribbean': 'Latin American and Caribbean Group',
-  'western-european-others': 'Western European and Others Group',
-  observer: 'Observer states',
-};
+const m = messages.checks;
+const levelNames = messages.directory.levels;
 
 const outcomeTone: Record<StateOutcome, GridCell['tone']> = {
   answered: 'good',
   'answered-after-escalation': 'warn',
   unanswered: 'bad',
   pending: 'none',
-};
-
-const outcomeText: Record<StateOutcome, string> = {
-  answered: 'Answered',
-  'answered-after-escalation': 'Answered by an alternate',
-  unanswered: 'No answer',
-  pending: 'Waiting for an answer',
 };
 
 // A region is good from 80% answers, weak from 50%, and poor below.
@@ -42,23 +30,29 @@ function rateTone(rate: number | null): GridCell['tone'] {
 /** Banner shown on every page about an exercise check. */
 export function exerciseBanner(isExercise: boolean): SafeHtml {
   return isExercise
-    ? html`<p class="badge exercise" role="note"><strong>EXERCISE</strong> - not a real check</p>`
+    ? html`<p class="badge exercise" role="note">
+        <strong>${m.exerciseMark}</strong> ${m.exerciseNote}
+      </p>`
     : html``;
 }
 
 function rateCaption(rate: { answered: number; recipients: number; rate: number | null }) {
-  return `${formatRate(rate.rate)} (${rate.answered} of ${rate.recipients})`;
+  return m.rateCaption(rate.rate, rate.answered, rate.recipients);
+}
+
+function regionName(region: string): string {
+  return m.regionNames[region] ?? region;
 }
 
 /** Renders the aggregates anyone may see: rates per level and region, with charts. */
 export function renderSummary(summary: CheckSummary): SafeHtml {
   const levelBars = Object.entries(summary.byLevel).map(([level, rate]) => ({
-    label: level,
+    label: m.levels[level] ?? level,
     value: rate.rate ?? 0,
     caption: rateCaption(rate),
   }));
   const regionBars = Object.entries(summary.byRegion).map(([region, rate]) => ({
-    label: regionNames[region] ?? region,
+    label: regionName(region),
     value: rate.rate ?? 0,
     caption: rateCaption(rate),
   }));
@@ -68,28 +62,26 @@ export function renderSummary(summary: CheckSummary): SafeHtml {
       const rate = summary.byRegion[region];
       const value = rate?.rate ?? null;
       const tone = rateTone(value);
-      return { label: regionNames[region] ?? region, tone, detail: rate ? rateCaption(rate) : '' };
+      return { label: regionName(region), tone, detail: rate ? rateCaption(rate) : '' };
     });
+  const t = m.summary;
   const median =
-    summary.medianMinutesToAnswer === null ? '–' : `${summary.medianMinutesToAnswer} minutes`;
+    summary.medianMinutesToAnswer === null ? t.noMedian : t.minutes(summary.medianMinutesToAnswer);
   const { overall } = summary;
 
   return html`<section aria-labelledby="summary-heading">
-    <h2 id="summary-heading">Aggregate results</h2>
+    <h2 id="summary-heading">${t.heading}</h2>
     <dl>
-      <dt>Response rate</dt>
+      <dt>${t.responseRate}</dt>
       <dd data-testid="overall-rate">${rateCaption(overall)}</dd>
-      <dt>Median time to answer</dt>
+      <dt>${t.medianTime}</dt>
       <dd>${median}</dd>
-      <dt>Delivered, opened, escalations</dt>
-      <dd>
-        ${overall.delivered} delivered, ${overall.opened} opened, ${overall.escalations} escalated
-      </dd>
+      <dt>${t.deliveryHeading}</dt>
+      <dd>${t.delivery(overall.delivered, overall.opened, overall.escalations)}</dd>
     </dl>
-    ${renderBarChart('Response rate per level', levelBars)}
-    ${renderBarChart('Response rate per UN regional group', regionBars)} ${gridStyles}
-    ${renderGrid('Regions', regionCells)}
-    <p><a href="/api/v1/checks/${summary.id}/summary.csv">Download the aggregates as CSV</a></p>
+    ${renderBarChart(t.rateByLevel, levelBars)} ${renderBarChart(t.rateByRegion, regionBars)}
+    ${gridStyles} ${renderGrid(t.regions, regionCells)}
+    <p><a href="/api/v1/checks/${summary.id}/summary.csv">${t.downloadCsv}</a></p>
   </section>`;
 }
 
@@ -98,75 +90,89 @@ export function renderResults(results: Results): SafeHtml {
   const cells: GridCell[] = Object.entries(results.states).map(([state, outcome]) => ({
     label: state,
     tone: outcomeTone[outcome],
-    detail: outcomeText[outcome],
+    detail: m.outcomes[outcome],
   }));
-  const rows = results.recipients.map(
-    (row) =>
-      html`<tr>
-        <td>${row.stateCode}</td>
-        <td>${row.level}</td>
-        <td>${row.contactRole}${row.isEscalation ? ' (escalation)' : ''}</td>
-        <td>${row.email}</td>
-        <td>${row.deliveredAt ?? (row.deliveryFailedAt === null ? '–' : 'failed')}</td>
-        <td>${row.openedAt ?? '–'}</td>
-        <td>${row.answeredAt ?? '–'} ${row.answeredVia === null ? '' : `(${row.answeredVia})`}</td>
-        <td>${row.remindersSent}</td>
-        <td>${row.escalatedAt ?? '–'}</td>
-      </tr>`,
-  );
+  const t = m.results;
+  const rows = results.recipients.map((row) => {
+    const role = m.contactRoles[row.contactRole] ?? row.contactRole;
+    const delivered =
+      row.deliveredAt ?? (row.deliveryFailedAt === null ? t.notYet : t.deliveryFailed);
+    const via =
+      row.answeredVia === null
+        ? ''
+        : t.answeredVia(m.answeredVia[row.answeredVia] ?? row.answeredVia);
+
+    return html`<tr>
+      <td>${row.stateCode}</td>
+      <td>${m.levels[row.level] ?? row.level}</td>
+      <td>${role}${row.isEscalation ? html` ${t.escalation}` : ''}</td>
+      <td>${row.email}</td>
+      <td>${delivered}</td>
+      <td>${row.openedAt ?? t.notYet}</td>
+      <td>${row.answeredAt ?? t.notYet} ${via}</td>
+      <td>${row.remindersSent}</td>
+      <td>${row.escalatedAt ?? t.notYet}</td>
+    </tr>`;
+  });
 
   return html`<section aria-labelledby="results-heading">
-    <h2 id="results-heading">Results per recipient</h2>
-    ${gridStyles} ${renderGrid('States', cells)}
+    <h2 id="results-heading">${t.heading}</h2>
+    ${gridStyles} ${renderGrid(t.states, cells)}
     <table>
       <caption>
-        Recipients
+        ${t.caption}
       </caption>
       <thead>
         <tr>
-          <th scope="col">State</th>
-          <th scope="col">Level</th>
-          <th scope="col">Role</th>
-          <th scope="col">E-mail</th>
-          <th scope="col">Delivered</th>
-          <th scope="col">Opened</th>
-          <th scope="col">Answered</th>
-          <th scope="col">Reminders</th>
-          <th scope="col">Escalated</th>
+          <th scope="col">${t.state}</th>
+          <th scope="col">${t.level}</th>
+          <th scope="col">${t.role}</th>
+          <th scope="col">${t.email}</th>
+          <th scope="col">${t.delivered}</th>
+          <th scope="col">${t.opened}</th>
+          <th scope="col">${t.answered}</th>
+          <th scope="col">${t.reminders}</th>
+          <th scope="col">${t.escalated}</th>
         </tr>
       </thead>
       <tbody>
         ${rows}
       </tbody>
     </table>
-    <p><a href="/api/v1/checks/${results.id}/results.csv">Download these results as CSV</a></p>
+    <p><a href="/api/v1/checks/${results.id}/results.csv">${t.downloadCsv}</a></p>
   </section>`;
 }
 
 /** Renders the form that starts a check. */
 export function renderNewCheckForm(csrfToken: string | null): SafeHtml {
+  const t = m.form;
+  const levelOptions = pocLevels.map(
+    (level) => html`<option value="${level}">${levelNames[level]}</option>`,
+  );
+  const regionOptions = unRegions.map(
+    (region) => html`<option value="${region}">${regionName(region)}</option>`,
+  );
+
   return html`<form method="post" action="/checks">
     <input type="hidden" name="_csrf" value="${csrfToken ?? ''}" />
-    <label for="check-title">Title</label>
+    <label for="check-title">${t.title}</label>
     <input id="check-title" name="title" required maxlength="200" />
-    <label for="check-states">States (ISO codes separated by commas; empty for all)</label>
-    <input id="check-states" name="states" placeholder="FR, DE, JP" />
-    <label for="check-levels">Levels</label>
+    <label for="check-states">${t.states}</label>
+    <input id="check-states" name="states" placeholder="${t.statesPlaceholder}" />
+    <label for="check-levels">${t.levels}</label>
     <select id="check-levels" name="levels" multiple>
-      <option value="diplomatic">Diplomatic</option>
-      <option value="policy">Policy</option>
-      <option value="technical">Technical</option>
+      ${levelOptions}
     </select>
-    <label for="check-regions">UN regional groups</label>
+    <label for="check-regions">${t.regions}</label>
     <select id="check-regions" name="regions" multiple>
-      ${unRegions.map((region) => html`<option value="${region}">${regionNames[region]}</option>`)}
+      ${regionOptions}
     </select>
-    <label for="check-window">Response window in minutes</label>
+    <label for="check-window">${t.window}</label>
     <input id="check-window" name="windowMinutes" type="number" min="5" value="1440" required />
-    <label for="check-reminders">Reminders, in minutes before the window closes (commas)</label>
-    <input id="check-reminders" name="reminderMinutes" placeholder="60, 10" />
-    <label for="check-repeat">Repeat every how many days (empty for once)</label>
+    <label for="check-reminders">${t.reminders}</label>
+    <input id="check-reminders" name="reminderMinutes" placeholder="${t.remindersPlaceholder}" />
+    <label for="check-repeat">${t.repeat}</label>
     <input id="check-repeat" name="repeatEveryDays" type="number" min="1" max="366" />
-    <p><button type="submit">Start check</button></p>
+    <p><button type="submit">${t.submit}</button></p>
   </form>`;
 }

@@ -1,3 +1,4 @@
+import { messages } from '../i18n/messages.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 
 /** One bar of a chart. */
@@ -58,9 +59,9 @@ export function renderBarChart(title: string, bars: readonly Bar[], max = 1): Sa
   </figure>`;
 }
 
-/** Formats a rate from 0 to 1 as a whole percentage, or a dash without data. */
+/** Formats a rate from 0 to 1 as a whole percentage in the catalogue's locale, or a dash. */
 export function formatRate(rate: number | null): string {
-  return rate === null ? '–' : `${Math.round(rate * 100)}%`;
+  return messages.checks.rate(rate);
 }
 
 /** One cell of a grid of states or regions. */

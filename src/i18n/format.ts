@@ -15,3 +15,10 @@ export function selectPlural(locale: string, count: number, forms: PluralForms):
 export function formatCount(locale: string, count: number): string {
   return new Intl.NumberFormat(locale).format(count);
 }
+
+/** Formats a fraction from 0 to 1 as a whole percentage with the locale's sign and spacing. */
+export function formatPercent(locale: string, fraction: number): string {
+  return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(
+    fraction,
+  );
+}

@@ -1,8 +1,11 @@
 import { adminMessages } from './admin.en.ts';
 import { alertsMessages } from './alerts.en.ts';
+import { checksMessages } from './checks.en.ts';
 import { directoryMessages } from './directory.en.ts';
 import { exercisesMessages } from './exercises.en.ts';
+import { libraryMessages } from './library.en.ts';
 import { pseudoLocalize } from './pseudo-locale.ts';
+import { readinessMessages } from './readiness.en.ts';
 import { requestsMessages } from './requests.en.ts';
 import { workspaceMessages } from './workspace.en.ts';
 
@@ -38,8 +41,11 @@ const en = {
   directory: directoryMessages,
   exercises: exercisesMessages,
   alerts: alertsMessages,
+  checks: checksMessages,
   admin: adminMessages,
   requests: requestsMessages,
+  library: libraryMessages,
+  readiness: readinessMessages,
   workspace: workspaceMessages,
 } as const;
 

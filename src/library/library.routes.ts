@@ -2,8 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import type { AppContext } from '../app/context.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
+import { messages } from '../i18n/messages.ts';
 import { parseInput } from '../shared/validation.ts';
-import { tlpLabel } from '../sharing/tlp.ts';
+import { isTlpLevel, tlpLabel } from '../sharing/tlp.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { renderPage } from '../web/layout.ts';
 import {
@@ -22,6 +23,8 @@ import {
 } from './library.service.ts';
 import { renderMarkdown } from './markdown.ts';
 
+const m = messages.library;
+
 function sendPage(request: FastifyRequest, reply: FastifyReply, title: string, content: SafeHtml) {
   return reply
     .header('cache-control', 'no-store')
@@ -29,6 +32,11 @@ function sendPage(request: FastifyRequest, reply: FastifyReply, title: string, c
     .send(
       renderPage({ title, principal: request.principal, csrfToken: request.csrfToken }, content),
     );
+}
+
+/** Shows a stored TLP level by its TLP 2.0 label, such as `TLP:GREEN`. */
+function versionTlp(tlp: string): string {
+  return isTlpLevel(tlp) ? tlpLabel(tlp) : tlp;
 }
 
 const tlpOptions = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'];
@@ -41,21 +49,21 @@ function renderDocumentForm(csrfToken: string | null, doc?: DocumentView): SafeH
   );
   const action = doc === undefined ? '/library' : `/library/${doc.id}`;
 
-  return html`<h2>${doc === undefined ? 'Add a document' : 'Edit this document'}</h2>
+  return html`<h2>${doc === undefined ? m.addHeading : m.editHeading}</h2>
     <form method="post" action="${action}">
       <input type="hidden" name="_csrf" value="${csrfToken ?? ''}" />
       ${doc === undefined ? '' : html`<input type="hidden" name="baseVersion" value="${doc.version}" />`}
-      <label for="doc-title">Title</label>
+      <label for="doc-title">${m.documentTitle}</label>
       <input id="doc-title" name="title" required maxlength="200" value="${doc?.title ?? ''}" />
-      <label for="doc-tags">Tags (separated by commas)</label>
+      <label for="doc-tags">${m.tags}</label>
       <input id="doc-tags" name="tags" value="${doc?.tags.join(', ') ?? ''}" />
-      <label for="doc-tlp">TLP</label>
+      <label for="doc-tlp">${m.tlp}</label>
       <select id="doc-tlp" name="tlp">
         ${options}
       </select>
-      <label for="doc-body">Text (Markdown)</label>
+      <label for="doc-body">${m.body}</label>
       <textarea id="doc-body" name="body" rows="12" cols="80" required>${doc?.body ?? ''}</textarea>
-      <p><button type="submit">${doc === undefined ? 'Add' : 'Save a new version'}</button></p>
+      <p><button type="submit">${doc === undefined ? m.add : m.saveVersion}</button></p>
     </form>`;
 }
 
@@ -109,21 +117,21 @@ export function registerLibraryRoutes(app: FastifyInstance, ctx: AppContext) {
         html`<li>
           <a href="/library/${doc.id}">${doc.title}</a>
           <span class="badge">${tlpLabel(doc.tlp)}</span>
-          <span class="muted">${doc.tags.join(', ')} · version ${doc.version}</span>
+          <span class="muted">${doc.tags.join(', ')} · ${m.listVersion(doc.version)}</span>
         </li>`,
     );
-    const content = html`<h1>Guidance library</h1>
+    const content = html`<h1>${m.title}</h1>
       <form method="get" action="/library" role="search">
-        <label for="library-q">Search</label>
+        <label for="library-q">${m.search}</label>
         <input id="library-q" name="q" value="${query.q ?? ''}" />
-        <button type="submit">Search</button>
+        <button type="submit">${m.search}</button>
       </form>
       <ul>
         ${items}
       </ul>
       ${request.principal === null ? '' : renderDocumentForm(request.csrfToken)}`;
 
-    return sendPage(request, reply, 'Guidance library', content);
+    return sendPage(request, reply, m.title, content);
   });
 
   app.post('/library', async (request, reply) => {
@@ -161,20 +169,18 @@ export function registerLibraryRoutes(app: FastifyInstance, ctx: AppContext) {
     const history = versions.map(
       (version) =>
         html`<li>
-          Version ${version.version}, ${version.editedAt}: ${version.title} (${version.tlp})
+          ${m.versionLine(version.version, version.editedAt, version.title, versionTlp(version.tlp))}
         </li>`,
     );
     const content = html`<p><span class="badge">${tlpLabel(doc.tlp)}</span></p>
       <h1>${doc.title}</h1>
-      <p class="muted">
-        Version ${doc.version}, changed ${doc.updatedAt}. Tags: ${doc.tags.join(', ') || 'none'}.
-      </p>
+      <p class="muted">${m.documentMeta(doc.version, doc.updatedAt, doc.tags)}</p>
       <article>${renderMarkdown(doc.body)}</article>
-      <h2>Versions</h2>
+      <h2>${m.versions}</h2>
       <ol>
         ${history}
       </ol>
-      <p><a href="/api/v1/library/${doc.id}/versions">All versions with their text (JSON)</a></p>
+      <p><a href="/api/v1/library/${doc.id}/versions">${m.allVersions}</a></p>
       ${canEdit ? renderDocumentForm(request.csrfToken, doc) : ''}`;
 
     return sendPage(request, reply, doc.title, content);

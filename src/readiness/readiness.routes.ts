@@ -3,8 +3,8 @@ import { z } from 'zod';
 
 import type { AppContext } from '../app/context.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
-import { regionNames } from '../checks/check-pages.ts';
 import { formatRate, renderBarChart } from '../checks/svg-charts.ts';
+import { messages } from '../i18n/messages.ts';
 import { parseInput } from '../shared/validation.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { renderPage } from '../web/layout.ts';
@@ -20,6 +20,9 @@ const StateParams = z.object({
     .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as FR')
     .transform((code) => code.toUpperCase()),
 });
+
+const m = messages.readiness;
+const regionNames = messages.checks.regionNames;
 
 function sendPage(request: FastifyRequest, reply: FastifyReply, title: string, content: SafeHtml) {
   return reply
@@ -37,33 +40,32 @@ function trendChart(title: string, trend: readonly { at: string; rate: number }[
     caption: formatRate(point.rate),
   }));
 
-  return bars.length === 0 ? html`<p>No closed check yet.</p>` : renderBarChart(title, bars);
+  return bars.length === 0 ? html`<p>${m.noClosedCheck}</p>` : renderBarChart(title, bars);
 }
 
 function renderState(state: StateReadiness): SafeHtml {
   const bars = [
     {
-      label: 'Levels designated',
+      label: m.levelsDesignated,
       value: state.levelsDesignated / 3,
-      caption: `${state.levelsDesignated} of 3`,
+      caption: m.ofLevels(state.levelsDesignated),
     },
     {
-      label: 'Levels with alternate',
+      label: m.levelsWithAlternate,
       value: state.levelsWithAlternate / 3,
-      caption: `${state.levelsWithAlternate} of 3`,
+      caption: m.ofLevels(state.levelsWithAlternate),
     },
-    { label: 'Fresh entries', value: state.freshness ?? 0, caption: formatRate(state.freshness) },
+    { label: m.freshEntries, value: state.freshness ?? 0, caption: formatRate(state.freshness) },
     {
-      label: 'Last check answered',
+      label: m.lastCheckAnswered,
       value: state.lastCheckRate ?? 0,
       caption: formatRate(state.lastCheckRate),
     },
   ];
 
-  return html`<h1>Readiness of ${state.name}</h1>
-    <p>Readiness index ${formatRate(state.index)}; exercises joined: ${state.exercisesJoined}</p>
-    ${renderBarChart(`Readiness of ${state.code}`, bars)}
-    ${trendChart('Response rate in recent checks', state.trend)}`;
+  return html`<h1>${m.stateTitle(state.name)}</h1>
+    <p>${m.indexLine(formatRate(state.index), state.exercisesJoined)}</p>
+    ${renderBarChart(m.chartOfState(state.code), bars)} ${trendChart(m.recentChecks, state.trend)}`;
 }
 
 /** Registers the readiness dashboard: overall aggregates for anyone, one state for its own. */
@@ -82,14 +84,18 @@ export function registerReadinessRoutes(app: FastifyInstance, ctx: AppContext) {
     const regionBars = Object.entries(overall.byRegion).map(([region, figures]) => ({
       label: regionNames[region] ?? region,
       value: figures.meanIndex ?? 0,
-      caption: `${formatRate(figures.meanIndex)}; ${figures.allLevelsDesignated} of ${figures.states} with all levels`,
+      caption: m.regionCaption(
+        formatRate(figures.meanIndex),
+        figures.allLevelsDesignated,
+        figures.states,
+      ),
     }));
     const rows = (overall.perState ?? []).map(
       (state) =>
         html`<tr>
           <th scope="row"><a href="/readiness/${state.code}">${state.name}</a></th>
-          <td>${state.levelsDesignated}/3</td>
-          <td>${state.levelsWithAlternate}/3</td>
+          <td>${m.levelsCell(state.levelsDesignated)}</td>
+          <td>${m.levelsCell(state.levelsWithAlternate)}</td>
           <td>${formatRate(state.freshness)}</td>
           <td>${formatRate(state.lastCheckRate)}</td>
           <td>${state.exercisesJoined}</td>
@@ -101,34 +107,34 @@ export function registerReadinessRoutes(app: FastifyInstance, ctx: AppContext) {
         ? ''
         : html`<table>
             <caption>
-              Readiness per state
+              ${m.table.caption}
             </caption>
             <thead>
               <tr>
-                <th scope="col">State</th>
-                <th scope="col">Levels</th>
-                <th scope="col">Alternates</th>
-                <th scope="col">Fresh</th>
-                <th scope="col">Last check</th>
-                <th scope="col">Exercises</th>
-                <th scope="col">Index</th>
+                <th scope="col">${m.table.state}</th>
+                <th scope="col">${m.table.levels}</th>
+                <th scope="col">${m.table.alternates}</th>
+                <th scope="col">${m.table.fresh}</th>
+                <th scope="col">${m.table.lastCheck}</th>
+                <th scope="col">${m.table.exercises}</th>
+                <th scope="col">${m.table.index}</th>
               </tr>
             </thead>
             <tbody>
               ${rows}
             </tbody>
           </table>`;
-    const content = html`<h1>Readiness</h1>
+    const content = html`<h1>${m.title}</h1>
       <ul>
-        <li>${overall.statesWithAnyPoc} of ${overall.states} states list at least one PoC</li>
-        <li>${overall.statesWithAllLevels} states have all three levels designated</li>
-        <li>${overall.statesWithAlternates} states have an alternate at every level</li>
-        <li>Mean share of fresh entries: ${formatRate(overall.meanFreshness)}</li>
+        <li>${m.statesWithAnyPoc(overall.statesWithAnyPoc, overall.states)}</li>
+        <li>${m.statesWithAllLevels(overall.statesWithAllLevels)}</li>
+        <li>${m.statesWithAlternates(overall.statesWithAlternates)}</li>
+        <li>${m.meanFreshness(formatRate(overall.meanFreshness))}</li>
       </ul>
-      ${renderBarChart('Mean readiness index per UN regional group', regionBars)}
-      ${trendChart('Response rate in recent checks, all states', overall.trend)} ${table}`;
+      ${renderBarChart(m.indexByRegion, regionBars)}
+      ${trendChart(m.recentChecksAllStates, overall.trend)} ${table}`;
 
-    return sendPage(request, reply, 'Readiness', content);
+    return sendPage(request, reply, m.title, content);
   });
 
   app.get('/readiness/:state', async (request, reply) => {
@@ -136,6 +142,6 @@ export function registerReadinessRoutes(app: FastifyInstance, ctx: AppContext) {
     const { state } = parseInput(StateParams, request.params, 'path');
     const readiness = await getStateReadiness(ctx, principal, state);
 
-    return sendPage(request, reply, `Readiness of ${readiness.name}`, renderState(readiness));
+    return sendPage(request, reply, m.stateTitle(readiness.name), renderState(readiness));
   });
 }

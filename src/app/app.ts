@@ -36,7 +36,9 @@ import { renderPage } from '../web/layout.ts';
 import { registerWorkspaceRoutes } from '../web/workspace.routes.ts';
 import type { AppContext } from './context.ts';
 import { registerHealthRoutes } from './health.routes.ts';
+import { sendClientErrorProblem, sendFrameworkErrorProblem } from './client-errors.ts';
 import { sendProblem, toDomainError } from './problem.ts';
+import { trackRouteMethods, unmatchedRouteError } from './route-methods.ts';
 
 /** Paths whose errors are JSON problems; every other path is a page for people. */
 function wantsJson(request: FastifyRequest): boolean {
@@ -98,15 +100,19 @@ function registerErrorHandlers(app: FastifyInstance) {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    if (wantsJson(request)) {
-      return sendProblem(
-        request,
-        reply,
-        new DomainError(
-          'not_found',
-          `No route ${request.method} ${request.url.split('?')[0] ?? ''}`,
-        ),
-      );
+    const error = unmatchedRouteError(
+      request,
+      reply,
+      `No route ${request.method} ${request.url.split('?')[0] ?? ''}`,
+    );
+    if (wantsJson(request)) return sendProblem(request, reply, error);
+    if (error.code === 'method_not_allowed') {
+      const content = html`<h1>${error.status}</h1>
+        <p>${error.message}</p>`;
+      return reply
+        .status(error.status)
+        .type('text/html; charset=utf-8')
+        .send(renderPage({ title: 'Method not allowed', principal: request.principal }, content));
     }
     const content = html`<h1>Not found</h1>
       <p>There is no page at this address.</p>`;
@@ -132,8 +138,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
     },
     trustProxy: false,
+    clientErrorHandler: sendClientErrorProblem,
+    frameworkErrors: sendFrameworkErrorProblem,
   });
 
+  app.decorate('allowedMethods', trackRouteMethods(app));
   registerJsonParser(app);
   await app.register(cookie);
   await app.register(formbody);

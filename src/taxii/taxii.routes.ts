@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 
 import type { AppContext } from '../app/context.ts';
+import { unmatchedRouteError } from '../app/route-methods.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
-import { DomainError } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
 import { tlpDefinitionText } from '../sharing/tlp-definitions.ts';
 import { isIdentifier } from '../sharing/stix-validation.ts';
@@ -97,7 +97,16 @@ export function registerTaxiiRoutes(
         sendTaxiiError(request, reply, error, options.maxContentLength),
       );
       scope.setNotFoundHandler((request, reply) =>
-        sendTaxiiError(request, reply, notFoundRoute(request), options.maxContentLength),
+        sendTaxiiError(
+          request,
+          reply,
+          unmatchedRouteError(
+            request,
+            reply,
+            `No TAXII resource at ${request.url.split('?')[0] ?? ''}`,
+          ),
+          options.maxContentLength,
+        ),
       );
       scope.addHook('onRequest', (request, _reply, done) => {
         try {
@@ -126,10 +135,6 @@ function checkRequestHeaders(request: FastifyRequest, options: TaxiiOptions): vo
   assertTaxiiContentType(request.headers['content-type']);
   const length = Number(request.headers['content-length'] ?? 0);
   if (length > options.maxContentLength) throw tooLarge(options.maxContentLength, length);
-}
-
-function notFoundRoute(request: FastifyRequest): DomainError {
-  return new DomainError('not_found', `No TAXII resource at ${request.url.split('?')[0] ?? ''}`);
 }
 
 function registerDiscovery(scope: FastifyInstance, ctx: AppContext, options: TaxiiOptions) {

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+
+import { DomainError } from '../shared/errors.ts';
+import { sendTaxiiError } from '../taxii/taxii.errors.ts';
+import { loadTaxiiOptions } from '../taxii/taxii.config.ts';
+import { sendProblem, toProblem } from './problem.ts';
+
+/** Maps an error of Node's HTTP parser to the domain error the client receives. */
+function parserError(error: NodeJS.ErrnoException): DomainError {
+  if (error.code === 'HPE_HEADER_OVERFLOW') {
+    return new DomainError(
+      'headers_too_large',
+      'The request headers are larger than the server accepts (16 KiB unless configured): ' +
+        'send fewer or ' +
+        'shorter headers, such as smaller cookies',
+    );
+  }
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return new DomainError(
+      'request_timeout',
+      'The request was not received in time; send it again',
+    );
+  }
+
+  return new DomainError('invalid_request', 'The request is not valid HTTP/1.1');
+}
+
+/**
+ * Sends a problem document for a request that Node's HTTP parser rejected before Fastify saw
+ * it (headers too large, malformed request line, timeout), in place of Fastify's own JSON. The
+ * connection is closed, because the rest of the stream cannot be trusted.
+ */
+export function sendClientErrorProblem(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const domainError = parserError(error);
+  const body = JSON.stringify(toProblem(domainError, randomUUID()));
+  const status = domainError.status;
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+      'Content-Type: application/problem+json\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body,
+  );
+}
+
+/**
+ * Sends a problem document for errors Fastify raises while routing, before any handler runs: a URL that is not valid
+ * percent-encoding, an over-long path parameter. TAXII paths get the TAXII error resource.
+ */
+export function sendFrameworkErrorProblem(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const message =
+    error.code === 'FST_ERR_BAD_URL'
+      ? `The URL is not valid percent-encoding: ${request.url.slice(0, 200)}; encode "%" as %25`
+      : error.message;
+  const domainError = new DomainError('invalid_request', message);
+  if (request.url.startsWith('/taxii2')) {
+    void sendTaxiiError(request, reply, domainError, loadTaxiiOptions().maxContentLength);
+    return;
+  }
+  void sendProblem(request, reply, domainError);
+}

@@ -1,7 +1,12 @@
+import type { Kysely } from 'kysely';
 import { createMessage, encrypt, readKey } from 'openpgp';
 import { z } from 'zod';
 
 import type { AppContext } from '../app/context.ts';
+import type { Tables } from '../db/schema.ts';
+import type { LiveEvent } from '../events/event-catalogue.ts';
+import { publishEvents } from '../events/events.service.ts';
+import { participantOf, recordExerciseEntry } from '../exercises/exercise-events.ts';
 import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
 import type { Logger } from 'pino';
 import { normaliseEmail } from '../shared/email.ts';
@@ -58,6 +63,31 @@ async function encryptText(armoredKey: string, text: string, logger: Logger) {
     logger.warn({ err: error }, 'openpgp key unusable');
     return { text: null, reason: reason.slice(0, 500) };
   }
+}
+
+type MailTarget = NonNullable<Awaited<ReturnType<typeof findMailTarget>>>;
+
+/**
+ * Stores the timeline entry of a first mail of an exercise alert that was delivered or failed
+ * for good, inside the transaction that records that outcome. Reminders make no entry.
+ */
+async function recordExerciseDelivery(
+  trx: Kysely<Tables>,
+  ctx: AppContext,
+  target: MailTarget,
+  channel: AlertMailPayload['channel'],
+  outcome: { kind: 'delivered' | 'delivery-failed'; at: string },
+): Promise<LiveEvent[]> {
+  if (target.exercise_id === null || channel === 'email-reminder') return [];
+  const event = await recordExerciseEntry(trx, ctx, {
+    exerciseId: target.exercise_id,
+    kind: outcome.kind,
+    who: participantOf(target),
+    subject: target.title,
+    at: outcome.at,
+  });
+
+  return [event];
 }
 
 /**
@@ -122,7 +152,13 @@ async function sendAlertMail(
     const isPermanent = isPermanentSmtpError(error);
     const reason = error instanceof Error ? error.message.slice(0, 1000) : String(error);
     const failedAt = isPermanent || isLastAttempt ? ctx.clock.now().toISOString() : null;
-    await markDeliveryAttemptFailed(ctx.db, target.deliveryId, reason, failedAt);
+    const events = await ctx.db.transaction().execute(async (trx) => {
+      await markDeliveryAttemptFailed(trx, target.deliveryId, reason, failedAt);
+      if (failedAt === null) return [];
+      const outcome = { kind: 'delivery-failed' as const, at: failedAt };
+      return recordExerciseDelivery(trx, ctx, target, payload.channel, outcome);
+    });
+    await publishEvents(ctx, events);
     if (failedAt !== null) {
       await publishDeliveryChange(ctx, {
         alertId: target.alertId,
@@ -135,12 +171,13 @@ async function sendAlertMail(
     if (isPermanent) throw new PermanentJobError(reason, { cause: error });
     throw error;
   }
-  await markDeliverySent(
-    ctx.db,
-    target.deliveryId,
-    ctx.clock.now().toISOString(),
-    encrypted?.reason ?? null,
-  );
+  const sentAt = ctx.clock.now().toISOString();
+  const events = await ctx.db.transaction().execute(async (trx) => {
+    await markDeliverySent(trx, target.deliveryId, sentAt, encrypted?.reason ?? null);
+    const outcome = { kind: 'delivered' as const, at: sentAt };
+    return recordExerciseDelivery(trx, ctx, target, payload.channel, outcome);
+  });
+  await publishEvents(ctx, events);
   await publishDeliveryChange(ctx, {
     alertId: target.alertId,
     recipient: target.email,

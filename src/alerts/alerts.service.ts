@@ -5,6 +5,8 @@ import type { AppContext } from '../app/context.ts';
 import type { AlertDeliveriesTable, AlertRecipientsTable } from '../db/schema.ts';
 import type { LiveEvent } from '../events/event-catalogue.ts';
 import { publishEvents, recordEvent } from '../events/events.service.ts';
+import { participantOf, recordExerciseEntry } from '../exercises/exercise-events.ts';
+import { findExerciseOfAlert } from '../exercises/exercises.queries.ts';
 import { enqueueJobs, type BatchJob } from '../jobs/jobs.service.ts';
 import { hashSecret, newId, newSecret } from '../shared/crypto.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
@@ -58,9 +60,15 @@ async function mailChannels(ctx: AppContext, addressees: readonly Addressee[]) {
  * acknowledgement tokens, one webhook delivery and job per endpoint of the recipients' states and
  * organisations, and the live event, which is then published. The second stores one queued mail
  * delivery and job per recipient. Rows go in multi-row INSERTs. No mail or webhook call happens
- * here; the job worker makes them, highest severity first.
+ * here; the job worker makes them, highest severity first. An exercise inject passes its
+ * exercise, so the alert's deliveries and acknowledgements reach that exercise's timeline.
  */
-export async function createAlert(ctx: AppContext, sender: Principal, alert: NewAlert) {
+export async function createAlert(
+  ctx: AppContext,
+  sender: Principal,
+  alert: NewAlert,
+  options: { exerciseId?: string } = {},
+) {
   await checkReferencedObjects(ctx, sender, alert);
   const addressees = await chooseRecipients(ctx, sender, alert);
   const channelOf = await mailChannels(ctx, addressees);
@@ -113,6 +121,7 @@ export async function createAlert(ctx: AppContext, sender: Principal, alert: New
         sender_org: sender.organisationId,
         created_at: nowIso,
         exercise: alert.exercise ? 1 : 0,
+        exercise_id: options.exerciseId ?? null,
         response_minutes: responseMinutes,
         response_due_at: responseDueAt,
       },
@@ -210,21 +219,39 @@ export async function getAlert(ctx: AppContext, viewer: Principal, alertId: stri
   return view;
 }
 
-/** Records a recipient's acknowledgement once and sends the sender a live event. */
+/**
+ * Records a recipient's acknowledgement once and sends the sender a live event; for an exercise
+ * alert, also a timeline entry to the exercise's controller.
+ */
 async function acknowledge(ctx: AppContext, recipient: RecipientRow, via: AcknowledgedVia) {
   const now = ctx.clock.now().toISOString();
-  const event = await ctx.db.transaction().execute(async (trx) => {
+  const events = await ctx.db.transaction().execute(async (trx) => {
     const isFirst = await markAcknowledged(trx, recipient.id, now, via);
-    if (!isFirst) return null;
-    return recordEvent(trx, ctx.database.dialect, ctx.clock, 'acknowledgement', {
-      alertId: recipient.alert_id,
-      email: recipient.email,
-      acknowledgedAt: now,
-      via,
-    });
+    if (!isFirst) return [];
+    const stored: LiveEvent[] = [
+      await recordEvent(trx, ctx.database.dialect, ctx.clock, 'acknowledgement', {
+        alertId: recipient.alert_id,
+        email: recipient.email,
+        acknowledgedAt: now,
+        via,
+      }),
+    ];
+    const exercise = await findExerciseOfAlert(trx, recipient.alert_id);
+    if (exercise !== undefined) {
+      stored.push(
+        await recordExerciseEntry(trx, ctx, {
+          exerciseId: exercise.exercise_id,
+          kind: 'acknowledged',
+          who: participantOf(recipient),
+          subject: exercise.title,
+          at: now,
+        }),
+      );
+    }
+    return stored;
   });
-  const events: LiveEvent[] = event === null ? [] : [event];
   await publishEvents(ctx, events);
+  const event = events[0] ?? null;
   if (event !== null) {
     ctx.logger.info(
       { alertId: recipient.alert_id, recipientId: recipient.id, via },

@@ -1,8 +1,13 @@
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 
 import type { Principal } from '../accounts/principal.ts';
 import type { AppContext } from '../app/context.ts';
+import type { Tables } from '../db/schema.ts';
 import { confirmPoc } from '../directory/pocs.service.ts';
+import type { LiveEvent } from '../events/event-catalogue.ts';
+import { publishEvents } from '../events/events.service.ts';
+import { participantOf, recordExerciseEntry } from '../exercises/exercise-events.ts';
 import { defineJobKind, type JobCounts } from '../jobs/job-kind.ts';
 import { hashSecret, newId } from '../shared/crypto.ts';
 import { DomainError, invalidField, notFound } from '../shared/errors.ts';
@@ -291,6 +296,31 @@ function requireOpen(check: CheckRow) {
   throw new DomainError('conflict', `This check closed at ${check.closed_at ?? check.closes_at}`);
 }
 
+/** Stores one timeline entry per newly answered recipient of an exercise check. */
+async function recordExerciseAnswers(
+  trx: Kysely<Tables>,
+  ctx: AppContext,
+  check: CheckRow,
+  recipients: readonly CheckRecipientRow[],
+  answered: { ids: readonly string[]; at: string },
+): Promise<LiveEvent[]> {
+  const exerciseId = check.exercise_id;
+  if (exerciseId === null) return [];
+  const events: LiveEvent[] = [];
+  for (const recipient of recipients.filter((r) => answered.ids.includes(r.id))) {
+    const entry = {
+      exerciseId,
+      kind: 'answered' as const,
+      who: participantOf(recipient),
+      subject: check.title,
+      at: answered.at,
+    };
+    events.push(await recordExerciseEntry(trx, ctx, entry));
+  }
+
+  return events;
+}
+
 /**
  * Records answers and confirms each answered PoC entry in the directory, except in exercises,
  * whose traffic never changes real figures. A confirmation that fails (the entry was deleted) is
@@ -304,12 +334,17 @@ async function recordAnswers(
   accountId: string | null,
 ) {
   const at = ctx.clock.now().toISOString();
-  const answered = await markAnswered(
-    ctx.db,
-    recipients.map((r) => r.id),
-    at,
-    via,
-  );
+  const { answered, events } = await ctx.db.transaction().execute(async (trx) => {
+    const ids = await markAnswered(
+      trx,
+      recipients.map((r) => r.id),
+      at,
+      via,
+    );
+    const events = await recordExerciseAnswers(trx, ctx, check, recipients, { ids, at });
+    return { answered: ids, events };
+  });
+  await publishEvents(ctx, events);
   for (const recipient of recipients) {
     if (!answered.includes(recipient.id) || recipient.poc_id === null) continue;
     if (check.exercise_id !== null) continue;

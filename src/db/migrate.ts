@@ -16,6 +16,7 @@ import { sharingCommunities } from './migrations/2026-12-04-50-sharing-communiti
 import { exercisePartners } from './migrations/2026-12-04-60-exercise-partners.ts';
 import { exerciseBundles } from './migrations/2026-12-04-61-exercise-bundles.ts';
 import { recipientResponseDue } from './migrations/2026-12-04-70-recipient-response-due.ts';
+import { alertExercise } from './migrations/2026-12-05-10-alert-exercise.ts';
 
 /**
  * Every migration, keyed by a name that sorts in the order it must run: Kysely runs them by
@@ -38,6 +39,7 @@ function listMigrations(database: Database): Record<string, Migration> {
     '2026-12-04-60-exercise-partners': exercisePartners,
     '2026-12-04-61-exercise-bundles': exerciseBundles,
     '2026-12-04-70-recipient-response-due': recipientResponseDue,
+    '2026-12-05-10-alert-exercise': alertExercise,
   };
 }
 

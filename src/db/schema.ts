@@ -250,6 +250,8 @@ export interface AlertsTable {
   created_at: string;
   /** 1 for a drill: every message about it says EXERCISE. */
   exercise: Generated<number>;
+  /** The exercise whose inject released this alert; null for a real alert. */
+  exercise_id: string | null;
   /** Minutes a recipient has to acknowledge; null when the alert has no deadline. */
   response_minutes: number | null;
   response_due_at: string | null;

@@ -62,12 +62,49 @@ export const RequestEvent = z.object({
 /** Payload of `request`. */
 export type RequestEvent = z.infer<typeof RequestEvent>;
 
+/** Kinds of entry on an exercise's live timeline. */
+export const exerciseEntryKinds = [
+  'inject-released',
+  'delivered',
+  'delivery-failed',
+  'acknowledged',
+  'answered',
+  'request-acknowledged',
+  'request-answered',
+] as const;
+
+/**
+ * Payload of `exercise`: one new entry of an exercise's timeline, sent to the exercise's
+ * controller only. `acknowledged` and the deliveries concern an exercise alert, `answered` an
+ * exercise check, and the `request-` kinds an exercise request.
+ */
+export const ExerciseEvent = z.object({
+  exerciseId: z.string(),
+  kind: z.enum(exerciseEntryKinds),
+  /** Participant concerned; null for an inject release. A partner has no state or level. */
+  who: z
+    .object({
+      state: z.string().nullable(),
+      level: z.string().nullable(),
+      organisationId: z.string().nullable(),
+      email: z.string().nullable(),
+    })
+    .nullable(),
+  /** Title of the inject, alert or check, or the reference and subject of the request. */
+  subject: z.string(),
+  at: z.string(),
+});
+
+/** Payload of `exercise`. */
+export type ExerciseEvent = z.infer<typeof ExerciseEvent>;
+
 /** Every live event name with the schema of its payload. */
 export const eventCatalogue = {
   alert: AlertEvent,
   acknowledgement: AcknowledgementEvent,
   delivery: DeliveryEvent,
   request: RequestEvent,
+  exercise: ExerciseEvent,
 } as const;
 
 /** A live event name. */
@@ -109,5 +146,7 @@ export function parseLiveEvent(row: {
       return { ...base, name: 'delivery', payload: DeliveryEvent.parse(data) };
     case 'request':
       return { ...base, name: 'request', payload: RequestEvent.parse(data) };
+    case 'exercise':
+      return { ...base, name: 'exercise', payload: ExerciseEvent.parse(data) };
   }
 }

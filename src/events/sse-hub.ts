@@ -1,6 +1,7 @@
 import type { Principal } from '../accounts/principal.ts';
 import { findAlertAudience, findAlertSender } from '../alerts/alerts.queries.ts';
 import type { AppContext } from '../app/context.ts';
+import { findExerciseController } from '../exercises/exercises.queries.ts';
 import { findRequestAudience } from '../requests/requests.queries.ts';
 import type { LiveEvent } from './event-catalogue.ts';
 import { parseLiveEvent } from './event-catalogue.ts';
@@ -41,6 +42,10 @@ export function formatFrame(event: LiveEvent): string {
   return `id: ${event.id}\nevent: ${event.name}\ndata: ${JSON.stringify(event.payload)}\n\n`;
 }
 
+function onlyAccount(accountId: string): Audience {
+  return { senderAccountId: accountId, recipientEmailKeys: new Set<string>() };
+}
+
 function mayReceive(audience: Audience | null, principal: Principal): boolean {
   if (audience === null) return false;
 
@@ -53,8 +58,9 @@ function mayReceive(audience: Audience | null, principal: Principal): boolean {
 /**
  * The SSE adapter of the event bus. It reads events in id order from the `events` table after
  * each bus message and sends each one only to the streams whose principal may see it: the alert's
- * sender and recipients for `alert`, the sender for `acknowledgement`. Reading rows, not trusting
- * bus order, keeps every stream gap-free when requests publish concurrently.
+ * sender and recipients for `alert`, the sender for `acknowledgement`, the exercise's controller
+ * for `exercise`. Reading rows, not trusting bus order, keeps every stream gap-free when requests
+ * publish concurrently.
  */
 export class SseHub {
   private readonly clients = new Set<SseClient>();
@@ -198,13 +204,16 @@ export class SseHub {
         return findAlertAudience(this.ctx.db, event.payload.id, event.payload.escalatedFrom);
       case 'request':
         return findRequestAudience(this.ctx.db, event.payload.id);
+      case 'exercise': {
+        // Only the account that created the exercise follows its timeline live.
+        const controllerId = await findExerciseController(this.ctx.db, event.payload.exerciseId);
+        return controllerId === null ? null : onlyAccount(controllerId);
+      }
       case 'acknowledgement':
       case 'delivery': {
         // Only the sender follows acknowledgements and deliveries, so no recipient is read.
         const senderAccountId = await findAlertSender(this.ctx.db, event.payload.alertId);
-        return senderAccountId === null
-          ? null
-          : { senderAccountId, recipientEmailKeys: new Set<string>() };
+        return senderAccountId === null ? null : onlyAccount(senderAccountId);
       }
     }
   }

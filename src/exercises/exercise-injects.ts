@@ -80,7 +80,7 @@ async function releaseAlert(
     responseMinutes: content.windowMinutes,
   });
 
-  return (await createAlert(ctx, controller, alert)).id;
+  return (await createAlert(ctx, controller, alert, { exerciseId: exercise.id })).id;
 }
 
 /**

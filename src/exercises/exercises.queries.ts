@@ -23,6 +23,41 @@ export function findExercise(db: Kysely<Tables>, id: string) {
   return db.selectFrom('exercises').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Returns the account that created an exercise, or null for an unknown exercise. */
+export async function findExerciseController(db: Kysely<Tables>, exerciseId: string) {
+  const row = await db
+    .selectFrom('exercises')
+    .select('controller_id')
+    .where('id', '=', exerciseId)
+    .executeTakeFirst();
+
+  return row?.controller_id ?? null;
+}
+
+/** Returns the exercise and title of an exercise alert, or undefined for a real alert. */
+export function findExerciseOfAlert(db: Kysely<Tables>, alertId: string) {
+  return db
+    .selectFrom('alerts')
+    .select(['exercise_id', 'title'])
+    .where('id', '=', alertId)
+    .where('exercise_id', 'is not', null)
+    .$narrowType<{ exercise_id: string }>()
+    .executeTakeFirst();
+}
+
+/**
+ * Returns the exercise whose request inject started a thread, or undefined for a real thread.
+ * Replies carry no inject, so the thread's first message names it.
+ */
+export function findExerciseOfThread(db: Kysely<Tables>, threadId: string) {
+  return db
+    .selectFrom('requests as q')
+    .innerJoin('exercise_injects as i', 'i.id', 'q.exercise_inject_id')
+    .select('i.exercise_id')
+    .where('q.id', '=', threadId)
+    .executeTakeFirst();
+}
+
 /** Changes an exercise's row. */
 export async function updateExercise(
   db: Kysely<Tables>,

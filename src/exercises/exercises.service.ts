@@ -8,6 +8,7 @@ import type { AppContext } from '../app/context.ts';
 import { listKnownStateCodes } from '../checks/checks.queries.ts';
 import { isTlpLevel, tlpRank } from '../sharing/tlp.ts';
 import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
+import { publishEvents } from '../events/events.service.ts';
 import { enqueueJob } from '../jobs/jobs.service.ts';
 import { newId } from '../shared/crypto.ts';
 import { DomainError, invalidField, notFound } from '../shared/errors.ts';
@@ -24,6 +25,7 @@ import {
   type ExerciseRow,
   type InjectRow,
 } from './exercises.queries.ts';
+import { recordExerciseEntry } from './exercise-events.ts';
 import { checkInjectBundle, createInjectTarget, participantsOf } from './exercise-injects.ts';
 import type { NewExercise } from './exercises.schema.ts';
 
@@ -184,6 +186,7 @@ async function controllerPrincipal(ctx: AppContext, accountId: string): Promise<
 /**
  * Releases one inject of a running exercise, once: a second release (the schedule after the
  * controller, or the reverse) does nothing. A failed release is undone so it can be retried.
+ * The timeline entry is stored with the inject's target, once the traffic exists.
  */
 export async function releaseInject(
   ctx: AppContext,
@@ -203,7 +206,17 @@ export async function releaseInject(
   try {
     const controller = await controllerPrincipal(ctx, exercise.controller_id);
     const targetId = await createInjectTarget(ctx, controller, exercise, inject);
-    if (targetId !== null) await setInjectTarget(ctx.db, injectId, targetId);
+    const event = await ctx.db.transaction().execute(async (trx) => {
+      if (targetId !== null) await setInjectTarget(trx, injectId, targetId);
+      return recordExerciseEntry(trx, ctx, {
+        exerciseId,
+        kind: 'inject-released',
+        who: null,
+        subject: inject.title,
+        at,
+      });
+    });
+    await publishEvents(ctx, [event]);
     ctx.logger.info({ exerciseId, injectId, targetId }, 'exercise inject released');
     return { released: true, targetId };
   } catch (error) {

@@ -1,7 +1,15 @@
 import { formatRate, renderBarChart } from '../checks/svg-charts.ts';
+import { messages } from '../i18n/messages.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import type { getAfterActionReport, TimelineEntry } from './after-action.service.ts';
 import type { getExercise } from './exercises.service.ts';
+import { timelineLabels, timelineScript } from './timeline-script.ts';
+
+const m = messages.exercises;
+
+/** How the controller's page follows new timeline entries. */
+export type TimelineFollow =
+  { mode: 'live'; nonce: string; lastEventId: number } | { mode: 'reload' } | { mode: 'finished' };
 
 type Exercise = Awaited<ReturnType<typeof getExercise>>;
 type Report = Awaited<ReturnType<typeof getAfterActionReport>>;
@@ -11,11 +19,57 @@ export const exerciseBanner = html`<p class="badge" role="note">
   <strong>EXERCISE</strong> - everything on this page belongs to a drill
 </p>`;
 
-/** Renders the controller's page: injects with release buttons and the live timeline. */
+function renderTimeline(
+  exercise: Exercise,
+  timeline: readonly TimelineEntry[],
+  follow: TimelineFollow,
+): SafeHtml {
+  const entries = timeline.map(
+    (entry) =>
+      html`<li>
+        <time>${entry.at}</time> ${entry.stateCode === null ? '' : `[${entry.stateCode}]`}
+        ${entry.text}
+      </li>`,
+  );
+  const reload = html`<p><a href="/exercises/${exercise.id}">${m.reload}</a></p>`;
+  if (follow.mode !== 'live') {
+    return html`<ol id="exercise-timeline" aria-live="polite">
+        ${entries}
+      </ol>
+      ${
+        follow.mode === 'reload'
+          ? html`<p class="muted">${m.notLive}</p>
+              ${reload}`
+          : ''
+      }`;
+  }
+
+  // Without JavaScript the list stays as rendered, and the link reloads it.
+  return html`<p class="muted">${m.liveTimeline}</p>
+    <ol
+      id="exercise-timeline"
+      aria-live="polite"
+      data-exercise-id="${exercise.id}"
+      data-last-event-id="${follow.lastEventId}"
+      data-labels="${JSON.stringify(timelineLabels())}"
+    >
+      ${entries}
+    </ol>
+    ${reload}
+    <script nonce="${follow.nonce}">
+      ${timelineScript};
+    </script>`;
+}
+
+/**
+ * Renders the controller's page: injects with release buttons and the timeline, which follows
+ * new entries live for the exercise's controller while it runs.
+ */
 export function renderControllerPage(
   exercise: Exercise,
   timeline: readonly TimelineEntry[],
   csrfToken: string | null,
+  follow: TimelineFollow,
 ): SafeHtml {
   const injects = exercise.injects.map((inject) => {
     const action =
@@ -38,13 +92,6 @@ export function renderControllerPage(
       <td>${action}</td>
     </tr>`;
   });
-  const entries = timeline.map(
-    (entry) =>
-      html`<li>
-        <time>${entry.at}</time> ${entry.stateCode === null ? '' : `[${entry.stateCode}]`}
-        ${entry.text}
-      </li>`,
-  );
 
   return html`${exerciseBanner}
     <h1>${exercise.title}</h1>
@@ -67,9 +114,7 @@ export function renderControllerPage(
       </tbody>
     </table>
     <h2>Timeline</h2>
-    <ol aria-live="polite">
-      ${entries}
-    </ol>
+    ${renderTimeline(exercise, timeline, follow)}
     <p><a href="/exercises/${exercise.id}/report">After-action report</a></p>`;
 }
 

@@ -1,12 +1,18 @@
+import { randomBytes } from 'node:crypto';
+
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+import type { Principal } from '../accounts/principal.ts';
 
 import type { AppContext } from '../app/context.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
+import { findLastEventId } from '../events/events.queries.ts';
 import { parseInput } from '../shared/validation.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { renderPage } from '../web/layout.ts';
 import { getAfterActionReport, getExerciseTimeline } from './after-action.service.ts';
-import { renderControllerPage, renderReportPage } from './exercise-pages.ts';
+import { renderControllerPage, renderReportPage, type TimelineFollow } from './exercise-pages.ts';
+import { findExerciseController } from './exercises.queries.ts';
 import { ExerciseParams, NewExerciseSchema } from './exercises.schema.ts';
 import {
   createExercise,
@@ -33,6 +39,24 @@ function sendPage(request: FastifyRequest, reply: FastifyReply, title: string, c
         content,
       ),
     );
+}
+
+/**
+ * Chooses how the controller's page follows the timeline: live for the account that created a
+ * running exercise (the only audience of its `exercise` events), a reload link for other
+ * secretariat accounts, nothing once the exercise is no longer running.
+ */
+async function chooseTimelineFollow(
+  ctx: AppContext,
+  principal: Principal,
+  exercise: { id: string; status: string },
+  lastEventId: number,
+): Promise<TimelineFollow> {
+  if (exercise.status !== 'running') return { mode: 'finished' };
+  const controllerId = await findExerciseController(ctx.db, exercise.id);
+  if (controllerId !== principal.accountId) return { mode: 'reload' };
+
+  return { mode: 'live', nonce: randomBytes(16).toString('base64'), lastEventId };
 }
 
 function requireInjectId(params: { injectId?: string | undefined }): string {
@@ -129,15 +153,21 @@ export function registerExerciseRoutes(app: FastifyInstance, ctx: AppContext) {
   });
 
   app.get('/exercises/:id', async (request, reply) => {
-    requireController(requirePrincipal(request));
+    const principal = requirePrincipal(request);
+    requireController(principal);
     const { id } = parseInput(ExerciseParams, request.params, 'path');
+    // Read before the timeline, so the stream resumes from here and misses no new entry.
+    const lastEventId = await findLastEventId(ctx.db);
     const exercise = await getExercise(ctx, id);
     const timeline = await getExerciseTimeline(ctx, id);
-    // TODO: the timeline reloads every 15 seconds; pushing entries over the live event stream
-    // needs exercise events in the event catalogue.
-    const refresh = html`<meta http-equiv="refresh" content="15" />`;
-    const content = html`${exercise.status === 'running' ? refresh : ''}
-    ${renderControllerPage(exercise, timeline, request.csrfToken)}`;
+    const follow = await chooseTimelineFollow(ctx, principal, exercise, lastEventId);
+    if (follow.mode === 'live') {
+      void reply.header(
+        'content-security-policy',
+        `script-src 'nonce-${follow.nonce}'; frame-ancestors 'none'`,
+      );
+    }
+    const content = renderControllerPage(exercise, timeline, request.csrfToken, follow);
 
     return sendPage(request, reply, exercise.title, content);
   });

@@ -1,3 +1,13 @@
+/**
+ * Joins a sender's name, organisation and state as `name, organisation (state)`, leaving out an
+ * empty part and an organisation that repeats the name (exercise control sends for no state).
+ */
+function joinSender(name: string, organisation: string, state: string | null): string {
+  const names = organisation === '' || organisation === name ? name : `${name}, ${organisation}`;
+
+  return state === null || state === '' ? names : `${names} (${state})`;
+}
+
 /** English text of the mails about requests between states. */
 export const requestsMessages = {
   typeNames: {
@@ -10,8 +20,8 @@ export const requestsMessages = {
   mail: {
     heading: (typeName: string, reference: string) => `${typeName} ${reference}`,
     subject: (subject: string) => `Subject: ${subject}`,
-    from: (name: string, organisation: string, state: string, email: string) =>
-      `From: ${name}, ${organisation} (${state}) <${email}>`,
+    from: (name: string, organisation: string, state: string | null, email: string) =>
+      `From: ${joinSender(name, organisation, state)} <${email}>`,
     sector: (sector: string) => `Sector: ${sector}`,
     severity: (severity: string) => `Severity: ${severity}`,
     responseDue: (dueAt: string) => `Response requested by: ${dueAt}`,

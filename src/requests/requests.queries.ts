@@ -156,14 +156,20 @@ export async function markRequestAcknowledged(
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Records the first response to a message. */
-export async function markRequestAnswered(db: Kysely<Tables>, requestId: string, now: string) {
-  await db
+/** Records the first response to a message; returns false when it had one. */
+export async function markRequestAnswered(
+  db: Kysely<Tables>,
+  requestId: string,
+  now: string,
+): Promise<boolean> {
+  const result = await db
     .updateTable('requests')
     .set({ answered_at: now })
     .where('id', '=', requestId)
     .where('answered_at', 'is', null)
-    .execute();
+    .executeTakeFirst();
+
+  return Number(result.numUpdatedRows) === 1;
 }
 
 /** Records the first opening of a message by one recipient. */

@@ -118,7 +118,8 @@ export interface RequestView {
   severity: number;
   tlp: string;
   exercise: boolean;
-  sender: { name: string; organisation: string; email: string; state: string };
+  /** `state` is null for a sender that speaks for no state: exercise control or a partner. */
+  sender: { name: string; organisation: string; email: string; state: string | null };
   toState: string;
   toLevels: string[];
   createdAt: string;

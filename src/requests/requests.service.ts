@@ -3,7 +3,10 @@ import type { Kysely } from 'kysely';
 import type { Principal } from '../accounts/principal.ts';
 import type { AppContext } from '../app/context.ts';
 import type { Tables } from '../db/schema.ts';
+import type { LiveEvent } from '../events/event-catalogue.ts';
 import { publishEvents, recordEvent } from '../events/events.service.ts';
+import { participantOf, recordExerciseEntry } from '../exercises/exercise-events.ts';
+import { findExerciseOfThread } from '../exercises/exercises.queries.ts';
 import { enqueueJobs } from '../jobs/jobs.service.ts';
 import { newId } from '../shared/crypto.ts';
 import { DomainError, invalidField, notFound } from '../shared/errors.ts';
@@ -62,9 +65,19 @@ function requirePocSender(principal: Principal): string {
 }
 
 /**
+ * Returns the state a reply is sent for: the PoC's state, or the empty state of a partner
+ * account, which may reply only to messages addressed to it (the caller checks that).
+ */
+function requireReplySender(principal: Principal): string {
+  if (principal.role === 'partner' && principal.organisationId !== null) return '';
+
+  return requirePocSender(principal);
+}
+
+/**
  * Copies the sender's directory entry as it is now (name, organisation, e-mail, state), so the
  * record keeps who sent it even after the entry changes. An account without an entry is named
- * by its e-mail.
+ * by its e-mail, and a partner account by its e-mail and organisation.
  */
 async function freezeSender(db: Kysely<Tables>, principal: Principal, state: string) {
   const poc = await db
@@ -74,10 +87,18 @@ async function freezeSender(db: Kysely<Tables>, principal: Principal, state: str
     .where('state_code', '=', state)
     .orderBy('created_at')
     .executeTakeFirst();
+  const partner =
+    principal.organisationId === null
+      ? undefined
+      : await db
+          .selectFrom('organisations')
+          .select('name')
+          .where('id', '=', principal.organisationId)
+          .executeTakeFirst();
 
   return {
     sender_name: poc?.name ?? principal.email,
-    sender_organisation: poc?.organisation ?? '',
+    sender_organisation: poc?.organisation ?? partner?.name ?? '',
     sender_email: poc?.email ?? principal.email,
     sender_email_key: principal.emailKey,
     sender_state: state,
@@ -90,7 +111,7 @@ async function storeMessage(
   senderState: string,
   draft: MessageDraft,
   addressees: RequestAddressee[],
-  onStored?: (trx: Kysely<Tables>, now: string) => Promise<void>,
+  onStored?: (trx: Kysely<Tables>, now: string) => Promise<LiveEvent[]>,
 ) {
   const id = newId();
   const now = ctx.clock.now();
@@ -111,7 +132,7 @@ async function storeMessage(
     mail_status: 'queued' as const,
   }));
 
-  const { reference, event } = await ctx.db.transaction().execute(async (trx) => {
+  const { reference, events } = await ctx.db.transaction().execute(async (trx) => {
     const ref = await insertRequest(
       trx,
       {
@@ -144,7 +165,7 @@ async function storeMessage(
         options: { idempotencyKey: `request-mail:${id}:${r.id}`, priority: draft.severity },
       })),
     );
-    if (onStored !== undefined) await onStored(trx, nowIso);
+    const related = onStored === undefined ? [] : await onStored(trx, nowIso);
     const stored = await recordEvent(trx, ctx.database.dialect, ctx.clock, 'request', {
       id,
       reference: ref,
@@ -155,9 +176,9 @@ async function storeMessage(
       change: 'created',
       exercise: draft.exercise,
     });
-    return { reference: ref, event: stored };
+    return { reference: ref, events: [...related, stored] };
   });
-  await publishEvents(ctx, [event]);
+  await publishEvents(ctx, events);
   ctx.logger.info(
     { requestId: id, reference, senderId: sender.accountId, recipients: recipients.length },
     'request sent',
@@ -237,12 +258,12 @@ export async function replyToRequest(
   reference: string,
   input: NewReply,
 ) {
-  const senderState = requirePocSender(viewer);
+  const senderState = requireReplySender(viewer);
   const parent = await findReadable(ctx, viewer, reference);
   const parentRecipients = await listRecipientsOf(ctx.db, [parent.id]);
   const isParentSender = parent.sender_account_id === viewer.accountId;
-  const isParentRecipient = parentRecipients.some((r) => r.email_key === viewer.emailKey);
-  if (!isParentSender && !isParentRecipient) {
+  const ownRecipientRow = parentRecipients.find((r) => r.email_key === viewer.emailKey);
+  if (!isParentSender && ownRecipientRow === undefined) {
     throw new DomainError(
       'forbidden',
       'Only the sender and the recipients of a message reply to it',
@@ -285,24 +306,63 @@ export async function replyToRequest(
   };
 
   return storeMessage(ctx, viewer, senderState, draft, addressees, async (trx, now) => {
-    if (isParentSender) return;
-    await markRequestAcknowledged(trx, parent.id, now, viewer.email);
-    if (input.type === 'response') await markRequestAnswered(trx, parent.id, now);
+    if (isParentSender || ownRecipientRow === undefined) return [];
+    const isFirstAcknowledgement = await markRequestAcknowledged(trx, parent.id, now, viewer.email);
+    const isFirstAnswer =
+      input.type === 'response' && (await markRequestAnswered(trx, parent.id, now));
+    const kinds = [
+      ...(isFirstAcknowledgement ? (['request-acknowledged'] as const) : []),
+      ...(isFirstAnswer ? (['request-answered'] as const) : []),
+    ];
+    return recordExerciseRequestEntries(trx, ctx, parent, { viewer, row: ownRecipientRow }, kinds);
   });
+}
+
+/**
+ * Stores the timeline entries of a recipient's acknowledgement or answer of an exercise request;
+ * a message of a real thread makes none.
+ */
+async function recordExerciseRequestEntries(
+  trx: Kysely<Tables>,
+  ctx: AppContext,
+  message: RequestRow,
+  recipient: { viewer: Principal; row: RequestRecipientRow },
+  kinds: readonly ('request-acknowledged' | 'request-answered')[],
+): Promise<LiveEvent[]> {
+  if (message.exercise !== 1 || kinds.length === 0) return [];
+  const exercise = await findExerciseOfThread(trx, message.thread_id);
+  if (exercise === undefined) return [];
+
+  const who = participantOf({
+    state_code: recipient.row.state_code,
+    level: recipient.row.level,
+    organisation_id: recipient.viewer.organisationId,
+    email: recipient.viewer.email,
+  });
+  const at = ctx.clock.now().toISOString();
+  const events: LiveEvent[] = [];
+  for (const kind of kinds) {
+    const subject = `${message.reference} ${message.subject}`;
+    const entry = { exerciseId: exercise.exercise_id, kind, who, subject, at };
+    events.push(await recordExerciseEntry(trx, ctx, entry));
+  }
+
+  return events;
 }
 
 /** Records a recipient's acknowledgement of receipt once and tells both sides live. */
 export async function acknowledgeRequest(ctx: AppContext, viewer: Principal, reference: string) {
   const row = await findReadable(ctx, viewer, reference);
   const recipients = await listRecipientsOf(ctx.db, [row.id]);
-  if (!recipients.some((r) => r.email_key === viewer.emailKey)) {
+  const ownRow = recipients.find((r) => r.email_key === viewer.emailKey);
+  if (ownRow === undefined) {
     throw new DomainError('forbidden', 'Only a recipient of the message acknowledges it');
   }
 
   const now = ctx.clock.now().toISOString();
-  const event = await ctx.db.transaction().execute(async (trx) => {
-    if (!(await markRequestAcknowledged(trx, row.id, now, viewer.email))) return null;
-    return recordEvent(trx, ctx.database.dialect, ctx.clock, 'request', {
+  const events = await ctx.db.transaction().execute(async (trx) => {
+    if (!(await markRequestAcknowledged(trx, row.id, now, viewer.email))) return [];
+    const change = await recordEvent(trx, ctx.database.dialect, ctx.clock, 'request', {
       id: row.id,
       reference: row.reference,
       threadId: row.thread_id,
@@ -312,9 +372,14 @@ export async function acknowledgeRequest(ctx: AppContext, viewer: Principal, ref
       change: 'acknowledged',
       exercise: row.exercise === 1,
     });
+    const recipient = { viewer, row: ownRow };
+    const entries = await recordExerciseRequestEntries(trx, ctx, row, recipient, [
+      'request-acknowledged',
+    ]);
+    return [change, ...entries];
   });
-  if (event !== null) {
-    await publishEvents(ctx, [event]);
+  if (events.length > 0) {
+    await publishEvents(ctx, events);
     ctx.logger.info({ requestId: row.id, accountId: viewer.accountId }, 'request acknowledged');
   }
   const current = await findRequestByReference(ctx.db, reference);
@@ -355,7 +420,8 @@ function toView(
       name: row.sender_name,
       organisation: row.sender_organisation,
       email: row.sender_email,
-      state: row.sender_state,
+      // Exercise control and partner accounts send for no state.
+      state: row.sender_state === '' ? null : row.sender_state,
     },
     toState: row.to_state,
     toLevels: JSON.parse(row.to_levels) as string[],

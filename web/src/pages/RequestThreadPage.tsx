@@ -6,6 +6,7 @@ import { useLiveEvent } from '../events.tsx';
 import { useResource } from '../hooks.ts';
 import { messages } from '../messages.ts';
 import { useSession } from '../session.tsx';
+import { formatSender } from './request-sender.ts';
 import { RequestThread, SentRequest, type RequestMessage } from './requests.schemas.ts';
 
 const text = messages.requests;
@@ -143,8 +144,7 @@ function MessageCard(props: {
       <dl>
         <dt>{text.columns.from}</dt>
         <dd>
-          {message.sender.name}, {message.sender.organisation} ({message.sender.state}),{' '}
-          {message.sender.email}
+          {formatSender(message.sender)}, {message.sender.email}
         </dd>
         <dt>{text.fields.sector}</dt>
         <dd>{message.sector}</dd>

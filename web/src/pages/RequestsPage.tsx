@@ -6,6 +6,7 @@ import { useLiveEvent } from '../events.tsx';
 import { useResource } from '../hooks.ts';
 import { messages } from '../messages.ts';
 import { Link, paths } from '../router.tsx';
+import { formatSender } from './request-sender.ts';
 import { RequestList, type RequestMessage } from './requests.schemas.ts';
 
 const text = messages.requests;
@@ -90,11 +91,7 @@ function RequestTable({ requests, box }: { requests: RequestMessage[]; box: stri
               {request.exercise && `${text.exercise} `}
               {text.types[request.type] ?? request.type}: {request.subject}
             </td>
-            <td>
-              {box === 'inbox'
-                ? `${request.sender.name} (${request.sender.state})`
-                : request.toState}
-            </td>
+            <td>{box === 'inbox' ? formatSender(request.sender) : request.toState}</td>
             <td>
               <SeverityBadge level={request.severity} />
             </td>

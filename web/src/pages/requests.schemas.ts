@@ -18,7 +18,7 @@ export const RequestMessage = z.object({
     name: z.string(),
     organisation: z.string(),
     email: z.string(),
-    state: z.string(),
+    state: z.string().nullable(),
   }),
   toState: z.string(),
   createdAt: z.string(),

@@ -57,7 +57,7 @@ async function prepareUpload(
 
   const query = new URLSearchParams({ tlp });
   if (codes.length > 0) query.set('states', codes.join(','));
-  // Neither e-mail addresses nor organisation ids contain commas, so one joined value is safe.
+  // The API splits each option at commas, so one joined value carries the whole list.
   if (recipients.orgs.length > 0) query.set('orgs', recipients.orgs.join(','));
   if (recipients.accounts.length > 0) query.set('accounts', recipients.accounts.join(','));
 

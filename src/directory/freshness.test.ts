@@ -57,7 +57,7 @@ for (const dialect of testDialects) {
       const first = await sweep();
       assert.equal(first.length, 1);
       assert.equal(first[0]?.to_address, editor.email);
-      assert.match(first[0].subject, /1 point-of-contact entries of MX/);
+      assert.match(first[0].subject, /1 point-of-contact entry of MX needs confirming/);
       assert.match(first[0].text_body, /Ana Stale \(last confirmed 2026-12-01\)/);
 
       t.clock.advance(2 * 60 * 60 * 1000);

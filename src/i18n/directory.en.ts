@@ -1,3 +1,8 @@
+import { formatCount, selectPlural } from './format.ts';
+
+const locale = 'en';
+const count = (value: number) => formatCount(locale, value);
+
 /** English text of the directory pages and the directory's reminder mails. */
 export const directoryMessages = {
   pageTitle: 'Directory',
@@ -40,20 +45,23 @@ export const directoryMessages = {
   withoutAlternate: 'Levels without an alternate',
   staleCount: 'Stale entries',
   bouncedAddresses: 'Bounced addresses',
-  healthStatesWithoutPoc: (count: number, total: number) =>
-    `States with no point of contact: ${count} of ${total}`,
-  healthStatesMissingLevel: (count: number) => `States missing a level: ${count}`,
-  healthStatesWithoutAlternate: (count: number) =>
-    `States with a level without an alternate: ${count}`,
-  healthStaleEntries: (count: number) => `Stale entries: ${count}`,
-  healthBounced: (count: number) => `Addresses whose last mail bounced: ${count}`,
-  reminderSubject: (state: string, count: number) =>
-    `[Parley] ${count} point-of-contact entries of ${state} need confirming`,
+  healthStatesWithoutPoc: (states: number, total: number) =>
+    `States with no point of contact: ${count(states)} of ${count(total)}`,
+  healthStatesMissingLevel: (states: number) => `States missing a level: ${count(states)}`,
+  healthStatesWithoutAlternate: (states: number) =>
+    `States with a level without an alternate: ${count(states)}`,
+  healthStaleEntries: (entries: number) => `Stale entries: ${count(entries)}`,
+  healthBounced: (addresses: number) => `Addresses whose last mail bounced: ${count(addresses)}`,
+  reminderSubject: (state: string, entries: number) =>
+    selectPlural(locale, entries, {
+      one: `[Parley] ${count(entries)} point-of-contact entry of ${state} needs confirming`,
+      other: `[Parley] ${count(entries)} point-of-contact entries of ${state} need confirming`,
+    }),
   reminderLine: (level: string, name: string, lastConfirmedAt: string | null) =>
     `- ${level}: ${name} (last confirmed ${lastConfirmedAt?.slice(0, 10) ?? 'never'})`,
   reminderBody: (days: number, lines: string[], link: string) =>
     [
-      `These entries of your state have not been confirmed for more than ${days} days, so the`,
+      `These entries of your state have not been confirmed for more than ${count(days)} days, so the`,
       'public directory marks them stale:',
       '',
       ...lines,
@@ -61,6 +69,13 @@ export const directoryMessages = {
       `Please check each one and confirm or correct it: ${link}`,
     ].join('\n'),
   designatedSummary: (designated: number, total: number) =>
-    `${designated} of ${total} states have designated points of contact.`,
-  matchSummary: (count: number, query: string) => `${count} states match “${query}”.`,
+    selectPlural(locale, total, {
+      one: `${count(designated)} of ${count(total)} state has designated points of contact.`,
+      other: `${count(designated)} of ${count(total)} states have designated points of contact.`,
+    }),
+  matchSummary: (states: number, query: string) =>
+    selectPlural(locale, states, {
+      one: `${count(states)} state matches “${query}”.`,
+      other: `${count(states)} states match “${query}”.`,
+    }),
 } as const;

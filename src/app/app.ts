@@ -24,6 +24,7 @@ import { registerPocRoutes } from '../directory/pocs.routes.ts';
 import { registerEventRoutes } from '../events/events.routes.ts';
 import { registerRequestRoutes } from '../requests/requests.routes.ts';
 import { registerWebhookRoutes } from '../webhooks/webhooks.routes.ts';
+import { messages } from '../i18n/messages.ts';
 import { DomainError } from '../shared/errors.ts';
 import { assertJsonDepth } from '../shared/json-depth.ts';
 import { registerCommunityRoutes } from '../communities/communities.routes.ts';
@@ -84,19 +85,24 @@ function registerRefusalAudit(app: FastifyInstance, ctx: AppContext) {
   });
 }
 
+const errorText = messages.errors;
+
 function registerErrorHandlers(app: FastifyInstance) {
   app.setErrorHandler((error, request, reply) => {
     if (wantsJson(request)) return sendProblem(request, reply, error);
 
     const domainError = toDomainError(error);
     if (domainError.code === 'internal') request.log.error({ err: error }, 'request failed');
+    // TODO: the detail is the service's own message, which stays English in every locale. A
+    // translation covers the whole error page only once each service error has catalogue text.
     const content = html`<h1>${domainError.status}</h1>
-      <p>${domainError.message}</p>`;
+      <p>${errorText.explanations[domainError.code]}</p>
+      <p class="muted">${domainError.message}</p>`;
 
     return reply
       .status(domainError.status)
       .type('text/html; charset=utf-8')
-      .send(renderPage({ title: 'Error', principal: request.principal }, content));
+      .send(renderPage({ title: errorText.pageTitle, principal: request.principal }, content));
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -107,20 +113,22 @@ function registerErrorHandlers(app: FastifyInstance) {
     );
     if (wantsJson(request)) return sendProblem(request, reply, error);
     if (error.code === 'method_not_allowed') {
+      const allowed = String(reply.getHeader('allow') ?? '');
       const content = html`<h1>${error.status}</h1>
-        <p>${error.message}</p>`;
+        <p>${errorText.methodNotAllowedText(request.method, allowed)}</p>`;
+      const title = errorText.methodNotAllowedTitle;
       return reply
         .status(error.status)
         .type('text/html; charset=utf-8')
-        .send(renderPage({ title: 'Method not allowed', principal: request.principal }, content));
+        .send(renderPage({ title, principal: request.principal }, content));
     }
-    const content = html`<h1>Not found</h1>
-      <p>There is no page at this address.</p>`;
+    const content = html`<h1>${errorText.notFoundTitle}</h1>
+      <p>${errorText.notFoundText}</p>`;
 
     return reply
       .status(404)
       .type('text/html; charset=utf-8')
-      .send(renderPage({ title: 'Not found', principal: request.principal }, content));
+      .send(renderPage({ title: errorText.notFoundTitle, principal: request.principal }, content));
   });
 }
 

@@ -2,6 +2,7 @@ import { adminMessages } from './admin.en.ts';
 import { alertsMessages } from './alerts.en.ts';
 import { checksMessages } from './checks.en.ts';
 import { directoryMessages } from './directory.en.ts';
+import { errorsMessages } from './errors.en.ts';
 import { exercisesMessages } from './exercises.en.ts';
 import { libraryMessages } from './library.en.ts';
 import { pseudoLocalize } from './pseudo-locale.ts';
@@ -47,6 +48,7 @@ const en = {
   library: libraryMessages,
   readiness: readinessMessages,
   workspace: workspaceMessages,
+  errors: errorsMessages,
 } as const;
 
 /** The catalogue with its literal strings widened, so `string` fits where English has a literal. */

@@ -6,8 +6,11 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import type { AppContext } from '../app/context.ts';
+import { messages } from '../i18n/messages.ts';
 import { html } from './html.ts';
 import { renderPage } from './layout.ts';
+
+const errorText = messages.errors;
 
 /** Default location of the built workspace (`npm run build:web` writes it). */
 export const WORKSPACE_DIST_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -74,23 +77,22 @@ async function serveBuiltWorkspace(app: FastifyInstance, distDir: string) {
   app.setNotFoundHandler((request, reply) => {
     if (isClientRoute(request)) return reply.sendFile('index.html');
 
-    return reply.status(404).type('text/plain; charset=utf-8').send('Not found');
+    return reply.status(404).type('text/plain; charset=utf-8').send(errorText.notFoundTitle);
   });
 }
 
 function serveMissingBuild(app: FastifyInstance) {
   const answer = (request: FastifyRequest, reply: FastifyReply) => {
-    const content = html`<h1>Workspace not built</h1>
-      <p>
-        The signed-in workspace has not been built on this server. Run
-        <code>npm run build:web</code>, then restart the server.
-      </p>`;
+    const title = errorText.workspaceNotBuiltTitle;
+    const content = html`<h1>${title}</h1>
+      <p>${errorText.workspaceNotBuiltText}</p>
+      <pre><code>npm run build:web</code></pre>`;
 
     return reply
       .status(503)
       .header('retry-after', '60')
       .type('text/html; charset=utf-8')
-      .send(renderPage({ title: 'Workspace not built', principal: request.principal }, content));
+      .send(renderPage({ title, principal: request.principal }, content));
   };
 
   app.get('/', answer);

@@ -1,0 +1,37 @@
+import type { ErrorCode } from '../shared/errors.ts';
+
+/** English text of the error pages that people see in place of a page. */
+export const errorsMessages = {
+  pageTitle: 'Error',
+  notFoundTitle: 'Not found',
+  notFoundText: 'There is no page at this address.',
+  methodNotAllowedTitle: 'Method not allowed',
+  methodNotAllowedText: (method: string, allowed: string) =>
+    `This address does not accept ${method}. It accepts ${allowed}.`,
+  workspaceNotBuiltTitle: 'Workspace not built',
+  workspaceNotBuiltText:
+    'The signed-in workspace has not been built on this server. Run this command, then restart ' +
+    'the server:',
+  /** Explanation of each error code, shown above the error's detail. */
+  explanations: {
+    validation_failed: 'Some values are invalid. Correct them and try again.',
+    invalid_request: 'The request is invalid.',
+    nesting_too_deep: 'The request nests its data too deeply.',
+    unsupported_media_type: 'This address does not accept the format of the request body.',
+    not_acceptable: 'This address cannot reply in a format that the browser accepts.',
+    payload_too_large: 'The request body is too large.',
+    headers_too_large: 'The request headers are too large.',
+    unauthenticated: 'Sign in to see this page.',
+    forbidden: 'Your account may not do this.',
+    csrf_failed: 'The form expired. Reload the page and try again.',
+    not_found: 'The page or record was not found, or your account may not see it.',
+    method_not_allowed: 'This address does not accept this method.',
+    request_timeout: 'The request timed out. Try again.',
+    conflict: 'The request conflicts with the current state of the record.',
+    duplicate_suspected: 'This looks like a duplicate of an existing record.',
+    tlp_conflict: 'The TLP marking of the data does not allow this.',
+    rate_limited: 'Too many requests. Wait a moment, then try again.',
+    internal: 'The server failed to handle the request. The error was logged.',
+    unavailable: 'The service is unavailable. Try again later.',
+  } satisfies Record<ErrorCode, string>,
+} as const;

@@ -7,7 +7,6 @@ import { isSecure, setSessionCookie } from '../auth/auth.routes.ts';
 import { messages } from '../i18n/messages.ts';
 import { newSecret, safeEqual } from '../shared/crypto.ts';
 import { DomainError } from '../shared/errors.ts';
-import { toFieldErrors } from '../shared/validation.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { renderPage } from '../web/layout.ts';
 import type { AdminDeps } from './admin.access.ts';
@@ -192,14 +191,28 @@ function registerLinkKind(
     }
     const form = PasswordForm.safeParse(body);
     if (!form.success) {
-      // TODO: the field names and messages come from the zod schema in English; they need
-      // catalogue entries before a translation can cover this page's errors.
-      const errors = toFieldErrors(form.error).map((e) => m.fieldError(e.field, e.message));
+      const errors = form.error.issues.map(describeFormIssue);
       return sendForm(request, reply.status(422), ctx, kind, { token, intro, errors });
     }
 
     return completeLink(request, reply, ctx, deps(request), kind, token, form.data.password);
   });
+}
+
+/**
+ * Describes one problem of the password form with catalogue text, chosen by the zod issue code,
+ * because the schema's own messages are English.
+ */
+function describeFormIssue(issue: z.core.$ZodIssue): string {
+  const field = String(issue.path[0] ?? '');
+  const problems = m.formProblems;
+  let problem: string = problems.invalid;
+  if (issue.code === 'invalid_type') problem = problems.missing;
+  if (issue.code === 'too_small') problem = problems.tooShort(Number(issue.minimum));
+  if (issue.code === 'too_big') problem = problems.tooLong(Number(issue.maximum));
+  if (issue.code === 'custom' && field === 'confirm') problem = problems.mismatch;
+
+  return m.fieldError(m.formFields[field] ?? field, problem);
 }
 
 async function completeLink(

@@ -68,6 +68,15 @@ export const adminMessages = {
       `You are signed in as ${email}. Sign out, then open this link again.`,
     formExpired: 'The form expired. Please enter your password again.',
     fieldError: (field: string, message: string) => `${field}: ${message}`,
+    /** Names of the password form's fields in its error messages. */
+    formFields: { password: 'password', confirm: 'confirm' } as Readonly<Record<string, string>>,
+    formProblems: {
+      missing: 'is required',
+      tooShort: (min: number) => `must have at least ${min} characters`,
+      tooLong: (max: number) => `must have at most ${max} characters`,
+      mismatch: 'must repeat the password exactly',
+      invalid: 'is invalid',
+    },
     conflict: (detail: string) => `${detail}. Sign in, or ask for a password reset.`,
     newPassword: 'New password (at least 12 characters)',
     repeatPassword: 'Repeat the password',

@@ -17,6 +17,8 @@ const { composeAlertMail } = await import('../alerts/alert-mail.compose.ts');
 const { composeInvitationMail, composePasswordResetMail } =
   await import('../admin/admin-mail.job.ts');
 const { composeCheckMail } = await import('../checks/check-mail.job.ts');
+const { readMailedToken, runAdminMailJobs, submitPasswordForm } =
+  await import('../admin/admin.test-helpers.ts');
 
 // Attributes whose text a person sees or a screen reader speaks.
 const textAttributes = ['title', 'aria-label', 'alt', 'placeholder'];
@@ -194,6 +196,49 @@ for (const dialect of testDialects) {
         const res = await t.request({ method: 'GET', url });
         assert.equal(res.statusCode, 404, url);
         assert.deepEqual(inlineText(visibleTexts(res.body), []), [], url);
+      }
+    });
+
+    it('invitation form and its errors take text from the catalogue', async () => {
+      const secretariat = await t.createAccount('secretariat');
+      const email = 'invited-editor@cert.fr.test';
+      const invited = await t.request({
+        method: 'POST',
+        url: '/api/v1/invitations',
+        token: secretariat.token,
+        payload: { email, role: 'state-editor', state: 'FR' },
+      });
+      assert.equal(invited.statusCode, 201);
+      await runAdminMailJobs(t);
+      const url = `/invite/${await readMailedToken(t, email, '/invite')}`;
+      const data = [email, 'FR', secretariat.email];
+
+      const form = await t.request({ method: 'GET', url });
+      assert.equal(form.statusCode, 200);
+      assert.deepEqual(inlineText(visibleTexts(form.body), data), []);
+      // A field error wraps catalogue pieces, so each piece shows its own brackets.
+      const submissions = [
+        {
+          password: 'a-long-enough-password',
+          confirm: 'something-else',
+          error: '⟦⟦confirm⟧: ⟦must repeat the password exactly⟧⟧',
+        },
+        {
+          password: 'too-short',
+          confirm: 'too-short',
+          error: '⟦⟦password⟧: ⟦must have at least 12 characters⟧⟧',
+        },
+        {
+          password: 'x'.repeat(1025),
+          confirm: '',
+          error: '⟦⟦password⟧: ⟦must have at most 1024 characters⟧⟧',
+        },
+      ];
+      for (const { password, confirm, error } of submissions) {
+        const res = await submitPasswordForm(t, url, password, confirm);
+        assert.equal(res.statusCode, 422);
+        assert.ok(res.body.includes(`<li>${error}</li>`), error);
+        assert.deepEqual(inlineText(visibleTexts(res.body), data), [], error);
       }
     });
 

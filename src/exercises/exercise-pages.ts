@@ -6,6 +6,8 @@ import type { getExercise } from './exercises.service.ts';
 import { timelineLabels, timelineScript } from './timeline-script.ts';
 
 const m = messages.exercises;
+const p = m.pages;
+const levelNames = messages.checks.levels;
 
 /** How the controller's page follows new timeline entries. */
 export type TimelineFollow =
@@ -16,7 +18,7 @@ type Report = Awaited<ReturnType<typeof getAfterActionReport>>;
 
 /** Banner at the top and bottom of every exercise page. */
 export const exerciseBanner = html`<p class="badge" role="note">
-  <strong>EXERCISE</strong> - everything on this page belongs to a drill
+  <strong>${p.bannerMark}</strong> ${p.bannerNote}
 </p>`;
 
 function renderTimeline(
@@ -80,14 +82,14 @@ export function renderControllerPage(
             action="/exercises/${exercise.id}/injects/${inject.id}/release"
           >
             <input type="hidden" name="_csrf" value="${csrfToken ?? ''}" />
-            <button type="submit">Release now</button>
+            <button type="submit">${p.releaseNow}</button>
           </form>`
         : html`<span class="muted"
-            >${inject.releasedAt === null ? 'not released' : `released ${inject.releasedAt}`}</span
+            >${inject.releasedAt === null ? p.notReleased : p.releasedAt(inject.releasedAt)}</span
           >`;
     return html`<tr>
-      <td>+${inject.offsetMinutes} min</td>
-      <td>${inject.kind}</td>
+      <td>${p.offset(inject.offsetMinutes)}</td>
+      <td>${p.injectKinds[inject.kind] ?? inject.kind}</td>
       <td>${inject.title}</td>
       <td>${action}</td>
     </tr>`;
@@ -95,52 +97,57 @@ export function renderControllerPage(
 
   return html`${exerciseBanner}
     <h1>${exercise.title}</h1>
-    <p class="muted">Status ${exercise.status}; states ${exercise.states.join(', ')}</p>
+    <p class="muted">
+      ${p.statusLine(p.statuses[exercise.status] ?? exercise.status, exercise.states)}
+    </p>
     <p>${exercise.scenario}</p>
     <table>
       <caption>
-        Injects
+        ${p.injects}
       </caption>
       <thead>
         <tr>
-          <th scope="col">When</th>
-          <th scope="col">Kind</th>
-          <th scope="col">Title</th>
-          <th scope="col">Release</th>
+          <th scope="col">${p.when}</th>
+          <th scope="col">${p.kind}</th>
+          <th scope="col">${p.title}</th>
+          <th scope="col">${p.release}</th>
         </tr>
       </thead>
       <tbody>
         ${injects}
       </tbody>
     </table>
-    <h2>Timeline</h2>
+    <h2>${p.timelineHeading}</h2>
     ${renderTimeline(exercise, timeline, follow)}
-    <p><a href="/exercises/${exercise.id}/report">After-action report</a></p>`;
+    <p><a href="/exercises/${exercise.id}/report">${p.reportLink}</a></p>`;
 }
 
 /** Renders the printable after-action report with its charts. */
 export function renderReportPage(report: Report): SafeHtml {
-  const levelBars = Object.entries(report.byLevel).map(([level, figures]) => ({
-    label: level,
-    value: figures.participants === 0 ? 0 : figures.reached / figures.participants,
-    caption: `${formatRate(figures.participants === 0 ? null : figures.reached / figures.participants)} (${figures.reached} of ${figures.participants})`,
-  }));
+  const levelBars = Object.entries(report.byLevel).map(([level, figures]) => {
+    const rate = figures.participants === 0 ? null : figures.reached / figures.participants;
+    return {
+      label: levelNames[level] ?? level,
+      value: rate ?? 0,
+      caption: p.reachedCaption(formatRate(rate), figures.reached, figures.participants),
+    };
+  });
   const timeBars = Object.entries(report.byLevel).map(([level, figures]) => ({
-    label: level,
+    label: levelNames[level] ?? level,
     value: figures.medianMinutesToRespond ?? 0,
     caption:
       figures.medianMinutesToRespond === null
-        ? 'no response'
-        : `${figures.medianMinutesToRespond} min`,
+        ? p.noResponse
+        : p.minutes(figures.medianMinutesToRespond),
   }));
   const maxMinutes = Math.max(1, ...timeBars.map((bar) => bar.value));
   const rows = report.results.map(
     (row) =>
       html`<tr>
         <td>${row.stateCode}</td>
-        <td>${row.level}</td>
+        <td>${levelNames[row.level] ?? row.level}</td>
         <td>${row.email}</td>
-        <td>${row.inject} (${row.kind})</td>
+        <td>${p.injectWithKind(row.inject, p.injectKinds[row.kind] ?? row.kind)}</td>
         <td>${row.minutesToAcknowledge ?? '–'}</td>
         <td>${row.minutesToRespond ?? '–'}</td>
       </tr>`,
@@ -162,34 +169,30 @@ export function renderReportPage(report: Report): SafeHtml {
       }
     </style>
     ${exerciseBanner}
-    <h1>After-action report: ${report.title}</h1>
-    <p class="muted">
-      Started ${report.startedAt ?? '–'}; ended ${report.endedAt ?? 'still running'}
-    </p>
-    <p>
-      States reached: ${report.reachedStates.join(', ') || 'none'} of ${report.states.join(', ')}
-    </p>
-    ${renderBarChart('Participants who responded, per level', levelBars)}
-    ${renderBarChart('Median minutes to respond, per level', timeBars, maxMinutes)}
+    <h1>${p.reportTitle(report.title)}</h1>
+    <p class="muted">${p.reportDates(report.startedAt, report.endedAt)}</p>
+    <p>${p.statesReached(report.reachedStates, report.states)}</p>
+    ${renderBarChart(p.respondedByLevel, levelBars)}
+    ${renderBarChart(p.medianByLevel, timeBars, maxMinutes)}
     <table>
       <caption>
-        Times per participant (minutes)
+        ${p.timesCaption}
       </caption>
       <thead>
         <tr>
-          <th scope="col">State</th>
-          <th scope="col">Level</th>
-          <th scope="col">E-mail</th>
-          <th scope="col">Inject</th>
-          <th scope="col">To acknowledge</th>
-          <th scope="col">To respond</th>
+          <th scope="col">${p.state}</th>
+          <th scope="col">${p.level}</th>
+          <th scope="col">${p.email}</th>
+          <th scope="col">${p.inject}</th>
+          <th scope="col">${p.toAcknowledge}</th>
+          <th scope="col">${p.toRespond}</th>
         </tr>
       </thead>
       <tbody>
         ${rows}
       </tbody>
     </table>
-    <h2>Gaps found</h2>
+    <h2>${p.gapsHeading}</h2>
     <ul>
       ${gaps}
     </ul>

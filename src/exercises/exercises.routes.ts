@@ -10,6 +10,7 @@ import { findLastEventId } from '../events/events.queries.ts';
 import { parseInput } from '../shared/validation.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 import { renderPage } from '../web/layout.ts';
+import { messages } from '../i18n/messages.ts';
 import { getAfterActionReport, getExerciseTimeline } from './after-action.service.ts';
 import { renderControllerPage, renderReportPage, type TimelineFollow } from './exercise-pages.ts';
 import { findExerciseController } from './exercises.queries.ts';
@@ -32,7 +33,7 @@ function sendPage(request: FastifyRequest, reply: FastifyReply, title: string, c
     .send(
       renderPage(
         {
-          title: `[EXERCISE] ${title}`,
+          title: messages.exercises.subject(title),
           principal: request.principal,
           csrfToken: request.csrfToken,
         },
@@ -41,6 +42,7 @@ function sendPage(request: FastifyRequest, reply: FastifyReply, title: string, c
     );
 }
 
+const pages = messages.exercises.pages;
 /**
  * Chooses how the controller's page follows the timeline: live for the account that created a
  * running exercise (the only audience of its `exercise` events), a reload link for other
@@ -139,17 +141,19 @@ export function registerExerciseRoutes(app: FastifyInstance, ctx: AppContext) {
       (exercise) =>
         html`<li>
           <a href="/exercises/${exercise.id}">${exercise.title}</a>
-          <span class="muted">${exercise.status}, created ${exercise.createdAt}</span>
+          <span class="muted">
+            ${pages.listMeta(pages.statuses[exercise.status] ?? exercise.status, exercise.createdAt)}
+          </span>
         </li>`,
     );
     // TODO: exercises are created through POST /api/v1/exercises only; a form for the scenario
     // and its injects is still missing on this page.
-    const content = html`<h1>Exercises</h1>
+    const content = html`<h1>${pages.listTitle}</h1>
       <ul>
         ${items}
       </ul>`;
 
-    return sendPage(request, reply, 'Exercises', content);
+    return sendPage(request, reply, pages.listTitle, content);
   });
 
   app.get('/exercises/:id', async (request, reply) => {
@@ -186,11 +190,6 @@ export function registerExerciseRoutes(app: FastifyInstance, ctx: AppContext) {
     const { id } = parseInput(ExerciseParams, request.params, 'path');
     const report = await getAfterActionReport(ctx, id);
 
-    return sendPage(
-      request,
-      reply,
-      `After-action report: ${report.title}`,
-      renderReportPage(report),
-    );
+    return sendPage(request, reply, pages.reportTitle(report.title), renderReportPage(report));
   });
 }

@@ -1,3 +1,7 @@
+import { formatCount } from './format.ts';
+
+const locale = 'en';
+
 /** English text that exercises put into requests, alerts and the controller's pages. */
 export const exercisesMessages = {
   mark: 'EXERCISE',
@@ -12,6 +16,54 @@ export const exercisesMessages = {
   reload: 'Reload the timeline',
   /** Shown to a secretariat account that did not create the exercise. */
   notLive: "Only the exercise's controller sees new entries live; reload to see them.",
+  pages: {
+    listTitle: 'Exercises',
+    listMeta: (status: string, createdAt: string) => `${status}, created ${createdAt}`,
+    statuses: { planned: 'planned', running: 'running', ended: 'ended' } as Readonly<
+      Record<string, string>
+    >,
+    bannerMark: 'EXERCISE',
+    bannerNote: '- everything on this page belongs to a drill',
+    statusLine: (status: string, states: readonly string[]) =>
+      `Status ${status}; states ${states.join(', ')}`,
+    injectKinds: {
+      check: 'check',
+      alert: 'alert',
+      request: 'request',
+      bundle: 'bundle',
+    } as Readonly<Record<string, string>>,
+    injects: 'Injects',
+    when: 'When',
+    kind: 'Kind',
+    title: 'Title',
+    release: 'Release',
+    releaseNow: 'Release now',
+    notReleased: 'not released',
+    releasedAt: (releasedAt: string) => `released ${releasedAt}`,
+    offset: (minutes: number) => `+${formatCount(locale, minutes)} min`,
+    timelineHeading: 'Timeline',
+    reportLink: 'After-action report',
+    reportTitle: (title: string) => `After-action report: ${title}`,
+    reportDates: (startedAt: string | null, endedAt: string | null) =>
+      `Started ${startedAt ?? '–'}; ended ${endedAt ?? 'still running'}`,
+    statesReached: (reached: readonly string[], states: readonly string[]) =>
+      `States reached: ${reached.join(', ') || 'none'} of ${states.join(', ')}`,
+    reachedCaption: (rate: string, reached: number, participants: number) =>
+      `${rate} (${formatCount(locale, reached)} of ${formatCount(locale, participants)})`,
+    noResponse: 'no response',
+    minutes: (minutes: number) => `${formatCount(locale, minutes)} min`,
+    respondedByLevel: 'Participants who responded, per level',
+    medianByLevel: 'Median minutes to respond, per level',
+    timesCaption: 'Times per participant (minutes)',
+    state: 'State',
+    level: 'Level',
+    email: 'E-mail',
+    inject: 'Inject',
+    toAcknowledge: 'To acknowledge',
+    toRespond: 'To respond',
+    injectWithKind: (title: string, kind: string) => `${title} (${kind})`,
+    gapsHeading: 'Gaps found',
+  },
   timeline: {
     injectReleased: (title: string) => `Inject released: ${title}`,
     delivered: (who: string, title: string) => `"${title}" delivered to ${who}`,

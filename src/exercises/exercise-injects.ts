@@ -268,8 +268,7 @@ async function releaseRequests(
       sent += 1;
     }
   }
-  // TODO: partner accounts may read and acknowledge these requests, but replying is still
-  // limited to PoCs of a state, so partners' answers are not measured.
+  // Partner accounts acknowledge and reply like PoCs; their answers reach the timeline.
   for (const organisationId of partners) {
     const addressees = await listPartnerAddressees(ctx, organisationId);
     if (addressees.length === 0) continue;

@@ -26,6 +26,10 @@ export interface LoadFigures {
   p50Ms: number;
   p99Ms: number;
   bytesPerResponse: number;
+  /** CPU time the server process spent per response (user + system), in milliseconds. */
+  serverCpuMsPerResponse: number;
+  /** CPU time autocannon's process spent per response, in milliseconds. */
+  loadGeneratorCpuMsPerResponse: number;
 }
 
 /** Results of the directory benchmark. */
@@ -76,17 +80,26 @@ async function seedDirectory(ctx: AppContext) {
   return count;
 }
 
+function perResponse(cpuMs: number, responses: number): number {
+  return Math.round((cpuMs / Math.max(1, responses)) * 1000) / 1000;
+}
+
 /**
  * Loads one URL with autocannon in a child process, so that the load generator does not share
- * the server's event loop, asking for gzip as browsers do.
+ * the server's event loop, asking for gzip as browsers do. The CPU time of both processes is
+ * recorded per response, which shows which of the two limits the rate.
  */
 async function load(url: string, connections: number, seconds: number): Promise<LoadFigures> {
-  const cli = fileURLToPath(new URL('../node_modules/autocannon/autocannon.js', import.meta.url));
-  const args = [cli, '-c', String(connections), '-d', String(seconds), '-j'];
-  const { stdout } = await run('node', [...args, '-H', 'accept-encoding=gzip', url], {
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  const result = JSON.parse(stdout) as autocannon.Result;
+  const cpuBefore = process.cpuUsage();
+  const generator = fileURLToPath(new URL('./load-generator.ts', import.meta.url));
+  const { stdout } = await run(
+    'node',
+    ['--import', 'tsx', generator, url, String(connections), String(seconds)],
+    { maxBuffer: 16 * 1024 * 1024 },
+  );
+  const { result, cpuMs } = JSON.parse(stdout) as { result: autocannon.Result; cpuMs: number };
+  const serverCpu = process.cpuUsage(cpuBefore);
+  const responses = result.requests.total;
 
   return {
     errors: result.errors + result.non2xx,
@@ -94,7 +107,9 @@ async function load(url: string, connections: number, seconds: number): Promise<
     requestsPerSecond: Math.round(result.requests.average),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
-    bytesPerResponse: Math.round(result.throughput.total / Math.max(1, result.requests.total)),
+    bytesPerResponse: Math.round(result.throughput.total / Math.max(1, responses)),
+    serverCpuMsPerResponse: perResponse((serverCpu.user + serverCpu.system) / 1000, responses),
+    loadGeneratorCpuMsPerResponse: perResponse(cpuMs, responses),
   };
 }
 

@@ -119,6 +119,24 @@ print(
       target: { value: 0.5, higherIsBetter: true },
     },
     {
+      figure: 'page: server CPU per response',
+      value: directory.page.serverCpuMsPerResponse,
+      unit: 'ms',
+      target: null,
+    },
+    {
+      figure: 'page: autocannon CPU per response',
+      value: directory.page.loadGeneratorCpuMsPerResponse,
+      unit: 'ms',
+      target: null,
+    },
+    {
+      figure: 'static file: server CPU per response',
+      value: directory.staticFile.serverCpuMsPerResponse,
+      unit: 'ms',
+      target: null,
+    },
+    {
       figure: 'failed requests (all three runs)',
       value: directory.page.errors + directory.json.errors + directory.staticFile.errors,
       unit: '',

@@ -194,8 +194,6 @@ export async function getAfterActionReport(ctx: AppContext, exerciseId: string) 
 }
 
 /** Lists what happened in an exercise so far, oldest first, for the controller's timeline. */
-// TODO: alert mail deliveries reach the live timeline as `delivered` and `delivery-failed`
-// events, but this list does not read them yet, so they leave the page when it reloads.
 export async function getExerciseTimeline(ctx: AppContext, exerciseId: string) {
   const exercise = await requireExercise(ctx, exerciseId);
   const { injects, checkRows, alertRows, requestRows } = await collectResults(ctx, exerciseId);
@@ -232,9 +230,27 @@ export async function getExerciseTimeline(ctx: AppContext, exerciseId: string) {
     }
   }
   for (const row of alertRows) {
+    const who = `${row.level ?? PARTNER} ${row.email}`;
+    if (row.delivered_at !== null) {
+      entries.push({
+        at: row.delivered_at,
+        stateCode: row.state_code,
+        text: t.delivered(who, row.title),
+      });
+    }
+    if (row.failed_at !== null) {
+      entries.push({
+        at: row.failed_at,
+        stateCode: row.state_code,
+        text: t.deliveryFailed(who, row.title),
+      });
+    }
     if (row.acknowledged_at === null) continue;
-    const text = t.alertAcknowledged(`${row.level ?? PARTNER} ${row.email}`, row.title);
-    entries.push({ at: row.acknowledged_at, stateCode: row.state_code, text });
+    entries.push({
+      at: row.acknowledged_at,
+      stateCode: row.state_code,
+      text: t.alertAcknowledged(who, row.title),
+    });
   }
   for (const row of requestRows) {
     const stateCode = row.to_state === '' ? null : row.to_state;

@@ -129,6 +129,20 @@ for (const dialect of testDialects) {
       assert.equal(delivered.who.level, 'technical');
     });
 
+    it('keeps the delivery in the timeline after a reload', async () => {
+      const res = await t.request({
+        method: 'GET',
+        url: `/api/v1/exercises/${exerciseId}/timeline`,
+        token: controller.token,
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      const texts = res.json<{ entries: { text: string }[] }>().entries.map((e) => e.text);
+      assert.ok(
+        texts.includes('"Grid alert" delivered to technical cert@fr.example'),
+        texts.join('\n'),
+      );
+    });
+
     it('reports an alert acknowledgement', async () => {
       const alert = await t.ctx.db
         .selectFrom('alerts')

@@ -161,6 +161,17 @@ export function listExerciseAlertRecipients(db: Kysely<Tables>, alertIds: readon
         .limit(1)
         .as('failed_at'),
     )
+    .select((eb) =>
+      eb
+        .selectFrom('alert_deliveries as d')
+        .select('d.delivered_at')
+        .whereRef('d.recipient_id', '=', 'r.id')
+        .where('d.channel', '!=', 'email-reminder')
+        .where('d.delivered_at', 'is not', null)
+        .orderBy('d.delivered_at')
+        .limit(1)
+        .as('delivered_at'),
+    )
     .where('r.alert_id', 'in', alertIds)
     .execute();
 }

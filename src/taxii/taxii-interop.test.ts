@@ -75,8 +75,6 @@ for (const dialect of testDialects) {
       for (const object of objects) assert.ok(ids.has(object.id), `missing ${String(object.id)}`);
     });
 
-    // TODO: the curl part does not yet list or read a community collection; only the spec client
-    // below does, because the curl checks were not extended in the same change.
     it('lists, posts to and reads a community collection with a spec client', async () => {
       const secretariat = await t.createAccount('secretariat');
       const created = await t.request({
@@ -159,6 +157,40 @@ for (const dialect of testDialects) {
       assert.equal(manifest.status, 200);
       const records = manifest.json().objects as JsonObject[];
       assert.equal(records[0]?.id, object.id);
+
+      // A sharing community is a collection of its own, listed, written and read the same way.
+      const secretariat = await t.createAccount('secretariat');
+      const community = await t.request({
+        method: 'POST',
+        url: '/api/v1/communities',
+        token: secretariat.token,
+        payload: { name: 'Curl community', states: ['FR'] },
+      });
+      assert.equal(community.statusCode, 201, community.body);
+      const communityId = community.json<{ id: string }>().id;
+      const listing = await curl([`${base}/taxii2/members/collections/`]);
+      const listed = (listing.json().collections as JsonObject[]).find(
+        (item) => item.id === communityId,
+      );
+      assert.equal(listed?.can_write, true);
+      const communityUrl = `${base}/taxii2/members/collections/${communityId}`;
+      const shared = indicator({ object_marking_refs: [tlp2MarkingIds.green] });
+      await writeFile(file, JSON.stringify({ objects: [shared] }));
+      const sharedStatus = await curl([
+        '--header',
+        `Content-Type: ${TAXII_21}`,
+        '--data-binary',
+        `@${file}`,
+        `${communityUrl}/objects/`,
+      ]);
+      await rm(file, { force: true });
+      assert.equal(sharedStatus.status, 202, sharedStatus.body);
+      const communityObjects = await curl([`${communityUrl}/objects/`]);
+      assert.equal(communityObjects.status, 200);
+      assert.deepEqual(
+        (communityObjects.json().objects as JsonObject[]).map((item) => item.id),
+        [shared.id],
+      );
 
       const wrongAccept = await curl([`${base}/taxii2/`], 'application/xml');
       assert.equal(wrongAccept.status, 406);

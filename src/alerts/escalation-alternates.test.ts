@@ -106,7 +106,7 @@ for (const dialect of testDialects) {
         await alternateStream.waitFor(1);
         const live = alternateStream.frames.filter((frame) => frame.event === 'alert');
         assert.equal(live.length, 1);
-        assert.equal(JSON.parse(live[0]?.data ?? '{}').id, alertId);
+        assert.equal((JSON.parse(live[0]?.data ?? '{}') as { id?: string }).id, alertId);
         // The others had the alert already, so the escalation's event is not theirs.
         await sleep(200);
         assert.equal(primaryStream.frames.filter((f) => f.event === 'alert').length, 0);

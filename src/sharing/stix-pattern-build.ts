@@ -2,13 +2,35 @@ import { randomUUID } from 'node:crypto';
 
 import type { Comparison, Literal, ObjectPath, Observation } from './stix-pattern.ts';
 
-/** An observable that an indicator can be built from. */
-export interface Observable {
-  /** STIX cyber-observable type, such as `file` or `ipv4-addr`. */
-  type: string;
-  /** Property path after the type, such as `name`, `value` or `hashes.'SHA-256'`. */
-  property: string;
-  value: string;
+/** Hash algorithms a file observable may name, as the STIX 2.1 `hash-algorithm-ov` spells them. */
+export const hashAlgorithms = ['MD5', 'SHA-1', 'SHA-256', 'SHA-512'] as const;
+
+/** A hash algorithm of `hashAlgorithms`. */
+export type HashAlgorithm = (typeof hashAlgorithms)[number];
+
+/** Observable types whose one identifying property is `value`. */
+export const valueObservableTypes = [
+  'ipv4-addr',
+  'ipv6-addr',
+  'domain-name',
+  'url',
+  'email-addr',
+] as const;
+
+/**
+ * An observable that an indicator can be built from, shaped like the STIX cyber-observable it
+ * stands for: `value` for addresses, domain names and URLs, `name` and `hashes` for a file.
+ */
+export type Observable =
+  | { type: (typeof valueObservableTypes)[number]; value: string }
+  | { type: 'file'; name?: string | undefined; hashes?: Partial<Record<HashAlgorithm, string>> };
+
+/** Optional properties of a built indicator. */
+export interface IndicatorProperties {
+  name?: string | undefined;
+  description?: string | undefined;
+  /** RFC 3339 timestamp from which the indicator is valid; the creation time when absent. */
+  validFrom?: string | undefined;
 }
 
 /**
@@ -19,23 +41,73 @@ export function escapePatternString(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
 }
 
-/** Builds the pattern `[<type>:<property> = '<value>']` with the value escaped. */
+/** Writes one property name of an object path, quoted when it is not a plain identifier. */
+function pathProperty(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `'${escapePatternString(name)}'`;
+}
+
+function equals(type: string, path: string, value: string): string {
+  return `${type}:${path} = '${escapePatternString(value)}'`;
+}
+
+/**
+ * Builds the comparison expression of an observable. The hashes of one file are joined by OR,
+ * because any one of them identifies the file; a name and hashes are joined by AND.
+ */
+function buildComparison(observable: Observable): string {
+  if (observable.type !== 'file') return equals(observable.type, 'value', observable.value);
+
+  const hashes = hashAlgorithms.flatMap((algorithm) => {
+    const digest = observable.hashes?.[algorithm];
+    return digest === undefined
+      ? []
+      : [equals('file', `hashes.${pathProperty(algorithm)}`, digest)];
+  });
+  const parts: string[] = [];
+  if (observable.name !== undefined) parts.push(equals('file', 'name', observable.name));
+  if (hashes.length > 0) {
+    const anyHash = hashes.join(' OR ');
+    parts.push(parts.length > 0 && hashes.length > 1 ? `(${anyHash})` : anyHash);
+  }
+  if (parts.length === 0) throw new Error('A file observable needs a name or at least one hash');
+
+  return parts.join(' AND ');
+}
+
+/**
+ * Builds a single-observation pattern for an observable, such as
+ * `[file:name = 'o\'neill_brief.docx']`, with every value escaped.
+ */
 export function buildObservablePattern(observable: Observable): string {
-  return `[${observable.type}:${observable.property} = '${escapePatternString(observable.value)}']`;
+  return `[${buildComparison(observable)}]`;
+}
+
+/** Describes an observable in a few words, for the default indicator name. */
+function describeObservable(observable: Observable): string {
+  if (observable.type !== 'file') return `${observable.type} ${observable.value}`;
+  if (observable.name !== undefined) return `file ${observable.name}`;
+  const [algorithm, digest] = Object.entries(observable.hashes ?? {})[0] ?? ['hash', ''];
+
+  return `file ${algorithm} ${digest}`;
 }
 
 /** Builds a STIX 2.1 indicator that matches one observable; `now` is an RFC 3339 timestamp. */
-export function buildIndicator(observable: Observable, now: string): Record<string, unknown> {
+export function buildIndicator(
+  observable: Observable,
+  now: string,
+  properties: IndicatorProperties = {},
+): Record<string, unknown> {
   return {
     type: 'indicator',
     spec_version: '2.1',
     id: `indicator--${randomUUID()}`,
     created: now,
     modified: now,
-    name: `${observable.type} ${observable.property}: ${observable.value}`,
+    name: properties.name ?? describeObservable(observable),
+    ...(properties.description === undefined ? {} : { description: properties.description }),
     pattern: buildObservablePattern(observable),
     pattern_type: 'stix',
-    valid_from: now,
+    valid_from: properties.validFrom ?? now,
   };
 }
 
@@ -65,6 +137,7 @@ function resolvePath(path: ObjectPath, object: Record<string, unknown>): unknown
 
 function literalValue(literal: Literal): unknown {
   if (literal.kind === 'int' || literal.kind === 'float') return Number(literal.value);
+  if (literal.kind === 'timestamp') return Date.parse(literal.value);
   if (literal.kind === 'bool') return literal.value === 'true';
 
   return literal.value;
@@ -80,9 +153,43 @@ function likeToRegExp(pattern: string): RegExp {
   return new RegExp(`^${body}$`, 's');
 }
 
+/** Thrown when the matcher cannot evaluate a valid pattern, so no answer would be trustworthy. */
+export class UnsupportedPatternError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsupportedPatternError';
+  }
+}
+
+/** Compiles a MATCHES operand; STIX names PCRE, and JavaScript's Unicode syntax is used here. */
+function compileRegExp(source: string): RegExp {
+  try {
+    return new RegExp(source, 'u');
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UnsupportedPatternError(
+      `MATCHES '${source}' is not a valid regular expression: ${reason}`,
+    );
+  }
+}
+
+/** Orders two values of the same primitive type; values of different types never compare. */
+function compareOrdered(value: unknown, expected: unknown): number | null {
+  if (typeof value === 'number' && typeof expected === 'number') return value - expected;
+  if (typeof value === 'string' && typeof expected === 'string') {
+    return value < expected ? -1 : value > expected ? 1 : 0;
+  }
+
+  return null;
+}
+
 function testValue(comparison: Extract<Comparison, { kind: 'test' }>, value: unknown): boolean {
   const expected = comparison.values.map(literalValue);
   const first = expected[0];
+  // NOTE: timestamps compare as epoch milliseconds, so digits past the millisecond are ignored.
+  if (comparison.values[0]?.kind === 'timestamp' && typeof value === 'string') {
+    return testValue(comparison, Date.parse(value));
+  }
   switch (comparison.operator) {
     case '=':
       return value === first;
@@ -93,21 +200,30 @@ function testValue(comparison: Extract<Comparison, { kind: 'test' }>, value: unk
     case 'LIKE':
       return typeof value === 'string' && likeToRegExp(String(first)).test(value);
     case 'MATCHES':
-      return typeof value === 'string' && new RegExp(String(first), 'u').test(value);
+      return typeof value === 'string' && compileRegExp(String(first)).test(value);
     case '<':
     case '<=':
     case '>':
-    case '>=':
+    case '>=': {
+      const order = compareOrdered(value, first);
+      if (order === null) return false;
+      if (comparison.operator === '<') return order < 0;
+      if (comparison.operator === '<=') return order <= 0;
+      return comparison.operator === '>' ? order > 0 : order >= 0;
+    }
     case 'ISSUBSET':
     case 'ISSUPERSET':
-      // TODO: ordering and subnet operators are not needed by the product's own patterns yet.
-      throw new Error(`The pattern matcher does not support ${comparison.operator}`);
+      // TODO: subnet containment needs CIDR arithmetic for IPv4 and IPv6, which is not built yet.
+      throw new UnsupportedPatternError(
+        `the pattern matcher does not evaluate ${comparison.operator}`,
+      );
   }
 }
 
 /**
- * Returns true when one observable object satisfies a comparison expression. Supports `=`,
- * `!=`, `IN`, `LIKE`, `MATCHES`, `EXISTS`, AND and OR, which cover the patterns the product writes.
+ * Returns true when one observable object satisfies a comparison expression. Supports `=`, `!=`,
+ * `IN`, `LIKE`, `MATCHES`, `<`, `<=`, `>`, `>=`, `EXISTS`, NOT, AND and OR. Throws
+ * `UnsupportedPatternError` for `ISSUBSET`, `ISSUPERSET` and an invalid MATCHES expression.
  */
 export function matchesComparison(
   comparison: Comparison,
@@ -134,13 +250,54 @@ export function matchesComparison(
 }
 
 /**
- * Returns true when a single-observation pattern (`[ … ]` with no qualifier) matches the object.
- * Patterns over several observations need a sequence of observed data and are not matched here.
+ * Returns true when a single-observation pattern (`[ … ]` with no qualifier, or several joined
+ * by OR) matches the object. Patterns joined by AND or FOLLOWEDBY, and qualifiers, need a
+ * sequence of observed data, so they throw `UnsupportedPatternError`.
  */
 export function matchesObservation(pattern: Observation, object: Record<string, unknown>): boolean {
   if (pattern.kind === 'observation') return matchesComparison(pattern.comparison, object);
   if (pattern.kind === 'or') {
     return matchesObservation(pattern.left, object) || matchesObservation(pattern.right, object);
   }
-  throw new Error(`The pattern matcher does not support ${pattern.kind} observation expressions`);
+  if (pattern.kind === 'qualified') {
+    throw new UnsupportedPatternError(
+      `the pattern matcher checks one object, so it cannot evaluate the ${pattern.qualifier.kind} qualifier`,
+    );
+  }
+
+  throw new UnsupportedPatternError(
+    `the pattern matcher checks one object, so it cannot evaluate ${pattern.kind.toUpperCase()} between observations`,
+  );
+}
+
+/**
+ * Throws `UnsupportedPatternError` when any part of the pattern is outside what the matcher
+ * evaluates, so that the answer never depends on which side of an OR was reached first.
+ */
+export function assertEvaluable(pattern: Observation): void {
+  if (pattern.kind === 'or') {
+    assertEvaluable(pattern.left);
+    assertEvaluable(pattern.right);
+    return;
+  }
+  if (pattern.kind !== 'observation') {
+    matchesObservation(pattern, {});
+    return;
+  }
+  assertComparisonEvaluable(pattern.comparison);
+}
+
+function assertComparisonEvaluable(comparison: Comparison): void {
+  if (comparison.kind === 'and' || comparison.kind === 'or') {
+    assertComparisonEvaluable(comparison.left);
+    assertComparisonEvaluable(comparison.right);
+    return;
+  }
+  if (comparison.kind !== 'test') return;
+  if (comparison.operator === 'ISSUBSET' || comparison.operator === 'ISSUPERSET') {
+    throw new UnsupportedPatternError(
+      `the pattern matcher does not evaluate ${comparison.operator}`,
+    );
+  }
+  if (comparison.operator === 'MATCHES') compileRegExp(String(comparison.values[0]?.value));
 }

@@ -3,10 +3,12 @@ import { describe, it } from 'node:test';
 
 import { parsePattern } from './stix-pattern.ts';
 import {
+  assertEvaluable,
   buildIndicator,
   buildObservablePattern,
   escapePatternString,
   matchesObservation,
+  UnsupportedPatternError,
 } from './stix-pattern-build.ts';
 
 describe('parsePattern accepts valid patterns', () => {
@@ -77,17 +79,13 @@ describe('parsePattern rejects invalid patterns with a position', () => {
 
 describe('patterns the product writes', () => {
   it('escapes a quote in a file name', () => {
-    const pattern = buildObservablePattern({
-      type: 'file',
-      property: 'name',
-      value: "o'neill_brief.docx",
-    });
+    const pattern = buildObservablePattern({ type: 'file', name: "o'neill_brief.docx" });
     assert.equal(pattern, "[file:name = 'o\\'neill_brief.docx']");
     assert.equal(JSON.stringify(pattern), "\"[file:name = 'o\\\\'neill_brief.docx']\"");
   });
 
   it('escapes a backslash in a file name', () => {
-    const pattern = buildObservablePattern({ type: 'file', property: 'name', value: 'a\\b.exe' });
+    const pattern = buildObservablePattern({ type: 'file', name: 'a\\b.exe' });
     assert.equal(pattern, "[file:name = 'a\\\\b.exe']");
   });
 
@@ -97,10 +95,7 @@ describe('patterns the product writes', () => {
 
   for (const name of ["o'neill_brief.docx", 'a\\b.exe', "\\'both'\\", '%_plain.txt']) {
     it(`re-parses and matches the name ${name}`, () => {
-      const indicator = buildIndicator(
-        { type: 'file', property: 'name', value: name },
-        '2024-03-05T08:15:30.000Z',
-      );
+      const indicator = buildIndicator({ type: 'file', name }, '2024-03-05T08:15:30.000Z');
       const parsed = parsePattern(String(indicator.pattern));
       assert.equal(parsed.ok, true);
       assert.equal(matchesObservation(parsed.pattern, { type: 'file', name }), true);
@@ -141,4 +136,65 @@ describe('matchesObservation', () => {
     assert.equal(match("[file:name = 'a.exe' AND file:size = 10]", file), true);
     assert.equal(match("[file:name = 'a.exe' AND file:size = 11]", file), false);
   });
+});
+
+describe('buildObservablePattern for each observable type', () => {
+  const sha256 = 'aec070645fe53ee3b3763059376134f058cc337247c978add178b6ccdfb0019f';
+  const md5 = 'd41d8cd98f00b204e9800998ecf8427e';
+  const cases: [Parameters<typeof buildObservablePattern>[0], string][] = [
+    [{ type: 'ipv4-addr', value: '203.0.113.9' }, "[ipv4-addr:value = '203.0.113.9']"],
+    [{ type: 'ipv6-addr', value: '2001:db8::1' }, "[ipv6-addr:value = '2001:db8::1']"],
+    [{ type: 'domain-name', value: 'evil.example' }, "[domain-name:value = 'evil.example']"],
+    [{ type: 'url', value: "https://x.test/a'b" }, "[url:value = 'https://x.test/a\\'b']"],
+    [{ type: 'email-addr', value: 'ops@x.test' }, "[email-addr:value = 'ops@x.test']"],
+    [{ type: 'file', hashes: { MD5: md5 } }, `[file:hashes.MD5 = '${md5}']`],
+    [
+      { type: 'file', hashes: { 'SHA-256': sha256, MD5: md5 } },
+      `[file:hashes.MD5 = '${md5}' OR file:hashes.'SHA-256' = '${sha256}']`,
+    ],
+    [
+      { type: 'file', name: 'a.exe', hashes: { 'SHA-1': md5.slice(0, 40), MD5: md5 } },
+      `[file:name = 'a.exe' AND (file:hashes.MD5 = '${md5}' OR ` +
+        `file:hashes.'SHA-1' = '${md5.slice(0, 40)}')]`,
+    ],
+  ];
+  for (const [observable, expected] of cases) {
+    it(`builds ${expected}`, () => {
+      assert.equal(buildObservablePattern(observable), expected);
+      assert.equal(parsePattern(expected).ok, true);
+    });
+  }
+});
+
+describe('matchesObservation limits', () => {
+  function parsed(pattern: string) {
+    const result = parsePattern(pattern);
+    if (!result.ok) throw new Error(result.message);
+
+    return result.pattern;
+  }
+
+  it('orders numbers and timestamps', () => {
+    const file = { type: 'file', size: 2048, ctime: '2024-03-05T08:15:30.000Z' };
+    assert.equal(matchesObservation(parsed('[file:size > 1024]'), file), true);
+    assert.equal(matchesObservation(parsed('[file:size < 1024]'), file), false);
+    assert.equal(matchesObservation(parsed("[file:ctime >= t'2024-03-05T08:15:30Z']"), file), true);
+    assert.equal(matchesObservation(parsed("[file:ctime > t'2024-03-05T08:15:30Z']"), file), false);
+  });
+
+  const unsupported = [
+    "[ipv4-addr:value ISSUBSET '198.51.100.0/24']",
+    "[file:name = 'a'] FOLLOWEDBY [file:name = 'b']",
+    "[file:name = 'a'] AND [file:name = 'b']",
+    "[file:name = 'a'] WITHIN 5 SECONDS",
+    "[file:name MATCHES '(']",
+    "[file:name = 'x'] OR [ipv4-addr:value ISSUBSET '198.51.100.0/24']",
+  ];
+  for (const pattern of unsupported) {
+    it(`refuses ${pattern}`, () => {
+      assert.throws(() => {
+        assertEvaluable(parsed(pattern));
+      }, UnsupportedPatternError);
+    });
+  }
 });

@@ -119,6 +119,8 @@ describe('alert fan-out across a killed server', () => {
       PORT: '0',
       LOG_LEVEL: 'silent',
       DEMO_DATA: 'off',
+      // The webhook receiver listens on loopback, which the operator must allow explicitly.
+      WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     };
     const first = await startServer(env);
     children.push(first.child);

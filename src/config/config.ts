@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { defaultResponseMinutes, parseResponseMinutes } from '../alerts/response-times.ts';
 import { parseInput } from '../shared/validation.ts';
+import { checkAllowedHostEntry } from '../webhooks/webhook-target.ts';
 
 const ConfigSchema = z.object({
   DATABASE_URL: z.string().min(1).default('./data/parley.db'),
@@ -21,6 +22,21 @@ const ConfigSchema = z.object({
       (text) => text === undefined || text === '' || parseResponseMinutes(text) !== null,
       'must list severity:minutes pairs such as 5:15,4:60,3:240,2:1440 (0 minutes: no deadline)',
     ),
+  WEBHOOK_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((text) =>
+      text
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
+    .superRefine((entries, ctx) => {
+      for (const entry of entries) {
+        const problem = checkAllowedHostEntry(entry);
+        if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+      }
+    }),
 });
 
 /** Process settings read from the environment. */
@@ -40,6 +56,11 @@ export interface Config {
   staleAfterDays: number;
   /** Minutes to acknowledge an alert by severity; null means no deadline. */
   alertResponseMinutes: Readonly<Record<number, number | null>>;
+  /**
+   * Host names, IP addresses and CIDR ranges that webhooks may call although they are loopback,
+   * private or otherwise internal. Empty by default: webhooks call only public addresses.
+   */
+  webhookAllowedHosts: readonly string[];
 }
 
 /** Reads and validates settings from environment variables. */
@@ -62,5 +83,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       raw.ALERT_RESPONSE_MINUTES === undefined || raw.ALERT_RESPONSE_MINUTES === ''
         ? defaultResponseMinutes
         : (parseResponseMinutes(raw.ALERT_RESPONSE_MINUTES) ?? defaultResponseMinutes),
+    webhookAllowedHosts: raw.WEBHOOK_ALLOWED_HOSTS,
   };
 }

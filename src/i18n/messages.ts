@@ -8,6 +8,7 @@ import { libraryMessages } from './library.en.ts';
 import { pseudoLocalize } from './pseudo-locale.ts';
 import { readinessMessages } from './readiness.en.ts';
 import { requestsMessages } from './requests.en.ts';
+import { webhooksMessages } from './webhooks.en.ts';
 import { workspaceMessages } from './workspace.en.ts';
 
 /**
@@ -48,6 +49,7 @@ const en = {
   library: libraryMessages,
   readiness: readinessMessages,
   workspace: workspaceMessages,
+  webhooks: webhooksMessages,
   errors: errorsMessages,
 } as const;
 

@@ -164,7 +164,8 @@ for (const dialect of testDialects) {
     before(async () => {
       smtp = await startTestSmtpServer();
       receiver = await startWebhookReceiver();
-      t = await startTestApp(dialect, { smtpUrl: smtp.url });
+      // The webhook receiver listens on loopback, which the operator must allow explicitly.
+      t = await startTestApp(dialect, { smtpUrl: smtp.url, webhookAllowedHosts: ['127.0.0.1'] });
       await t.app.listen({ host: '127.0.0.1', port: 0 });
       baseUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
       const random = seededRandom(SEED);

@@ -8,6 +8,8 @@ import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-ki
 import { filterReadableIds, readerOfWebhookDelivery } from '../sharing/cited-objects.ts';
 import { isTlpLevel, tlpLabel } from '../sharing/tlp.ts';
 import { signatureHeader, SIGNATURE_HEADER } from './signature.ts';
+import { postWebhook } from './webhook-call.ts';
+import { buildTargetPolicy, ForbiddenTargetError } from './webhook-target.ts';
 import { findWebhookTarget, updateWebhookDelivery } from './webhooks.queries.ts';
 import type { WebhookAlertBody } from './webhooks.schema.ts';
 
@@ -76,7 +78,8 @@ async function failDelivery(
 
 /**
  * Posts one alert to one endpoint, signed with the endpoint's secret. Redirects are not
- * followed, so a receiver cannot send the call to another address.
+ * followed, so a receiver cannot send the call to another address, and a target that resolves
+ * to a forbidden address fails the delivery at once.
  */
 async function callWebhook(
   ctx: AppContext,
@@ -111,22 +114,30 @@ async function callWebhook(
 
   let status: number;
   try {
-    const response = await fetch(target.url, {
-      method: 'POST',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'Parley-Webhook/1',
-        [SIGNATURE_HEADER]: signatureHeader(target.secret, timestamp, body),
-        'idempotency-key': `${target.alertId}:${target.webhook_id}`,
-        'x-parley-delivery': deliveryId,
+    status = await postWebhook(
+      {
+        url: target.url,
+        timeoutMs: CALL_TIMEOUT_MS,
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Parley-Webhook/1',
+          [SIGNATURE_HEADER]: signatureHeader(target.secret, timestamp, body),
+          'idempotency-key': `${target.alertId}:${target.webhook_id}`,
+          'x-parley-delivery': deliveryId,
+        },
+        body,
       },
-      body,
-    });
-    status = response.status;
-    await response.body?.cancel();
+      buildTargetPolicy(ctx.config.webhookAllowedHosts),
+    );
   } catch (error) {
+    if (error instanceof ForbiddenTargetError) {
+      // The target will not become allowed by waiting, so the delivery fails without retry.
+      const reason = `Refused to call: ${error.message}`.slice(0, 1000);
+      logger.warn({ deliveryId, webhookId: target.webhook_id }, 'webhook target forbidden');
+      await updateWebhookDelivery(ctx.db, deliveryId, {}, true);
+      await failDelivery(ctx, target, reason, null);
+      throw new PermanentJobError(reason);
+    }
     const reason = `Call failed: ${(error as Error).message}`.slice(0, 1000);
     logger.warn({ err: error, deliveryId }, 'webhook call failed');
     await updateWebhookDelivery(ctx.db, deliveryId, { failure_reason: reason }, true);

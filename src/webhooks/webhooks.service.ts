@@ -10,6 +10,7 @@ import {
   listWebhooks,
   setWebhookActive,
 } from './webhooks.queries.ts';
+import { buildTargetPolicy, checkWebhookUrl } from './webhook-target.ts';
 import type { NewWebhook, WebhookView } from './webhooks.schema.ts';
 
 /** The state or organisation whose webhooks a principal manages. */
@@ -93,8 +94,9 @@ function toView(row: WebhooksTable): WebhookView {
 export async function addWebhook(ctx: AppContext, principal: Principal, input: NewWebhook) {
   requireManager(principal);
   const owner = await ownerForNew(ctx, principal, input);
-  // TODO: reject URLs that resolve to private or loopback addresses in production; tests post to
-  // 127.0.0.1, so the check needs a setting that the configuration does not have yet.
+  const policy = buildTargetPolicy(ctx.config.webhookAllowedHosts);
+  const urlProblem = await checkWebhookUrl(input.url, policy);
+  if (urlProblem !== null) throw invalidField('url', urlProblem);
   const row: WebhooksTable = {
     id: newId(),
     owner_kind: owner.kind,

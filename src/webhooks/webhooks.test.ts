@@ -38,7 +38,8 @@ for (const dialect of testDialects) {
 
     before(async () => {
       receiver = await startWebhookReceiver(() => status);
-      t = await startTestApp(dialect);
+      // The receiver listens on loopback, which webhooks may call only when the operator allows it.
+      t = await startTestApp(dialect, { webhookAllowedHosts: ['127.0.0.1'] });
       editor = await t.createAccount('state-editor', { state: 'PT' });
       otherEditor = await t.createAccount('state-editor', { state: 'ES' });
       poc = await t.createAccount('poc', { state: 'PT' });
@@ -117,6 +118,26 @@ for (const dialect of testDialects) {
       assert.equal(byPoc.statusCode, 403);
       const noOwner = await addWebhook(secretariat.token, { url: receiver.url });
       assert.equal(noOwner.statusCode, 422);
+    });
+
+    it('rejects internal targets that the allow-list does not name', async () => {
+      const port = new URL(receiver.url).port;
+      for (const url of [
+        `http://127.0.0.2:${port}/x`,
+        'http://10.0.0.1/x',
+        'http://169.254.169.254/latest/meta-data',
+        'http://[::1]/x',
+        'http://[::ffff:10.0.0.1]/x',
+        'http://user:password@127.0.0.1/x',
+      ]) {
+        const res = await addWebhook(editor.token, { url });
+        assert.equal(res.statusCode, 422, url);
+        const [error] = res.json<{ errors: { field: string; message: string }[] }>().errors;
+        assert.equal(error?.field, 'url', url);
+        assert.match(error.message, /webhooks call only public|user name or password|resolved/);
+      }
+      const stored = await t.ctx.db.selectFrom('webhooks').select('id').execute();
+      assert.equal(stored.length, 0);
     });
 
     it('posts once per endpoint for a group of three members', async () => {
@@ -250,6 +271,91 @@ for (const dialect of testDialects) {
       assert.equal(body.alert.exercise, true);
       assert.match(body.alert.title, /^EXERCISE: /);
       assert.match(body.alert.body, /^EXERCISE/);
+    });
+  });
+
+  describe(`webhook targets by default on ${dialect}`, () => {
+    let t: TestApp;
+    let receiver: WebhookReceiver;
+    let editor: TestAccount;
+    let secretariat: TestAccount;
+
+    before(async () => {
+      receiver = await startWebhookReceiver();
+      t = await startTestApp(dialect);
+      editor = await t.createAccount('state-editor', { state: 'CH' });
+      secretariat = await t.createAccount('secretariat');
+      await insertPoc(t.ctx, { state: 'CH' });
+    });
+    after(async () => {
+      await t.close();
+      await receiver.close();
+    });
+
+    it('rejects a loopback URL at registration', async () => {
+      for (const url of [`${receiver.url}/hook-ch`, 'http://localhost:2527/hook-ch']) {
+        const res = await t.request({
+          method: 'POST',
+          url: '/api/v1/webhooks',
+          token: editor.token,
+          payload: { url },
+        });
+        assert.equal(res.statusCode, 422, url);
+        const [error] = res.json<{ errors: { field: string; message: string }[] }>().errors;
+        assert.equal(error?.field, 'url');
+        assert.match(error.message, /127\.0\.0\.1.* is a loopback address/);
+        assert.match(error.message, /WEBHOOK_ALLOWED_HOSTS/);
+      }
+    });
+
+    it('refuses at delivery a target that became internal, without retry', async () => {
+      // Stored directly, as if the name had resolved to a public address at registration.
+      const port = new URL(receiver.url).port;
+      await t.ctx.db
+        .insertInto('webhooks')
+        .values({
+          id: `rebound-${dialect}`,
+          owner_kind: 'state',
+          owner: 'CH',
+          url: `http://localhost:${port}/rebound`,
+          secret: 'rebound-secret-value',
+          is_active: 1,
+          created_by: editor.id,
+          created_at: t.clock.now().toISOString(),
+        })
+        .execute();
+      const res = await t.request({
+        method: 'POST',
+        url: '/api/v1/alerts',
+        token: secretariat.token,
+        payload: { title: 'Rebound', severity: 3, tlp: 'green', body: 'b', states: ['CH'] },
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      const alertId = res.json<{ id: string }>().id;
+
+      const worker = t.createWorker();
+      await worker.runUntilIdle();
+      t.clock.advance(3_600_000);
+      await worker.runUntilIdle();
+
+      assert.equal(receiver.calls.length, 0, 'nothing reached the loopback receiver');
+      const row = await t.ctx.db
+        .selectFrom('webhook_deliveries')
+        .selectAll()
+        .where('alert_id', '=', alertId)
+        .executeTakeFirstOrThrow();
+      assert.equal(row.status, 'failed');
+      assert.equal(row.attempts, 1);
+      assert.match(row.failure_reason ?? '', /localhost resolves to 127\.0\.0\.1/);
+      const report = await t.request({
+        method: 'GET',
+        url: `/api/v1/alerts/${alertId}/deliveries`,
+        token: secretariat.token,
+      });
+      const [hook] = report.json<{ webhooks: { status: string; failureReason: string }[] }>()
+        .webhooks;
+      assert.equal(hook?.status, 'failed');
+      assert.match(hook.failureReason, /loopback address/);
     });
   });
 }

@@ -6,7 +6,6 @@ import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-ki
 import type { MailMessage } from '../mail/mailer.ts';
 import type { Clock } from '../shared/clock.ts';
 import { hashSecret, safeEqual } from '../shared/crypto.ts';
-import { normaliseEmail } from '../shared/email.ts';
 import { findInvitationById, findPasswordResetById } from './links.queries.ts';
 import { findAccountListRow, findOrganisationById, findStateName } from './users.queries.ts';
 
@@ -126,8 +125,8 @@ async function sendInvitationMail(ctx: AppContext, payload: InvitationMailPayloa
     organisationName: organisation?.name ?? null,
     expiresAt: invitation.expires_at,
   };
-  // The domain goes out in its ASCII (punycode) form, which every SMTP server accepts.
-  const to = normaliseEmail(invitation.email) ?? invitation.email;
+  // The mailer sends the domain in its ASCII (punycode) form, which every SMTP server accepts.
+  const to = invitation.email;
 
   return sendMail(ctx, composeInvitationMail(ctx.config.publicUrl, to, content, token));
 }
@@ -140,7 +139,7 @@ async function sendPasswordResetMail(ctx: AppContext, payload: PasswordResetMail
 
   const account = await findAccountListRow(ctx.db, reset.account_id);
   if (account === undefined) throw new PermanentJobError('Account of the reset not found');
-  const to = normaliseEmail(account.email) ?? account.email;
+  const to = account.email;
 
   return sendMail(ctx, composePasswordResetMail(ctx.config.publicUrl, to, reset.expires_at, token));
 }

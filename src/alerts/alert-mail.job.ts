@@ -9,7 +9,6 @@ import { publishEvents } from '../events/events.service.ts';
 import { participantOf, recordExerciseEntry } from '../exercises/exercise-events.ts';
 import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
 import type { Logger } from 'pino';
-import { normaliseEmail } from '../shared/email.ts';
 import { filterReadableIds, readerOfAlertRecipient } from '../sharing/cited-objects.ts';
 import {
   findMailTarget,
@@ -111,8 +110,8 @@ async function sendAlertMail(
     return { sent: 0, acknowledged: 1 };
   }
 
-  // The domain goes out in its ASCII (punycode) form, which every SMTP server accepts.
-  const to = normaliseEmail(target.email) ?? target.email;
+  // The mailer sends the domain in its ASCII (punycode) form, which every SMTP server accepts.
+  const to = target.email;
   const cited = z.array(z.string()).parse(JSON.parse(target.object_ids));
   const reader = await readerOfAlertRecipient(ctx.db, payload.recipientId);
   const content: AlertMailContent = {

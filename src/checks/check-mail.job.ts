@@ -4,7 +4,6 @@ import type { AppContext } from '../app/context.ts';
 import { messages } from '../i18n/messages.ts';
 import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
 import type { MailMessage } from '../mail/mailer.ts';
-import { normaliseEmail } from '../shared/email.ts';
 import { findCheck, findRecipient, updateRecipient } from './checks.queries.ts';
 
 /** Payload of a check mail job; the token is dropped from the job row once it has finished. */
@@ -85,8 +84,8 @@ async function sendCheckMail(
   }
   if (payload.token === undefined) throw new PermanentJobError('Personal token missing');
 
-  // The domain goes out in its ASCII (punycode) form, which every SMTP server accepts.
-  const to = normaliseEmail(recipient.email) ?? recipient.email;
+  // The mailer sends the domain in its ASCII (punycode) form, which every SMTP server accepts.
+  const to = recipient.email;
   const content: CheckMailContent = {
     title: check.title,
     isExercise: check.exercise_id !== null,

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Tables } from '../db/schema.ts';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/crypto.ts';
+import { toTransportAddress } from '../shared/email.ts';
 
 /** One plain-text mail to one recipient. */
 export interface MailMessage {
@@ -38,9 +39,21 @@ export interface MailerDeps {
   logger: Logger;
 }
 
-/** Returns the SMTP mailer when an SMTP URL is set, otherwise the outbox mailer. */
+/**
+ * Returns the SMTP mailer when an SMTP URL is set, otherwise the outbox mailer. Every message
+ * goes to its recipient's domain in ASCII (punycode) form, whichever job sends it, so a relay
+ * without SMTPUTF8 (RFC 6531) still takes mail for internationalised domains.
+ */
 export function createMailer(deps: MailerDeps): Mailer {
-  return deps.smtpUrl === null ? createOutboxMailer(deps) : createSmtpMailer(deps, deps.smtpUrl);
+  const mailer =
+    deps.smtpUrl === null ? createOutboxMailer(deps) : createSmtpMailer(deps, deps.smtpUrl);
+
+  return {
+    send: (message) => mailer.send({ ...message, to: toTransportAddress(message.to) }),
+    close: () => {
+      mailer.close();
+    },
+  };
 }
 
 /** Subject text with line breaks replaced, so no value can start a new header line. */
@@ -57,14 +70,18 @@ function createSmtpMailer(deps: MailerDeps, smtpUrl: string): Mailer {
     greetingTimeout: 30_000,
     socketTimeout: 60_000,
   });
+  // MAIL_FROM may carry a display name (`Parley <parley@host>`); the envelope takes the address.
+  const from = toTransportAddress(/<([^<>]+)>\s*$/.exec(deps.mailFrom)?.[1] ?? deps.mailFrom);
   deps.logger.info({ transport: 'smtp' }, 'mailer ready');
 
   return {
     async send(message) {
-      // nodemailer encodes header values (RFC 2047), so a subject never adds a header.
+      // nodemailer encodes header values (RFC 2047), so a subject never adds a header. It
+      // punycodes header addresses but not the envelope, so the envelope is given explicitly.
       const info = await transport.sendMail({
         from: deps.mailFrom,
         to: message.to,
+        envelope: { from, to: [message.to] },
         subject: toSubjectLine(message.subject),
         text: message.text,
         ...(message.messageId === undefined ? {} : { messageId: message.messageId }),

@@ -5,7 +5,6 @@ import type { AppContext } from '../app/context.ts';
 import { messages } from '../i18n/messages.ts';
 import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
 import type { MailMessage } from '../mail/mailer.ts';
-import { normaliseEmail } from '../shared/email.ts';
 import { isTlpLevel, tlpLabel } from '../sharing/tlp.ts';
 import { findRequestMailTarget, updateRequestMail } from './requests.queries.ts';
 
@@ -64,7 +63,7 @@ async function sendRequestMail(
   if (target === undefined) throw new PermanentJobError('Request recipient not found');
   if (target.mail_status === 'delivered') return { sent: 0, alreadySent: 1 };
 
-  const to = normaliseEmail(target.email) ?? target.email;
+  const to = target.email;
   try {
     await ctx.mailer.send(composeRequestMail(ctx.config.publicUrl, to, target));
   } catch (error) {

@@ -30,3 +30,16 @@ export function displayEmail(address: string): string {
 
   return `${address.slice(0, at)}@${unicode === '' ? address.slice(at + 1) : unicode}`;
 }
+
+/**
+ * Returns the address as a mail server needs it without SMTPUTF8 (RFC 6531): the local part
+ * exactly as given, the domain in its ASCII (punycode) form. An address whose domain cannot be
+ * converted comes back unchanged, and the mail server decides.
+ */
+export function toTransportAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at <= 0 || at === address.length - 1) return address;
+  const domain = domainToASCII(address.slice(at + 1).normalize('NFC'));
+
+  return domain === '' ? address : `${address.slice(0, at)}@${domain}`;
+}

@@ -38,6 +38,7 @@ import { registerWorkspaceRoutes } from '../web/workspace.routes.ts';
 import type { AppContext } from './context.ts';
 import { registerHealthRoutes } from './health.routes.ts';
 import { sendClientErrorProblem, sendFrameworkErrorProblem } from './client-errors.ts';
+import { parseQueryString, registerQueryStringCheck } from './query-string.ts';
 import { sendProblem, toDomainError } from './problem.ts';
 import { trackRouteMethods, unmatchedRouteError } from './route-methods.ts';
 
@@ -148,6 +149,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     trustProxy: false,
     clientErrorHandler: sendClientErrorProblem,
     frameworkErrors: sendFrameworkErrorProblem,
+    querystringParser: parseQueryString,
   });
 
   app.decorate('allowedMethods', trackRouteMethods(app));
@@ -164,6 +166,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     }
   });
   registerErrorHandlers(app);
+  registerQueryStringCheck(app);
   registerRefusalAudit(app, ctx);
   registerAuthHooks(app, ctx);
 

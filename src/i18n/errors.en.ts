@@ -8,6 +8,9 @@ export const errorsMessages = {
   methodNotAllowedTitle: 'Method not allowed',
   methodNotAllowedText: (method: string, allowed: string) =>
     `This address does not accept ${method}. It accepts ${allowed}.`,
+  invalidQueryEncoding:
+    'query parameter is not valid percent-encoded UTF-8; encode "%" as %25 and other ' +
+    'special characters as UTF-8 bytes such as %C3%A9',
   workspaceNotBuiltTitle: 'Workspace not built',
   workspaceNotBuiltText:
     'The signed-in workspace has not been built on this server. Run this command, then restart ' +

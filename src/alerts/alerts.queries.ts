@@ -201,7 +201,10 @@ export async function markOpened(db: Kysely<Tables>, recipientId: string, now: s
     .execute();
 }
 
-/** Records the first acknowledgement; returns false when the recipient had acknowledged before. */
+/**
+ * Records the first acknowledgement, and the opening too when none was seen (an acknowledgement
+ * by API or link implies the alert was read); returns false when it was acknowledged before.
+ */
 export async function markAcknowledged(
   db: Kysely<Tables>,
   recipientId: string,
@@ -210,7 +213,11 @@ export async function markAcknowledged(
 ): Promise<boolean> {
   const result = await db
     .updateTable('alert_recipients')
-    .set({ acknowledged_at: now, acknowledged_via: via })
+    .set((eb) => ({
+      acknowledged_at: now,
+      acknowledged_via: via,
+      opened_at: eb.fn.coalesce('opened_at', eb.val(now)),
+    }))
     .where('id', '=', recipientId)
     .where('acknowledged_at', 'is', null)
     .executeTakeFirst();

@@ -296,6 +296,30 @@ for (const dialect of testDialects) {
       assert.equal(res.json<{ acknowledgedVia: string }>().acknowledgedVia, 'api');
     });
 
+    it('counts an alert acknowledged by API without reading it as opened', async () => {
+      const { id } = (await send(sender.token, alert())).json<{ id: string }>();
+      const ack = await t.request({
+        method: 'POST',
+        url: `/api/v1/alerts/${id}/acknowledge`,
+        token: dePoc.token,
+      });
+      assert.equal(ack.statusCode, 200);
+
+      const report = await t.request({
+        method: 'GET',
+        url: `/api/v1/alerts/${id}/deliveries`,
+        token: sender.token,
+      });
+      const body = report.json<{
+        counts: Record<string, number>;
+        recipients: { email: string; openedAt: string | null; acknowledgedAt: string }[];
+      }>();
+      assert.equal(body.counts.acknowledged, 1);
+      assert.equal(body.counts.opened, 1);
+      const row = body.recipients.find((r) => r.email === dePoc.email);
+      assert.equal(row?.openedAt, row?.acknowledgedAt, 'opened when acknowledged');
+    });
+
     it('rejects acknowledgement by a non-recipient with 404', async () => {
       const { id } = (await send(sender.token, alert())).json<{ id: string }>();
       const url = `/api/v1/alerts/${id}/acknowledge`;

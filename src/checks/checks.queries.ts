@@ -227,7 +227,7 @@ export async function markOpened(db: Kysely<Tables>, id: string, at: string) {
     .execute();
 }
 
-/** Records answers; returns the ids that had not answered before. */
+/** Records answers, and the opening when none was seen; returns the ids new to answering. */
 export async function markAnswered(
   db: Kysely<Tables>,
   ids: readonly string[],
@@ -237,7 +237,11 @@ export async function markAnswered(
   if (ids.length === 0) return [];
   const rows = await db
     .updateTable('check_recipients')
-    .set({ answered_at: at, answered_via: via })
+    .set((eb) => ({
+      answered_at: at,
+      answered_via: via,
+      opened_at: eb.fn.coalesce('opened_at', eb.val(at)),
+    }))
     .where('id', 'in', ids)
     .where('answered_at', 'is', null)
     .returning('id')

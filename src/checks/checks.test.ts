@@ -174,6 +174,15 @@ for (const dialect of testDialects) {
       });
       assert.equal(res.statusCode, 200);
       assert.equal(res.json<{ answered: number }>().answered, 1);
+
+      // The answer implies the check was opened, though the link was never followed.
+      const results = await t.request({
+        method: 'GET',
+        url: `/api/v1/checks/${checkId}/results`,
+        token: secretariat.token,
+      });
+      const jp = results.json<Results>().recipients.find((r) => r.stateCode === 'JP');
+      assert.equal(jp?.openedAt, t.clock.now().toISOString());
     });
 
     it('rejects an answer from an account that is not a recipient', async () => {

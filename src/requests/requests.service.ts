@@ -307,6 +307,8 @@ export async function replyToRequest(
 
   return storeMessage(ctx, viewer, senderState, draft, addressees, async (trx, now) => {
     if (isParentSender || ownRecipientRow === undefined) return [];
+    // Answering implies the recipient opened the message, even one never fetched on its own.
+    await markRequestOpened(trx, ownRecipientRow.id, now);
     const isFirstAcknowledgement = await markRequestAcknowledged(trx, parent.id, now, viewer.email);
     const isFirstAnswer =
       input.type === 'response' && (await markRequestAnswered(trx, parent.id, now));
@@ -361,6 +363,8 @@ export async function acknowledgeRequest(ctx: AppContext, viewer: Principal, ref
 
   const now = ctx.clock.now().toISOString();
   const events = await ctx.db.transaction().execute(async (trx) => {
+    // An acknowledgement implies the message was opened, however it was acknowledged.
+    await markRequestOpened(trx, ownRow.id, now);
     if (!(await markRequestAcknowledged(trx, row.id, now, viewer.email))) return [];
     const change = await recordEvent(trx, ctx.database.dialect, ctx.clock, 'request', {
       id: row.id,

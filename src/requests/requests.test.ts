@@ -97,6 +97,14 @@ for (const dialect of testDialects) {
       });
       assert.equal(ack.statusCode, 200);
       assert.equal(ack.json<RequestView>().timeToAcknowledgeSeconds, 300);
+      // Acknowledging without opening the thread first still counts as opening it.
+      const opened = await t.ctx.db
+        .selectFrom('request_recipients as r')
+        .innerJoin('requests as q', 'q.id', 'r.request_id')
+        .select('r.opened_at')
+        .where('q.reference', '=', reference)
+        .executeTakeFirstOrThrow();
+      assert.equal(opened.opened_at, t.clock.now().toISOString());
 
       t.clock.advance(25 * 60_000);
       const reply = await t.request({

@@ -16,6 +16,7 @@ import {
   ShareOptionsSchema,
 } from './sharing.schema.ts';
 import { exportBundle } from './export.service.ts';
+import { registerIndicatorRoutes } from './indicators.routes.ts';
 import { toMillisecondText } from './stix-timestamps.ts';
 import { importBundle, listObjects, readObject, type RejectedObject } from './sharing.service.ts';
 
@@ -138,4 +139,5 @@ export function registerSharingRoutes(app: FastifyInstance, ctx: AppContext) {
       return reply.type('application/json; charset=utf-8').send(`{"objects":[${texts.join(',')}]}`);
     });
   });
+  registerIndicatorRoutes(app, ctx);
 }

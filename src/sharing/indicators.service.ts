@@ -1,0 +1,159 @@
+import vm from 'node:vm';
+
+import type { Principal } from '../accounts/principal.ts';
+import { DomainError } from '../shared/errors.ts';
+import type { NewIndicator } from './indicators.schema.ts';
+import { submitForModeration, type ModerationSummary } from './moderation.service.ts';
+import type { ShareOptions } from './sharing.schema.ts';
+import {
+  importBundle,
+  readObject,
+  type ImportWarning,
+  type RejectedObject,
+  type SharingDeps,
+} from './sharing.service.ts';
+import { parsePattern } from './stix-pattern.ts';
+import {
+  assertEvaluable,
+  buildIndicator,
+  matchesObservation,
+  UnsupportedPatternError,
+} from './stix-pattern-build.ts';
+
+/** Time one pattern match may take before it is stopped, in milliseconds. */
+const MATCH_TIMEOUT_MS = 250;
+
+/** Outcome of creating an indicator that was stored at once. */
+export interface StoredIndicator {
+  status: 'stored';
+  id: string;
+  /** The stored version: the indicator's `modified` timestamp. */
+  version: string;
+  pattern: string;
+  /** The indicator exactly as stored, with its TLP marking. */
+  object: Record<string, unknown>;
+  stored: number;
+  rejected: RejectedObject[];
+  warnings: ImportWarning[];
+}
+
+/** Outcome of creating an indicator that a partner submitted, held until a moderator decides. */
+export interface HeldIndicator {
+  status: 'held';
+  id: string;
+  pattern: string;
+  object: Record<string, unknown>;
+  moderation: ModerationSummary;
+}
+
+function sharingOptions(input: NewIndicator): ShareOptions {
+  return {
+    tlp: input.tlp,
+    states: input.states,
+    orgs: input.orgs,
+    accounts: input.accounts,
+    severity: input.severity,
+    kind: input.kind,
+    community: input.community,
+    respond_by: undefined,
+  };
+}
+
+/**
+ * Builds a STIX 2.1 indicator from one observable and shares it as a one-object bundle, through
+ * the same import as an upload: the same checks, TLP marking, audience grants and severity. A
+ * partner's indicator is held for moderation instead, as a partner's TAXII upload is. Throws
+ * `validation_failed` (or `tlp_conflict`) naming the reason when the indicator was not stored.
+ */
+export async function createIndicator(
+  deps: SharingDeps,
+  principal: Principal,
+  input: NewIndicator,
+): Promise<StoredIndicator | HeldIndicator> {
+  const now = deps.clock.now().toISOString();
+  const indicator = buildIndicator(input.observable, now, {
+    name: input.name,
+    description: input.description,
+    validFrom: input.validFrom,
+  });
+  const id = String(indicator.id);
+  const pattern = String(indicator.pattern);
+  const bundle = { type: 'bundle', objects: [indicator] };
+  const options = sharingOptions(input);
+
+  if (principal.role === 'partner') {
+    const moderation = await submitForModeration(deps, principal, bundle, options);
+    return { status: 'held', id, pattern, object: indicator, moderation };
+  }
+
+  const result = await importBundle(deps, principal, bundle, options);
+  const accepted = result.accepted.find((item) => item.id === id);
+  if (accepted === undefined) throw notStored(result.rejected);
+  const text = await readObject(deps, principal, id, accepted.version);
+  deps.logger.info({ accountId: principal.accountId, objectId: id }, 'indicator created');
+
+  return {
+    status: 'stored',
+    id,
+    version: accepted.version,
+    pattern,
+    object: JSON.parse(text) as Record<string, unknown>,
+    stored: result.stored,
+    rejected: result.rejected,
+    warnings: result.warnings,
+  };
+}
+
+/** Builds the error for an indicator the import rejected, in the shape an upload's 422 has. */
+function notStored(rejected: readonly RejectedObject[]): DomainError {
+  const allTlp =
+    rejected.length > 0 &&
+    rejected.every((item) => item.reason.startsWith('conflicting TLP markings'));
+  const reasons = rejected.map((item) => item.reason).join('; ');
+
+  return new DomainError(
+    allTlp ? 'tlp_conflict' : 'validation_failed',
+    `The indicator was not stored: ${reasons === '' ? 'the import rejected it' : reasons}`,
+    rejected.map((item) => ({
+      field: `objects.${item.index}`,
+      message: `${item.id ?? 'object without id'}: ${item.reason}`,
+    })),
+  );
+}
+
+function patternError(message: string): DomainError {
+  return new DomainError('validation_failed', `pattern: ${message}`, [
+    { field: 'pattern', message },
+  ]);
+}
+
+/**
+ * Returns whether one cyber-observable object satisfies a STIX pattern. The pattern must be one
+ * observation, or several joined by OR, without qualifiers, because one object is not a sequence
+ * of observations; anything else gives `validation_failed` on `pattern` instead of an answer.
+ * The match runs under a time limit, since a MATCHES or LIKE expression can backtrack for a long
+ * time on a crafted value.
+ */
+export function matchPattern(pattern: string, object: Record<string, unknown>): boolean {
+  const parsed = parsePattern(pattern);
+  if (!parsed.ok) {
+    throw patternError(`invalid STIX pattern at position ${parsed.position}: ${parsed.message}`);
+  }
+  try {
+    assertEvaluable(parsed.pattern);
+    const evaluate = () => matchesObservation(parsed.pattern, object);
+
+    return vm.runInNewContext('evaluate()', { evaluate }, { timeout: MATCH_TIMEOUT_MS }) === true;
+  } catch (error) {
+    if (error instanceof UnsupportedPatternError) {
+      throw patternError(`cannot be evaluated: ${error.message}`);
+    }
+    if ((error as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+      throw patternError(
+        `the match took longer than ${MATCH_TIMEOUT_MS} ms and was stopped: ` +
+          'simplify the MATCHES or LIKE expression',
+      );
+    }
+    throw error;
+  }
+}

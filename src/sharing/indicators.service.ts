@@ -130,7 +130,7 @@ function patternError(message: string): DomainError {
 /**
  * Returns whether one cyber-observable object satisfies a STIX pattern. The pattern must be one
  * observation, or several joined by OR, without qualifiers, because one object is not a sequence
- * of observations; anything else gives `validation_failed` on `pattern` instead of an answer.
+ * of observations; anything else gives `validation_failed` on `pattern` instead of a result.
  * The match runs under a time limit, since a MATCHES or LIKE expression can backtrack for a long
  * time on a crafted value.
  */

@@ -191,7 +191,7 @@ describe('matchesObservation limits', () => {
     "[file:name = 'x'] OR [ipv4-addr:value ISSUBSET '198.51.100.0/24']",
   ];
   for (const pattern of unsupported) {
-    it(`refuses ${pattern}`, () => {
+    it(`rejects ${pattern}`, () => {
       assert.throws(() => {
         assertEvaluable(parsed(pattern));
       }, UnsupportedPatternError);

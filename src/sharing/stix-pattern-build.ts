@@ -153,7 +153,7 @@ function likeToRegExp(pattern: string): RegExp {
   return new RegExp(`^${body}$`, 's');
 }
 
-/** Thrown when the matcher cannot evaluate a valid pattern, so any result it returned would be wrong. */
+/** Thrown when the matcher cannot evaluate a valid pattern, since any result would be wrong. */
 export class UnsupportedPatternError extends Error {
   constructor(message: string) {
     super(message);

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
+import { messages } from '../i18n/messages.ts';
 import { DomainError, errorStatus, type ErrorCode } from '../shared/errors.ts';
 
 /** Problem details (RFC 9457) with the stable `code` of the domain error. */
@@ -64,9 +65,48 @@ export function toProblem(error: DomainError, requestId: string): Problem {
   return problem;
 }
 
+/**
+ * Returns the body media types that the request's route reads: JSON everywhere, and
+ * multipart/form-data where the route's scope registered a parser for it.
+ */
+export function acceptedMediaTypes(request: FastifyRequest): string[] {
+  const accepted = ['application/json'];
+  if (request.server.hasContentTypeParser('multipart/form-data')) {
+    accepted.push('multipart/form-data');
+  }
+
+  return accepted;
+}
+
+/**
+ * Replaces Fastify's bare "Unsupported Media Type" by a message that names the types the route
+ * accepts; any other error passes through unchanged.
+ */
+export function explainMediaType(
+  request: FastifyRequest,
+  domainError: DomainError,
+  error: unknown,
+  accepted: readonly string[],
+): DomainError {
+  if (domainError.code !== 'unsupported_media_type' || error instanceof DomainError) {
+    return domainError;
+  }
+  const contentType = request.headers['content-type'] ?? '';
+
+  return new DomainError(
+    'unsupported_media_type',
+    messages.errors.unsupportedMediaType(contentType.slice(0, 100), accepted),
+  );
+}
+
 /** Sends an error as `application/problem+json`, logging unexpected ones with their stack. */
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: unknown) {
-  const domainError = toDomainError(error);
+  const domainError = explainMediaType(
+    request,
+    toDomainError(error),
+    error,
+    acceptedMediaTypes(request),
+  );
   if (domainError.code === 'internal') request.log.error({ err: error }, 'request failed');
   else
     request.log.debug({ code: domainError.code, detail: domainError.message }, 'request rejected');

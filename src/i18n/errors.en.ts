@@ -11,6 +11,8 @@ export const errorsMessages = {
   invalidQueryEncoding:
     'query parameter is not valid percent-encoded UTF-8; encode "%" as %25 and other ' +
     'special characters as UTF-8 bytes such as %C3%A9',
+  unsupportedMediaType: (contentType: string, accepted: readonly string[]) =>
+    `Content-Type "${contentType}" is not accepted here; send the body as ` + accepted.join(' or '),
   workspaceNotBuiltTitle: 'Workspace not built',
   workspaceNotBuiltText:
     'The signed-in workspace has not been built on this server. Run this command, then restart ' +

@@ -8,6 +8,7 @@ import { libraryMessages } from './library.en.ts';
 import { pseudoLocalize } from './pseudo-locale.ts';
 import { readinessMessages } from './readiness.en.ts';
 import { requestsMessages } from './requests.en.ts';
+import { validationMessages } from './validation.en.ts';
 import { webhooksMessages } from './webhooks.en.ts';
 import { workspaceMessages } from './workspace.en.ts';
 
@@ -50,6 +51,7 @@ const en = {
   readiness: readinessMessages,
   workspace: workspaceMessages,
   webhooks: webhooksMessages,
+  validation: validationMessages,
   errors: errorsMessages,
 } as const;
 

@@ -1,32 +1,91 @@
 import { z } from 'zod';
 
+import { messages } from '../i18n/messages.ts';
 import { DomainError, type FieldError } from './errors.ts';
 import { findUnsafeText } from './text.ts';
 
-// Say what to do about a missing or mistyped value, instead of zod's "expected string, received
-// undefined". Every other message stays as the schema or zod writes it.
-z.config({
-  customError: (issue) => {
-    if (issue.code !== 'invalid_type') return undefined;
-    if (issue.input === undefined) return 'is required';
+const text = messages.validation;
 
-    return `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
-  },
-});
+// Type names as a person reads them, in place of zod's internal names.
+const typeNames: Readonly<Record<string, string>> = { int: 'integer', nan: 'number' };
 
-/** Converts zod issues into field errors with dotted paths. */
+/** Writes the message of a zod issue that its schema left without one, from the catalogue. */
+function describeIssue(issue: z.core.$ZodRawIssue): string {
+  switch (issue.code) {
+    case 'invalid_type': {
+      if (issue.input === undefined) return text.required;
+      const type = typeNames[issue.expected] ?? issue.expected;
+      return text.wrongType(/^[aeiou]/.test(type) ? 'an' : 'a', type);
+    }
+    case 'too_big':
+      return issue.inclusive === false
+        ? text.lessThan(issue.maximum)
+        : text.atMost(issue.maximum, issue.origin);
+    case 'too_small':
+      if (issue.origin === 'string' && Number(issue.minimum) === 1) return text.notEmpty;
+      return issue.inclusive === false
+        ? text.moreThan(issue.minimum)
+        : text.atLeast(issue.minimum, issue.origin);
+    case 'invalid_value':
+      return text.oneOf(issue.values.map(String));
+    case 'not_multiple_of':
+      return text.multipleOf(issue.divisor);
+    case 'invalid_format':
+      return describeFormat(issue);
+    case 'unrecognized_keys':
+      return text.unknownKey;
+    case 'invalid_key':
+      return text.invalidKey;
+    case 'invalid_element':
+      return text.invalidEntry;
+    case 'invalid_union':
+      return text.noUnionMatch;
+    case 'custom':
+      return text.invalid;
+  }
+}
+
+function describeFormat(issue: { format: string; pattern?: string } & Record<string, unknown>) {
+  if (issue.format === 'regex' && issue.pattern !== undefined) return text.pattern(issue.pattern);
+  if (issue.format === 'starts_with') return text.startsWith(String(issue.prefix));
+  if (issue.format === 'ends_with') return text.endsWith(String(issue.suffix));
+  if (issue.format === 'includes') return text.includes(String(issue.includes));
+  if (issue.format === 'email') return text.email;
+  if (issue.format === 'url') return text.url;
+  if (issue.format === 'datetime') return text.datetime;
+  if (issue.format === 'date') return text.date;
+
+  return text.format(issue.format);
+}
+
+// Every message that a schema does not write itself comes from the catalogue, so no zod default
+// such as "Too big: expected string to have <=200 characters" reaches a user.
+z.config({ customError: describeIssue });
+
+/**
+ * Converts zod issues into field errors with dotted paths. A field gets each message once, as
+ * several checks with the same message (such as `.int()` and `.max()`) may fail together.
+ */
 export function toFieldErrors(error: z.ZodError): FieldError[] {
-  return error.issues.flatMap((issue) => {
+  const fields = error.issues.flatMap((issue) => {
     const prefix = issue.path.map(String).join('.');
     // An unknown key is reported under its own name, so the caller sees which field to drop.
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
         field: prefix === '' ? key : `${prefix}.${key}`,
-        message: issue.message.startsWith('Unrecognized') ? 'is not a known field' : issue.message,
+        message: issue.message,
       }));
     }
 
     return [{ field: prefix === '' ? '(body)' : prefix, message: issue.message }];
+  });
+  const seen = new Set<string>();
+
+  return fields.filter(({ field, message }) => {
+    const key = JSON.stringify([field, message]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-import { toDomainError } from '../app/problem.ts';
+import { explainMediaType, toDomainError } from '../app/problem.ts';
 import { DomainError, errorStatus } from '../shared/errors.ts';
 import { TAXII_MEDIA_TYPE } from './taxii.media.ts';
 
@@ -50,7 +50,7 @@ export function sendTaxiiError(
   error: unknown,
   maxContentLength: number,
 ) {
-  let domainError = toDomainError(error);
+  let domainError = explainMediaType(request, toDomainError(error), error, [TAXII_MEDIA_TYPE]);
   if (domainError.code === 'payload_too_large' && !(error instanceof DomainError)) {
     domainError = tooLarge(maxContentLength);
   }

@@ -16,6 +16,7 @@ import {
 } from './accounts.queries.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
 import { roles, type Principal, type Role } from './principal.ts';
+import { isSingleLine, SINGLE_LINE } from '../shared/text.ts';
 
 /** How long a browser session lasts, in milliseconds. */
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -28,14 +29,14 @@ export interface AccountDeps {
 
 /** Input for a new account. */
 export const NewAccountSchema = z.object({
-  email: z.string().trim().min(3).max(254),
+  email: z.string().trim().min(3).max(254).refine(isSingleLine, SINGLE_LINE),
   role: z.enum(roles),
   state: z
     .string()
     .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as FR')
     .transform((s) => s.toUpperCase())
     .optional(),
-  org: z.string().trim().min(1).max(200).optional(),
+  org: z.string().trim().min(1).max(200).refine(isSingleLine, SINGLE_LINE).optional(),
   clearance: z.enum(tlpLevels).optional(),
   password: z
     .string()

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { isSingleLine, SINGLE_LINE } from '../shared/text.ts';
+
 import { MIN_PASSWORD_LENGTH } from '../accounts/passwords.ts';
 import type { Role } from '../accounts/principal.ts';
 import { parseTlp, type TlpLevel } from '../sharing/tlp.ts';
@@ -21,12 +23,12 @@ const Clearance = z
 
 /** Body of `POST /api/v1/invitations`. */
 export const InvitationRequest = z.strictObject({
-  email: z.string().trim().min(3).max(254),
+  email: z.string().trim().min(3).max(254).refine(isSingleLine, SINGLE_LINE),
   role: z.enum(invitableRoles, {
     error: 'must be state-editor, poc or partner (secretariat accounts are made with the CLI)',
   }),
   state: StateCode.optional(),
-  organisation: z.string().trim().min(1).max(200).optional(),
+  organisation: z.string().trim().min(1).max(200).refine(isSingleLine, SINGLE_LINE).optional(),
   clearance: Clearance.optional(),
   /** State that sponsors a new partner organisation; its editors may then check the partner. */
   sponsorState: StateCode.optional(),
@@ -50,7 +52,9 @@ export const OrganisationPatch = z
 export type OrganisationPatch = z.output<typeof OrganisationPatch>;
 
 /** Body of `POST /api/v1/users/{id}/api-keys`. */
-export const ApiKeyRequest = z.strictObject({ label: z.string().trim().min(1).max(100) });
+export const ApiKeyRequest = z.strictObject({
+  label: z.string().trim().min(1).max(100).refine(isSingleLine, SINGLE_LINE),
+});
 
 /** Body of `POST /api/v1/users/{id}/api-keys`. */
 export type ApiKeyRequest = z.output<typeof ApiKeyRequest>;

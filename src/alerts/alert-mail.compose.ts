@@ -1,6 +1,7 @@
 import type { MailMessage } from '../mail/mailer.ts';
 import { messages } from '../i18n/messages.ts';
 import { isTlpLevel, tlpLabel } from '../sharing/tlp.ts';
+import { toInlineText } from '../shared/text.ts';
 
 const m = messages.alerts;
 
@@ -56,7 +57,7 @@ export function composeAlertMail(
     ...reminder,
     m.mail.tlpLine(label, m.tlpRules[tlp]),
     '',
-    m.mail.alert(alert.title),
+    m.mail.alert(toInlineText(alert.title)),
     m.mail.severity(severity),
     m.mail.from(alert.senderState ?? m.theSecretariat),
     m.mail.sent(alert.createdAt),

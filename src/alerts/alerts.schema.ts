@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { isSafeMultiLine, isSingleLine, MULTI_LINE, SINGLE_LINE } from '../shared/text.ts';
+
 import { PageQuery } from '../shared/keyset.ts';
 import { parseTlp, type TlpLevel } from '../sharing/tlp.ts';
 
@@ -12,7 +14,6 @@ export function severityLabel(severity: number): string {
 }
 
 // C0 and C1 control characters, line breaks and tabs included.
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
 // STIX 2.1 identifier: `<type>--<UUID>`, the type in lower case with digits and hyphens.
 const STIX_ID =
@@ -36,16 +37,17 @@ export const NewAlertSchema = z.object({
     .trim()
     .min(1, 'must not be empty')
     .max(200, 'must have at most 200 characters')
-    .refine((title) => !CONTROL_CHARACTERS.test(title), {
-      error: 'must not contain control characters such as line breaks or tabs',
-    }),
+    .refine(isSingleLine, SINGLE_LINE),
   severity: z
     .number({ error: 'must be an integer from 0 (Baseline) to 5 (Emergency)' })
     .int('must be an integer from 0 (Baseline) to 5 (Emergency)')
     .min(0, 'must be an integer from 0 (Baseline) to 5 (Emergency)')
     .max(5, 'must be an integer from 0 (Baseline) to 5 (Emergency)'),
   tlp: Tlp,
-  body: z.string().max(20_000, 'must have at most 20,000 characters'),
+  body: z
+    .string()
+    .max(20_000, 'must have at most 20,000 characters')
+    .refine(isSafeMultiLine, MULTI_LINE),
   objectIds: z
     .array(z.string().regex(STIX_ID, 'must be a STIX id such as indicator--<UUID>'))
     .max(100, 'may name at most 100 objects')
@@ -59,7 +61,10 @@ export const NewAlertSchema = z.object({
     )
     .max(250)
     .default([]),
-  accounts: z.array(z.string().max(254)).max(1000, 'may name at most 1,000 accounts').default([]),
+  accounts: z
+    .array(z.string().max(254).refine(isSingleLine, SINGLE_LINE))
+    .max(1000, 'may name at most 1,000 accounts')
+    .default([]),
   levels: z
     .array(z.enum(['diplomatic', 'policy', 'technical'], 'must be diplomatic, policy or technical'))
     .max(3)
@@ -67,7 +72,7 @@ export const NewAlertSchema = z.object({
   /** Sends a CLEAR or GREEN alert to every partner organisation cleared for it. */
   partners: z.boolean().default(false),
   organisations: z
-    .array(z.string().min(1).max(100))
+    .array(z.string().min(1).max(100).refine(isSingleLine, SINGLE_LINE))
     .max(500, 'may name at most 500 organisations')
     .default([]),
   exercise: z.boolean().default(false),

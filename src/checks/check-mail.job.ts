@@ -5,6 +5,7 @@ import { messages } from '../i18n/messages.ts';
 import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
 import type { MailMessage } from '../mail/mailer.ts';
 import { findCheck, findRecipient, updateRecipient } from './checks.queries.ts';
+import { toInlineText } from '../shared/text.ts';
 
 /** Payload of a check mail job; the token is dropped from the job row once it has finished. */
 export const CheckMailPayload = z.object({
@@ -45,7 +46,7 @@ export function composeCheckMail(
     ...exercise,
     isReminder ? m.reminderOpening : m.inviteOpening,
     ...escalation,
-    m.check(check.title),
+    m.check(toInlineText(check.title)),
     m.answerBy(check.dueAt),
     '',
     m.instructions,

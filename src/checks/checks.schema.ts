@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { isSingleLine, SINGLE_LINE } from '../shared/text.ts';
+
 import { pocLevels } from '../directory/pocs.schema.ts';
 
 /** UN regional groups, as stored in `states.region`. */
@@ -15,7 +17,6 @@ export const unRegions = [
 export const MAX_WINDOW_MINUTES = 30 * 24 * 60;
 
 // C0 and C1 control characters, line breaks and tabs included.
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
 const StateCode = z
   .string()
@@ -30,9 +31,7 @@ export const NewCheckSchema = z
       .trim()
       .min(1, 'must not be empty')
       .max(200, 'must have at most 200 characters')
-      .refine((title) => !CONTROL_CHARACTERS.test(title), {
-        error: 'must not contain control characters such as line breaks or tabs',
-      }),
+      .refine(isSingleLine, SINGLE_LINE),
     levels: z
       .array(z.enum(pocLevels, { error: 'must be one of diplomatic, policy, technical' }))
       .max(3)
@@ -47,7 +46,7 @@ export const NewCheckSchema = z
      * states nor regions, the check goes to the partners only.
      */
     partners: z
-      .array(z.string().min(1).max(100))
+      .array(z.string().min(1).max(100).refine(isSingleLine, SINGLE_LINE))
       .max(100, 'may name at most 100 partner organisations')
       .default([]),
     windowMinutes: z

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { findUnsafeText } from '../shared/text.ts';
+import { findUnsafeText, isSingleLine, SINGLE_LINE } from '../shared/text.ts';
 import { singleLine } from '../shared/validation.ts';
 
 const stateCode = z
@@ -12,7 +12,8 @@ const organisation = z
   .string()
   .trim()
   .min(1, 'must not be empty')
-  .max(200, 'must be at most 200 characters');
+  .max(200, 'must be at most 200 characters')
+  .refine(isSingleLine, SINGLE_LINE);
 
 const description = z
   .string()

@@ -13,8 +13,11 @@ import { renderHealthPage } from './health.page.ts';
 import { getDirectoryHealth, HealthQuerySchema } from './health.service.ts';
 import { readDirectoryRevision } from './revision.ts';
 import { pocToVcard, stateToVcards } from './vcard.ts';
+import { isSingleLine, SINGLE_LINE } from '../shared/text.ts';
 
-const SearchQuery = z.object({ q: z.string().max(200).default('') });
+const SearchQuery = z.object({
+  q: z.string().max(200).refine(isSingleLine, SINGLE_LINE).default(''),
+});
 const StateParams = z.object({
   code: z
     .string()

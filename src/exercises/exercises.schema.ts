@@ -1,18 +1,17 @@
 import { z } from 'zod';
 
+import { isSafeMultiLine, isSingleLine, MULTI_LINE, SINGLE_LINE } from '../shared/text.ts';
+
 import { pocLevels } from '../directory/pocs.schema.ts';
 
 // C0 and C1 control characters, line breaks and tabs included.
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
 const Title = z
   .string()
   .trim()
   .min(1, 'must not be empty')
   .max(200, 'must have at most 200 characters')
-  .refine((title) => !CONTROL_CHARACTERS.test(title), {
-    error: 'must not contain control characters such as line breaks or tabs',
-  });
+  .refine(isSingleLine, SINGLE_LINE);
 
 /**
  * Kinds of inject: a communication check, an alert, a request to each participating state's PoCs
@@ -28,7 +27,11 @@ export const NewInjectSchema = z
   .object({
     kind: z.enum(injectKinds, { error: `must be one of ${injectKinds.join(', ')}` }),
     title: Title,
-    body: z.string().max(20_000, 'must have at most 20,000 characters').default(''),
+    body: z
+      .string()
+      .max(20_000, 'must have at most 20,000 characters')
+      .refine(isSafeMultiLine, MULTI_LINE)
+      .default(''),
     offsetMinutes: z
       .number({ error: 'must be whole minutes after the start, from 0 to 10,080 (7 days)' })
       .int('must be whole minutes after the start, from 0 to 10,080 (7 days)')
@@ -69,7 +72,12 @@ export type NewInject = z.output<typeof NewInjectSchema>;
 export const NewExerciseSchema = z
   .object({
     title: Title,
-    scenario: z.string().trim().min(1, 'must not be empty').max(50_000),
+    scenario: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(50_000)
+      .refine(isSafeMultiLine, MULTI_LINE),
     states: z
       .array(
         z

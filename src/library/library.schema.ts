@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { isSafeMultiLine, isSingleLine, MULTI_LINE, SINGLE_LINE } from '../shared/text.ts';
+
 import { parseTlp, type TlpLevel } from '../sharing/tlp.ts';
 
 const Tlp = z.string().transform((value, ctx): TlpLevel => {
@@ -18,14 +20,13 @@ const Title = z
   .trim()
   .min(1, 'must not be empty')
   .max(200, 'must have at most 200 characters')
-  .refine((title) => !/[\u0000-\u001f\u007f-\u009f]/.test(title), {
-    error: 'must not contain control characters such as line breaks or tabs',
-  });
+  .refine(isSingleLine, SINGLE_LINE);
 
 const Body = z
   .string()
   .min(1, 'must not be empty')
-  .max(200_000, 'must have at most 200,000 characters');
+  .max(200_000, 'must have at most 200,000 characters')
+  .refine(isSafeMultiLine, MULTI_LINE);
 
 const Tags = z
   .array(
@@ -68,7 +69,7 @@ export type DocumentPatch = z.output<typeof DocumentPatchSchema>;
 
 /** Query of `GET /api/v1/library`. */
 export const LibraryQuerySchema = z.object({
-  q: z.string().trim().max(200).optional(),
+  q: z.string().trim().max(200).refine(isSingleLine, SINGLE_LINE).optional(),
   tag: z.string().trim().toLowerCase().max(40).optional(),
 });
 

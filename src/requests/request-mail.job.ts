@@ -7,6 +7,7 @@ import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-ki
 import type { MailMessage } from '../mail/mailer.ts';
 import { isTlpLevel, tlpLabel } from '../sharing/tlp.ts';
 import { findRequestMailTarget, updateRequestMail } from './requests.queries.ts';
+import { toInlineText } from '../shared/text.ts';
 
 /** Payload of a request mail job. */
 export const RequestMailPayload = z.object({ recipientId: z.string() });
@@ -26,14 +27,15 @@ export function composeRequestMail(publicUrl: string, to: string, target: Target
     label,
     '',
     m.mail.heading(typeName, target.reference),
-    m.mail.subject(target.subject),
+    // Stored values go on one line each, so none can forge a line such as `Severity: 5`.
+    m.mail.subject(toInlineText(target.subject)),
     m.mail.from(
-      target.sender_name,
-      target.sender_organisation,
+      toInlineText(target.sender_name),
+      toInlineText(target.sender_organisation),
       target.sender_state,
-      target.sender_email,
+      toInlineText(target.sender_email),
     ),
-    m.mail.sector(target.sector),
+    m.mail.sector(toInlineText(target.sector)),
     m.mail.severity(formatSeverity(target.severity)),
     ...(target.response_due_at === null ? [] : [m.mail.responseDue(target.response_due_at)]),
     '',

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { isSafeMultiLine, isSingleLine, MULTI_LINE, SINGLE_LINE } from '../shared/text.ts';
+
 import { PageQuery } from '../shared/keyset.ts';
 import { parseTlp, type TlpLevel } from '../sharing/tlp.ts';
 
@@ -19,7 +21,6 @@ export type RequestType = (typeof requestTypes)[number];
 export const pocLevels = ['diplomatic', 'policy', 'technical'] as const;
 
 // C0 and C1 control characters, line breaks and tabs included.
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
 
 const Tlp = z.string().transform((value, ctx): TlpLevel => {
   const level = parseTlp(value);
@@ -49,9 +50,7 @@ const Subject = z
   .trim()
   .min(1, 'must not be empty')
   .max(200, 'must have at most 200 characters')
-  .refine((text) => !CONTROL_CHARACTERS.test(text), {
-    error: 'must not contain control characters such as line breaks or tabs',
-  });
+  .refine(isSingleLine, SINGLE_LINE);
 
 /** Request body of `POST /api/v1/requests`: a first message to another state's PoCs. */
 export const NewRequestSchema = z.object({
@@ -69,9 +68,15 @@ export const NewRequestSchema = z.object({
     .string()
     .trim()
     .min(1, 'must not be empty')
-    .max(200, 'must have at most 200 characters'),
-  description: z.string().trim().min(1, 'must not be empty').max(20_000),
-  requestedAction: z.string().trim().max(5_000).default(''),
+    .max(200, 'must have at most 200 characters')
+    .refine(isSingleLine, SINGLE_LINE),
+  description: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(20_000)
+    .refine(isSafeMultiLine, MULTI_LINE),
+  requestedAction: z.string().trim().max(5_000).refine(isSafeMultiLine, MULTI_LINE).default(''),
   severity: Severity,
   responseMinutes: ResponseMinutes.optional(),
   tlp: Tlp,
@@ -84,8 +89,13 @@ export type NewRequest = z.output<typeof NewRequestSchema>;
 /** Request body of `POST /api/v1/requests/{reference}/replies`; omitted fields come from the parent. */
 export const ReplySchema = z.object({
   type: z.enum(requestTypes, `must be one of ${requestTypes.join(', ')}`).default('response'),
-  description: z.string().trim().min(1, 'must not be empty').max(20_000),
-  requestedAction: z.string().trim().max(5_000).default(''),
+  description: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(20_000)
+    .refine(isSafeMultiLine, MULTI_LINE),
+  requestedAction: z.string().trim().max(5_000).refine(isSafeMultiLine, MULTI_LINE).default(''),
   severity: Severity.optional(),
   responseMinutes: ResponseMinutes.optional(),
   tlp: Tlp.optional(),

@@ -190,6 +190,35 @@ for (const dialect of testDialects) {
       }
     });
 
+    it('refuses a line break in any single-line field and keeps stored values on one line', async () => {
+      const forged = await send(frPoc.token, request({ sector: 'x\r\nBcc: a@b.example' }));
+      assert.equal(forged.statusCode, 422);
+      assert.deepEqual(forged.json<{ errors: { field: string; message: string }[] }>().errors, [
+        { field: 'sector', message: 'must be a single line without control characters' },
+      ]);
+      const bell = await send(frPoc.token, request({ description: 'Ring\u0007' }));
+      assert.equal(bell.statusCode, 422);
+      assert.match(bell.body, /description/);
+      const lines = await send(frPoc.token, request({ description: 'One\nTwo' }));
+      assert.equal(lines.statusCode, 201, 'a multi-line field keeps its line breaks');
+
+      // A value stored before this check still cannot start a line of its own in the mail.
+      const reference = lines.json<{ reference: string }>().reference;
+      await t.ctx.db
+        .updateTable('requests')
+        .set({ sector: 'x\r\nSeverity: 5' })
+        .where('reference', '=', reference)
+        .execute();
+      await t.createWorker().runUntilIdle();
+      const mail = await t.ctx.db
+        .selectFrom('mail_outbox')
+        .select('text_body')
+        .where('text_body', 'like', `%${reference}%`)
+        .executeTakeFirstOrThrow();
+      assert.match(mail.text_body, /^Sector: x {2}Severity: 5$/m);
+      assert.doesNotMatch(mail.text_body, /^Severity: 5$/m);
+    });
+
     it('rejects a bad request naming each field', async () => {
       const res = await send(frPoc.token, {
         type: 'gossip',

@@ -16,11 +16,40 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * visible at all.
  */
 export function findUnsafeText(text: string, multiline = false): string | null {
-  if (!multiline && /[\n\r\t]/.test(text)) return 'must be a single line';
-  if (CONTROL.test(text.replace(/\r\n/g, '\n'))) return 'must not contain control characters';
+  if (!multiline && !isSingleLine(text)) return SINGLE_LINE;
+  if (CONTROL.test(text.replace(/\r\n/g, '\n'))) return MULTI_LINE;
   if (BIDI_CONTROL.test(text)) return 'must not contain bidirectional override characters';
   if (LONE_SURROGATE.test(text)) return 'must be valid Unicode text';
   if (text.replace(/[\s\p{Cf}]/gu, '') === '') return 'must contain visible characters';
 
   return null;
+}
+
+/** Message for a single-line field that holds a line break or another control character. */
+export const SINGLE_LINE = 'must be a single line without control characters';
+
+/** Message for a multi-line field that holds a control character other than a line break or tab. */
+export const MULTI_LINE = 'must not contain control characters other than line breaks and tabs';
+
+// Every C0 and C1 control character, DEL, and the Unicode line and paragraph separators.
+const LINE_BREAK_OR_CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
+// Control characters a multi-line text may not hold: all but tab, line feed and carriage return.
+const MULTI_LINE_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+
+/** Whether text fits on one line: no line break, tab or other control character. */
+export function isSingleLine(text: string): boolean {
+  return !LINE_BREAK_OR_CONTROL.test(text);
+}
+
+/** Whether multi-line text holds no control character other than line breaks and tabs. */
+export function isSafeMultiLine(text: string): boolean {
+  return !MULTI_LINE_CONTROL.test(text);
+}
+
+/**
+ * Returns a value for one line of a mail or other line-based text: every line break and control
+ * character becomes a space, so a stored value can never start a line of its own.
+ */
+export function toInlineText(text: string): string {
+  return text.replace(new RegExp(LINE_BREAK_OR_CONTROL.source, 'g'), ' ');
 }

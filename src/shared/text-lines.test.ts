@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import {
+  findUnsafeText,
+  isSafeMultiLine,
+  isSingleLine,
+  SINGLE_LINE,
+  toInlineText,
+} from './text.ts';
+
+describe('single-line and multi-line text', () => {
+  it('refuses line breaks, tabs and other control characters on one line', () => {
+    for (const text of [
+      'x\r\nBcc: a@b.example',
+      'x\nSeverity: 5',
+      'a\tb',
+      'a\u0000b',
+      'a\u0085b',
+      'a\u2028b',
+    ]) {
+      assert.equal(isSingleLine(text), false, JSON.stringify(text));
+    }
+    assert.equal(isSingleLine('Énergie, transport (CH)'), true);
+    assert.equal(findUnsafeText('x\r\ny'), SINGLE_LINE);
+    assert.equal(findUnsafeText('x\u0007y'), SINGLE_LINE);
+  });
+
+  it('keeps line breaks and tabs in multi-line text but no other control character', () => {
+    assert.equal(isSafeMultiLine('first\r\nsecond\n\tthird'), true);
+    assert.equal(isSafeMultiLine('bell\u0007'), false);
+    assert.equal(isSafeMultiLine('escape\u001b[31m'), false);
+  });
+
+  it('turns every line break into a space for one line of a mail', () => {
+    assert.equal(toInlineText('x\r\nBcc: a@b.example'), 'x  Bcc: a@b.example');
+    assert.equal(toInlineText('a\u2028b\u0000c'), 'a b c');
+  });
+});

@@ -94,6 +94,9 @@ async function checkDuplicates(
   const exact = found.find(
     (d) => d.email_key === candidate.emailKey && d.level === candidate.level,
   );
+  // TODO: look-alike domains pass: a domain label that mixes scripts as UTS #39 restricts
+  // (Latin with Cyrillic or Greek) should get 422 on `email`, and a domain whose confusable
+  // skeleton equals an existing PoC's differently spelt domain should get `duplicate_suspected`.
   if (exact !== undefined) {
     throw new DomainError('conflict', `A ${exact.level} PoC with this e-mail exists`, [
       {

@@ -60,7 +60,14 @@ export async function checkInjectBundle(
   return checked;
 }
 
-/** Sends the EXERCISE-marked alert of an alert inject, or the notice of a released bundle. */
+/**
+ * Sends the EXERCISE-marked alert of an alert inject, or the notice of a released bundle.
+ *
+ * TODO: the alert's own title carries no EXERCISE mark (only `exercise: true` and the body do),
+ * while the bundle notice's title does and the alert mail adds `[EXERCISE]` again, so its subject
+ * holds the mark twice; every inject kind should carry the mark exactly once in title, subject
+ * and body, with the mail composer adding it only when the title lacks it.
+ */
 async function releaseAlert(
   ctx: AppContext,
   controller: Principal,

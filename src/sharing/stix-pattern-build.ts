@@ -261,12 +261,14 @@ export function matchesObservation(pattern: Observation, object: Record<string, 
   }
   if (pattern.kind === 'qualified') {
     throw new UnsupportedPatternError(
-      `the pattern matcher checks one object, so it cannot evaluate the ${pattern.qualifier.kind} qualifier`,
+      'the pattern matcher checks one object, so it cannot evaluate the ' +
+        `${pattern.qualifier.kind} qualifier`,
     );
   }
 
   throw new UnsupportedPatternError(
-    `the pattern matcher checks one object, so it cannot evaluate ${pattern.kind.toUpperCase()} between observations`,
+    'the pattern matcher checks one object, so it cannot evaluate ' +
+      `${pattern.kind.toUpperCase()} between observations`,
   );
 }
 

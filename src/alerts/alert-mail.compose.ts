@@ -8,6 +8,16 @@ const m = messages.alerts;
 /** The line that opens and closes every message about a drill. */
 export const EXERCISE_BANNER = m.exerciseBanner;
 
+/**
+ * Returns a title without the exercise mark in front, which the titles of exercise injects carry.
+ * A mail subject puts the mark in its own prefix instead, so it shows the mark exactly once.
+ */
+export function withoutExerciseMark(title: string): string {
+  const mark = messages.exercises.subject('');
+
+  return title.startsWith(mark) ? title.slice(mark.length) : title;
+}
+
 /** Formats a severity for people, for example `3 High`. */
 export function formatSeverity(severity: number): string {
   return m.severityLabel(severity, m.severityNames[severity] ?? m.unknownSeverity);
@@ -82,7 +92,7 @@ export function composeAlertMail(
 
   return {
     to,
-    subject: `${prefix} ${alert.title}`,
+    subject: `${prefix} ${isExercise ? withoutExerciseMark(alert.title) : alert.title}`,
     encryptedSubject: `${prefix} ${m.mail.encryptedTitle}`,
     text,
   };

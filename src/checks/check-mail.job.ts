@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../app/context.ts';
 import { messages } from '../i18n/messages.ts';
 import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
+import { withoutExerciseMark } from '../alerts/alert-mail.compose.ts';
 import type { MailMessage } from '../mail/mailer.ts';
 import { findCheck, findRecipient, updateRecipient } from './checks.queries.ts';
 import { toInlineText } from '../shared/text.ts';
@@ -53,9 +54,10 @@ export function composeCheckMail(
     link,
     ...(check.isExercise ? ['', EXERCISE_MARK] : []),
   ].join('\n');
-  const subject = m.subject(isReminder, check.title);
+  if (!check.isExercise) return { to, subject: m.subject(isReminder, check.title), text };
+  const subject = m.subject(isReminder, withoutExerciseMark(check.title));
 
-  return { to, subject: check.isExercise ? messages.exercises.subject(subject) : subject, text };
+  return { to, subject: messages.exercises.subject(subject), text };
 }
 
 function isPermanentSmtpError(error: unknown): boolean {

@@ -16,6 +16,11 @@ interface ExerciseBody {
   injects: { id: string; kind: string; releasedAt: string | null; targetId: string | null }[];
 }
 
+/** Counts the `[EXERCISE]` marks in a subject or title; every exercise item carries one. */
+function countMarks(text: string): number {
+  return text.split('[EXERCISE]').length - 1;
+}
+
 function bundleOf(objects: unknown[]) {
   return { type: 'bundle', id: `bundle--${randomUUID()}`, objects };
 }
@@ -230,7 +235,7 @@ for (const dialect of testDialects) {
       );
       const frMails = await mailsTo(pocs.fr?.email ?? '');
       const notice = frMails.find((m) => m.subject.includes('STIX bundle: Drill indicators'));
-      assert.match(notice?.subject ?? '', /EXERCISE/);
+      assert.equal(countMarks(notice?.subject ?? ''), 1, notice?.subject);
       assert.match(notice?.text_body ?? '', /\/api\/v1\/exercises\/[\w-]+\/objects/);
       const partnerMails = await mailsTo(partner.email);
       assert.ok(partnerMails.some((m) => m.subject.includes('STIX bundle: Drill indicators')));
@@ -281,9 +286,19 @@ for (const dialect of testDialects) {
       await worker.runUntilIdle();
       const mails = await mailsTo(partner.email);
       const alert = mails.find((m) => m.subject.includes('Grid alert'));
-      assert.match(alert?.subject ?? '', /EXERCISE/);
-      const check = mails.find((m) => m.subject.includes('Communication check: Grid roll call'));
-      assert.match(check?.subject ?? '', /^\[EXERCISE\] /);
+      assert.equal(countMarks(alert?.subject ?? ''), 1, alert?.subject);
+      const check = mails.find((m) => m.subject.includes('Grid roll call'));
+      assert.equal(countMarks(check?.subject ?? ''), 1, check?.subject);
+      for (const mail of mails) assert.equal(countMarks(mail.subject), 1, mail.subject);
+      const alerts = (await get('/api/v1/alerts', partner.token)).json<{
+        alerts: { title: string; exercise: boolean }[];
+      }>().alerts;
+      assert.ok(alerts.length >= 2);
+      for (const item of alerts) {
+        assert.equal(item.exercise, true);
+        assert.match(item.title, /^\[EXERCISE\] /);
+        assert.equal(countMarks(item.title), 1, item.title);
+      }
       const token = /\/checks\/answer\/([\w-]+)/.exec(check?.text_body ?? '')?.[1] ?? '';
       const answer = await t.request({ method: 'POST', url: `/checks/answer/${token}` });
       assert.equal(answer.statusCode, 200);

@@ -60,13 +60,15 @@ export async function checkInjectBundle(
   return checked;
 }
 
+/** Returns an inject's title with the exercise mark in front, cut to the 200 characters of a title. */
+function markedTitle(title: string): string {
+  return m.subject(title).slice(0, 200);
+}
+
 /**
- * Sends the EXERCISE-marked alert of an alert inject, or the notice of a released bundle.
- *
- * TODO: the alert's own title carries no EXERCISE mark (only `exercise: true` and the body do),
- * while the bundle notice's title does and the alert mail adds `[EXERCISE]` again, so its subject
- * holds the mark twice; every inject kind should carry the mark exactly once in title, subject
- * and body, with the mail composer adding it only when the title lacks it.
+ * Sends the EXERCISE-marked alert of an alert inject, or the notice of a released bundle. The
+ * title, body and data (`exercise: true`) each carry the mark once; the mail subject takes it
+ * from the title.
  */
 async function releaseAlert(
   ctx: AppContext,
@@ -76,7 +78,7 @@ async function releaseAlert(
 ) {
   const { states, levels, partners } = participantsOf(exercise);
   const alert = NewAlertSchema.parse({
-    title: content.title,
+    title: markedTitle(content.title),
     severity: INJECT_SEVERITY,
     tlp: content.tlp,
     body: `${m.bodyBanner}\n\n${content.body}`,
@@ -183,7 +185,7 @@ async function storeExerciseRequest(
   const id = newId();
   const now = ctx.clock.now();
   const dueAt = new Date(now.getTime() + inject.window_minutes * 60_000).toISOString();
-  const subject = m.subject(inject.title).slice(0, 200);
+  const subject = markedTitle(inject.title);
   const recipients = target.addressees.map((a) => ({
     id: newId(),
     request_id: id,
@@ -300,7 +302,7 @@ export async function createInjectTarget(
     case 'check': {
       const sender = { accountId: exercise.controller_id, stateCode: null };
       const input = {
-        title: inject.title,
+        title: markedTitle(inject.title),
         levels,
         states,
         regions: [],

@@ -124,7 +124,7 @@ for (const dialect of testDialects) {
         controllerStream.frames,
         (e) => e.kind === 'delivered' && e.who?.email === 'cert@fr.example',
       );
-      assert.equal(delivered.subject, 'Grid alert');
+      assert.equal(delivered.subject, '[EXERCISE] Grid alert');
       assert.equal(delivered.who?.state, 'FR');
       assert.equal(delivered.who.level, 'technical');
     });
@@ -138,7 +138,7 @@ for (const dialect of testDialects) {
       assert.equal(res.statusCode, 200, res.body);
       const texts = res.json<{ entries: { text: string }[] }>().entries.map((e) => e.text);
       assert.ok(
-        texts.includes('"Grid alert" delivered to technical cert@fr.example'),
+        texts.includes('"[EXERCISE] Grid alert" delivered to technical cert@fr.example'),
         texts.join('\n'),
       );
     });
@@ -154,7 +154,7 @@ for (const dialect of testDialects) {
       assert.equal(ack.statusCode, 200, ack.body);
 
       const entry = await waitForEntry(controllerStream.frames, (e) => e.kind === 'acknowledged');
-      assert.equal(entry.subject, 'Grid alert');
+      assert.equal(entry.subject, '[EXERCISE] Grid alert');
       assert.equal(entry.who?.state, 'FR');
       assert.equal(entry.who.email, 'cert@fr.example');
       assert.equal(entry.at, t.clock.now().toISOString());
@@ -170,7 +170,7 @@ for (const dialect of testDialects) {
       assert.equal(answer.statusCode, 200, answer.body);
 
       const entry = await waitForEntry(controllerStream.frames, (e) => e.kind === 'answered');
-      assert.equal(entry.subject, 'Grid roll call');
+      assert.equal(entry.subject, '[EXERCISE] Grid roll call');
       assert.equal(entry.who?.state, 'FR');
     });
 

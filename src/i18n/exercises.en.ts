@@ -9,7 +9,7 @@ export const exercisesMessages = {
   bodyBanner: 'EXERCISE - this is a drill, not a real incident.',
   subject: (title: string) => `[EXERCISE] ${title}`,
   controlName: 'Exercise control',
-  bundleAlertTitle: (title: string) => `[EXERCISE] STIX bundle: ${title}`,
+  bundleAlertTitle: (title: string) => `STIX bundle: ${title}`,
   bundleAlertBody: (count: number, link: string) =>
     `${count} exercise STIX objects were released. Read them at ${link}`,
   liveTimeline: 'The timeline updates live.',

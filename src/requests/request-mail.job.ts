@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
-import { EXERCISE_BANNER, formatSeverity } from '../alerts/alert-mail.compose.ts';
+import {
+  withoutExerciseMark,
+  EXERCISE_BANNER,
+  formatSeverity,
+} from '../alerts/alert-mail.compose.ts';
 import type { AppContext } from '../app/context.ts';
 import { messages } from '../i18n/messages.ts';
 import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
@@ -50,7 +54,13 @@ export function composeRequestMail(publicUrl: string, to: string, target: Target
 
   return {
     to,
-    subject: m.mail.subjectLine(isExercise, label, target.reference, typeName, target.subject),
+    subject: m.mail.subjectLine(
+      isExercise,
+      label,
+      target.reference,
+      typeName,
+      isExercise ? withoutExerciseMark(target.subject) : target.subject,
+    ),
     text,
     messageId: `<${target.recipientId}@parley.requests>`,
   };

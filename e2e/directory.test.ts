@@ -1,23 +1,20 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 
 import * as openpgp from 'openpgp';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
 import { readMailedToken } from '../src/admin/admin.test-helpers.ts';
 import { testDialects } from '../test/support/database.ts';
 import {
+  BrowserPages,
   findSevereViolations,
-  launchBrowser,
   saveScreenshot,
   signIn,
   startRunningApp,
   type RunningApp,
 } from './support.ts';
-
-// Playwright's default of 30 s per action hides a hung step for too long.
-const STEP_TIMEOUT_MS = 10_000;
 
 const STATE = 'KE';
 const OTHER_STATE = 'UG';
@@ -93,21 +90,11 @@ async function fillRequiredPocFields(page: Page, poc: PocInput) {
 for (const dialect of testDialects) {
   describe(`directory journeys on ${dialect}`, () => {
     let t: RunningApp;
-    let browser: Browser;
-    const contexts: BrowserContext[] = [];
-    let testPages: Page[] = [];
+    let pages: BrowserPages;
     // The journeys build on each other: the invited editor's PoCs are checked by the later ones.
     const stored: StoredPoc[] = [];
 
-    async function newPage(): Promise<Page> {
-      const context = await browser.newContext({ acceptDownloads: true });
-      contexts.push(context);
-      const page = await context.newPage();
-      page.setDefaultTimeout(STEP_TIMEOUT_MS);
-      testPages.push(page);
-
-      return page;
-    }
+    const newPage = () => pages.open({ acceptDownloads: true });
 
     async function loadStoredPocs(): Promise<StoredPoc[]> {
       return t.ctx.db
@@ -134,21 +121,14 @@ for (const dialect of testDialects) {
 
     before(async () => {
       t = await startRunningApp(dialect);
-      browser = await launchBrowser();
-    });
-    beforeEach(() => {
-      testPages = [];
+      pages = await BrowserPages.launch();
     });
     // Every page's last state is kept, so a failed step can be seen and not only read about.
     afterEach(async (context) => {
-      const slug = context.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-      for (const [index, page] of testPages.entries()) {
-        await saveScreenshot(page, `directory-${dialect}-${slug}-${index}`);
-      }
+      await pages.saveTestScreenshots(`directory-${dialect}`, context.name);
     });
     after(async () => {
-      await Promise.all(contexts.map((context) => context.close()));
-      await browser.close();
+      await pages.close();
       await t.close();
     });
 

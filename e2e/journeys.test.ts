@@ -1,21 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { after, afterEach, before, describe, it } from 'node:test';
 
 import { testDialects } from '../test/support/database.ts';
 import { insertPoc } from '../test/support/factories.ts';
 import {
+  BrowserPages,
   findSevereViolations,
-  launchBrowser,
   saveScreenshot,
   signIn,
   startRunningApp,
   type RunningApp,
 } from './support.ts';
-
-// Playwright's default of 30 s per action hides a hung step for too long.
-const STEP_TIMEOUT_MS = 10_000;
 
 interface DeliveriesReply {
   recipients: { email: string; acknowledgedAt: string | null; acknowledgedVia: string | null }[];
@@ -24,37 +19,20 @@ interface DeliveriesReply {
 for (const dialect of testDialects) {
   describe(`workspace journeys on ${dialect}`, () => {
     let t: RunningApp;
-    let browser: Browser;
-    const contexts: BrowserContext[] = [];
-    let testPages: Page[] = [];
+    let pages: BrowserPages;
 
-    async function newPage(): Promise<Page> {
-      const context = await browser.newContext();
-      contexts.push(context);
-      const page = await context.newPage();
-      page.setDefaultTimeout(STEP_TIMEOUT_MS);
-      testPages.push(page);
-
-      return page;
-    }
+    const newPage = () => pages.open();
 
     before(async () => {
       t = await startRunningApp(dialect);
-      browser = await launchBrowser();
-    });
-    beforeEach(() => {
-      testPages = [];
+      pages = await BrowserPages.launch();
     });
     // Every page's last state is kept, so a failed step can be seen and not only read about.
     afterEach(async (context) => {
-      const slug = context.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-      for (const [index, page] of testPages.entries()) {
-        await saveScreenshot(page, `${dialect}-${slug}-${index}`);
-      }
+      await pages.saveTestScreenshots(dialect, context.name);
     });
     after(async () => {
-      await Promise.all(contexts.map((context) => context.close()));
-      await browser.close();
+      await pages.close();
       await t.close();
     });
 

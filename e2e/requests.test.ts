@@ -1,43 +1,28 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-
 import { testDialects } from '../test/support/database.ts';
 import { insertPoc } from '../test/support/factories.ts';
 import {
-  launchBrowser,
+  BrowserPages,
   saveScreenshot,
   signIn,
   startRunningApp,
   type RunningApp,
 } from './support.ts';
 
-// Playwright's default of 30 s per action hides a hung step for too long.
-const STEP_TIMEOUT_MS = 10_000;
-
 for (const dialect of testDialects) {
   describe(`requests between states on ${dialect}`, () => {
     let t: RunningApp;
-    let browser: Browser;
-    const contexts: BrowserContext[] = [];
-
-    async function newPage(): Promise<Page> {
-      const context = await browser.newContext();
-      contexts.push(context);
-      const page = await context.newPage();
-      page.setDefaultTimeout(STEP_TIMEOUT_MS);
-
-      return page;
-    }
+    let pages: BrowserPages;
+    const newPage = () => pages.open();
 
     before(async () => {
       t = await startRunningApp(dialect);
-      browser = await launchBrowser();
+      pages = await BrowserPages.launch();
     });
     after(async () => {
-      await Promise.all(contexts.map((context) => context.close()));
-      await browser.close();
+      await pages.close();
       await t.close();
     });
 
@@ -73,7 +58,7 @@ for (const dialect of testDialects) {
       await signIn(b, t.baseUrl, stateB, '/app/requests');
       const row = b.locator(`tr[data-reference="${reference}"]`);
       await row.waitFor();
-      assert.match(await row.innerText(), /Claire Dubois \(FR\)/);
+      assert.match(await row.innerText(), /Claire Dubois, National CERT of FR \(FR\)/);
       await row.getByRole('link', { name: reference }).click();
       await b.getByRole('button', { name: 'Acknowledge' }).click();
       await b.getByRole('button', { name: 'Acknowledge' }).waitFor({ state: 'detached' });

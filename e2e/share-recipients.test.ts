@@ -2,21 +2,16 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-
 import { testDialects } from '../test/support/database.ts';
 import { insertPoc } from '../test/support/factories.ts';
 import {
+  BrowserPages,
   findSevereViolations,
-  launchBrowser,
   saveScreenshot,
   signIn,
   startRunningApp,
   type RunningApp,
 } from './support.ts';
-
-// Playwright's default of 30 s per action hides a hung step for too long.
-const STEP_TIMEOUT_MS = 10_000;
 
 function redBundle(indicatorId: string) {
   return {
@@ -40,25 +35,15 @@ function redBundle(indicatorId: string) {
 for (const dialect of testDialects) {
   describe(`share form recipients on ${dialect}`, () => {
     let t: RunningApp;
-    let browser: Browser;
-    const contexts: BrowserContext[] = [];
-
-    async function newPage(): Promise<Page> {
-      const context = await browser.newContext();
-      contexts.push(context);
-      const page = await context.newPage();
-      page.setDefaultTimeout(STEP_TIMEOUT_MS);
-
-      return page;
-    }
+    let pages: BrowserPages;
+    const newPage = () => pages.open();
 
     before(async () => {
       t = await startRunningApp(dialect);
-      browser = await launchBrowser();
+      pages = await BrowserPages.launch();
     });
     after(async () => {
-      await Promise.all(contexts.map((context) => context.close()));
-      await browser.close();
+      await pages.close();
       await t.close();
     });
 

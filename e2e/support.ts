@@ -1,7 +1,13 @@
 import type { AddressInfo } from 'node:net';
 
 import { AxeBuilder } from '@axe-core/playwright';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from 'playwright-core';
 
 import type { DialectName } from '../src/db/database.ts';
 import { startTestApp, type TestApp } from '../test/support/test-app.ts';
@@ -39,6 +45,52 @@ export function launchBrowser(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+// Playwright's default of 30 s per action hides a hung step for too long.
+const STEP_TIMEOUT_MS = 10_000;
+
+/**
+ * The browser of one suite: each page opens in a fresh context (its own cookies, so several
+ * accounts can be signed in at once), and the pages of the running test can be kept as
+ * screenshots when it ends.
+ */
+export class BrowserPages {
+  private readonly contexts: BrowserContext[] = [];
+  private testPages: Page[] = [];
+
+  private constructor(private readonly browser: Browser) {}
+
+  /** Launches Chromium for a suite. */
+  static async launch(): Promise<BrowserPages> {
+    return new BrowserPages(await launchBrowser());
+  }
+
+  /** Opens a page in a new context, with a 10 s limit on each action. */
+  async open(options: BrowserContextOptions = {}): Promise<Page> {
+    const context = await this.browser.newContext(options);
+    this.contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(STEP_TIMEOUT_MS);
+    this.testPages.push(page);
+
+    return page;
+  }
+
+  /** Saves the last state of every page the test opened, then forgets them for the next test. */
+  async saveTestScreenshots(prefix: string, testName: string): Promise<void> {
+    const slug = testName.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+    for (const [index, page] of this.testPages.entries()) {
+      await saveScreenshot(page, `${prefix}-${slug}-${index}`);
+    }
+    this.testPages = [];
+  }
+
+  /** Closes every context and the browser. */
+  async close(): Promise<void> {
+    await Promise.all(this.contexts.map((context) => context.close()));
+    await this.browser.close();
+  }
 }
 
 /** Signs in through the server-rendered form and waits for the workspace page `next`. */

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Clock } from '../shared/clock.ts';
 import { hashSecret, newId, newSecret } from '../shared/crypto.ts';
 import { DomainError, invalidField, notFound } from '../shared/errors.ts';
-import { normaliseEmail } from '../shared/email.ts';
+import { findMixedScriptLabel, isValidEmailKey, normaliseEmail } from '../shared/email.ts';
 import { parseInput } from '../shared/validation.ts';
 import type { Tables } from '../db/schema.ts';
 import { tlpLevels } from '../sharing/tlp.ts';
@@ -64,8 +64,16 @@ export function toPrincipal(row: AccountRow): Principal {
 export function requireEmailKey(email: string, field = 'email'): string {
   // Validate the punycode form, so addresses with non-ASCII domains are accepted.
   const key = normaliseEmail(email.trim());
-  if (key === null || !z.email().safeParse(key).success) {
+  if (key === null || !isValidEmailKey(key)) {
     throw invalidField(field, 'must be a valid e-mail address such as name@example.org');
+  }
+  const mixed = findMixedScriptLabel(email.trim());
+  if (mixed !== null) {
+    throw invalidField(
+      field,
+      `has the domain label "${mixed.label}", which mixes ${mixed.scripts.join(' and ')} ` +
+        'letters as look-alike domains do; type the address again in one script',
+    );
   }
 
   return key;

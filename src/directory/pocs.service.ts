@@ -94,9 +94,9 @@ async function checkDuplicates(
   const exact = found.find(
     (d) => d.email_key === candidate.emailKey && d.level === candidate.level,
   );
-  // TODO: look-alike domains pass: a domain label that mixes scripts as UTS #39 restricts
-  // (Latin with Cyrillic or Greek) should get 422 on `email`, and a domain whose confusable
-  // skeleton equals an existing PoC's differently spelt domain should get `duplicate_suspected`.
+  // TODO: a domain wholly in one script that looks like another PoC's domain (a Cyrillic-only
+  // spelling of a Latin name) passes; mixed-script labels are rejected in `requireEmailKey`,
+  // but comparing confusable skeletons (UTS #39) needs the Unicode confusables data.
   if (exact !== undefined) {
     throw new DomainError('conflict', `A ${exact.level} PoC with this e-mail exists`, [
       {

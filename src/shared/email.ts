@@ -1,5 +1,22 @@
 import { domainToASCII, domainToUnicode } from 'node:url';
 
+import { z } from 'zod';
+
+/**
+ * The ASCII form of an address as zod's own e-mail pattern reads it, except that the top-level
+ * label may also be an IDN in punycode (`xn--p1ai` for `.рф`), which zod's letters-only rule
+ * rejects. Match it against the output of `normaliseEmail`.
+ */
+const ASCII_EMAIL = z.email({
+  pattern:
+    /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+(?:[A-Za-z]{2,}|xn--[A-Za-z0-9-]{2,})$/,
+});
+
+/** Returns true when a normalised (ASCII-domain) address is a valid e-mail address. */
+export function isValidEmailKey(key: string): boolean {
+  return ASCII_EMAIL.safeParse(key).success;
+}
+
 /**
  * Normalises an e-mail address for comparison: the local part in NFC and lower case (mail
  * providers treat it case-insensitively in practice), the domain lower-cased and converted to its
@@ -42,4 +59,38 @@ export function toTransportAddress(address: string): string {
   const domain = domainToASCII(address.slice(at + 1).normalize('NFC'));
 
   return domain === '' ? address : `${address.slice(0, at)}@${domain}`;
+}
+
+// Scripts whose letters look alike (UTS #39 lists them among the confusables). A domain label
+// that mixes them is the usual way to spell a look-alike of a real domain.
+const CONFUSABLE_SCRIPTS = [
+  { name: 'Latin', letter: /\p{Script=Latin}/u },
+  { name: 'Cyrillic', letter: /\p{Script=Cyrillic}/u },
+  { name: 'Greek', letter: /\p{Script=Greek}/u },
+  { name: 'Armenian', letter: /\p{Script=Armenian}/u },
+] as const;
+
+/** A domain label whose letters come from more than one confusable script. */
+export interface MixedScriptLabel {
+  label: string;
+  scripts: string[];
+}
+
+/**
+ * Finds the first label of an address's domain that mixes Latin, Cyrillic, Greek or Armenian
+ * letters, such as `gоvcert` with a Cyrillic `о`, in the spirit of UTS #39's "highly
+ * restrictive" profile. A domain wholly in one script, digits and hyphens included, passes.
+ */
+export function findMixedScriptLabel(address: string): MixedScriptLabel | null {
+  const at = address.lastIndexOf('@');
+  const domain = at < 0 ? address : address.slice(at + 1);
+  const unicode = domainToUnicode(domain.normalize('NFC').toLowerCase()) || domain;
+  for (const label of unicode.split('.')) {
+    const scripts = CONFUSABLE_SCRIPTS.filter((script) => script.letter.test(label)).map(
+      (script) => script.name,
+    );
+    if (scripts.length > 1) return { label, scripts };
+  }
+
+  return null;
 }

@@ -149,7 +149,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     trustProxy: false,
     clientErrorHandler: sendClientErrorProblem,
     frameworkErrors: sendFrameworkErrorProblem,
-    querystringParser: parseQueryString,
+    routerOptions: { querystringParser: parseQueryString },
   });
 
   app.decorate('allowedMethods', trackRouteMethods(app));

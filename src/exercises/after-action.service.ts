@@ -18,6 +18,7 @@ const MINUTE_MS = 60_000;
 const StoredLevels = z.array(z.string());
 const PARTNER = 'partner';
 const t = messages.exercises.timeline;
+const g = messages.exercises.gaps;
 
 /** One participant's reaction to one inject. */
 export interface ParticipantResult {
@@ -129,24 +130,24 @@ export async function getAfterActionReport(ctx: AppContext, exerciseId: string) 
           kind: 'missing-level',
           stateCode: state,
           level,
-          detail: 'No PoC at this level',
+          detail: g.missingLevel,
         });
       } else if (!entries.some((p) => p.contact_role === 'alternate')) {
-        gaps.push({ kind: 'no-alternate', stateCode: state, level, detail: 'No alternate PoC' });
+        gaps.push({ kind: 'no-alternate', stateCode: state, level, detail: g.noAlternate });
       }
       for (const entry of entries) {
         if (!isStale(entry.last_confirmed_at, now, ctx.config.staleAfterDays)) continue;
-        const detail = `${entry.email} last confirmed ${entry.last_confirmed_at ?? 'never'}`;
+        const detail = g.staleEntry(entry.email, entry.last_confirmed_at);
         gaps.push({ kind: 'stale-entry', stateCode: state, level, detail });
       }
     }
   }
   for (const row of checkRows.filter((r) => r.delivery_failed_at !== null)) {
-    const detail = `${row.email}: ${row.failure_reason ?? 'delivery failed'}`;
+    const detail = g.mailFailed(row.email, row.failure_reason);
     gaps.push({ kind: 'unreachable-mailbox', stateCode: row.state_code, level: row.level, detail });
   }
   for (const row of alertRows.filter((r) => r.failed_at !== null)) {
-    const detail = `${row.email}: alert mail failed`;
+    const detail = g.alertMailFailed(row.email);
     gaps.push({
       kind: 'unreachable-mailbox',
       stateCode: row.state_code ?? '',
@@ -155,7 +156,7 @@ export async function getAfterActionReport(ctx: AppContext, exerciseId: string) 
     });
   }
   for (const result of results.filter((r) => !r.isReached)) {
-    const detail = `${result.email} did not respond to "${result.inject}"`;
+    const detail = g.unanswered(result.email, result.inject);
     gaps.push({ kind: 'unanswered', stateCode: result.stateCode, level: result.level, detail });
   }
 
@@ -199,11 +200,11 @@ export async function getExerciseTimeline(ctx: AppContext, exerciseId: string) {
   const { injects, checkRows, alertRows, requestRows } = await collectResults(ctx, exerciseId);
   const entries: TimelineEntry[] = [];
   if (exercise.started_at !== null) {
-    entries.push({ at: exercise.started_at, stateCode: null, text: 'Exercise started' });
+    entries.push({ at: exercise.started_at, stateCode: null, text: t.exerciseStarted });
   }
   for (const inject of injects) {
     if (inject.released_at === null) continue;
-    const text = `Inject released: ${inject.title} (${inject.kind})`;
+    const text = t.injectReleasedWithKind(inject.title, inject.kind);
     entries.push({ at: inject.released_at, stateCode: null, text });
   }
   for (const row of checkRows) {
@@ -212,21 +213,29 @@ export async function getExerciseTimeline(ctx: AppContext, exerciseId: string) {
       entries.push({
         at: row.delivery_failed_at,
         stateCode: row.state_code,
-        text: `Mail to ${who} failed`,
+        text: t.checkMailFailed(who),
       });
     }
     if (row.opened_at !== null) {
       entries.push({
         at: row.opened_at,
         stateCode: row.state_code,
-        text: `${who} opened the check`,
+        text: t.checkOpened(who),
       });
     }
     if (row.answered_at !== null) {
-      entries.push({ at: row.answered_at, stateCode: row.state_code, text: `${who} answered` });
+      entries.push({
+        at: row.answered_at,
+        stateCode: row.state_code,
+        text: t.checkAnsweredBy(who),
+      });
     }
     if (row.escalated_at !== null) {
-      entries.push({ at: row.escalated_at, stateCode: row.state_code, text: `${who} escalated` });
+      entries.push({
+        at: row.escalated_at,
+        stateCode: row.state_code,
+        text: t.checkEscalated(who),
+      });
     }
   }
   for (const row of alertRows) {
@@ -266,7 +275,7 @@ export async function getExerciseTimeline(ctx: AppContext, exerciseId: string) {
     }
   }
   if (exercise.ended_at !== null) {
-    entries.push({ at: exercise.ended_at, stateCode: null, text: 'Exercise ended' });
+    entries.push({ at: exercise.ended_at, stateCode: null, text: t.exerciseEnded });
   }
 
   return entries.sort((a, b) => a.at.localeCompare(b.at));

@@ -155,7 +155,8 @@ export function renderReportPage(report: Report): SafeHtml {
   const gaps = report.gaps.map(
     (gap) =>
       html`<li>
-        <strong>${gap.kind}</strong> ${gap.stateCode} ${gap.level ?? ''}: ${gap.detail}
+        <strong>${messages.exercises.gaps.kinds[gap.kind]}</strong> ${gap.stateCode}
+        ${gap.level ?? ''}: ${gap.detail}
       </li>`,
   );
 

@@ -146,9 +146,9 @@ export function registerExerciseRoutes(app: FastifyInstance, ctx: AppContext) {
           </span>
         </li>`,
     );
-    // TODO: exercises are created through POST /api/v1/exercises only; a form for the scenario
-    // and its injects is still missing on this page.
+    // Exercises are planned in the workspace form, which this list links to.
     const content = html`<h1>${pages.listTitle}</h1>
+      <p><a href="/app/exercises/new">${pages.planNew}</a></p>
       <ul>
         ${items}
       </ul>`;

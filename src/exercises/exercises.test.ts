@@ -208,7 +208,7 @@ for (const dialect of testDialects) {
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /<title>\[EXERCISE\] After-action report/);
       assert.match(page.body, /<svg[^>]*role="img"/);
-      assert.match(page.body, /no-alternate/);
+      assert.match(page.body, /No alternate/);
     });
   });
 }

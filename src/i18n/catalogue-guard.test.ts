@@ -472,11 +472,28 @@ for (const dialect of testDialects) {
         assert.equal(res.statusCode, 200, url);
         assert.deepEqual(inlineText(visibleTexts(res.body), data), [], url);
       }
-    });
 
-    // TODO: the timeline entries and the gaps of the after-action report are built in
-    // src/exercises/after-action.service.ts with English text, so a started exercise and its
-    // report are not rendered here yet. They join this test once that text comes from
-    // src/i18n/exercises.en.ts.
+      // Started, the controller page shows timeline entries and the report shows gaps.
+      const started = await t.request({
+        method: 'POST',
+        url: `/api/v1/exercises/${id}/start`,
+        token: secretariat.token,
+      });
+      assert.equal(started.statusCode, 200, started.body);
+      await t.createWorker().runUntilIdle();
+      // The addresses and state codes of the participating PoCs are data on these pages.
+      const pocs = await t.ctx.db.selectFrom('pocs').select(['email', 'state_code']).execute();
+      const startedData = [
+        ...data,
+        ...pocs.map((row) => row.email),
+        ...exercise.states,
+        ...exercise.levels,
+      ];
+      for (const url of [`/exercises/${id}`, `/exercises/${id}/report`]) {
+        const res = await t.request({ method: 'GET', url, token: secretariat.token });
+        assert.equal(res.statusCode, 200, url);
+        assert.deepEqual(inlineText(visibleTexts(res.body), startedData), [], url);
+      }
+    });
   });
 }

@@ -18,6 +18,7 @@ export const exercisesMessages = {
   notLive: "Only the exercise's controller sees new entries live; reload to see them.",
   pages: {
     listTitle: 'Exercises',
+    planNew: 'Plan a new exercise',
     listMeta: (status: string, createdAt: string) => `${status}, created ${createdAt}`,
     statuses: { planned: 'planned', running: 'running', ended: 'ended' } as Readonly<
       Record<string, string>
@@ -64,7 +65,32 @@ export const exercisesMessages = {
     injectWithKind: (title: string, kind: string) => `${title} (${kind})`,
     gapsHeading: 'Gaps found',
   },
+  gaps: {
+    /** Headings of the kinds of gap an after-action report lists. */
+    kinds: {
+      'missing-level': 'Level not designated',
+      'no-alternate': 'No alternate',
+      'stale-entry': 'Stale entry',
+      'unreachable-mailbox': 'Unreachable mailbox',
+      unanswered: 'Unanswered inject',
+    },
+    missingLevel: 'No PoC at this level',
+    noAlternate: 'No alternate PoC',
+    staleEntry: (email: string, confirmedAt: string | null) =>
+      `${email} last confirmed ${confirmedAt ?? 'never'}`,
+    mailFailed: (email: string, reason: string | null) =>
+      `${email}: ${reason ?? 'delivery failed'}`,
+    alertMailFailed: (email: string) => `${email}: alert mail failed`,
+    unanswered: (email: string, inject: string) => `${email} did not respond to "${inject}"`,
+  },
   timeline: {
+    exerciseStarted: 'Exercise started',
+    exerciseEnded: 'Exercise ended',
+    injectReleasedWithKind: (title: string, kind: string) => `Inject released: ${title} (${kind})`,
+    checkMailFailed: (who: string) => `Mail to ${who} failed`,
+    checkOpened: (who: string) => `${who} opened the check`,
+    checkAnsweredBy: (who: string) => `${who} answered`,
+    checkEscalated: (who: string) => `${who} escalated`,
     injectReleased: (title: string) => `Inject released: ${title}`,
     delivered: (who: string, title: string) => `"${title}" delivered to ${who}`,
     deliveryFailed: (who: string, title: string) => `Mail of "${title}" to ${who} failed`,

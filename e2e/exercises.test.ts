@@ -45,6 +45,60 @@ for (const dialect of testDialects) {
       await t.close();
     });
 
+    it('controller timeline grows live as a PoC answers', async () => {
+      const secretariat = await t.createAccount('secretariat');
+      const poc = await t.createAccount('poc', { state: 'JP' });
+      await insertPoc(t.ctx, { state: 'JP', email: poc.email, level: 'technical' });
+      const created = await t.request({
+        method: 'POST',
+        url: '/api/v1/exercises',
+        token: secretariat.token,
+        payload: {
+          title: 'Live drill',
+          scenario: 'A regional outage.',
+          states: ['JP'],
+          levels: ['technical'],
+          injects: [{ kind: 'check', title: 'Live roll call', offsetMinutes: 0 }],
+        },
+      });
+      assert.equal(created.statusCode, 201, created.body);
+      const exerciseId = created.json<{ id: string }>().id;
+      const start = await t.request({
+        method: 'POST',
+        url: `/api/v1/exercises/${exerciseId}/start`,
+        token: secretariat.token,
+      });
+      assert.equal(start.statusCode, 200, start.body);
+      await t.createWorker().runUntilIdle();
+
+      const page = await newPage();
+      await signIn(page, t.baseUrl, secretariat);
+      await page.goto(`${t.baseUrl}/exercises/${exerciseId}`);
+      const timeline = page.locator('#exercise-timeline');
+      await timeline.waitFor();
+      const before = await timeline.locator('li').count();
+      assert.doesNotMatch(await timeline.innerText(), /answered/);
+
+      const check = await t.ctx.db
+        .selectFrom('checks')
+        .select('id')
+        .where('exercise_id', '=', exerciseId)
+        .executeTakeFirstOrThrow();
+      const answer = await t.request({
+        method: 'POST',
+        url: `/api/v1/checks/${check.id}/answer`,
+        token: poc.token,
+        payload: { via: 'api' },
+      });
+      assert.equal(answer.statusCode, 200, answer.body);
+
+      // The entry arrives over the live stream; the page is never reloaded.
+      await timeline.getByText(/answered/).waitFor();
+      assert.equal(await timeline.locator('li').count(), before + 1);
+      assert.match(await timeline.innerText(), /Live roll call/);
+      assert.deepEqual(await findSevereViolations(page), []);
+    });
+
     it('secretariat plans, starts and releases', async () => {
       await insertPoc(t.ctx, { state: 'FR' });
       await insertPoc(t.ctx, { state: 'DE' });

@@ -77,7 +77,7 @@ export class BrowserPages {
     return page;
   }
 
-  /** Saves the last state of every page the test opened, then forgets them for the next test. */
+  /** Saves the last state of every page the test opened, then clears the list for the next test. */
   async saveTestScreenshots(prefix: string, testName: string): Promise<void> {
     const slug = testName.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
     for (const [index, page] of this.testPages.entries()) {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
+import ipaddr from 'ipaddr.js';
+
 import type { Comparison, Literal, ObjectPath, Observation } from './stix-pattern.ts';
 
 /** Hash algorithms a file observable may name, as the STIX 2.1 `hash-algorithm-ov` spells them. */
@@ -212,18 +214,49 @@ function testValue(comparison: Extract<Comparison, { kind: 'test' }>, value: unk
       return comparison.operator === '>' ? order > 0 : order >= 0;
     }
     case 'ISSUBSET':
-    case 'ISSUPERSET':
-      // TODO: subnet containment needs CIDR arithmetic for IPv4 and IPv6, which is not built yet.
-      throw new UnsupportedPatternError(
-        `the pattern matcher does not evaluate ${comparison.operator}`,
-      );
+    case 'ISSUPERSET': {
+      const own = typeof value === 'string' ? toAddressRange(value) : null;
+      const given = toAddressRange(String(first));
+      if (own === null || given === null) return false;
+
+      return comparison.operator === 'ISSUBSET'
+        ? rangeContains(given, own)
+        : rangeContains(own, given);
+    }
   }
+}
+
+type AddressRange = [ipaddr.IPv4 | ipaddr.IPv6, number];
+
+/** Reads an IP address (as a one-address range) or a CIDR block; null for anything else. */
+function toAddressRange(text: string): AddressRange | null {
+  if (ipaddr.isValidCIDR(text)) return ipaddr.parseCIDR(text);
+  if (!ipaddr.isValid(text)) return null;
+  const address = ipaddr.parse(text);
+
+  return [address, address.kind() === 'ipv4' ? 32 : 128];
+}
+
+/** Returns true when the `outer` block contains every address of the `inner` one. */
+function rangeContains(outer: AddressRange, inner: AddressRange): boolean {
+  const [outerAddress, outerBits] = outer;
+  const [innerAddress, innerBits] = inner;
+  if (innerBits < outerBits) return false;
+  if (outerAddress.kind() === 'ipv4' && innerAddress.kind() === 'ipv4') {
+    return (innerAddress as ipaddr.IPv4).match(outerAddress, outerBits);
+  }
+  if (outerAddress.kind() === 'ipv6' && innerAddress.kind() === 'ipv6') {
+    return (innerAddress as ipaddr.IPv6).match(outerAddress, outerBits);
+  }
+
+  return false;
 }
 
 /**
  * Returns true when one observable object satisfies a comparison expression. Supports `=`, `!=`,
- * `IN`, `LIKE`, `MATCHES`, `<`, `<=`, `>`, `>=`, `EXISTS`, NOT, AND and OR. Throws
- * `UnsupportedPatternError` for `ISSUBSET`, `ISSUPERSET` and an invalid MATCHES expression.
+ * `IN`, `LIKE`, `MATCHES`, `<`, `<=`, `>`, `>=`, `ISSUBSET`, `ISSUPERSET` (IPv4 and IPv6 blocks),
+ * `EXISTS`, NOT, AND and OR. Throws `UnsupportedPatternError` for an invalid MATCHES expression
+ * or a subnet operator whose operand is no address or CIDR block.
  */
 export function matchesComparison(
   comparison: Comparison,
@@ -297,9 +330,13 @@ function assertComparisonEvaluable(comparison: Comparison): void {
   }
   if (comparison.kind !== 'test') return;
   if (comparison.operator === 'ISSUBSET' || comparison.operator === 'ISSUPERSET') {
-    throw new UnsupportedPatternError(
-      `the pattern matcher does not evaluate ${comparison.operator}`,
-    );
+    const block = String(comparison.values[0]?.value);
+    if (toAddressRange(block) === null) {
+      throw new UnsupportedPatternError(
+        `${comparison.operator} needs an IP address or CIDR block such as '198.51.100.0/24', ` +
+          `not '${block}'`,
+      );
+    }
   }
   if (comparison.operator === 'MATCHES') compileRegExp(String(comparison.values[0]?.value));
 }

@@ -182,13 +182,51 @@ describe('matchesObservation limits', () => {
     assert.equal(matchesObservation(parsed("[file:ctime > t'2024-03-05T08:15:30Z']"), file), false);
   });
 
+  it('evaluates subnet containment for IPv4 and IPv6', () => {
+    const host = { type: 'ipv4-addr', value: '198.51.100.7' };
+    const block = { type: 'ipv4-addr', value: '198.51.100.0/28' };
+    assert.equal(
+      matchesObservation(parsed("[ipv4-addr:value ISSUBSET '198.51.100.0/24']"), host),
+      true,
+    );
+    assert.equal(
+      matchesObservation(parsed("[ipv4-addr:value ISSUBSET '198.51.100.0/24']"), block),
+      true,
+    );
+    assert.equal(
+      matchesObservation(parsed("[ipv4-addr:value ISSUBSET '203.0.113.0/24']"), host),
+      false,
+    );
+    assert.equal(
+      matchesObservation(parsed("[ipv4-addr:value ISSUPERSET '198.51.100.4/30']"), block),
+      true,
+    );
+    assert.equal(
+      matchesObservation(parsed("[ipv4-addr:value ISSUPERSET '198.51.100.0/24']"), block),
+      false,
+    );
+    const v6 = { type: 'ipv6-addr', value: '2001:db8::1' };
+    assert.equal(
+      matchesObservation(parsed("[ipv6-addr:value ISSUBSET '2001:db8::/32']"), v6),
+      true,
+    );
+    assert.equal(
+      matchesObservation(parsed("[ipv6-addr:value ISSUBSET '2001:db9::/32']"), v6),
+      false,
+    );
+    assert.equal(
+      matchesObservation(parsed("[ipv4-addr:value ISSUBSET '2001:db8::/32']"), host),
+      false,
+    );
+  });
+
   const unsupported = [
-    "[ipv4-addr:value ISSUBSET '198.51.100.0/24']",
+    "[ipv4-addr:value ISSUBSET 'not-a-block']",
     "[file:name = 'a'] FOLLOWEDBY [file:name = 'b']",
     "[file:name = 'a'] AND [file:name = 'b']",
     "[file:name = 'a'] WITHIN 5 SECONDS",
     "[file:name MATCHES '(']",
-    "[file:name = 'x'] OR [ipv4-addr:value ISSUBSET '198.51.100.0/24']",
+    "[file:name = 'x'] OR [ipv4-addr:value ISSUBSET '198.51.100.0/33']",
   ];
   for (const pattern of unsupported) {
     it(`rejects ${pattern}`, () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { parsePattern } from './stix-pattern.ts';
+import { MAX_PATTERN_NESTING, MAX_PATTERN_OPERATORS, parsePattern } from './stix-pattern.ts';
 import {
   assertEvaluable,
   buildIndicator,
@@ -75,6 +75,80 @@ describe('parsePattern rejects invalid patterns with a position', () => {
       assert.equal(result.position, position);
     });
   }
+});
+
+describe('parsePattern limits', () => {
+  const comparison = "file:name = 'x'";
+  const file = { type: 'file', name: 'x' };
+
+  /** Wraps one observation in `levels` parentheses, the brackets counting as one more level. */
+  function parenthesised(levels: number): string {
+    return `${'('.repeat(levels)}[${comparison}]${')'.repeat(levels)}`;
+  }
+
+  it('parses and matches nesting at the limit', () => {
+    const result = parsePattern(parenthesised(MAX_PATTERN_NESTING - 1));
+    assert.equal(result.ok, true, result.ok ? '' : result.message);
+    assert.ok(result.ok);
+    assertEvaluable(result.pattern);
+    assert.equal(matchesObservation(result.pattern, file), true);
+  });
+
+  it('rejects nesting one level over the limit', () => {
+    const result = parsePattern(parenthesised(MAX_PATTERN_NESTING));
+    assert.equal(result.ok, false);
+    assert.match(result.message, /nested more than 64 levels deep/);
+    assert.equal(result.position, MAX_PATTERN_NESTING);
+  });
+
+  it('counts parentheses inside brackets', () => {
+    const levels = MAX_PATTERN_NESTING;
+    const result = parsePattern(`[${'('.repeat(levels)}${comparison}${')'.repeat(levels)}]`);
+    assert.equal(result.ok, false);
+    assert.match(result.message, /nested more than/);
+    assert.equal(result.position, levels);
+  });
+
+  it('rejects 2,400 levels without exhausting the stack', () => {
+    const result = parsePattern(parenthesised(2400));
+    assert.equal(result.ok, false);
+    assert.equal(result.position, MAX_PATTERN_NESTING);
+  });
+
+  /** Joins `operators + 1` comparisons with OR inside one observation. */
+  function joined(operators: number): string {
+    return `[${Array.from({ length: operators + 1 }, () => comparison).join(' OR ')}]`;
+  }
+
+  it('parses and matches operators at the limit', () => {
+    const result = parsePattern(joined(MAX_PATTERN_OPERATORS));
+    assert.equal(result.ok, true, result.ok ? '' : result.message);
+    assert.ok(result.ok);
+    assertEvaluable(result.pattern);
+    assert.equal(matchesObservation(result.pattern, file), true);
+  });
+
+  it('rejects one operator over the limit', () => {
+    const text = joined(MAX_PATTERN_OPERATORS + 1);
+    const result = parsePattern(text);
+    assert.equal(result.ok, false);
+    assert.match(result.message, /more than 1000 AND, OR and FOLLOWEDBY operators/);
+    assert.equal(result.position, text.lastIndexOf(' OR ') + 1);
+  });
+
+  it('rejects 100,000 OR operators without exhausting the stack', () => {
+    const result = parsePattern(joined(100_000));
+    assert.equal(result.ok, false);
+    assert.match(result.message, /more than 1000/);
+  });
+
+  it('counts qualifiers as operators', () => {
+    const text = `[${comparison}]${' WITHIN 1 SECONDS'.repeat(MAX_PATTERN_OPERATORS + 1)}`;
+    const result = parsePattern(text);
+    assert.equal(result.ok, false);
+    assert.match(result.message, /operators and qualifiers/);
+    assert.equal(result.position, text.lastIndexOf(' WITHIN') + 1);
+  });
 });
 
 describe('patterns the product writes', () => {

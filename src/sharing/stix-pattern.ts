@@ -27,8 +27,22 @@ const ORDERING = new Set(['<', '<=', '>', '>=']);
 const STRING_OPERATORS = new Set(['LIKE', 'MATCHES', 'ISSUBSET', 'ISSUPERSET']);
 const ORDERABLE: readonly TokenKind[] = ['int', 'float', 'string', 'binary', 'hex', 'timestamp'];
 
+/**
+ * Maximum nesting of parentheses and square brackets. The parser and the matcher recurse once per
+ * level, so a deeper pattern would exhaust the call stack; real patterns nest a few levels.
+ */
+export const MAX_PATTERN_NESTING = 64;
+
+/**
+ * Maximum number of AND, OR and FOLLOWEDBY operators and qualifiers in one pattern. Each adds a
+ * level to the syntax tree that the matcher and validators walk recursively.
+ */
+export const MAX_PATTERN_OPERATORS = 1000;
+
 class Parser {
   private index = 0;
+  private nesting = 0;
+  private operators = 0;
 
   constructor(private readonly tokens: Token[]) {}
 
@@ -59,6 +73,41 @@ class Parser {
     return this.accept(kind, value) ?? this.fail(expected);
   }
 
+  /** Accepts an operator keyword, counting it towards `MAX_PATTERN_OPERATORS`. */
+  private acceptOperator(keyword: string): boolean {
+    const token = this.accept('keyword', keyword);
+    if (token === null) return false;
+    this.countOperator(token);
+
+    return true;
+  }
+
+  private countOperator(token: Token): void {
+    this.operators += 1;
+    if (this.operators > MAX_PATTERN_OPERATORS) {
+      throw new PatternSyntaxError(
+        `the pattern has more than ${MAX_PATTERN_OPERATORS} AND, OR and FOLLOWEDBY operators ` +
+          'and qualifiers: split it into several indicators',
+        token.position,
+      );
+    }
+  }
+
+  /** Runs `parse` one parenthesis or bracket deeper than `opening`, within the nesting limit. */
+  private nested<T>(opening: Token, parse: () => T): T {
+    this.nesting += 1;
+    if (this.nesting > MAX_PATTERN_NESTING) {
+      throw new PatternSyntaxError(
+        `parentheses and brackets are nested more than ${MAX_PATTERN_NESTING} levels deep`,
+        opening.position,
+      );
+    }
+    const result = parse();
+    this.nesting -= 1;
+
+    return result;
+  }
+
   parsePattern(): Observation {
     const pattern = this.observations();
     this.expect('end', undefined, 'FOLLOWEDBY, OR, AND, a qualifier or the end of the pattern');
@@ -68,7 +117,7 @@ class Parser {
 
   private observations(): Observation {
     let left = this.observationOr();
-    while (this.accept('keyword', 'FOLLOWEDBY') !== null) {
+    while (this.acceptOperator('FOLLOWEDBY')) {
       left = { kind: 'followedby', left, right: this.observationOr() };
     }
 
@@ -77,7 +126,7 @@ class Parser {
 
   private observationOr(): Observation {
     let left = this.observationAnd();
-    while (this.accept('keyword', 'OR') !== null) {
+    while (this.acceptOperator('OR')) {
       left = { kind: 'or', left, right: this.observationAnd() };
     }
 
@@ -86,7 +135,7 @@ class Parser {
 
   private observationAnd(): Observation {
     let left = this.qualifiedObservation();
-    while (this.accept('keyword', 'AND') !== null) {
+    while (this.acceptOperator('AND')) {
       left = { kind: 'and', left, right: this.qualifiedObservation() };
     }
 
@@ -96,24 +145,32 @@ class Parser {
   private qualifiedObservation(): Observation {
     let observation = this.observation();
     for (;;) {
+      const start = this.current;
       const qualifier = this.qualifier();
       if (qualifier === null) return observation;
+      this.countOperator(start);
       observation = { kind: 'qualified', observation, qualifier };
     }
   }
 
   private observation(): Observation {
-    if (this.accept('punct', '[') !== null) {
-      const start = this.current.position;
-      const comparison = this.comparisonOr();
-      checkSameObjectType(comparison, start);
-      this.expect('punct', ']', "']' or AND or OR");
-      return { kind: 'observation', comparison };
+    const bracket = this.accept('punct', '[');
+    if (bracket !== null) {
+      return this.nested(bracket, () => {
+        const start = this.current.position;
+        const comparison = this.comparisonOr();
+        checkSameObjectType(comparison, start);
+        this.expect('punct', ']', "']' or AND or OR");
+        return { kind: 'observation', comparison };
+      });
     }
-    if (this.accept('punct', '(') !== null) {
-      const inner = this.observations();
-      this.expect('punct', ')', "')'");
-      return inner;
+    const parenthesis = this.accept('punct', '(');
+    if (parenthesis !== null) {
+      return this.nested(parenthesis, () => {
+        const inner = this.observations();
+        this.expect('punct', ')', "')'");
+        return inner;
+      });
     }
 
     return this.fail("'[' to start an observation expression");
@@ -150,7 +207,7 @@ class Parser {
 
   private comparisonOr(): Comparison {
     let left = this.comparisonAnd();
-    while (this.accept('keyword', 'OR') !== null) {
+    while (this.acceptOperator('OR')) {
       left = { kind: 'or', left, right: this.comparisonAnd() };
     }
 
@@ -159,7 +216,7 @@ class Parser {
 
   private comparisonAnd(): Comparison {
     let left = this.propertyTest();
-    while (this.accept('keyword', 'AND') !== null) {
+    while (this.acceptOperator('AND')) {
       left = { kind: 'and', left, right: this.propertyTest() };
     }
 
@@ -167,10 +224,13 @@ class Parser {
   }
 
   private propertyTest(): Comparison {
-    if (this.accept('punct', '(') !== null) {
-      const inner = this.comparisonOr();
-      this.expect('punct', ')', "')'");
-      return inner;
+    const parenthesis = this.accept('punct', '(');
+    if (parenthesis !== null) {
+      return this.nested(parenthesis, () => {
+        const inner = this.comparisonOr();
+        this.expect('punct', ')', "')'");
+        return inner;
+      });
     }
     if (this.accept('keyword', 'EXISTS') !== null)
       return { kind: 'exists', path: this.objectPath() };

@@ -452,6 +452,15 @@ for (const dialect of testDialects) {
       });
     }
 
+    it('answers 422 to a pattern nested too deep', async () => {
+      const pattern = `${'('.repeat(2400)}[file:name = 'x']${')'.repeat(2400)}`;
+      const res = await match(pocDe.token, pattern, { type: 'file', name: 'y' });
+      assert.equal(res.statusCode, 422, res.body);
+      const error = res.json<ProblemReply>().errors?.find((item) => item.field === 'pattern');
+      assert.ok(error !== undefined, res.body);
+      assert.match(error.message, /position 64: .*nested more than 64 levels deep/);
+    });
+
     it('rejects a match request without an object type', async () => {
       const res = await match(pocDe.token, "[file:name = 'a']", { name: 'a' });
       assert.equal(res.statusCode, 422, res.body);

@@ -160,6 +160,29 @@ for (const dialect of testDialects) {
         assert.equal((await read(sharerFr.token, String(noPattern.id))).statusCode, 404);
       });
 
+      it('rejects a pattern nested too deep', async () => {
+        const pattern = `${'('.repeat(2400)}[file:name = 'x']${')'.repeat(2400)}`;
+        const deep = indicator({ pattern });
+        const reply = await shareOk(sharerFr.token, [indicator(), deep], '?tlp=green');
+        assert.equal(reply.stored, 1);
+        assert.equal(reply.rejected.length, 1);
+        assert.equal(reply.rejected[0]?.id, deep.id);
+        assert.match(
+          reply.rejected[0]?.reason ?? '',
+          /pattern: invalid STIX pattern at position 64: .*nested more than 64 levels deep/,
+        );
+        assert.equal((await read(sharerFr.token, String(deep.id))).statusCode, 404);
+
+        const alone = indicator({ pattern });
+        const res = await share(sharerFr.token, bundleOf([alone]), '?tlp=green');
+        assert.equal(res.statusCode, 422, res.body);
+        const [error] = res.json<ProblemReply>().errors ?? [];
+        assert.ok(error !== undefined, res.body);
+        assert.equal(error.field, 'objects.0');
+        assert.match(error.message, /nested more than 64 levels deep/);
+        assert.equal((await read(sharerFr.token, String(alone.id))).statusCode, 404);
+      });
+
       it('rejects an impossible calendar date', async () => {
         const bad = indicator({ created: '2024-02-30T00:00:00.000Z' });
         const leap = indicator({ created: '2024-02-29T00:00:00.000Z' });

@@ -255,6 +255,24 @@ for (const dialect of testDialects) {
         assert.equal(list.json<Envelope>().objects, undefined);
       });
 
+      it('fails a pattern nested too deep', async () => {
+        const deep = indicator({
+          object_marking_refs: [tlp2MarkingIds.green],
+          pattern: `${'('.repeat(2400)}[file:name = 'x']${')'.repeat(2400)}`,
+        });
+        const good = indicator({ object_marking_refs: [tlp2MarkingIds.green] });
+        const status = await postOk(pocFr.token, [deep, good]);
+        assert.equal(status.success_count, 1);
+        assert.equal(status.failure_count, 1);
+        assert.equal(status.failures[0]?.id, deep.id);
+        assert.match(
+          status.failures[0]?.message ?? '',
+          /pattern: invalid STIX pattern at position 64: .*nested more than 64 levels deep/,
+        );
+        const read = await taxiiGet(t, `${MEMBERS}/objects/${String(deep.id)}/`, pocFr.token);
+        assert.equal(read.statusCode, 404);
+      });
+
       it('holds exactly the TLP:CLEAR objects in the public collection', async () => {
         const clear = indicator({ object_marking_refs: [tlp2MarkingIds.clear] });
         const green = indicator({ object_marking_refs: [tlp2MarkingIds.green] });

@@ -204,6 +204,12 @@ for (const dialect of testDialects) {
       assert.equal(res.json<{ errors: { field: string }[] }>().errors[0]?.field, 'title');
     });
 
+    it('rejects a title with a bidirectional override', async () => {
+      const res = await send(sender.token, alert({ title: 'Update \u202Efdp.exe' }));
+      assert.equal(res.statusCode, 422);
+      assert.equal(res.json<{ errors: { field: string }[] }>().errors[0]?.field, 'title');
+    });
+
     it('rejects an unknown TLP and a bad STIX id', async () => {
       const res = await send(sender.token, alert({ tlp: 'purple', objectIds: ['evil'] }));
       assert.equal(res.statusCode, 422);

@@ -26,6 +26,22 @@ describe('single-line and multi-line text', () => {
     assert.equal(findUnsafeText('x\u0007y'), SINGLE_LINE);
   });
 
+  it('refuses bidirectional overrides and invisible characters on one line', () => {
+    for (const text of ['invoice\u202Eexe.pdf', 'a\u2066b\u2069', 'gov\u200Bcert', 'a\uFEFF']) {
+      assert.equal(isSingleLine(text), false, JSON.stringify(text));
+    }
+    assert.equal(
+      findUnsafeText('gov\u200Bcert'),
+      'must not contain invisible characters such as zero-width spaces',
+    );
+    assert.equal(
+      findUnsafeText('first\ngov\u200Bcert', true),
+      'must not contain invisible characters such as zero-width spaces',
+    );
+    // Persian needs the zero-width non-joiner, so it stays allowed.
+    assert.equal(isSingleLine('\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645'), true);
+  });
+
   it('keeps line breaks and tabs in multi-line text but no other control character', () => {
     assert.equal(isSafeMultiLine('first\r\nsecond\n\tthird'), true);
     assert.equal(isSafeMultiLine('bell\u0007'), false);

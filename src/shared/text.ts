@@ -7,6 +7,10 @@ export function foldForSearch(text: string): string {
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 // Bidirectional embedding, override and isolate characters, which can make text read backwards.
 const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
+// Zero-width space, word joiner and byte order mark: invisible, so they make two equal-looking
+// values differ. Zero-width joiner and non-joiner stay allowed, because scripts such as Persian
+// and Devanagari need them.
+const INVISIBLE = /[\u200B\u2060\uFEFF]/;
 // A high surrogate without a low one after it, or a low one without a high one before it.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -16,9 +20,13 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * visible at all.
  */
 export function findUnsafeText(text: string, multiline = false): string | null {
+  // The format-character messages come first, because `isSingleLine` refuses these too.
+  if (BIDI_CONTROL.test(text)) return 'must not contain bidirectional override characters';
+  if (INVISIBLE.test(text)) {
+    return 'must not contain invisible characters such as zero-width spaces';
+  }
   if (!multiline && !isSingleLine(text)) return SINGLE_LINE;
   if (CONTROL.test(text.replace(/\r\n/g, '\n'))) return MULTI_LINE;
-  if (BIDI_CONTROL.test(text)) return 'must not contain bidirectional override characters';
   if (LONE_SURROGATE.test(text)) return 'must be valid Unicode text';
   if (text.replace(/[\s\p{Cf}]/gu, '') === '') return 'must contain visible characters';
 
@@ -31,12 +39,18 @@ export const SINGLE_LINE = 'must be a single line without control characters';
 /** Message for a multi-line field that holds a control character other than a line break or tab. */
 export const MULTI_LINE = 'must not contain control characters other than line breaks and tabs';
 
-// Every C0 and C1 control character, DEL, and the Unicode line and paragraph separators.
-const LINE_BREAK_OR_CONTROL = /[\u0000-\u001F\u007F-\u009F\u2028\u2029]/;
+// Every C0 and C1 control character, DEL, the Unicode line and paragraph separators, and the
+// bidirectional and invisible format characters above.
+const LINE_BREAK_OR_CONTROL =
+  /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069\u200B\u2060\uFEFF]/;
 // Control characters a multi-line text may not hold: all but tab, line feed and carriage return.
+// Bidirectional marks stay allowed there, because right-to-left prose may use isolates.
 const MULTI_LINE_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
-/** Whether text fits on one line: no line break, tab or other control character. */
+/**
+ * Whether text fits on one line: no line break, tab or other control character, and no
+ * bidirectional override or invisible character that would change how it reads.
+ */
 export function isSingleLine(text: string): boolean {
   return !LINE_BREAK_OR_CONTROL.test(text);
 }

@@ -86,7 +86,8 @@ async function collectResults(ctx: AppContext, exerciseId: string) {
       inject: row.title,
       kind: 'alert' as const,
       stateCode: row.state_code ?? '',
-      level: row.level ?? '',
+      // Partner accounts have no level; they are listed as partners, as in check results.
+      level: row.level ?? PARTNER,
       email: row.email,
       isReached: row.acknowledged_at !== null,
       minutesToAcknowledge: minutes(row.created_at, row.opened_at ?? row.acknowledged_at),
@@ -187,7 +188,10 @@ export async function getAfterActionReport(ctx: AppContext, exerciseId: string) 
       title: i.title,
       releasedAt: i.released_at,
     })),
-    reachedStates: [...new Set(results.filter((r) => r.isReached).map((r) => r.stateCode))],
+    // Partners have no state, so they count among the reached participants but not the states.
+    reachedStates: [
+      ...new Set(results.filter((r) => r.isReached && r.stateCode !== '').map((r) => r.stateCode)),
+    ],
     results,
     byLevel,
     gaps,

@@ -304,11 +304,18 @@ for (const dialect of testDialects) {
       assert.equal(answer.statusCode, 200);
       const report = (await get(`/api/v1/exercises/${exerciseId}/report`)).json<{
         results: ParticipantResult[];
+        reachedStates: string[];
       }>();
       const partnerCheck = report.results.find(
         (r) => r.kind === 'check' && r.email === partner.email,
       );
       assert.equal(partnerCheck?.isReached, true);
+      assert.ok(!report.reachedStates.includes(''), 'a partner is not a reached state');
+      const partnerRows = report.results.filter((r) => r.email === partner.email);
+      assert.ok(
+        partnerRows.every((r) => r.level === 'partner'),
+        JSON.stringify(partnerRows),
+      );
     });
 
     it('leaves readiness figures unchanged', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { messages } from '../i18n/messages.ts';
 import {
   buildTargetPolicy,
   checkAllowedHostEntry,
@@ -39,6 +40,17 @@ describe('webhook target addresses', () => {
       assert.equal(forbiddenRange(address, strict), range);
     });
   }
+
+  it('names each refused range with its article', () => {
+    const message = messages.webhooks.addressForbidden;
+    assert.match(message('0.0.0.0', '0.0.0.0', 'unspecified'), /is the unspecified address/);
+    assert.match(message('2002::1', '2002::1', '6to4'), /is a 6to4 relay address/);
+    assert.match(message('64:ff9b::1', '64:ff9b::1', 'rfc6052'), /is an IPv4-embedded IPv6/);
+    assert.match(
+      message('h.example', '10.0.0.1', 'private'),
+      /resolves to 10\.0\.0\.1, which is a private/,
+    );
+  });
 
   it('accepts public unicast addresses', () => {
     assert.equal(forbiddenRange('8.8.8.8', strict), null);

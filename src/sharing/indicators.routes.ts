@@ -19,10 +19,10 @@ export function registerIndicatorRoutes(app: FastifyInstance, ctx: AppContext) {
     return reply.status(result.status === 'stored' ? 201 : 202).send(result);
   });
 
-  app.post('/api/v1/patterns/match', (request, reply) => {
+  app.post('/api/v1/patterns/match', async (request, reply) => {
     requirePrincipal(request);
     const { pattern, object } = parseInput(PatternMatchSchema, request.body, 'pattern match');
 
-    return reply.send({ matches: matchPattern(pattern, object) });
+    return reply.send({ matches: await matchPattern(pattern, object) });
   });
 }

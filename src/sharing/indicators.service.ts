@@ -13,15 +13,21 @@ import {
   type SharingDeps,
 } from './sharing.service.ts';
 import { parsePattern } from './stix-pattern.ts';
+import { assertSafeExpressions } from './regex-safety.ts';
 import {
   assertEvaluable,
   buildIndicator,
+  ExpressionInputError,
   matchesObservation,
   UnsupportedPatternError,
 } from './stix-pattern-build.ts';
 
-/** Time one pattern match may take before it is stopped, in milliseconds. */
-const MATCH_TIMEOUT_MS = 250;
+/**
+ * Time one pattern match may take before it is stopped, in milliseconds. Expressions that can
+ * backtrack catastrophically are rejected before the match, so this only guards against what
+ * the checker misses; the match runs on the main thread, which waits for it.
+ */
+const MATCH_TIMEOUT_MS = 50;
 
 /** Outcome of creating an indicator that was stored at once. */
 export interface StoredIndicator {
@@ -131,22 +137,31 @@ function patternError(message: string): DomainError {
  * Returns whether one cyber-observable object satisfies a STIX pattern. The pattern must be one
  * observation, or several joined by OR, without qualifiers, because one object is not a sequence
  * of observations; anything else gives `validation_failed` on `pattern` instead of a result.
- * The match runs under a time limit, since a MATCHES or LIKE expression can backtrack for a long
- * time on a crafted value.
+ * MATCHES and LIKE expressions that can backtrack catastrophically are rejected before the
+ * match, and the match itself runs under a time limit as a second guard.
  */
-export function matchPattern(pattern: string, object: Record<string, unknown>): boolean {
+export async function matchPattern(
+  pattern: string,
+  object: Record<string, unknown>,
+): Promise<boolean> {
   const parsed = parsePattern(pattern);
   if (!parsed.ok) {
     throw patternError(`invalid STIX pattern at position ${parsed.position}: ${parsed.message}`);
   }
   try {
     assertEvaluable(parsed.pattern);
+    await assertSafeExpressions(parsed.pattern);
     const evaluate = () => matchesObservation(parsed.pattern, object);
 
     return vm.runInNewContext('evaluate()', { evaluate }, { timeout: MATCH_TIMEOUT_MS }) === true;
   } catch (error) {
     if (error instanceof UnsupportedPatternError) {
       throw patternError(`cannot be evaluated: ${error.message}`);
+    }
+    if (error instanceof ExpressionInputError) {
+      throw new DomainError('validation_failed', `object: ${error.message}`, [
+        { field: 'object', message: error.message },
+      ]);
     }
     if ((error as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
       throw patternError(

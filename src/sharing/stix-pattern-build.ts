@@ -146,7 +146,7 @@ function literalValue(literal: Literal): unknown {
 }
 
 /** Converts a LIKE pattern (`%` any run, `_` one character) into an anchored expression. */
-function likeToRegExp(pattern: string): RegExp {
+export function likeToRegExp(pattern: string): RegExp {
   const body = pattern
     .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
     .replace(/%/g, '.*')
@@ -163,8 +163,40 @@ export class UnsupportedPatternError extends Error {
   }
 }
 
+/** Maximum length of an object value that MATCHES or LIKE test, in UTF-16 code units. */
+export const MAX_EXPRESSION_INPUT_LENGTH = 10_000;
+
+/** Thrown when an object value is longer than `MAX_EXPRESSION_INPUT_LENGTH` for MATCHES or LIKE. */
+export class ExpressionInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExpressionInputError';
+  }
+}
+
+/** Writes an object path as a pattern spells it, such as `file:hashes.'SHA-256'`. */
+function formatPath(path: ObjectPath): string {
+  const steps = path.steps.map((step) =>
+    'key' in step ? `.${pathProperty(step.key)}` : `[${step.index}]`,
+  );
+
+  return `${path.objectType}:${steps.join('').slice(1)}`;
+}
+
+/** Returns the value MATCHES or LIKE may test, or throws when it is too long. */
+function expressionInput(path: ObjectPath, value: string): string {
+  if (value.length > MAX_EXPRESSION_INPUT_LENGTH) {
+    throw new ExpressionInputError(
+      `${formatPath(path)} is ${value.length} characters long, but MATCHES and LIKE test ` +
+        `values of at most ${MAX_EXPRESSION_INPUT_LENGTH} characters`,
+    );
+  }
+
+  return value;
+}
+
 /** Compiles a MATCHES operand; STIX names PCRE, and JavaScript's Unicode syntax is used here. */
-function compileRegExp(source: string): RegExp {
+export function compileRegExp(source: string): RegExp {
   try {
     return new RegExp(source, 'u');
   } catch (error) {
@@ -200,9 +232,15 @@ function testValue(comparison: Extract<Comparison, { kind: 'test' }>, value: unk
     case 'IN':
       return expected.includes(value);
     case 'LIKE':
-      return typeof value === 'string' && likeToRegExp(String(first)).test(value);
+      return (
+        typeof value === 'string' &&
+        likeToRegExp(String(first)).test(expressionInput(comparison.path, value))
+      );
     case 'MATCHES':
-      return typeof value === 'string' && compileRegExp(String(first)).test(value);
+      return (
+        typeof value === 'string' &&
+        compileRegExp(String(first)).test(expressionInput(comparison.path, value))
+      );
     case '<':
     case '<=':
     case '>':

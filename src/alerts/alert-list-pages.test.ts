@@ -96,7 +96,14 @@ for (const dialect of testDialects) {
     });
 
     it('rejects a forged cursor and a cursor of another order with 422 naming cursor', async () => {
-      for (const cursor of ['not-a-cursor', Buffer.from('{"a":1}').toString('base64url')]) {
+      const forged = [
+        '{"a":1}',
+        '[9,"x",1]',
+        '[9,"9999-99-99T00:00:00.000Z",1]',
+        '[9,"2026-12-04T00:00:00.000Z","1 OR 1=1"]',
+        '[1.5,"2026-12-04T00:00:00.000Z",1]',
+      ].map((text) => Buffer.from(text).toString('base64url'));
+      for (const cursor of ['not-a-cursor', ...forged]) {
         const res = await t.request({
           method: 'GET',
           url: `/api/v1/alerts?cursor=${cursor}`,

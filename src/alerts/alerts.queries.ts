@@ -83,15 +83,15 @@ export function alertSortKeys(sort: AlertSort): KeysetKey[] {
   const direction = sort.startsWith('-') ? 'desc' : 'asc';
   if (sort === 'severity' || sort === '-severity') {
     return [
-      { expression: sql.ref<number>('alerts.severity'), direction },
-      { expression: sql.ref<string>('alerts.created_at'), direction: 'desc' },
-      { expression: sql.ref<number>('alerts.seq'), direction: 'desc' },
+      { expression: sql.ref<number>('alerts.severity'), direction, kind: 'integer' },
+      { expression: sql.ref<string>('alerts.created_at'), direction: 'desc', kind: 'timestamp' },
+      { expression: sql.ref<number>('alerts.seq'), direction: 'desc', kind: 'integer' },
     ];
   }
 
   return [
-    { expression: sql.ref<string>('alerts.created_at'), direction },
-    { expression: sql.ref<number>('alerts.seq'), direction },
+    { expression: sql.ref<string>('alerts.created_at'), direction, kind: 'timestamp' },
+    { expression: sql.ref<number>('alerts.seq'), direction, kind: 'integer' },
   ];
 }
 

@@ -189,7 +189,7 @@ export async function listAlerts(
   page: { sort: AlertSort; limit: number; cursor?: string | undefined },
 ): Promise<{ alerts: AlertView[]; next: string | null }> {
   const after =
-    page.cursor === undefined ? null : decodeCursor(page.cursor, alertSortKeys(page.sort).length);
+    page.cursor === undefined ? null : decodeCursor(page.cursor, alertSortKeys(page.sort));
   const rows = await listAlertsFor(ctx.db, viewer.accountId, viewer.emailKey, {
     limit: page.limit + 1,
     sort: page.sort,

@@ -95,10 +95,14 @@ const NO_DUE_TIME = '9999-12-31T23:59:59.999Z';
  * (messages without one last), then oldest; `seq` is unique, so it settles every tie.
  */
 export const requestSortKeys: readonly KeysetKey[] = [
-  { expression: sql.ref<number>('q.severity'), direction: 'desc' },
-  { expression: sql<string>`coalesce(q.response_due_at, ${NO_DUE_TIME})`, direction: 'asc' },
-  { expression: sql.ref<string>('q.created_at'), direction: 'asc' },
-  { expression: sql.ref<number>('q.seq'), direction: 'asc' },
+  { expression: sql.ref<number>('q.severity'), direction: 'desc', kind: 'integer' },
+  {
+    expression: sql<string>`coalesce(q.response_due_at, ${NO_DUE_TIME})`,
+    direction: 'asc',
+    kind: 'timestamp',
+  },
+  { expression: sql.ref<string>('q.created_at'), direction: 'asc', kind: 'timestamp' },
+  { expression: sql.ref<number>('q.seq'), direction: 'asc', kind: 'integer' },
 ];
 
 /** Returns the values of a message row for `requestSortKeys`. */

@@ -474,8 +474,7 @@ export async function listRequests(
   viewer: Principal,
   page: { box: 'inbox' | 'outbox'; limit: number; cursor?: string | undefined },
 ) {
-  const after =
-    page.cursor === undefined ? null : decodeCursor(page.cursor, requestSortKeys.length);
+  const after = page.cursor === undefined ? null : decodeCursor(page.cursor, requestSortKeys);
   const query = { limit: page.limit + 1, after };
   const fetched =
     page.box === 'inbox'

@@ -13,10 +13,11 @@ import { invalidField } from './errors.ts';
 /** A cursor value: the sort values of the last row of the previous page. */
 export type KeysetValues = readonly (string | number)[];
 
-/** One column or expression of an order, never null, and its direction. */
+/** One column or expression of an order, never null, its direction and the kind of its values. */
 export interface KeysetKey {
   expression: Expression<string | number>;
   direction: 'asc' | 'desc';
+  kind: 'integer' | 'timestamp';
 }
 
 /** Query parameters every paginated list accepts. */
@@ -35,16 +36,28 @@ const CursorValues = z
   .min(1)
   .max(8);
 
+// Stored timestamps are ISO 8601 in UTC with milliseconds, as `Date.prototype.toISOString` writes.
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+function fitsKind(value: string | number, kind: KeysetKey['kind']): boolean {
+  if (kind === 'integer') {
+    return typeof value === 'number' ? Number.isSafeInteger(value) : /^-?\d{1,19}$/.test(value);
+  }
+
+  return typeof value === 'string' && TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value));
+}
+
 /** Encodes the sort values of a page's last row as an opaque cursor. */
 export function encodeCursor(values: KeysetValues): string {
   return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
 }
 
 /**
- * Decodes a cursor made by `encodeCursor` for an order of `arity` keys. Text that is no such
- * cursor, including one with another number of keys, is a 422 naming the `cursor` field.
+ * Decodes a cursor made by `encodeCursor` for the order of `keys`. Text that is no such cursor,
+ * including one with another number of keys or a value of the wrong kind, is a 422 naming the
+ * `cursor` field.
  */
-export function decodeCursor(cursor: string, arity: number): KeysetValues {
+export function decodeCursor(cursor: string, keys: readonly KeysetKey[]): KeysetValues {
   const fail = () =>
     invalidField('cursor', 'must be the `next` value of a previous page of this list and order');
   let decoded: unknown;
@@ -54,9 +67,11 @@ export function decodeCursor(cursor: string, arity: number): KeysetValues {
     throw fail();
   }
   const parsed = CursorValues.safeParse(decoded);
-  if (!parsed.success || parsed.data.length !== arity) throw fail();
+  if (!parsed.success || parsed.data.length !== keys.length) throw fail();
+  const values = parsed.data;
+  if (!keys.every((key, index) => fitsKind(values[index] ?? '', key.kind))) throw fail();
 
-  return parsed.data;
+  return values;
 }
 
 /**

@@ -23,9 +23,8 @@ import {
 } from './stix-pattern-build.ts';
 
 /**
- * Time one pattern match may take before it is stopped, in milliseconds. Expressions that can
- * backtrack catastrophically are rejected before the match, so this only guards against what
- * the checker misses; the match runs on the main thread, which waits for it.
+ * Time one pattern match may take before it is stopped, in milliseconds. It guards against what
+ * the ReDoS check misses, because the match runs on the main thread and every request waits.
  */
 const MATCH_TIMEOUT_MS = 50;
 

@@ -480,7 +480,7 @@ for (const dialect of testDialects) {
       });
     }
 
-    it('keeps serving while catastrophic expressions are rejected', async () => {
+    it('rejects 16 parallel ReDoS requests quickly', async () => {
       const object = { type: 'file', name: `${'a'.repeat(40)}b` };
       const started = performance.now();
       const replies = await Promise.all(

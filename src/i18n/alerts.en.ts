@@ -13,7 +13,7 @@ export const alertsMessages = {
     red: 'For the named recipients only: do not share it with anyone.',
   },
   /** The line that opens and closes every message about a drill. */
-  exerciseBanner: 'EXERCISE EXERCISE EXERCISE: this is a drill, not a real alert.',
+  exerciseBanner: 'EXERCISE EXERCISE EXERCISE: this is a drill, not a real incident.',
   theSecretariat: 'the secretariat',
   mail: {
     reminder: 'REMINDER: you have not acknowledged this alert yet.',

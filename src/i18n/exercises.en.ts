@@ -1,4 +1,4 @@
-import { formatCount } from './format.ts';
+import { formatCount, selectPlural } from './format.ts';
 
 const locale = 'en';
 
@@ -11,7 +11,10 @@ export const exercisesMessages = {
   controlName: 'Exercise control',
   bundleAlertTitle: (title: string) => `STIX bundle: ${title}`,
   bundleAlertBody: (count: number, link: string) =>
-    `${count} exercise STIX objects were released. Read them at ${link}`,
+    selectPlural(locale, count, {
+      one: `${formatCount(locale, count)} exercise STIX object was released. Read it at ${link}`,
+      other: `${formatCount(locale, count)} exercise STIX objects were released. Read them at ${link}`,
+    }),
   liveTimeline: 'The timeline updates live.',
   reload: 'Reload the timeline',
   /** Shown to a secretariat account that did not create the exercise. */

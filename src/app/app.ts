@@ -103,7 +103,16 @@ function registerErrorHandlers(app: FastifyInstance) {
     return reply
       .status(domainError.status)
       .type('text/html; charset=utf-8')
-      .send(renderPage({ title: errorText.pageTitle, principal: request.principal }, content));
+      .send(
+        renderPage(
+          {
+            title: errorText.pageTitle,
+            principal: request.principal,
+            csrfToken: request.csrfToken,
+          },
+          content,
+        ),
+      );
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -121,7 +130,12 @@ function registerErrorHandlers(app: FastifyInstance) {
       return reply
         .status(error.status)
         .type('text/html; charset=utf-8')
-        .send(renderPage({ title, principal: request.principal }, content));
+        .send(
+          renderPage(
+            { title, principal: request.principal, csrfToken: request.csrfToken },
+            content,
+          ),
+        );
     }
     const content = html`<h1>${errorText.notFoundTitle}</h1>
       <p>${errorText.notFoundText}</p>`;
@@ -129,7 +143,16 @@ function registerErrorHandlers(app: FastifyInstance) {
     return reply
       .status(404)
       .type('text/html; charset=utf-8')
-      .send(renderPage({ title: errorText.notFoundTitle, principal: request.principal }, content));
+      .send(
+        renderPage(
+          {
+            title: errorText.notFoundTitle,
+            principal: request.principal,
+            csrfToken: request.csrfToken,
+          },
+          content,
+        ),
+      );
   });
 }
 

@@ -64,6 +64,14 @@ for (const dialect of testDialects) {
       assert.equal(res.headers.allow, undefined);
     });
 
+    it('shows no sign-out form to a caller signed in by API token', async () => {
+      const poc = await t.createAccount('poc', { state: 'FR' });
+      const res = await t.request({ method: 'GET', url: '/no-such-page', token: poc.token });
+      assert.equal(res.statusCode, 404);
+      assert.match(res.body, new RegExp(poc.email.replace(/[.+]/g, '\\$&')));
+      assert.doesNotMatch(res.body, /action="\/signout"/);
+    });
+
     it('returns a URL with broken percent-encoding 400 as a problem', async () => {
       const res = await t.request({ method: 'GET', url: '/api/v1/alerts/%E0%A4%A' });
       assert.equal(res.statusCode, 400);

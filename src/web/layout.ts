@@ -43,14 +43,20 @@ button { background: var(--accent); color: #fff; border: 0; border-radius: 3px; 
 /** Wraps page content in the site's HTML document. */
 export function renderPage(options: PageOptions, content: SafeHtml): string {
   const principal = options.principal ?? null;
+  const csrfToken = options.csrfToken ?? null;
+  // Only a browser session can sign out, and only with its CSRF token: a caller with an API token
+  // has no session, so its pages show no sign-out form.
+  const signOut =
+    csrfToken === null || csrfToken === ''
+      ? html``
+      : html`<form class="inline" method="post" action="/signout">
+          <input type="hidden" name="_csrf" value="${csrfToken}" />
+          <button type="submit">${t.signOut}</button>
+        </form>`;
   const nav =
     principal === null
       ? html`<a href="/signin">${t.signIn}</a>`
-      : html`<span>${principal.email}</span> <a href="/app/">${t.workspace}</a>
-          <form class="inline" method="post" action="/signout">
-            <input type="hidden" name="_csrf" value="${options.csrfToken ?? ''}" />
-            <button type="submit">${t.signOut}</button>
-          </form>`;
+      : html`<span>${principal.email}</span> <a href="/app/">${t.workspace}</a> ${signOut}`;
 
   return html`<!doctype html>
     <html lang="${locale}" dir="${direction}">

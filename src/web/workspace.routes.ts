@@ -92,7 +92,9 @@ function serveMissingBuild(app: FastifyInstance) {
       .status(503)
       .header('retry-after', '60')
       .type('text/html; charset=utf-8')
-      .send(renderPage({ title, principal: request.principal }, content));
+      .send(
+        renderPage({ title, principal: request.principal, csrfToken: request.csrfToken }, content),
+      );
   };
 
   app.get('/', answer);

@@ -212,32 +212,37 @@ export async function getExerciseTimeline(ctx: AppContext, exerciseId: string) {
     entries.push({ at: inject.released_at, stateCode: null, text });
   }
   for (const row of checkRows) {
-    const who = `${row.level} ${row.contact_role} ${row.email}`;
+    // A partner's row has no state and no role; its level already reads "partner".
+    const isPartner = row.state_code === '';
+    const who = isPartner
+      ? `${PARTNER} ${row.email}`
+      : `${row.level} ${row.contact_role} ${row.email}`;
+    const stateCode = isPartner ? null : row.state_code;
     if (row.delivery_failed_at !== null) {
       entries.push({
         at: row.delivery_failed_at,
-        stateCode: row.state_code,
+        stateCode,
         text: t.checkMailFailed(who),
       });
     }
     if (row.opened_at !== null) {
       entries.push({
         at: row.opened_at,
-        stateCode: row.state_code,
+        stateCode,
         text: t.checkOpened(who),
       });
     }
     if (row.answered_at !== null) {
       entries.push({
         at: row.answered_at,
-        stateCode: row.state_code,
+        stateCode,
         text: t.checkAnsweredBy(who),
       });
     }
     if (row.escalated_at !== null) {
       entries.push({
         at: row.escalated_at,
-        stateCode: row.state_code,
+        stateCode,
         text: t.checkEscalated(who),
       });
     }

@@ -316,6 +316,12 @@ for (const dialect of testDialects) {
         partnerRows.every((r) => r.level === 'partner'),
         JSON.stringify(partnerRows),
       );
+      const timeline = (await get(`/api/v1/exercises/${exerciseId}/timeline`)).json<{
+        entries: TimelineEntry[];
+      }>().entries;
+      const answered = timeline.find((e) => e.text === `partner ${partner.email} answered`);
+      assert.ok(answered, JSON.stringify(timeline.map((e) => e.text)));
+      assert.equal(answered.stateCode, null);
     });
 
     it('leaves readiness figures unchanged', async () => {

@@ -54,10 +54,12 @@ export function composeCheckMail(
     link,
     ...(check.isExercise ? ['', EXERCISE_MARK] : []),
   ].join('\n');
-  if (!check.isExercise) return { to, subject: m.subject(isReminder, check.title), text };
-  const subject = m.subject(isReminder, withoutExerciseMark(check.title));
+  // An exercise check's title carries the mark, which the subject shows once, after [Parley].
+  const subject = check.isExercise
+    ? m.subject(isReminder, withoutExerciseMark(check.title), true)
+    : m.subject(isReminder, check.title);
 
-  return { to, subject: messages.exercises.subject(subject), text };
+  return { to, subject, text };
 }
 
 function isPermanentSmtpError(error: unknown): boolean {

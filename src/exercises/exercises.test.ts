@@ -111,7 +111,7 @@ for (const dialect of testDialects) {
         .select(['subject', 'text_body'])
         .where('to_address', '=', pocs.fr?.email ?? '')
         .executeTakeFirstOrThrow();
-      assert.match(mail.subject, /^\[EXERCISE\] /);
+      assert.match(mail.subject, /^\[Parley\] \[EXERCISE\] Communication check: Are you there\?$/);
       assert.match(mail.text_body, /^EXERCISE/);
       assert.match(mail.text_body, /EXERCISE$/);
 

@@ -125,7 +125,8 @@ export const checksMessages = {
       'Open the link and press "Answer" to confirm that you can be reached. Opening the link alone',
       'does not count as an answer. The link is personal: do not forward this mail.',
     ].join('\n'),
-    subject: (isReminder: boolean, title: string) =>
-      `[Parley] ${isReminder ? 'Reminder: ' : ''}Communication check: ${title}`,
+    subject: (isReminder: boolean, title: string, isExercise = false) =>
+      `[Parley] ${isExercise ? '[EXERCISE] ' : ''}${isReminder ? 'Reminder: ' : ''}` +
+      `Communication check: ${title}`,
   },
 } as const;

@@ -1,5 +1,5 @@
 import { messages } from '../i18n/messages.ts';
-import { html, type SafeHtml } from '../web/html.ts';
+import { html, renderDataTable, type SafeHtml } from '../web/html.ts';
 import type { getCheckResults, StateOutcome } from './check-results.service.ts';
 import type { CheckSummary } from './checks.schema.ts';
 import { pocLevels } from '../directory/pocs.schema.ts';
@@ -118,27 +118,7 @@ export function renderResults(results: Results): SafeHtml {
   return html`<section aria-labelledby="results-heading">
     <h2 id="results-heading">${t.heading}</h2>
     ${gridStyles} ${renderGrid(t.states, cells)}
-    <table>
-      <caption>
-        ${t.caption}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">${t.state}</th>
-          <th scope="col">${t.level}</th>
-          <th scope="col">${t.role}</th>
-          <th scope="col">${t.email}</th>
-          <th scope="col">${t.delivered}</th>
-          <th scope="col">${t.opened}</th>
-          <th scope="col">${t.answered}</th>
-          <th scope="col">${t.reminders}</th>
-          <th scope="col">${t.escalated}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
+    ${renderDataTable(t.caption, [t.state, t.level, t.role, t.email, t.delivered, t.opened, t.answered, t.reminders, t.escalated], rows)}
     <p><a href="/api/v1/checks/${results.id}/results.csv">${t.downloadCsv}</a></p>
   </section>`;
 }

@@ -1,6 +1,6 @@
 import { formatRate, renderBarChart } from '../checks/svg-charts.ts';
 import { messages } from '../i18n/messages.ts';
-import { html, type SafeHtml } from '../web/html.ts';
+import { html, renderDataTable, type SafeHtml } from '../web/html.ts';
 import type { getAfterActionReport, TimelineEntry } from './after-action.service.ts';
 import type { getExercise } from './exercises.service.ts';
 import { timelineLabels, timelineScript } from './timeline-script.ts';
@@ -101,22 +101,7 @@ export function renderControllerPage(
       ${p.statusLine(p.statuses[exercise.status] ?? exercise.status, exercise.states)}
     </p>
     <p>${exercise.scenario}</p>
-    <table>
-      <caption>
-        ${p.injects}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">${p.when}</th>
-          <th scope="col">${p.kind}</th>
-          <th scope="col">${p.title}</th>
-          <th scope="col">${p.release}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${injects}
-      </tbody>
-    </table>
+    ${renderDataTable(p.injects, [p.when, p.kind, p.title, p.release], injects)}
     <h2>${p.timelineHeading}</h2>
     ${renderTimeline(exercise, timeline, follow)}
     <p><a href="/exercises/${exercise.id}/report">${p.reportLink}</a></p>`;
@@ -175,24 +160,7 @@ export function renderReportPage(report: Report): SafeHtml {
     <p>${p.statesReached(report.reachedStates, report.states)}</p>
     ${renderBarChart(p.respondedByLevel, levelBars)}
     ${renderBarChart(p.medianByLevel, timeBars, maxMinutes)}
-    <table>
-      <caption>
-        ${p.timesCaption}
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">${p.state}</th>
-          <th scope="col">${p.level}</th>
-          <th scope="col">${p.email}</th>
-          <th scope="col">${p.inject}</th>
-          <th scope="col">${p.toAcknowledge}</th>
-          <th scope="col">${p.toRespond}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${rows}
-      </tbody>
-    </table>
+    ${renderDataTable(p.timesCaption, [p.state, p.level, p.email, p.inject, p.toAcknowledge, p.toRespond], rows)}
     <h2>${p.gapsHeading}</h2>
     <ul>
       ${gaps}

@@ -39,3 +39,24 @@ export function html(strings: TemplateStringsArray, ...values: Interpolation[]):
 
   return new SafeHtml(out);
 }
+
+/** Renders a data table with a caption, one column heading per entry of `headings` and the rows. */
+export function renderDataTable(
+  caption: string,
+  headings: readonly string[],
+  rows: Interpolation,
+): SafeHtml {
+  return html`<table>
+    <caption>
+      ${caption}
+    </caption>
+    <thead>
+      <tr>
+        ${headings.map((heading) => html`<th scope="col">${heading}</th>`)}
+      </tr>
+    </thead>
+    <tbody>
+      ${rows}
+    </tbody>
+  </table>`;
+}

@@ -78,7 +78,7 @@ function alertsVisibleTo(db: Kysely<Tables>, accountId: string, emailKey: string
     );
 }
 
-/** The keys of each order of the alert list; `seq` is unique, so it settles every tie. */
+/** Returns the keys of an order of the alert list; `seq` is unique, so it settles every tie. */
 export function alertSortKeys(sort: AlertSort): KeysetKey[] {
   const direction = sort.startsWith('-') ? 'desc' : 'asc';
   if (sort === 'severity' || sort === '-severity') {

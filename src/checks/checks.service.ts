@@ -53,7 +53,7 @@ export interface CheckOptions {
   previousId?: string;
 }
 
-/** What a check is started with; `partners` may be left out by callers that check PoCs only. */
+/** Input of a new check; callers that check PoCs only may leave out `partners`. */
 export type CheckStart = Omit<NewCheck, 'partners'> & { partners?: readonly string[] };
 
 /** Returns the sender of a check, or throws `forbidden` for accounts that may not start one. */

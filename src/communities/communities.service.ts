@@ -28,7 +28,7 @@ import {
   type MemberKeys,
 } from './communities.queries.ts';
 
-/** What the community services use; `logger` is the request's logger. */
+/** Dependencies of the community services; `logger` is the request's logger. */
 export interface CommunityDeps {
   db: Kysely<Tables>;
   clock: Clock;

@@ -95,8 +95,8 @@ async function checkDuplicates(
     (d) => d.email_key === candidate.emailKey && d.level === candidate.level,
   );
   // TODO: a domain wholly in one script that looks like another PoC's domain (a Cyrillic-only
-  // spelling of a Latin name) passes; mixed-script labels are rejected in `requireEmailKey`,
-  // but comparing confusable skeletons (UTS #39) needs the Unicode confusables data.
+  // spelling of a Latin name) passes. `requireEmailKey` rejects mixed-script labels only,
+  // because comparing confusable skeletons (UTS #39) needs the Unicode confusables data.
   if (exact !== undefined) {
     throw new DomainError('conflict', `A ${exact.level} PoC with this e-mail exists`, [
       {

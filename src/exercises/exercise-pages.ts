@@ -9,7 +9,7 @@ const m = messages.exercises;
 const p = m.pages;
 const levelNames = messages.checks.levels;
 
-/** How the controller's page follows new timeline entries. */
+/** Mode in which the controller's page follows new timeline entries. */
 export type TimelineFollow =
   { mode: 'live'; nonce: string; lastEventId: number } | { mode: 'reload' } | { mode: 'finished' };
 

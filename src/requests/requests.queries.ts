@@ -91,8 +91,8 @@ export async function isThreadParticipant(
 const NO_DUE_TIME = '9999-12-31T23:59:59.999Z';
 
 /**
- * The order of inbox and outbox, most urgent first: highest severity, then the earliest due time
- * (messages without one last), then oldest; `seq` is unique, so it settles every tie.
+ * Order of inbox and outbox, most urgent first: highest severity, then the earliest due time
+ * (messages without one last), then oldest. `seq` is unique, so it settles every tie.
  */
 export const requestSortKeys: readonly KeysetKey[] = [
   { expression: sql.ref<number>('q.severity'), direction: 'desc', kind: 'integer' },

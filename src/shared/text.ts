@@ -33,10 +33,10 @@ export function findUnsafeText(text: string, multiline = false): string | null {
   return null;
 }
 
-/** Message for a single-line field that holds a line break or another control character. */
+/** Message for a single-line field that contains a line break or another control character. */
 export const SINGLE_LINE = 'must be a single line without control characters';
 
-/** Message for a multi-line field that holds a control character other than a line break or tab. */
+/** Message for a multi-line field that contains a control character other than a line break or tab. */
 export const MULTI_LINE = 'must not contain control characters other than line breaks and tabs';
 
 // Every C0 and C1 control character, DEL, the Unicode line and paragraph separators, and the
@@ -48,14 +48,14 @@ const LINE_BREAK_OR_CONTROL =
 const MULTI_LINE_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 
 /**
- * Whether text fits on one line: no line break, tab or other control character, and no
+ * Returns true when text fits on one line: no line break, tab or other control character, and no
  * bidirectional override or invisible character that would change how it reads.
  */
 export function isSingleLine(text: string): boolean {
   return !LINE_BREAK_OR_CONTROL.test(text);
 }
 
-/** Whether multi-line text holds no control character other than line breaks and tabs. */
+/** Returns true when multi-line text contains no control character but line breaks and tabs. */
 export function isSafeMultiLine(text: string): boolean {
   return !MULTI_LINE_CONTROL.test(text);
 }

@@ -211,7 +211,9 @@ export function compileRegExp(source: string): RegExp {
 function compareOrdered(value: unknown, expected: unknown): number | null {
   if (typeof value === 'number' && typeof expected === 'number') return value - expected;
   if (typeof value === 'string' && typeof expected === 'string') {
-    return value < expected ? -1 : value > expected ? 1 : 0;
+    if (value < expected) return -1;
+
+    return value > expected ? 1 : 0;
   }
 
   return null;

@@ -88,7 +88,7 @@ for (const dialect of testDialects) {
       assert.equal((await taxiiGet(t, `${path}/objects/`, secretariat.token)).statusCode, 403);
     });
 
-    it('keeps a post to the community for its members, in every collection and the JSON API', async () => {
+    it('keeps community posts to members', async () => {
       const green = indicator({ object_marking_refs: [tlp2MarkingIds.green] });
       const amber = indicator({ object_marking_refs: [tlp2MarkingIds.amber] });
       const clear = indicator({ object_marking_refs: [tlp2MarkingIds.clear] });
@@ -105,16 +105,20 @@ for (const dialect of testDialects) {
       assert.equal(manifest.objects.length, 3);
 
       const jpAll = ids((await pageAll(t, `${MEMBERS}/objects/`, jpPoc.token)).objects);
-      assert.ok(jpAll.has(green.id) && jpAll.has(amber.id) && jpAll.has(elsewhere.id));
+      for (const object of [green, amber, elsewhere])
+        assert.ok(jpAll.has(object.id), String(object.id));
       const deAll = ids((await pageAll(t, `${MEMBERS}/objects/`, dePoc.token)).objects);
-      assert.ok(!deAll.has(green.id) && !deAll.has(amber.id), 'a non-member reads it');
-      assert.ok(deAll.has(clear.id) && deAll.has(elsewhere.id));
+      for (const object of [green, amber]) {
+        assert.ok(!deAll.has(object.id), `a non-member reads ${String(object.id)}`);
+      }
+      for (const object of [clear, elsewhere]) assert.ok(deAll.has(object.id), String(object.id));
       const secretariatAll = ids(
         (await pageAll(t, `${MEMBERS}/objects/`, secretariat.token)).objects,
       );
       assert.ok(!secretariatAll.has(green.id));
       const publicAll = ids((await pageAll(t, `${PUBLIC}/objects/`)).objects);
-      assert.ok(publicAll.has(clear.id) && !publicAll.has(green.id));
+      assert.ok(publicAll.has(clear.id));
+      assert.ok(!publicAll.has(green.id));
 
       const json = (token: string, id: unknown) =>
         t.request({ method: 'GET', url: `/api/v1/objects/${String(id)}`, token });

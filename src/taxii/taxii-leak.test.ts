@@ -454,10 +454,12 @@ for (const dialect of testDialects) {
       /[a-z][a-z0-9-]*--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
     const citedIn = (text: string) => new Set(text.match(idPattern) ?? []);
 
-    it('alerts name, by SSE, JSON, mail and webhook, exactly the cited objects each may read', async () => {
+    // By SSE, JSON, mail and webhook, an alert names exactly the cited objects each reader may read.
+    it('alerts name only readable objects', async () => {
       const byName = (name: string) => {
         const caller = callers.find((c) => c.name === name);
-        assert.ok(caller !== undefined && caller.account !== null, name);
+        assert.ok(caller !== undefined, name);
+        assert.ok(caller.account !== null, name);
 
         return caller as Caller & { account: TestAccount };
       };
@@ -594,7 +596,8 @@ for (const dialect of testDialects) {
       for (const mail of smtp.received) {
         const alert = sent.find((a) => (mail.mail.subject ?? '').includes(a.title));
         const caller = callers.find((c) => c.account?.email === mail.envelopeTo[0]);
-        assert.ok(alert !== undefined && caller !== undefined, 'every mail is to a known caller');
+        assert.ok(alert !== undefined, 'every mail is about a sent alert');
+        assert.ok(caller !== undefined, 'every mail is to a known caller');
         assert.deepEqual(citedIn(mail.mail.text ?? ''), readableIds(caller, alert.cited));
       }
 

@@ -100,7 +100,7 @@ export async function callApi<S extends z.ZodType>(request: ApiRequest<S>): Prom
   return parsed.data;
 }
 
-/** The first items of a paginated list, and whether the server holds more. */
+/** The first items of a paginated list, and whether the server has more. */
 export interface LoadedPages<T> {
   items: T[];
   hasMore: boolean;

@@ -28,7 +28,7 @@ function sameEmail(a: string, b: string): boolean {
 /** Renders the alert inbox, which updates live and lets a recipient acknowledge alerts. */
 export function InboxPage() {
   const me = useSession();
-  // A ref, not state, so that a reload right after "Show older alerts" already asks for more.
+  // A ref, not state, so that a reload right after "Show older alerts" already requests more.
   const wanted = useRef(PAGE_SIZE);
   const pages = useResource(() =>
     loadPages(

@@ -16,7 +16,7 @@ const PAGE_SIZE = 100;
 
 /** Renders a PoC's inbox or outbox of messages between states, most urgent first. */
 export function RequestsPage({ box }: { box: 'inbox' | 'outbox' }) {
-  // A ref, not state, so that a reload right after "Show more requests" already asks for more.
+  // A ref, not state, so that a reload right after "Show more requests" already requests more.
   const wanted = useRef(PAGE_SIZE);
   const list = useResource(() =>
     loadPages(

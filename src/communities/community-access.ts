@@ -10,7 +10,7 @@ import {
   type CommunityRow,
 } from './communities.queries.ts';
 
-/** An active community as a TAXII collection sees it, with the caller's rights on it. */
+/** An active community in the shape a TAXII collection needs, with the caller's rights on it. */
 export interface CommunityAccess {
   community: CommunityRow;
   /** True for members: they read what was shared into it. */
@@ -22,7 +22,7 @@ function memberKeys(principal: Principal) {
 }
 
 /**
- * Lists the active communities whose collections the principal sees: every one for the
+ * Lists the active communities whose collections the principal may see: every one for the
  * secretariat, and those its state or organisation belongs to for everyone else.
  */
 export async function listCollectionCommunities(
@@ -38,7 +38,7 @@ export async function listCollectionCommunities(
   return rows.map((community) => ({ community, isMember: memberIds.has(community.id) }));
 }
 
-/** Returns an active community the principal sees, or undefined as for an unknown id. */
+/** Returns an active community the principal may see, or undefined as for an unknown id. */
 export async function findCollectionCommunity(
   db: Kysely<Tables>,
   principal: Principal | null,

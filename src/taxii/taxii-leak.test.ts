@@ -71,8 +71,8 @@ function isMember(caller: Caller, community: Community): boolean {
 
 /**
  * Decides readability by the TLP rule and the community rule, written out independently of the
- * server code: a version shared into a community is for its members (and its sharer) only,
- * unless it is TLP:CLEAR, and at TLP:AMBER its members are its audience.
+ * server code. A version shared into a community is for its members and its sharer only, unless
+ * it is TLP:CLEAR. At TLP:AMBER the community's members are its audience.
  */
 function mayRead(caller: Caller, version: SharedVersion): boolean {
   if (version.tlp === 'clear') return true;
@@ -619,7 +619,7 @@ for (const dialect of testDialects) {
       for (const stream of streams) stream.close();
     });
 
-    /** Latest version's TLP of each object the caller may read, as the alert check sees it. */
+    /** Latest version's TLP of each object the caller may read, as the alert check reads it. */
     function latestReadableTlp(caller: Caller): Map<string, TlpLevel> {
       const latest = new Map<string, SharedVersion>();
       for (const version of readable(caller)) {

@@ -10,7 +10,8 @@ import { compileRegExp, likeToRegExp, UnsupportedPatternError } from './stix-pat
 
 /**
  * Time the ReDoS checker may spend on one expression, in milliseconds. recheck runs in its own
- * process (or a worker thread when its native binary is missing), so the wait does not block the event loop.
+ * process (or a worker thread when its native binary is missing), so the wait does not block
+ * the event loop.
  * NOTE: checks share that one process, so many expressions that are slow to check delay other
  * MATCHES and LIKE requests, but no other route. Sixteen distinct expressions that each time out
  * took 4.2 s in all on a 2-CPU machine (recheck 4.5.0, native binary).

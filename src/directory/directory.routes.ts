@@ -35,12 +35,16 @@ const CSV_TYPE = 'text/csv; charset=utf-8';
 export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
   const cache = new ResponseCache();
 
-  /** Cache key of a rendering: data revision, audience, query and the minute (for staleness). */
+  /** Cache key of a rendering: the data revision, audience and query. */
   async function cacheKey(kind: string, audience: string, query: string) {
     const revision = await readDirectoryRevision(ctx.db);
-    const minute = Math.floor(ctx.clock.now().getTime() / 60_000);
 
-    return JSON.stringify([kind, revision, audience, query, minute]);
+    return JSON.stringify([kind, revision, audience, query]);
+  }
+
+  /** Renders at most once a minute per key, so staleness marks stay at most a minute late. */
+  function currentMinute() {
+    return Math.floor(ctx.clock.now().getTime() / 60_000);
   }
 
   app.get('/', async (request, reply) => {
@@ -55,7 +59,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
     return sendCached(
       request,
       reply,
-      await cache.get(await cacheKey('page', 'public', q), HTML_TYPE, render),
+      await cache.get(await cacheKey('page', 'public', q), currentMinute(), HTML_TYPE, render),
     );
   });
 
@@ -63,7 +67,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
     const { q } = parseInput(SearchQuery, request.query, 'query');
     const audience = request.principal === null ? 'public' : 'member';
     const key = await cacheKey('json', audience, q);
-    const entry = await cache.get(key, JSON_TYPE, async () =>
+    const entry = await cache.get(key, currentMinute(), JSON_TYPE, async () =>
       JSON.stringify({ states: await getDirectory(ctx, request.principal, q) }),
     );
 
@@ -74,7 +78,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
     const { q } = parseInput(SearchQuery, request.query, 'query');
     const audience = request.principal === null ? 'public' : 'member';
     const key = await cacheKey('csv', audience, q);
-    const entry = await cache.get(key, CSV_TYPE, async () =>
+    const entry = await cache.get(key, currentMinute(), CSV_TYPE, async () =>
       directoryToCsv(await getDirectory(ctx, request.principal, q)),
     );
     void reply.header('content-disposition', 'attachment; filename="parley-directory.csv"');

@@ -11,21 +11,57 @@ export interface CachedBody {
   contentType: string;
 }
 
+/** A cached body with the time period it was rendered in. */
+interface StoredBody {
+  entry: CachedBody;
+  period: number;
+}
+
 /**
- * A bounded in-memory cache of rendered responses. Keys carry everything the body depends on
- * (data revision, audience, query, time bucket), so an entry never needs invalidating: older keys
- * simply stop being asked for and fall out when the cache is full (oldest first).
+ * A bounded in-memory cache of rendered responses. The key carries everything the body depends
+ * on (data revision, audience, query), so an entry never needs invalidating: older keys simply
+ * stop being asked for and fall out when the cache is full (oldest first). The period (a time
+ * bucket such as the current minute) covers what changes with time alone, such as staleness
+ * marks.
+ *
+ * Concurrent misses for one key share one rendering, so a burst of requests renders a page once.
+ * When only the period has moved on, the request that notices renders the new body and waits for
+ * it, while requests arriving during that rendering get the previous period's body at once.
  */
 export class ResponseCache {
-  private readonly entries = new Map<string, CachedBody>();
+  private readonly entries = new Map<string, StoredBody>();
+  private readonly renderings = new Map<string, Promise<CachedBody>>();
 
   constructor(private readonly maxEntries = 256) {}
 
-  /** Returns the cached body for `key`, rendering and storing it on a miss. */
-  async get(key: string, contentType: string, render: () => Promise<string>): Promise<CachedBody> {
-    const hit = this.entries.get(key);
-    if (hit !== undefined) return hit;
+  /** Returns the cached body for `key` in `period`, rendering and storing it when missing. */
+  async get(
+    key: string,
+    period: number,
+    contentType: string,
+    render: () => Promise<string>,
+  ): Promise<CachedBody> {
+    const stored = this.entries.get(key);
+    if (stored !== undefined && stored.period === period) return stored.entry;
 
+    const inFlight = this.renderings.get(key);
+    if (inFlight !== undefined) return stored?.entry ?? inFlight;
+
+    const rendering = this.renderAndStore(key, period, contentType, render);
+    this.renderings.set(key, rendering);
+    try {
+      return await rendering;
+    } finally {
+      this.renderings.delete(key);
+    }
+  }
+
+  private async renderAndStore(
+    key: string,
+    period: number,
+    contentType: string,
+    render: () => Promise<string>,
+  ): Promise<CachedBody> {
     const body = Buffer.from(await render(), 'utf8');
     const entry: CachedBody = {
       body,
@@ -33,11 +69,13 @@ export class ResponseCache {
       etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
       contentType,
     };
+    // Re-inserting moves the key to the end of the Map, so the first key is the least recent.
+    this.entries.delete(key);
     if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next();
       if (oldest.done !== true) this.entries.delete(oldest.value);
     }
-    this.entries.set(key, entry);
+    this.entries.set(key, { entry, period });
 
     return entry;
   }

@@ -16,6 +16,7 @@ import { createContext } from '../src/app/context-factory.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { pocLevels } from '../src/directory/pocs.schema.ts';
 import { newId } from '../src/shared/crypto.ts';
+import { hasWrk, loadWithWrk } from './wrk.ts';
 
 /** Figures of one autocannon run. */
 export interface LoadFigures {
@@ -32,14 +33,20 @@ export interface LoadFigures {
   loadGeneratorCpuMsPerResponse: number;
 }
 
-/** Results of the directory benchmark. */
-export interface DirectoryBenchmark {
-  pocs: number;
-  connections: number;
-  seconds: number;
+/** Figures for the three URLs under one load generator. */
+export interface DirectoryRuns {
   page: LoadFigures;
   json: LoadFigures;
   staticFile: LoadFigures;
+}
+
+/** Results of the directory benchmark. */
+export interface DirectoryBenchmark extends DirectoryRuns {
+  pocs: number;
+  connections: number;
+  seconds: number;
+  /** The same three runs under wrk, or null when wrk is not installed. */
+  wrk: DirectoryRuns | null;
 }
 
 const POCS_PER_STATE = 5;
@@ -89,7 +96,11 @@ function perResponse(cpuMs: number, responses: number): number {
  * the server's event loop, asking for gzip as browsers do. The CPU time of both processes is
  * recorded per response, which shows which of the two limits the rate.
  */
-async function load(url: string, connections: number, seconds: number): Promise<LoadFigures> {
+async function loadWithAutocannon(
+  url: string,
+  connections: number,
+  seconds: number,
+): Promise<LoadFigures> {
   const cpuBefore = process.cpuUsage();
   const generator = fileURLToPath(new URL('./load-generator.ts', import.meta.url));
   const { stdout } = await run(
@@ -114,9 +125,53 @@ async function load(url: string, connections: number, seconds: number): Promise<
 }
 
 /**
+ * Loads the same URLs with wrk, whose C code spends a fraction of autocannon's CPU per response,
+ * so that more of the two cores go to the server.
+ */
+async function loadWithWrkFigures(
+  url: string,
+  connections: number,
+  seconds: number,
+): Promise<LoadFigures> {
+  const cpuBefore = process.cpuUsage();
+  const result = await loadWithWrk(url, connections, seconds);
+  const serverCpu = process.cpuUsage(cpuBefore);
+
+  return {
+    errors: result.errors,
+    timeouts: 0,
+    requestsPerSecond: Math.round(result.requests / result.seconds),
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    bytesPerResponse: Math.round(result.bytes / Math.max(1, result.requests)),
+    serverCpuMsPerResponse: perResponse(
+      (serverCpu.user + serverCpu.system) / 1000,
+      result.requests,
+    ),
+    loadGeneratorCpuMsPerResponse: perResponse(result.cpuMs, result.requests),
+  };
+}
+
+type Loader = (url: string, connections: number, seconds: number) => Promise<LoadFigures>;
+
+async function loadAll(
+  base: string,
+  loader: Loader,
+  connections: number,
+  seconds: number,
+): Promise<DirectoryRuns> {
+  return {
+    page: await loader(`${base}/`, connections, seconds),
+    json: await loader(`${base}/api/v1/directory`, connections, seconds),
+    staticFile: await loader(`${base}/static-copy/directory.html`, connections, seconds),
+  };
+}
+
+/**
  * Serves the public directory (195 states, 5 PoCs each) from a fresh SQLite database on
  * 127.0.0.1 and loads the HTML page, the JSON export and the same page saved as a static file
- * (served by the same process, gzip precompressed) with autocannon, one after the other.
+ * (served by the same process, gzip precompressed) with autocannon, one after the other, then
+ * again with wrk when it is installed.
  */
 export async function benchDirectory(connections = 100, seconds = 10): Promise<DirectoryBenchmark> {
   const dir = await mkdtemp(join(tmpdir(), 'parley-bench-'));
@@ -134,14 +189,10 @@ export async function benchDirectory(connections = 100, seconds = 10): Promise<D
     await writeFile(join(dir, 'directory.html'), page);
     await writeFile(join(dir, 'directory.html.gz'), gzipSync(page));
 
-    return {
-      pocs,
-      connections,
-      seconds,
-      page: await load(`${base}/`, connections, seconds),
-      json: await load(`${base}/api/v1/directory`, connections, seconds),
-      staticFile: await load(`${base}/static-copy/directory.html`, connections, seconds),
-    };
+    const autocannonRuns = await loadAll(base, loadWithAutocannon, connections, seconds);
+    const wrkRuns = hasWrk() ? await loadAll(base, loadWithWrkFigures, connections, seconds) : null;
+
+    return { pocs, connections, seconds, ...autocannonRuns, wrk: wrkRuns };
   } finally {
     await app.close();
     await ctx.bus.close();

@@ -145,6 +145,53 @@ print(
   ],
 );
 
+if (directory.wrk === null) {
+  console.log('\n  wrk is not installed (apt-get install wrk); its runs were skipped');
+} else {
+  const { page, json, staticFile } = directory.wrk;
+  print(`Public directory, same data and connections (wrk, one thread)`, [
+    { figure: 'page requests/s', value: page.requestsPerSecond, unit: 'req/s', target: null },
+    {
+      figure: 'page p99',
+      value: page.p99Ms,
+      unit: 'ms',
+      target: { value: 50, higherIsBetter: false },
+    },
+    { figure: 'JSON requests/s', value: json.requestsPerSecond, unit: 'req/s', target: null },
+    {
+      figure: 'JSON p99',
+      value: json.p99Ms,
+      unit: 'ms',
+      target: { value: 50, higherIsBetter: false },
+    },
+    {
+      figure: 'static file requests/s',
+      value: staticFile.requestsPerSecond,
+      unit: 'req/s',
+      target: null,
+    },
+    { figure: 'static file p99', value: staticFile.p99Ms, unit: 'ms', target: null },
+    {
+      figure: 'page rate / static rate',
+      value: Number((page.requestsPerSecond / staticFile.requestsPerSecond).toFixed(2)),
+      unit: '',
+      target: { value: 0.5, higherIsBetter: true },
+    },
+    {
+      figure: 'page: wrk CPU per response',
+      value: page.loadGeneratorCpuMsPerResponse,
+      unit: 'ms',
+      target: null,
+    },
+    {
+      figure: 'failed requests (all three runs)',
+      value: page.errors + json.errors + staticFile.errors,
+      unit: '',
+      target: null,
+    },
+  ]);
+}
+
 const taxiiRuns = [await benchTaxii('sqlite')];
 if (process.env.TEST_DATABASE_URL !== undefined && process.env.TEST_DATABASE_URL !== '') {
   taxiiRuns.push(await benchTaxii('postgres'));

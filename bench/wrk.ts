@@ -1,0 +1,77 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** Path of Debian's wrk, a load generator written in C. */
+export const WRK_PATH = '/usr/bin/wrk';
+
+/** Totals of one wrk run, with the CPU time that wrk's process spent. */
+export interface WrkResult {
+  requests: number;
+  seconds: number;
+  bytes: number;
+  /** Socket errors, non-2xx/3xx responses and timeouts together. */
+  errors: number;
+  p50Ms: number;
+  p99Ms: number;
+  cpuMs: number;
+}
+
+interface WrkReport {
+  requests: number;
+  durationUs: number;
+  bytes: number;
+  socketErrors: number;
+  statusErrors: number;
+  timeouts: number;
+  p50Us: number;
+  p99Us: number;
+}
+
+/** Returns whether wrk is installed (`apt-get install wrk`). */
+export function hasWrk(): boolean {
+  return existsSync(WRK_PATH);
+}
+
+/** Reads the children's CPU time from the second line of bash's `times` (`0m1.250s 0m0.310s`). */
+function childCpuMs(timesOutput: string): number {
+  const line = timesOutput.trim().split('\n').at(-1) ?? '';
+  const seconds = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map(
+    ([, minutes, rest]) => Number(minutes) * 60 + Number(rest),
+  );
+
+  return Math.round(seconds.reduce((sum, value) => sum + value, 0) * 1000);
+}
+
+/**
+ * Loads one URL with wrk on one thread, asking for gzip as browsers do. The Lua script prints
+ * the figures as JSON when the run ends; bash's `times` adds the CPU time wrk spent.
+ */
+export async function loadWithWrk(
+  url: string,
+  connections: number,
+  seconds: number,
+): Promise<WrkResult> {
+  const script = fileURLToPath(new URL('./wrk-report.lua', import.meta.url));
+  const command =
+    `"${WRK_PATH}" -t1 -c${connections} -d${seconds}s -H 'Accept-Encoding: gzip' ` +
+    `-s "${script}" "${url}" && times`;
+  const { stdout } = await run('bash', ['-c', command], { maxBuffer: 4 * 1024 * 1024 });
+  const reportLine = stdout.split('\n').find((line) => line.startsWith('{"requests"'));
+  if (reportLine === undefined) throw new Error(`wrk printed no report: ${stdout}`);
+  const report = JSON.parse(reportLine) as WrkReport;
+  const timesOutput = stdout.slice(stdout.indexOf(reportLine) + reportLine.length);
+
+  return {
+    requests: report.requests,
+    seconds: report.durationUs / 1e6,
+    bytes: report.bytes,
+    errors: report.socketErrors + report.statusErrors + report.timeouts,
+    p50Ms: report.p50Us / 1000,
+    p99Ms: report.p99Us / 1000,
+    cpuMs: childCpuMs(timesOutput),
+  };
+}

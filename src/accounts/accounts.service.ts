@@ -4,7 +4,12 @@ import { z } from 'zod';
 import type { Clock } from '../shared/clock.ts';
 import { hashSecret, newId, newSecret } from '../shared/crypto.ts';
 import { DomainError, invalidField, notFound } from '../shared/errors.ts';
-import { findMixedScriptLabel, isValidEmailKey, normaliseEmail } from '../shared/email.ts';
+import {
+  findMixedScriptLabel,
+  findWholeScriptConfusable,
+  isValidEmailKey,
+  normaliseEmail,
+} from '../shared/email.ts';
 import { parseInput } from '../shared/validation.ts';
 import type { Tables } from '../db/schema.ts';
 import { tlpLevels } from '../sharing/tlp.ts';
@@ -73,6 +78,14 @@ export function requireEmailKey(email: string, field = 'email'): string {
       field,
       `has the domain label "${mixed.label}", which mixes ${mixed.scripts.join(' and ')} ` +
         'letters as look-alike domains do; type the address again in one script',
+    );
+  }
+  const wholeScript = findWholeScriptConfusable(email.trim());
+  if (wholeScript !== null) {
+    throw invalidField(
+      field,
+      `has the domain label "${wholeScript.label}", written in ${wholeScript.script} letters ` +
+        `that read as the Latin "${wholeScript.looksLike}"; type the address again in Latin letters`,
     );
   }
 

@@ -94,9 +94,6 @@ async function checkDuplicates(
   const exact = found.find(
     (d) => d.email_key === candidate.emailKey && d.level === candidate.level,
   );
-  // TODO: a domain wholly in one script that looks like another PoC's domain (a Cyrillic-only
-  // spelling of a Latin name) passes. `requireEmailKey` rejects mixed-script labels only,
-  // because comparing confusable skeletons (UTS #39) needs the Unicode confusables data.
   if (exact !== undefined) {
     throw new DomainError('conflict', `A ${exact.level} PoC with this e-mail exists`, [
       {

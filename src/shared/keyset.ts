@@ -58,8 +58,7 @@ export function encodeCursor(values: KeysetValues): string {
  * `cursor` field.
  */
 export function decodeCursor(cursor: string, keys: readonly KeysetKey[]): KeysetValues {
-  const fail = () =>
-    invalidField('cursor', 'must be the `next` value of a previous page of this list and order');
+  const fail = () => invalidField('cursor', (m) => m.problems.http.cursorInvalid);
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

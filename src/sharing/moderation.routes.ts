@@ -32,7 +32,7 @@ const DecisionSchema = z
 export function registerModerationRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/api/v1/moderation', async (request, reply) => {
     const principal = requirePrincipal(request);
-    const options = parseInput(ShareOptionsSchema, request.query, 'sharing options');
+    const options = parseInput(ShareOptionsSchema, request.query, 'sharingOptions');
     const item = await submitForModeration(ctx, principal, request.body, options);
 
     return reply.status(202).send(item);

@@ -100,10 +100,8 @@ export function registerTaxiiRoutes(
         sendTaxiiError(
           request,
           reply,
-          unmatchedRouteError(
-            request,
-            reply,
-            `No TAXII resource at ${request.url.split('?')[0] ?? ''}`,
+          unmatchedRouteError(request, reply, (m) =>
+            m.problems.http.noTaxiiResource(request.url.split('?')[0] ?? ''),
           ),
           options.maxContentLength,
         ),

@@ -4,10 +4,10 @@ import type { Socket } from 'node:net';
 
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
+import { messages } from '../i18n/messages.ts';
 import { DomainError } from '../shared/errors.ts';
 import { sendTaxiiError } from '../taxii/taxii.errors.ts';
 import { loadTaxiiOptions } from '../taxii/taxii.config.ts';
-import { messages } from '../i18n/messages.ts';
 import { sendProblem, toProblem } from './problem.ts';
 
 /** Maps an error of Node's HTTP parser to the domain error the client receives. */

@@ -5,6 +5,7 @@ import type { Principal } from '../accounts/principal.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Config } from '../config/config.ts';
 import type { Tables } from '../db/schema.ts';
+import { messages } from '../i18n/messages.ts';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/crypto.ts';
 import { DomainError, notFound, type FieldError } from '../shared/errors.ts';
@@ -305,7 +306,7 @@ const ChangeRequestSchema = z.discriminatedUnion(
     z.object({ action: z.literal('delete'), request: requestNote, pocId: z.string() }),
     z.object({ action: z.literal('confirm'), request: requestNote, pocId: z.string() }),
   ],
-  { error: 'must be one of create, update, delete, confirm' },
+  { error: messages.problems.directory.fields.changeAction },
 );
 
 /**

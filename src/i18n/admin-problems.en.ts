@@ -23,4 +23,11 @@ export const adminProblems = {
   hasAccount: 'already has an account',
   invitationPending: (email: string) => `E-mail ${email} has a pending invitation`,
   invitedElsewhere: 'has a pending invitation from another state or the secretariat',
+  /** Messages of the request schema's own checks. */
+  fields: {
+    invitableRole:
+      'must be state-editor, poc or partner (secretariat accounts are made with the CLI)',
+    organisationPatchEmpty: 'give clearance, sponsorState or both',
+    passwordMismatch: 'must repeat the password exactly',
+  },
 } as const;

@@ -20,4 +20,13 @@ export const alertsProblems = {
   redAccountsMissing: 'name at least one recipient e-mail for TLP:RED',
   noClearedRecipient:
     'no point of contact or partner account with the clearance has this e-mail address',
+  /** Messages of the request schema's own checks. */
+  fields: {
+    objectId: 'must be a STIX id such as indicator--<UUID>',
+    objectsAtMost: 'may name at most 100 objects',
+    accountsAtMost: 'may name at most 1,000 accounts',
+    level: 'must be diplomatic, policy or technical',
+    organisationsAtMost: 'may name at most 500 organisations',
+    responseMinutes: 'must be a whole number of minutes from 0 to 43200 (30 days)',
+  },
 } as const;

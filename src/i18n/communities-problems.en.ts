@@ -9,4 +9,11 @@ export const communitiesProblems = {
   archived: 'This community is archived and can no longer change',
   alreadyArchived: 'This community is already archived',
   notMember: 'is not an active community you belong to: list yours with GET /api/v1/communities',
+  /** Messages of the request schema's own checks. */
+  fields: {
+    statesAtMost: 'must name at most 200 states',
+    organisationsAtMost: 'must name at most 200 organisations',
+    patchEmpty: 'give at least one of name, description, states or organisations',
+    communityId: 'must be a community id (a UUID)',
+  },
 } as const;

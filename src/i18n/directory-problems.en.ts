@@ -30,4 +30,15 @@ export const directoryProblems = {
   keyPrivate: 'is a private key: paste only the public key block',
   keyRevoked: 'has been revoked: export the current key',
   keyExpired: (expiresAt: string) => `expired on ${expiresAt}: extend or replace the key`,
+  /** Messages of the request schema's own checks. */
+  fields: {
+    hoursRange: 'must be a range such as 09:00-17:30',
+    hoursOrder: 'must end after it starts',
+    timeZone: 'must be an IANA time zone name such as Asia/Karachi',
+    language: 'must be an ISO 639-1 code such as en, fr or ar',
+    role: 'must be primary or alternate',
+    stateNotAccepted: 'is not accepted: a PoC always belongs to your own state',
+    pocId: 'must be a PoC id',
+    changeAction: 'must be one of create, update, delete, confirm',
+  },
 } as const;

@@ -105,10 +105,55 @@ for (const dialect of testDialects) {
       email: 'claire.martin@anssi.fr.example',
     };
 
-    // Each case names the capability and the error, sends one request and expects one status.
-    // NOTE: messages that a zod schema writes itself are English (TODO in
-    // src/shared/validation.ts), so the validation cases send only what the catalogue describes.
-    const cases: { name: string; status: number; send: () => Promise<LightResponse> }[] = [
+    // Each case names the capability and the error, sends one request and expects one status,
+    // and `fields` lists field errors that the reply must contain.
+    const cases: {
+      name: string;
+      status: number;
+      fields?: string[];
+      send: () => Promise<LightResponse>;
+    }[] = [
+      {
+        name: 'directory: PoC level and hours invalid',
+        status: 422,
+        fields: ['level', 'hours.mon.0', 'languages.0'],
+        send: () =>
+          t.request({
+            method: 'POST',
+            url: '/api/v1/pocs',
+            token: editorFr.token,
+            payload: {
+              ...poc,
+              level: 'military',
+              hours: { mon: ['18:00-09:00'] },
+              languages: ['xx'],
+            },
+          }),
+      },
+      {
+        name: 'alerts: severity and recipients invalid',
+        status: 422,
+        fields: ['title', 'severity', 'tlp', 'states.0'],
+        send: () =>
+          t.request({
+            method: 'POST',
+            url: '/api/v1/alerts',
+            token: pocFr.token,
+            payload: { title: '', severity: 9, tlp: 'purple', body: 'x', states: ['France'] },
+          }),
+      },
+      {
+        name: 'sharing: options invalid',
+        status: 422,
+        fields: ['tlp', 'severity', 'states.0'],
+        send: () =>
+          t.request({
+            method: 'POST',
+            url: '/api/v1/bundles?tlp=purple&severity=nine&states=France',
+            token: pocFr.token,
+            payload: { type: 'bundle', id: 'bundle--x', objects: [] },
+          }),
+      },
       {
         name: 'directory: PoC fields missing',
         status: 422,
@@ -123,6 +168,7 @@ for (const dialect of testDialects) {
       {
         name: 'directory: PoC phone invalid',
         status: 422,
+        fields: ['phone'],
         send: () =>
           t.request({
             method: 'POST',
@@ -359,11 +405,13 @@ for (const dialect of testDialects) {
       },
     ];
 
-    for (const { name, status, send } of cases) {
+    for (const { name, status, fields = [], send } of cases) {
       it(`${name} takes text from the catalogue`, async () => {
         const res = await send();
         assert.equal(res.statusCode, status, res.body);
         assert.match(String(res.headers['content-type']), /^application\/problem\+json/);
+        const reported = (res.json<ProblemReply>().errors ?? []).map((error) => error.field);
+        for (const field of fields) assert.ok(reported.includes(field), `${name}: ${field}`);
         assertProblemFromCatalogue(res, name);
       });
     }

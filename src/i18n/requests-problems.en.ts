@@ -8,4 +8,12 @@ export const requestsProblems = {
   requestNotFound: 'Request not found',
   participantsOnlyReply: 'Only the sender and the recipients of a message reply to it',
   recipientsOnlyAcknowledge: 'Only a recipient of the message acknowledges it',
+  /** Messages of the request schema's own checks. */
+  fields: {
+    responseMinutes: 'must be a whole number of minutes from 1 to 43200 (30 days)',
+    level: 'must be diplomatic, policy or technical',
+    levelsMissing: 'name at least one level: diplomatic, policy or technical',
+    box: 'must be inbox or outbox',
+    reference: 'must be a reference such as PRL-2026-000123',
+  },
 } as const;

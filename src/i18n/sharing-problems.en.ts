@@ -34,4 +34,41 @@ export const sharingProblems = {
   moderatorsOnly: 'Only a moderator of this submission may decide on it',
   /** `status` is the stored decision: approved or rejected. */
   alreadyDecided: (status: string) => `This submission was already ${status}`,
+  /** Messages of the request schema's own checks. */
+  fields: {
+    notSeverity: (value: string) =>
+      `"${value}" is not a severity; use a whole number from 0 (Baseline) to 5 (Emergency)`,
+    /** `kinds` lists the incident classes, such as "abusive-content, malicious-code". */
+    kind: (kinds: string) => `kind must be one of ${kinds}`,
+    community: 'must be the id of a community you belong to (see GET /api/v1/communities)',
+    bundleType: 'must be "bundle"',
+    bundleObjectId:
+      'must be a STIX identifier such as indicator--6f1a2c3e-9b7d-4e21-8c55-0d2f4a6b8e91',
+    typeName: 'must be a STIX type name such as indicator',
+    ipv4: 'must be an IPv4 address such as 203.0.113.9 or a CIDR block such as 198.51.100.0/24',
+    ipv6: 'must be an IPv6 address such as 2001:db8::1 or a CIDR block such as 2001:db8::/32',
+    domainName: 'must be a domain name such as example.org',
+    url: 'must be an absolute URL with a scheme, such as https://example.org/path',
+    email: 'must be an e-mail address such as ops@example.org',
+    hexDigits: (length: number) => `must be ${length} hexadecimal digits`,
+    /** `algorithms` lists the hash algorithms, such as "MD5, SHA-256". */
+    hashesMissing: (algorithms: string) => `must name at least one hash: ${algorithms}`,
+    fileMissing: 'a file observable needs name, hashes or both',
+    observableType:
+      'type must be one of ipv4-addr, ipv6-addr, domain-name, url, email-addr or file; a file ' +
+      'takes name and hashes, the others take value',
+    notEmptyOmit: 'must not be empty; leave it out instead',
+    severityWhole: 'must be a whole number from 0 (Baseline) to 5 (Emergency)',
+    statesAtMost: 'must name at most 250 states',
+    observableTypeName: 'must be a STIX cyber-observable type such as file',
+    timestampType: (example: string) => `must be a timestamp string such as ${example}`,
+    timestampFormat: (value: string, example: string) =>
+      `"${value}" is not an RFC 3339 UTC timestamp ending in Z, such as ${example}`,
+    notCalendarDate: (value: string) => `"${value}" is not a real calendar date`,
+    notTimeOfDay: (value: string) => `"${value}" is not a real time of day`,
+    tooManyFractionDigits: (value: string, digits: number) =>
+      `"${value}" has more than ${digits} fraction digits; round it to nanoseconds`,
+    decision: 'decision must be approve or reject',
+    rejectReason: 'reason is required when rejecting: tell the partner why',
+  },
 } as const;

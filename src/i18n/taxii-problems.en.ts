@@ -43,4 +43,12 @@ export const taxiiProblems = {
   tooLargeWithLength: (length: number, maxContentLength: number) =>
     `The request body of ${length} bytes is larger than the API root's max_content_length of ` +
     `${maxContentLength} bytes: split the envelope into smaller ones`,
+  /** Messages of the request schema's own checks. */
+  fields: {
+    eachId: 'each id must be a STIX identifier such as indicator--<UUID>',
+    eachVersion:
+      'each version must be first, last, all or a timestamp such as 2024-03-05T08:15:30Z',
+    eachSpecVersion: 'each spec_version must look like 2.1',
+    limit: 'limit must be a positive whole number',
+  },
 } as const;

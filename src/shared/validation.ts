@@ -84,8 +84,8 @@ export function toFieldErrors(error: z.ZodError): FieldError[] {
   });
   const seen = new Set<string>();
 
-  // TODO: zod writes each message when it parses, in the catalogue of this process, and many
-  // schemas pass their own English message, so these texts do not follow a per-response catalogue.
+  // TODO: zod messages come from the catalogue of this process, chosen when a schema is built or
+  // an input parsed, so they do not follow a per-response catalogue as other error texts do.
   return fields
     .filter(({ field, message }) => {
       const key = JSON.stringify([field, message]);
@@ -116,8 +116,8 @@ export function singleLine(max: number) {
   return z
     .string()
     .trim()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
+    .min(1, messages.validation.notEmpty)
+    .max(max, messages.validation.atMost(max, 'string'))
     .transform((text) => text.normalize('NFC'))
     .superRefine((text, ctx) => {
       const problem = findUnsafeText(text);

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 
+import { messages } from '../i18n/messages.ts';
 import type { Clock } from '../shared/clock.ts';
 import { hashSecret, newId, newSecret } from '../shared/crypto.ts';
 import { DomainError, invalidField, notFound } from '../shared/errors.ts';
@@ -38,14 +39,14 @@ export const NewAccountSchema = z.object({
   role: z.enum(roles),
   state: z
     .string()
-    .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as FR')
+    .regex(/^[A-Za-z]{2}$/, messages.validation.stateCode)
     .transform((s) => s.toUpperCase())
     .optional(),
   org: z.string().trim().min(1).max(200).refine(isSingleLine, SINGLE_LINE).optional(),
   clearance: z.enum(tlpLevels).optional(),
   password: z
     .string()
-    .min(MIN_PASSWORD_LENGTH, `must have at least ${MIN_PASSWORD_LENGTH} characters`)
+    .min(MIN_PASSWORD_LENGTH, messages.validation.atLeast(MIN_PASSWORD_LENGTH, 'string'))
     .max(1024)
     .optional(),
 });
@@ -70,15 +71,12 @@ export function requireEmailKey(email: string, field = 'email'): string {
   // Validate the punycode form, so addresses with non-ASCII domains are accepted.
   const key = normaliseEmail(email.trim());
   if (key === null || !isValidEmailKey(key)) {
-    throw invalidField(field, 'must be a valid e-mail address such as name@example.org');
+    throw invalidField(field, (m) => m.problems.accounts.invalidEmail);
   }
   const mixed = findMixedScriptLabel(email.trim());
   if (mixed !== null) {
-    throw invalidField(
-      field,
-      `has the domain label "${mixed.label}", which mixes ${mixed.scripts.join(' and ')} ` +
-        'letters as look-alike domains do; type the address again in one script',
-    );
+    const scripts = mixed.scripts.join(' and ');
+    throw invalidField(field, (m) => m.problems.accounts.mixedScripts(mixed.label, scripts));
   }
   const wholeScript = findWholeScriptConfusable(email.trim());
   if (wholeScript !== null) {
@@ -98,13 +96,13 @@ export async function createAccount(deps: AccountDeps, input: NewAccount): Promi
   const emailKey = requireEmailKey(data.email);
   const needsState = data.role === 'state-editor' || data.role === 'poc';
   if (needsState && data.state === undefined) {
-    throw invalidField('state', `is required for role ${data.role}`);
+    throw invalidField('state', (m) => m.problems.admin.requiredForRole(data.role));
   }
   if (!needsState && data.state !== undefined) {
-    throw invalidField('state', `is only allowed for roles state-editor and poc`);
+    throw invalidField('state', (m) => m.problems.accounts.stateRolesOnly);
   }
   if ((data.role === 'partner') !== (data.org !== undefined)) {
-    throw invalidField('org', 'is required for role partner and allowed for no other role');
+    throw invalidField('org', (m) => m.problems.accounts.organisationForPartner);
   }
 
   const now = deps.clock.now().toISOString();
@@ -112,14 +110,15 @@ export async function createAccount(deps: AccountDeps, input: NewAccount): Promi
 
   return deps.db.transaction().execute(async (trx) => {
     if ((await findAccountByEmailKey(trx, emailKey)) !== undefined) {
-      throw new DomainError('conflict', `An account with e-mail ${data.email} already exists`, [
-        { field: 'email', message: 'already in use' },
+      throw new DomainError('conflict', (m) => m.problems.admin.accountExists(data.email), [
+        { field: 'email', message: (m) => m.problems.accounts.emailInUse },
       ]);
     }
     if (data.state !== undefined) {
       const state = trx.selectFrom('states').select('code').where('code', '=', data.state);
       if ((await state.executeTakeFirst()) === undefined) {
-        throw invalidField('state', `${data.state} is not a UN member or observer state code`);
+        const code = data.state;
+        throw invalidField('state', (m) => m.problems.directory.notUnStateCode(code));
       }
     }
     const organisationId = data.org === undefined ? null : await ensureOrganisation(trx, data, now);
@@ -167,7 +166,7 @@ async function ensureOrganisation(
 /** Creates an API token for the account; returns the token, which is never stored in clear. */
 export async function createToken(deps: AccountDeps, email: string, label = 'cli') {
   const account = await findAccountByEmailKey(deps.db, requireEmailKey(email));
-  if (account === undefined) throw notFound('Account');
+  if (account === undefined) throw notFound((m) => m.problems.accounts.accountNotFound);
 
   const token = newSecret('prl_');
   const id = newId();
@@ -190,7 +189,7 @@ export async function createToken(deps: AccountDeps, email: string, label = 'cli
 /** Lists an account's tokens without their secrets. */
 export async function listTokens(deps: AccountDeps, email: string) {
   const account = await findAccountByEmailKey(deps.db, requireEmailKey(email));
-  if (account === undefined) throw notFound('Account');
+  if (account === undefined) throw notFound((m) => m.problems.accounts.accountNotFound);
 
   return deps.db
     .selectFrom('api_tokens')
@@ -209,7 +208,7 @@ export async function revokeToken(deps: AccountDeps, by: { id?: string; token?: 
     .where('revoked_at', 'is', null);
   if (by.id !== undefined) query = query.where('id', '=', by.id);
   else if (by.token !== undefined) query = query.where('token_hash', '=', hashSecret(by.token));
-  else throw invalidField('id', 'give the token id or the token itself');
+  else throw invalidField('id', (m) => m.problems.accounts.tokenMissing);
 
   const result = await query.executeTakeFirst();
 

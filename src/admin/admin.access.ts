@@ -5,7 +5,7 @@ import type { Principal } from '../accounts/principal.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Tables } from '../db/schema.ts';
 import type { Clock } from '../shared/clock.ts';
-import { DomainError, notFound } from '../shared/errors.ts';
+import { DomainError, notFound, type ErrorText } from '../shared/errors.ts';
 
 /** Dependencies of the administration services; `logger` is the request's logger. */
 export interface AdminDeps {
@@ -54,18 +54,16 @@ export function reasonToReject(
   caller: Principal,
   target: TargetAccount,
   action: AccountAction,
-): string | null {
+): ErrorText | null {
   const isSelf = target.id === caller.accountId;
   if (action === 'api-keys.create') {
-    return isSelf ? null : 'API keys are created only by their owner, who alone sees the key';
+    return isSelf ? null : (m) => m.problems.admin.apiKeysOwnerOnly;
   }
   if (isSelf) {
-    return notOnSelf.has(action)
-      ? 'You cannot suspend, reinstate or delete your own account'
-      : null;
+    return notOnSelf.has(action) ? (m) => m.problems.admin.notOnSelf : null;
   }
   if (target.role === 'secretariat' && caller.role !== 'secretariat') {
-    return 'Only the secretariat may act on a secretariat account';
+    return (m) => m.problems.admin.secretariatAccounts;
   }
   if (caller.role === 'secretariat') return null;
 
@@ -75,7 +73,7 @@ export function reasonToReject(
     target.state_code === caller.stateCode;
   if (caller.role === 'state-editor' && isOwnStateAccount) return null;
 
-  return 'State editors act only on state-editor and poc accounts of their own state';
+  return (m) => m.problems.admin.ownStateAccounts;
 }
 
 /** An audit entry for a rejected action. */
@@ -121,12 +119,24 @@ export function rejectAsNotFound(
 ) {
   const rejection = { action, target, reason: 'not found or not visible to the caller' };
 
-  return recordRejection(deps, caller, rejection, notFound('User'));
+  return recordRejection(
+    deps,
+    caller,
+    rejection,
+    notFound((m) => m.problems.admin.userNotFound),
+  );
 }
 
-/** Writes a rejection and returns a 403 error with the reason. */
-export function rejectAsForbidden(deps: AdminDeps, caller: Principal, rejection: Rejection) {
-  return recordRejection(deps, caller, rejection, new DomainError('forbidden', rejection.reason));
+/** Writes a rejection and returns a 403 error with `text`, whose English is the audit reason. */
+export function rejectAsForbidden(
+  deps: AdminDeps,
+  caller: Principal,
+  attempt: Omit<Rejection, 'reason'>,
+  text: ErrorText,
+) {
+  const error = new DomainError('forbidden', text);
+
+  return recordRejection(deps, caller, { ...attempt, reason: error.message }, error);
 }
 
 /** Writes an allowed administrative action to the audit log. */

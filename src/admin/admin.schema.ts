@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { messages } from '../i18n/messages.ts';
 import { isSingleLine, SINGLE_LINE } from '../shared/text.ts';
 
 import { MIN_PASSWORD_LENGTH } from '../accounts/passwords.ts';
@@ -11,13 +12,13 @@ export const invitableRoles = ['state-editor', 'poc', 'partner'] as const;
 
 const StateCode = z
   .string()
-  .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as FR')
+  .regex(/^[A-Za-z]{2}$/, messages.validation.stateCode)
   .transform((code) => code.toUpperCase());
 
 const Clearance = z
   .string()
   .refine((text) => parseTlp(text) !== null, {
-    error: 'must be a TLP level: clear, green, amber, amber+strict or red',
+    error: messages.validation.tlpLevel,
   })
   .transform((text) => parseTlp(text) as TlpLevel);
 
@@ -25,7 +26,7 @@ const Clearance = z
 export const InvitationRequest = z.strictObject({
   email: z.string().trim().min(3).max(254).refine(isSingleLine, SINGLE_LINE),
   role: z.enum(invitableRoles, {
-    error: 'must be state-editor, poc or partner (secretariat accounts are made with the CLI)',
+    error: messages.problems.admin.fields.invitableRole,
   }),
   state: StateCode.optional(),
   organisation: z.string().trim().min(1).max(200).refine(isSingleLine, SINGLE_LINE).optional(),
@@ -45,7 +46,7 @@ export const OrganisationPatch = z
     sponsorState: StateCode.nullable().optional(),
   })
   .refine((patch) => patch.clearance !== undefined || patch.sponsorState !== undefined, {
-    error: 'give clearance, sponsorState or both',
+    error: messages.problems.admin.fields.organisationPatchEmpty,
   });
 
 /** Body of `PATCH /api/v1/organisations/{id}`. */
@@ -65,13 +66,13 @@ export const PasswordForm = z
     _csrf: z.string().default(''),
     password: z
       .string()
-      .min(MIN_PASSWORD_LENGTH, `must have at least ${MIN_PASSWORD_LENGTH} characters`)
-      .max(1024, 'must have at most 1024 characters'),
+      .min(MIN_PASSWORD_LENGTH, messages.validation.atLeast(MIN_PASSWORD_LENGTH, 'string'))
+      .max(1024, messages.validation.atMost(1024, 'string')),
     confirm: z.string().max(1024),
   })
   .refine((form) => form.password === form.confirm, {
     path: ['confirm'],
-    error: 'must repeat the password exactly',
+    error: messages.problems.admin.fields.passwordMismatch,
   });
 
 /** The form of the invitation and password-reset pages. */

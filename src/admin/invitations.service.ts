@@ -61,12 +61,17 @@ async function resolveScope(
 
   if (caller.role === 'state-editor') {
     if (!isStateRole) {
-      const reason = 'State editors invite only state-editor and poc accounts of their own state';
-      throw await rejectAsForbidden(deps, caller, { action: ACTION, target, reason });
+      const attempt = { action: ACTION, target };
+      throw await rejectAsForbidden(
+        deps,
+        caller,
+        attempt,
+        (m) => m.problems.admin.inviteOwnStateRoles,
+      );
     }
     const own = caller.stateCode ?? '';
     if (data.state !== undefined && data.state !== own) {
-      const error = invalidField('state', `must be your own state ${own} or left out`);
+      const error = invalidField('state', (m) => m.problems.admin.ownStateOnly(own));
       const reason = `invitation for another state ${data.state}`;
       throw await recordRejection(deps, caller, { action: ACTION, target, reason }, error);
     }
@@ -83,17 +88,18 @@ async function resolveScope(
           : data.clearance !== undefined
             ? 'clearance'
             : 'sponsorState';
-      throw invalidField(field, 'is allowed only for role partner');
+      throw invalidField(field, (m) => m.problems.admin.partnerOnly);
     }
     const stateCode = caller.role === 'state-editor' ? caller.stateCode : (data.state ?? null);
-    if (stateCode === null) throw invalidField('state', `is required for role ${data.role}`);
+    if (stateCode === null)
+      throw invalidField('state', (m) => m.problems.admin.requiredForRole(data.role));
 
     return { role: data.role, stateCode, organisation: null };
   }
 
-  if (data.state !== undefined) throw invalidField('state', 'is not allowed for role partner');
+  if (data.state !== undefined) throw invalidField('state', (m) => m.problems.admin.notForPartner);
   if (data.organisation === undefined) {
-    throw invalidField('organisation', 'is required for role partner');
+    throw invalidField('organisation', (m) => m.problems.admin.requiredForPartner);
   }
 
   return {
@@ -125,7 +131,7 @@ async function ensureOrganisation(
   // PATCH /api/v1/organisations/{id} changes them.
   if (existing !== undefined) return { id: existing.id, name: existing.name };
   if (organisation.clearance === undefined) {
-    throw invalidField('clearance', 'is required for a new organisation, for example amber');
+    throw invalidField('clearance', (m) => m.problems.admin.clearanceRequired);
   }
   if (organisation.sponsorState !== undefined) {
     await requireKnownSponsor({ db }, organisation.sponsorState);
@@ -150,7 +156,7 @@ async function requireKnownState(db: Kysely<Tables>, stateCode: string | null) {
     .where('code', '=', stateCode)
     .executeTakeFirst();
   if (state === undefined) {
-    throw invalidField('state', `${stateCode} is not a UN member or observer state code`);
+    throw invalidField('state', (m) => m.problems.directory.notUnStateCode(stateCode));
   }
 }
 
@@ -165,8 +171,8 @@ export async function createInvitation(
   input: unknown,
 ): Promise<InvitationView> {
   if (caller.role !== 'secretariat' && caller.role !== 'state-editor') {
-    const reason = 'Only the secretariat and state editors may invite';
-    throw await rejectAsForbidden(deps, caller, { action: ACTION, target: null, reason });
+    const attempt = { action: ACTION, target: null };
+    throw await rejectAsForbidden(deps, caller, attempt, (m) => m.problems.admin.inviteRoles);
   }
   const data = parseInput(InvitationRequest, input, 'invitation');
   const emailKey = requireEmailKey(data.email);
@@ -180,17 +186,14 @@ export async function createInvitation(
 
   const view = await deps.db.transaction().execute(async (trx) => {
     if ((await findAccountByEmailKey(trx, emailKey)) !== undefined) {
-      throw new DomainError('conflict', `An account with e-mail ${data.email} already exists`, [
-        { field: 'email', message: 'already has an account' },
+      throw new DomainError('conflict', (m) => m.problems.admin.accountExists(data.email), [
+        { field: 'email', message: (m) => m.problems.admin.hasAccount },
       ]);
     }
     const pending = await listPendingInvitations(trx, emailKey, nowIso);
     if (pending.some((invitation) => !canReplace(caller, invitation))) {
-      throw new DomainError('conflict', `E-mail ${data.email} has a pending invitation`, [
-        {
-          field: 'email',
-          message: 'has a pending invitation from another state or the secretariat',
-        },
+      throw new DomainError('conflict', (m) => m.problems.admin.invitationPending(data.email), [
+        { field: 'email', message: (m) => m.problems.admin.invitedElsewhere },
       ]);
     }
     await revokeInvitations(

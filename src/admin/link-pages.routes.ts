@@ -231,7 +231,7 @@ async function completeLink(
     if (!(error instanceof DomainError) || error.code !== 'conflict') throw error;
     request.log.debug({ path: kind.path, detail: error.message }, 'one-time link conflict');
     const content = html`<h1>${kind.title}</h1>
-      <p role="alert">${m.conflict(error.message)}</p>`;
+      <p role="alert">${m.conflict(error.detail(messages))}</p>`;
     return sendPage(request, reply.status(409), kind.title, content);
   }
   if (typeof result === 'string') return sendProblemPage(request, reply, kind, result);

@@ -29,8 +29,12 @@ async function requireSecretariat(
 ) {
   if (caller.role === 'secretariat') return;
 
-  const reason = 'Only the secretariat manages partner organisations';
-  throw await rejectAsForbidden(deps, caller, { action, target, reason });
+  throw await rejectAsForbidden(
+    deps,
+    caller,
+    { action, target },
+    (m) => m.problems.admin.manageOrganisations,
+  );
 }
 
 /** Throws a 422 on `sponsorState` unless the code names a known state. */
@@ -40,7 +44,8 @@ export async function requireKnownSponsor(deps: Pick<AdminDeps, 'db'>, code: str
     .select('code')
     .where('code', '=', code)
     .executeTakeFirst();
-  if (state === undefined) throw invalidField('sponsorState', `${code} is not a known state code`);
+  if (state === undefined)
+    throw invalidField('sponsorState', (m) => m.problems.directory.unknownStateCode(code));
 }
 
 /** Lists the partner organisations, for the secretariat. */
@@ -63,7 +68,7 @@ export async function updateOrganisation(
   await requireSecretariat(deps, caller, 'organisation.update', `organisation:${id}`);
   const data = parseInput(OrganisationPatch, input, 'organisation');
   const current = await findOrganisationById(deps.db, id);
-  if (current === undefined) throw notFound('Organisation');
+  if (current === undefined) throw notFound((m) => m.problems.admin.organisationNotFound);
   if (data.sponsorState !== undefined && data.sponsorState !== null) {
     await requireKnownSponsor(deps, data.sponsorState);
   }
@@ -92,7 +97,7 @@ export async function updateOrganisation(
 
     return updated;
   });
-  if (row === undefined) throw notFound('Organisation');
+  if (row === undefined) throw notFound((m) => m.problems.admin.organisationNotFound);
   deps.logger.info({ userId: caller.accountId, organisationId: id }, 'organisation updated');
 
   return toOrganisationView(row);

@@ -62,11 +62,8 @@ async function requireTarget(
   }
   const reason = reasonToReject(caller, row, action);
   if (reason !== null) {
-    throw await rejectAsForbidden(deps, caller, {
-      action: auditAction,
-      target: `account:${id}`,
-      reason,
-    });
+    const attempt = { action: auditAction, target: `account:${id}` };
+    throw await rejectAsForbidden(deps, caller, attempt, reason);
   }
 
   return row;
@@ -74,7 +71,7 @@ async function requireTarget(
 
 async function reload(deps: AdminDeps, id: string): Promise<UserView> {
   const row = await findAccountListRow(deps.db, id);
-  if (row === undefined) throw notFound('User');
+  if (row === undefined) throw notFound((m) => m.problems.admin.userNotFound);
 
   return toUserView(row);
 }
@@ -86,8 +83,8 @@ export async function listUsers(deps: AdminDeps, caller: Principal): Promise<Use
     return (await listAccountRows(deps.db, caller.stateCode)).map(toUserView);
   }
 
-  const reason = 'Only the secretariat and state editors list accounts';
-  throw await rejectAsForbidden(deps, caller, { action: 'user.list', target: null, reason });
+  const attempt = { action: 'user.list', target: null };
+  throw await rejectAsForbidden(deps, caller, attempt, (m) => m.problems.admin.listAccounts);
 }
 
 /**
@@ -147,7 +144,7 @@ export async function deleteUser(deps: AdminDeps, caller: Principal, id: string)
 export async function requestPasswordReset(deps: AdminDeps, caller: Principal, id: string) {
   const target = await requireTarget(deps, caller, id, 'password-reset');
   if (target.suspended_at !== null) {
-    throw new DomainError('conflict', 'The account is suspended: reinstate it first');
+    throw new DomainError('conflict', (m) => m.problems.admin.suspended);
   }
 
   const resetId = newId();
@@ -202,7 +199,7 @@ export async function listApiKeys(
 
 /** Creates an API key for the caller's own account; the key is returned this once only. */
 export async function createApiKey(deps: AdminDeps, caller: Principal, id: string, input: unknown) {
-  const data = parseInput(ApiKeyRequest, input, 'API key');
+  const data = parseInput(ApiKeyRequest, input, 'apiKey');
   const target = await requireTarget(deps, caller, id, 'api-keys.create');
   const { id: keyId, token } = await createToken(deps, target.email, data.label);
   const key = await findTokenOf(deps.db, id, keyId);
@@ -216,7 +213,7 @@ export async function createApiKey(deps: AdminDeps, caller: Principal, id: strin
 export async function revokeApiKey(deps: AdminDeps, caller: Principal, id: string, keyId: string) {
   await requireTarget(deps, caller, id, 'api-keys.revoke');
   const key = await findTokenOf(deps.db, id, keyId);
-  if (key === undefined) throw notFound('API key');
+  if (key === undefined) throw notFound((m) => m.problems.admin.apiKeyNotFound);
 
   await revokeToken(deps, { id: keyId });
   await recordAllowed(deps, caller, 'user.api-keys.revoke', `api-token:${keyId}`);

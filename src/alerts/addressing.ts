@@ -42,7 +42,8 @@ async function checkStates(ctx: AppContext, states: string[]) {
   const known = await listKnownStates(ctx.db, states);
   const unknown = states.findIndex((code) => !known.has(code));
   if (unknown >= 0) {
-    throw invalidField(`states.${unknown}`, `${states[unknown]} is not a known state code`);
+    const code = states[unknown] ?? '';
+    throw invalidField(`states.${unknown}`, (m) => m.problems.directory.unknownStateCode(code));
   }
 }
 
@@ -59,7 +60,7 @@ async function pocFilterFor(
   if (alert.tlp === 'red') {
     const emailKeys = alert.accounts.map((email, i) => {
       const key = normaliseEmail(email);
-      if (key === null) throw invalidField(`accounts.${i}`, 'must be a valid e-mail address');
+      if (key === null) throw invalidField(`accounts.${i}`, (m) => m.problems.alerts.invalidEmail);
       return key;
     });
     return { kind: 'emails', emailKeys };
@@ -69,10 +70,8 @@ async function pocFilterFor(
     ...new Set([...(sender.stateCode === null ? [] : [sender.stateCode]), ...alert.states]),
   ];
   if (states.length === 0 && alert.organisations.length === 0) {
-    throw invalidField(
-      'states',
-      `name at least one recipient state or organisation for TLP:${alert.tlp.toUpperCase()}`,
-    );
+    const tlp = alert.tlp.toUpperCase();
+    throw invalidField('states', (m) => m.problems.alerts.recipientsMissing(tlp));
   }
 
   return states.length === 0 ? null : { kind: 'states', states };
@@ -87,13 +86,11 @@ async function pocFilterFor(
 async function choosePartners(ctx: AppContext, alert: NewAlert): Promise<Addressee[]> {
   const isCommunity = alert.tlp === 'clear' || alert.tlp === 'green';
   if (alert.partners && !isCommunity) {
-    throw invalidField(
-      'partners',
-      `all partners may receive only CLEAR or GREEN alerts; name organisations for TLP:${alert.tlp.toUpperCase()}`,
-    );
+    const tlp = alert.tlp.toUpperCase();
+    throw invalidField('partners', (m) => m.problems.alerts.partnersOnlyCommunity(tlp));
   }
   if (alert.tlp === 'red' && alert.organisations.length > 0) {
-    throw invalidField('organisations', 'TLP:RED goes only to named accounts; use accounts');
+    throw invalidField('organisations', (m) => m.problems.alerts.redOnlyAccounts);
   }
 
   let rows: Awaited<ReturnType<typeof listPartnerAccounts>> = [];
@@ -112,12 +109,15 @@ async function choosePartners(ctx: AppContext, alert: NewAlert): Promise<Address
       .execute();
     for (const [i, id] of alert.organisations.entries()) {
       const org = known.find((row) => row.id === id);
-      if (org === undefined)
-        throw invalidField(`organisations.${i}`, `${id} is not a known organisation`);
+      if (org === undefined) {
+        throw invalidField(`organisations.${i}`, (m) =>
+          m.problems.directory.unknownOrganisation(id),
+        );
+      }
       if (!mayRead(org.clearance, alert.tlp)) {
-        throw invalidField(
-          `organisations.${i}`,
-          `${id} is cleared only up to TLP:${org.clearance.toUpperCase()}; lower the TLP or remove it`,
+        const clearance = org.clearance.toUpperCase();
+        throw invalidField(`organisations.${i}`, (m) =>
+          m.problems.alerts.partnerClearance(id, clearance),
         );
       }
     }
@@ -149,7 +149,7 @@ export async function chooseRecipients(
 ): Promise<Addressee[]> {
   const filter = await pocFilterFor(ctx, sender, alert);
   if (alert.tlp === 'red' && alert.accounts.length === 0) {
-    throw invalidField('accounts', 'name at least one recipient e-mail for TLP:RED');
+    throw invalidField('accounts', (m) => m.problems.alerts.redAccountsMissing);
   }
   const isRedFromPoc = filter?.kind === 'emails' && sender.role === 'poc';
   const pocFilter: PocFilter | null =
@@ -180,10 +180,7 @@ export async function chooseRecipients(
   if (filter?.kind === 'emails') {
     const missing = filter.emailKeys.findIndex((key) => !byKey.has(key));
     if (missing >= 0) {
-      throw invalidField(
-        `accounts.${missing}`,
-        'no point of contact or partner account with the clearance has this e-mail address',
-      );
+      throw invalidField(`accounts.${missing}`, (m) => m.problems.alerts.noClearedRecipient);
     }
   }
   if (isRedFromPoc && !byKey.has(sender.emailKey)) {

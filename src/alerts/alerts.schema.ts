@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { messages } from '../i18n/messages.ts';
 import { isSafeMultiLine, isSingleLine, MULTI_LINE, SINGLE_LINE } from '../shared/text.ts';
 
 import { PageQuery } from '../shared/keyset.ts';
@@ -24,7 +25,7 @@ const Tlp = z.string().transform((value, ctx): TlpLevel => {
   if (level !== null) return level;
   ctx.addIssue({
     code: 'custom',
-    message: 'must be a TLP 2.0 level: CLEAR, GREEN, AMBER, AMBER+STRICT or RED',
+    message: messages.validation.tlp2Level,
   });
 
   return z.NEVER;
@@ -35,53 +36,53 @@ export const NewAlertSchema = z.object({
   title: z
     .string()
     .trim()
-    .min(1, 'must not be empty')
-    .max(200, 'must have at most 200 characters')
+    .min(1, messages.validation.notEmpty)
+    .max(200, messages.validation.atMost(200, 'string'))
     .refine(isSingleLine, SINGLE_LINE),
   severity: z
-    .number({ error: 'must be an integer from 0 (Baseline) to 5 (Emergency)' })
-    .int('must be an integer from 0 (Baseline) to 5 (Emergency)')
-    .min(0, 'must be an integer from 0 (Baseline) to 5 (Emergency)')
-    .max(5, 'must be an integer from 0 (Baseline) to 5 (Emergency)'),
+    .number({ error: messages.validation.severity })
+    .int(messages.validation.severity)
+    .min(0, messages.validation.severity)
+    .max(5, messages.validation.severity),
   tlp: Tlp,
   body: z
     .string()
-    .max(20_000, 'must have at most 20,000 characters')
+    .max(20_000, messages.validation.atMost(20_000, 'string'))
     .refine(isSafeMultiLine, MULTI_LINE),
   objectIds: z
-    .array(z.string().regex(STIX_ID, 'must be a STIX id such as indicator--<UUID>'))
-    .max(100, 'may name at most 100 objects')
+    .array(z.string().regex(STIX_ID, messages.problems.alerts.fields.objectId))
+    .max(100, messages.problems.alerts.fields.objectsAtMost)
     .default([]),
   states: z
     .array(
       z
         .string()
-        .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as FR')
+        .regex(/^[A-Za-z]{2}$/, messages.validation.stateCode)
         .transform((code) => code.toUpperCase()),
     )
     .max(250)
     .default([]),
   accounts: z
     .array(z.string().max(254).refine(isSingleLine, SINGLE_LINE))
-    .max(1000, 'may name at most 1,000 accounts')
+    .max(1000, messages.problems.alerts.fields.accountsAtMost)
     .default([]),
   levels: z
-    .array(z.enum(['diplomatic', 'policy', 'technical'], 'must be diplomatic, policy or technical'))
+    .array(z.enum(['diplomatic', 'policy', 'technical'], messages.problems.alerts.fields.level))
     .max(3)
     .default([]),
   /** Sends a CLEAR or GREEN alert to every partner organisation cleared for it. */
   partners: z.boolean().default(false),
   organisations: z
     .array(z.string().min(1).max(100).refine(isSingleLine, SINGLE_LINE))
-    .max(500, 'may name at most 500 organisations')
+    .max(500, messages.problems.alerts.fields.organisationsAtMost)
     .default([]),
   exercise: z.boolean().default(false),
   /** Minutes to acknowledge; 0 means no deadline, absent means the default of the severity. */
   responseMinutes: z
-    .number({ error: 'must be a whole number of minutes from 0 to 43200 (30 days)' })
-    .int('must be a whole number of minutes from 0 to 43200 (30 days)')
-    .min(0, 'must be a whole number of minutes from 0 to 43200 (30 days)')
-    .max(43_200, 'must be a whole number of minutes from 0 to 43200 (30 days)')
+    .number({ error: messages.problems.alerts.fields.responseMinutes })
+    .int(messages.problems.alerts.fields.responseMinutes)
+    .min(0, messages.problems.alerts.fields.responseMinutes)
+    .max(43_200, messages.problems.alerts.fields.responseMinutes)
     .optional(),
 });
 
@@ -93,9 +94,7 @@ export const alertSorts = ['severity', '-severity', 'created', '-created'] as co
 
 /** Query of `GET /api/v1/alerts`; the default is highest severity first, then newest. */
 export const AlertListQuery = PageQuery.extend({
-  sort: z
-    .enum(alertSorts, 'must be one of severity, -severity, created, -created')
-    .default('-severity'),
+  sort: z.enum(alertSorts, messages.validation.oneOf(alertSorts)).default('-severity'),
 });
 
 /** An order of the alert list. */

@@ -42,7 +42,7 @@ import { responseMinutesFor } from './response-times.ts';
  */
 export function requireAlertSender(principal: Principal): void {
   if (principal.role === 'partner') {
-    throw new DomainError('forbidden', 'Partner accounts cannot send alerts');
+    throw new DomainError('forbidden', (m) => m.problems.alerts.partnersCannotSend);
   }
 }
 
@@ -208,13 +208,13 @@ export async function listAlerts(
  */
 export async function getAlert(ctx: AppContext, viewer: Principal, alertId: string) {
   const row = await findAlertFor(ctx.db, alertId, viewer.accountId, viewer.emailKey);
-  if (row === undefined) throw notFound('Alert');
+  if (row === undefined) throw notFound((m) => m.problems.alerts.alertNotFound);
   const recipient = await findRecipient(ctx.db, alertId, viewer.emailKey);
   if (recipient !== undefined && recipient.opened_at === null) {
     await markOpened(ctx.db, recipient.id, ctx.clock.now().toISOString());
   }
   const [view] = await withReadableObjects(ctx.db, viewer, [toView(row, viewer)]);
-  if (view === undefined) throw notFound('Alert');
+  if (view === undefined) throw notFound((m) => m.problems.alerts.alertNotFound);
 
   return view;
 }
@@ -277,7 +277,7 @@ export async function acknowledgeAsRecipient(
   via: 'web' | 'api',
 ) {
   const recipient = await findRecipient(ctx.db, alertId, viewer.emailKey);
-  if (recipient === undefined) throw notFound('Alert');
+  if (recipient === undefined) throw notFound((m) => m.problems.alerts.alertNotFound);
 
   return acknowledge(ctx, recipient, via);
 }
@@ -286,7 +286,8 @@ export async function acknowledgeAsRecipient(
 export async function openAlertByToken(ctx: AppContext, token: string) {
   const recipient = await findRecipientByTokenHash(ctx.db, hashSecret(token));
   const alert = recipient === undefined ? undefined : await findAlert(ctx.db, recipient.alert_id);
-  if (recipient === undefined || alert === undefined) throw notFound('Alert');
+  if (recipient === undefined || alert === undefined)
+    throw notFound((m) => m.problems.alerts.alertNotFound);
 
   await markOpened(ctx.db, recipient.id, ctx.clock.now().toISOString());
 
@@ -296,7 +297,7 @@ export async function openAlertByToken(ctx: AppContext, token: string) {
 /** Acknowledges through a personal link of the first mail or the reminder. */
 export async function acknowledgeByToken(ctx: AppContext, token: string) {
   const recipient = await findRecipientByTokenHash(ctx.db, hashSecret(token));
-  if (recipient === undefined) throw notFound('Alert');
+  if (recipient === undefined) throw notFound((m) => m.problems.alerts.alertNotFound);
 
   return acknowledge(ctx, recipient, 'link');
 }

@@ -36,7 +36,7 @@ export async function getDeliveryReport(
 ): Promise<DeliveryReport> {
   const alert = await findAlert(ctx.db, alertId);
   const mayRead = viewer.role === 'secretariat' || alert?.sender_account_id === viewer.accountId;
-  if (alert === undefined || !mayRead) throw notFound('Alert');
+  if (alert === undefined || !mayRead) throw notFound((m) => m.problems.alerts.alertNotFound);
 
   const [rows, deliveries, hooks] = await Promise.all([
     listRecipients(ctx.db, alertId),

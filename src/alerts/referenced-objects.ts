@@ -1,6 +1,6 @@
 import type { Principal } from '../accounts/principal.ts';
 import type { AppContext } from '../app/context.ts';
-import { DomainError, type FieldError } from '../shared/errors.ts';
+import { invalidFields, type FieldError } from '../shared/errors.ts';
 import { findReadableVersion } from '../sharing/sharing.queries.ts';
 import { isTlpLevel, tlpLabel, tlpRank, type TlpLevel } from '../sharing/tlp.ts';
 
@@ -19,21 +19,19 @@ export async function checkReferencedObjects(
     const field = `objectIds.${index}`;
     const row = await findReadableVersion(ctx.db, sender, objectId, null);
     if (row === undefined) {
-      problems.push({ field, message: `${objectId} is not a STIX object you can read` });
+      problems.push({ field, message: (m) => m.problems.alerts.objectNotReadable(objectId) });
       continue;
     }
     const level = isTlpLevel(row.tlp) ? row.tlp : 'red';
     if (tlpRank(level) > tlpRank(alert.tlp)) {
       problems.push({
         field,
-        message:
-          `${objectId} is ${tlpLabel(level)}, stricter than the alert's ${tlpLabel(alert.tlp)}; ` +
-          'raise the alert to that level or leave the object out',
+        message: (m) =>
+          m.problems.alerts.objectStricter(objectId, tlpLabel(level), tlpLabel(alert.tlp)),
       });
     }
   }
   if (problems.length === 0) return;
 
-  const summary = problems.map((p) => `${p.field}: ${p.message}`).join('; ');
-  throw new DomainError('validation_failed', `Invalid alert: ${summary}`, problems);
+  throw invalidFields((m) => m.problems.http.invalidInput.alert, problems);
 }

@@ -94,11 +94,9 @@ function registerErrorHandlers(app: FastifyInstance) {
 
     const domainError = toDomainError(error);
     if (domainError.code === 'internal') request.log.error({ err: error }, 'request failed');
-    // TODO: the detail is the service's own message, which stays English in every locale. A
-    // translation covers the whole error page only once each service error has catalogue text.
     const content = html`<h1>${domainError.status}</h1>
       <p>${errorText.explanations[domainError.code]}</p>
-      <p class="muted">${domainError.message}</p>`;
+      <p class="muted">${domainError.detail(messages)}</p>`;
 
     return reply
       .status(domainError.status)
@@ -116,10 +114,8 @@ function registerErrorHandlers(app: FastifyInstance) {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const error = unmatchedRouteError(
-      request,
-      reply,
-      `No route ${request.method} ${request.url.split('?')[0] ?? ''}`,
+    const error = unmatchedRouteError(request, reply, (m) =>
+      m.problems.http.noRoute(request.method, request.url.split('?')[0] ?? ''),
     );
     if (wantsJson(request)) return sendProblem(request, reply, error);
     if (error.code === 'method_not_allowed') {

@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
+import { messages } from '../i18n/messages.ts';
 import { DomainError } from '../shared/errors.ts';
 import { sendTaxiiError } from '../taxii/taxii.errors.ts';
 import { loadTaxiiOptions } from '../taxii/taxii.config.ts';
@@ -12,21 +13,13 @@ import { sendProblem, toProblem } from './problem.ts';
 /** Maps an error of Node's HTTP parser to the domain error the client receives. */
 function parserError(error: NodeJS.ErrnoException): DomainError {
   if (error.code === 'HPE_HEADER_OVERFLOW') {
-    return new DomainError(
-      'headers_too_large',
-      'The request headers are larger than the server accepts (16 KiB unless configured): ' +
-        'send fewer or ' +
-        'shorter headers, such as smaller cookies',
-    );
+    return new DomainError('headers_too_large', (m) => m.problems.http.headersTooLarge);
   }
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    return new DomainError(
-      'request_timeout',
-      'The request was not received in time; send it again',
-    );
+    return new DomainError('request_timeout', (m) => m.problems.http.requestTimeout);
   }
 
-  return new DomainError('invalid_request', 'The request is not valid HTTP/1.1');
+  return new DomainError('invalid_request', (m) => m.problems.http.notHttp);
 }
 
 /**
@@ -37,7 +30,7 @@ function parserError(error: NodeJS.ErrnoException): DomainError {
 export function sendClientErrorProblem(error: NodeJS.ErrnoException, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const domainError = parserError(error);
-  const body = JSON.stringify(toProblem(domainError, randomUUID()));
+  const body = JSON.stringify(toProblem(domainError, randomUUID(), messages));
   const status = domainError.status;
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
@@ -57,11 +50,13 @@ export function sendFrameworkErrorProblem(
   request: FastifyRequest,
   reply: FastifyReply,
 ): void {
-  const message =
+  const url = request.url.slice(0, 200);
+  const reason = error.message;
+  const domainError = new DomainError('invalid_request', (m) =>
     error.code === 'FST_ERR_BAD_URL'
-      ? `The URL is not valid percent-encoding: ${request.url.slice(0, 200)}; encode "%" as %25`
-      : error.message;
-  const domainError = new DomainError('invalid_request', message);
+      ? m.problems.http.badUrl(url)
+      : m.problems.http.requestRejected(reason),
+  );
   if (request.url.startsWith('/taxii2')) {
     void sendTaxiiError(request, reply, domainError, loadTaxiiOptions().maxContentLength);
     return;

@@ -13,7 +13,7 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext) {
       await sql`select 1`.execute(ctx.db);
     } catch (error) {
       request.log.warn({ err: error }, 'database not reachable');
-      throw new DomainError('unavailable', 'Database not reachable');
+      throw new DomainError('unavailable', (m) => m.problems.http.databaseUnreachable);
     }
 
     return { status: 'ready', database: ctx.database.dialect };

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
-import { messages } from '../i18n/messages.ts';
-import { DomainError, errorStatus, type ErrorCode } from '../shared/errors.ts';
+import { messages, type Catalogue } from '../i18n/messages.ts';
+import { DomainError, errorStatus, type ErrorCode, type ErrorText } from '../shared/errors.ts';
 
 /** Problem details (RFC 9457) with the stable `code` of the domain error. */
 export interface Problem {
@@ -14,27 +14,49 @@ export interface Problem {
   requestId: string;
 }
 
-const fastifyCodes: Record<string, ErrorCode> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_request',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_request',
-  FST_ERR_CTP_EMPTY_TYPE: 'unsupported_media_type',
-  FST_ERR_CTP_INVALID_TYPE: 'unsupported_media_type',
+// Fastify's content-type parser errors by code, with the catalogue text that replaces their
+// English message. An unsupported media type is explained later by `explainMediaType`.
+const fastifyCodes: Record<string, { code: ErrorCode; text: ErrorText }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    code: 'payload_too_large',
+    text: (m) => m.problems.http.bodyTooLarge,
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'unsupported_media_type',
+    text: (m) => m.errors.explanations.unsupported_media_type,
+  },
+  FST_ERR_CTP_EMPTY_JSON_BODY: {
+    code: 'invalid_request',
+    text: (m) => m.problems.http.emptyJsonBody,
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'invalid_request',
+    text: (m) => m.problems.http.contentLengthMismatch,
+  },
+  FST_ERR_CTP_EMPTY_TYPE: {
+    code: 'unsupported_media_type',
+    text: (m) => m.errors.explanations.unsupported_media_type,
+  },
+  FST_ERR_CTP_INVALID_TYPE: {
+    code: 'unsupported_media_type',
+    text: (m) => m.errors.explanations.unsupported_media_type,
+  },
 };
 
 /**
  * Converts any thrown value into a domain error. Errors from Fastify and its plugins with a 4xx
- * status keep their message; anything else becomes `internal`, and the caller logs it.
+ * status get catalogue text, showing the library's own message where no known code maps it;
+ * anything else becomes `internal`, and the caller logs it.
  */
 export function toDomainError(error: unknown): DomainError {
   if (error instanceof DomainError) return error;
 
   const fastifyError = error as Partial<FastifyError>;
   const mapped = fastifyError.code === undefined ? undefined : fastifyCodes[fastifyError.code];
-  if (mapped !== undefined) return new DomainError(mapped, fastifyError.message ?? mapped);
+  if (mapped !== undefined) return new DomainError(mapped.code, mapped.text);
   if (error instanceof SyntaxError && fastifyError.statusCode === 400) {
-    return new DomainError('invalid_request', `Body is not valid JSON: ${error.message}`);
+    const reason = error.message;
+    return new DomainError('invalid_request', (m) => m.problems.http.bodyNotJson(reason));
   }
   const status = fastifyError.statusCode ?? 500;
   if (status >= 400 && status < 500) {
@@ -44,23 +66,31 @@ export function toDomainError(error: unknown): DomainError {
         : status === 415
           ? 'unsupported_media_type'
           : 'invalid_request';
-    return new DomainError(code, fastifyError.message ?? 'Invalid request');
+    const reason = fastifyError.message;
+    const text: ErrorText =
+      reason === undefined || reason === ''
+        ? (m) => m.errors.explanations[code]
+        : (m) => m.problems.http.requestRejected(reason);
+    return new DomainError(code, text);
   }
 
-  return new DomainError('internal', 'Internal server error');
+  return new DomainError('internal', (m) => m.problems.http.internal);
 }
 
-/** Builds the problem document for an error. */
-export function toProblem(error: DomainError, requestId: string): Problem {
+/**
+ * Builds the problem document for an error, with `detail` and the field messages resolved in
+ * `catalogue`.
+ */
+export function toProblem(error: DomainError, requestId: string, catalogue: Catalogue): Problem {
   const problem: Problem = {
     type: `urn:parley:error:${error.code}`,
     title: error.code.replace(/_/g, ' '),
     status: errorStatus[error.code],
     code: error.code,
-    detail: error.message,
+    detail: error.detail(catalogue),
     requestId,
   };
-  if (error.fields.length > 0) problem.errors = error.fields;
+  if (error.fields.length > 0) problem.errors = error.fieldErrors(catalogue);
 
   return problem;
 }
@@ -93,9 +123,8 @@ export function explainMediaType(
   }
   const contentType = request.headers['content-type'] ?? '';
 
-  return new DomainError(
-    'unsupported_media_type',
-    messages.errors.unsupportedMediaType(contentType.slice(0, 100), accepted),
+  return new DomainError('unsupported_media_type', (m) =>
+    m.errors.unsupportedMediaType(contentType.slice(0, 100), accepted),
   );
 }
 
@@ -114,5 +143,5 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
   return reply
     .status(domainError.status)
     .type('application/problem+json')
-    .send(toProblem(domainError, request.id));
+    .send(toProblem(domainError, request.id, messages));
 }

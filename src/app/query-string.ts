@@ -2,8 +2,7 @@ import { parse } from 'node:querystring';
 
 import type { FastifyInstance } from 'fastify';
 
-import { messages } from '../i18n/messages.ts';
-import { DomainError } from '../shared/errors.ts';
+import { DomainError, type ErrorText } from '../shared/errors.ts';
 
 // The router calls the query-string parser while it matches a route, where an exception would
 // escape Fastify's error handling, so the parser marks the query and a hook rejects it.
@@ -56,10 +55,9 @@ export function registerQueryStringCheck(app: FastifyInstance) {
       done();
       return;
     }
-    const message = messages.errors.invalidQueryEncoding;
+    const message: ErrorText = (m) => m.errors.invalidQueryEncoding;
+    const detail: ErrorText = (m) => m.problems.http.fieldDetail(invalid, message(m));
 
-    done(
-      new DomainError('invalid_request', `${invalid}: ${message}`, [{ field: invalid, message }]),
-    );
+    done(new DomainError('invalid_request', detail, [{ field: invalid, message }]));
   });
 }

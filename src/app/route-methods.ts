@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
 
-import { DomainError } from '../shared/errors.ts';
+import { DomainError, type ErrorText } from '../shared/errors.ts';
 
 const noop = () => undefined;
 
@@ -52,14 +52,15 @@ declare module 'fastify' {
 export function unmatchedRouteError(
   request: FastifyRequest,
   reply: FastifyReply,
-  notFoundMessage: string,
+  notFoundText: ErrorText,
 ): DomainError {
   const allowed = request.server.allowedMethods?.(request.url) ?? [];
-  if (allowed.length === 0) return new DomainError('not_found', notFoundMessage);
+  if (allowed.length === 0) return new DomainError('not_found', notFoundText);
   void reply.header('allow', allowed.join(', '));
 
-  return new DomainError(
-    'method_not_allowed',
-    `${request.method} is not allowed here; this resource accepts ${allowed.join(', ')}`,
+  const method = request.method;
+
+  return new DomainError('method_not_allowed', (m) =>
+    m.problems.http.methodNotAllowed(method, allowed.join(', ')),
   );
 }

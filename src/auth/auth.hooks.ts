@@ -53,7 +53,7 @@ export function registerAuthHooks(app: FastifyInstance, ctx: AppContext) {
     if (authorization !== undefined && authorization !== '') {
       const principal = await principalFromAuthorization(ctx, authorization);
       if (principal === null) {
-        throw new DomainError('unauthenticated', 'The credentials given are invalid or revoked');
+        throw new DomainError('unauthenticated', (m) => m.problems.http.credentialsInvalid);
       }
       request.principal = principal;
       request.authVia = 'token';
@@ -76,9 +76,7 @@ export function registerAuthHooks(app: FastifyInstance, ctx: AppContext) {
     }
     const given = readCsrfToken(request);
     if (given === null || request.csrfToken === null || !safeEqual(given, request.csrfToken)) {
-      const message =
-        'Missing or wrong CSRF token: send the X-CSRF-Token header (or the _csrf form field)';
-      done(new DomainError('csrf_failed', message));
+      done(new DomainError('csrf_failed', (m) => m.problems.http.csrfFailed));
       return;
     }
     done();
@@ -97,7 +95,7 @@ function readCsrfToken(request: FastifyRequest): string | null {
 /** Returns the caller, or throws `unauthenticated` for the public. */
 export function requirePrincipal(request: FastifyRequest): Principal {
   if (request.principal === null) {
-    throw new DomainError('unauthenticated', 'Sign in or send an API token to use this endpoint');
+    throw new DomainError('unauthenticated', (m) => m.problems.http.signInRequired);
   }
 
   return request.principal;

@@ -93,7 +93,7 @@ export async function summariseCheck(ctx: AppContext, check: CheckRow): Promise<
 /** Returns the aggregates of a check to anyone; they name no person, address or state. */
 export async function getCheckSummary(ctx: AppContext, checkId: string) {
   const check = await findCheck(ctx.db, checkId);
-  if (check === undefined) throw notFound('Check');
+  if (check === undefined) throw notFound((m) => m.problems.checks.checkNotFound);
 
   return summariseCheck(ctx, check);
 }
@@ -120,7 +120,7 @@ export async function findReadableCheck(ctx: AppContext, principal: Principal, c
     outcome: 'denied',
     details: { role: principal.role, state: principal.stateCode },
   });
-  throw notFound('Check');
+  throw notFound((m) => m.problems.checks.checkNotFound);
 }
 
 function toResultRow(check: CheckRow, row: CheckRecipientRow): CheckResultRow {

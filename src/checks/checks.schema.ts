@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { messages } from '../i18n/messages.ts';
 import { isSingleLine, SINGLE_LINE } from '../shared/text.ts';
 
 import { pocLevels } from '../directory/pocs.schema.ts';
@@ -20,7 +21,7 @@ export const MAX_WINDOW_MINUTES = 30 * 24 * 60;
 
 const StateCode = z
   .string()
-  .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as FR')
+  .regex(/^[A-Za-z]{2}$/, messages.validation.stateCode)
   .transform((code) => code.toUpperCase());
 
 /** Request body of `POST /api/v1/checks`. */
@@ -29,16 +30,16 @@ export const NewCheckSchema = z
     title: z
       .string()
       .trim()
-      .min(1, 'must not be empty')
-      .max(200, 'must have at most 200 characters')
+      .min(1, messages.validation.notEmpty)
+      .max(200, messages.validation.atMost(200, 'string'))
       .refine(isSingleLine, SINGLE_LINE),
     levels: z
-      .array(z.enum(pocLevels, { error: 'must be one of diplomatic, policy, technical' }))
+      .array(z.enum(pocLevels, { error: messages.validation.oneOf(pocLevels) }))
       .max(3)
       .default([]),
     states: z.array(StateCode).max(250).default([]),
     regions: z
-      .array(z.enum(unRegions, { error: `must be one of ${unRegions.join(', ')}` }))
+      .array(z.enum(unRegions, { error: messages.validation.oneOf(unRegions) }))
       .max(5)
       .default([]),
     /**
@@ -47,25 +48,25 @@ export const NewCheckSchema = z
      */
     partners: z
       .array(z.string().min(1).max(100).refine(isSingleLine, SINGLE_LINE))
-      .max(100, 'may name at most 100 partner organisations')
+      .max(100, messages.problems.checks.fields.partnersAtMost)
       .default([]),
     windowMinutes: z
-      .number({ error: 'must be a whole number of minutes from 5 to 43,200 (30 days)' })
-      .int('must be a whole number of minutes from 5 to 43,200 (30 days)')
-      .min(5, 'must be at least 5 minutes')
-      .max(MAX_WINDOW_MINUTES, 'must be at most 43,200 minutes (30 days)'),
+      .number({ error: messages.problems.checks.fields.windowMinutes })
+      .int(messages.problems.checks.fields.windowMinutes)
+      .min(5, messages.problems.checks.fields.windowAtLeast)
+      .max(MAX_WINDOW_MINUTES, messages.problems.checks.fields.windowAtMost),
     reminderMinutes: z
       .array(
         z
-          .number({ error: 'must be minutes before the window closes' })
-          .int('must be a whole number of minutes before the window closes')
-          .min(1, 'must be at least 1 minute before the window closes'),
+          .number({ error: messages.problems.checks.fields.reminderType })
+          .int(messages.problems.checks.fields.reminderInteger)
+          .min(1, messages.problems.checks.fields.reminderAtLeast),
       )
-      .max(5, 'may list at most 5 reminders')
+      .max(5, messages.problems.checks.fields.remindersAtMost)
       .default([]),
     repeatEveryDays: z
-      .number({ error: 'must be a whole number of days from 1 to 366' })
-      .int('must be a whole number of days from 1 to 366')
+      .number({ error: messages.problems.checks.fields.repeatDays })
+      .int(messages.problems.checks.fields.repeatDays)
       .min(1)
       .max(366)
       .optional(),
@@ -77,7 +78,7 @@ export const NewCheckSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['reminderMinutes', i],
-          message: `must be less than windowMinutes (${check.windowMinutes}), so the reminder goes out while the window is open`,
+          message: messages.problems.checks.fields.reminderBeforeClose(check.windowMinutes),
         });
       }
     });

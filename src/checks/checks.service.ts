@@ -10,7 +10,7 @@ import { publishEvents } from '../events/events.service.ts';
 import { participantOf, recordExerciseEntry } from '../exercises/exercise-events.ts';
 import { defineJobKind, type JobCounts } from '../jobs/job-kind.ts';
 import { hashSecret, newId } from '../shared/crypto.ts';
-import { DomainError, invalidField, notFound } from '../shared/errors.ts';
+import { DomainError, invalidField, notFound, type ErrorText } from '../shared/errors.ts';
 import { newRecipient, queueCheckClose, queueRecipientMails } from './check-lifecycle.ts';
 import { recordAudit } from '../audit/audit.ts';
 import {
@@ -63,7 +63,7 @@ export function requireCheckSender(principal: Principal): CheckSender {
     return { accountId: principal.accountId, stateCode: principal.stateCode };
   }
 
-  throw new DomainError('forbidden', 'Only the secretariat and state editors may start checks');
+  throw new DomainError('forbidden', (m) => m.problems.checks.startersOnly);
 }
 
 /**
@@ -90,14 +90,16 @@ async function resolveAudience(ctx: AppContext, sender: CheckSender, input: Chec
   if (sender.stateCode !== null) {
     const other = input.states.findIndex((code) => code !== sender.stateCode);
     if (other >= 0) {
-      throw invalidField(`states.${other}`, `a state editor may only check ${sender.stateCode}`);
+      const own = sender.stateCode;
+      throw invalidField(`states.${other}`, (m) => m.problems.checks.ownStateOnly(own));
     }
     return { ...input, states: [sender.stateCode], isPartnersOnly };
   }
   const known = await listKnownStateCodes(ctx.db, input.states);
   const unknown = input.states.findIndex((code) => !known.has(code));
   if (unknown >= 0) {
-    throw invalidField(`states.${unknown}`, `${input.states[unknown]} is not a known state code`);
+    const code = input.states[unknown] ?? '';
+    throw invalidField(`states.${unknown}`, (m) => m.problems.directory.unknownStateCode(code));
   }
 
   return { ...input, isPartnersOnly };
@@ -135,11 +137,17 @@ async function choosePartnerRecipients(
   for (const id of ids) {
     const organisation = found.find((row) => row.id === id);
     if (organisation === undefined) {
-      throw await rejectPartner(ctx, sender, id, notFound(`Partner organisation ${id}`));
+      throw await rejectPartner(
+        ctx,
+        sender,
+        id,
+        notFound((m) => m.problems.checks.partnerNotFound(id)),
+      );
     }
     if (sender.stateCode !== null && organisation.sponsor_state !== sender.stateCode) {
-      const message = `${sender.stateCode} does not sponsor partner organisation ${id}`;
-      throw await rejectPartner(ctx, sender, id, new DomainError('forbidden', message));
+      const state = sender.stateCode;
+      const error = new DomainError('forbidden', (m) => m.problems.checks.notSponsor(state, id));
+      throw await rejectPartner(ctx, sender, id, error);
     }
   }
   const accounts = await listPartnerAccounts(ctx.db, ids);
@@ -173,9 +181,9 @@ export async function startCheck(
     : chooseFirstRecipients(await listAudiencePocs(ctx.db, audience));
   if (pocs.length === 0 && partners.length === 0) {
     const field = audience.isPartnersOnly ? 'partners' : 'states';
-    const what = audience.isPartnersOnly
-      ? 'these partner organisations have no active account'
-      : 'no PoC matches these levels, states and regions';
+    const what: ErrorText = audience.isPartnersOnly
+      ? (m) => m.problems.checks.noPartnerAccounts
+      : (m) => m.problems.checks.noMatchingPoc;
     throw invalidField(field, what);
   }
 
@@ -278,7 +286,8 @@ export const checkRepeatJob = defineJobKind({
 async function findByToken(ctx: AppContext, token: string) {
   const recipient = await findRecipientByTokenHash(ctx.db, hashSecret(token));
   const check = recipient === undefined ? undefined : await findCheck(ctx.db, recipient.check_id);
-  if (recipient === undefined || check === undefined) throw notFound('Check link');
+  if (recipient === undefined || check === undefined)
+    throw notFound((m) => m.problems.checks.linkNotFound);
 
   return { recipient, check };
 }
@@ -293,7 +302,8 @@ export async function openCheckByToken(ctx: AppContext, token: string) {
 
 function requireOpen(check: CheckRow) {
   if (check.status !== 'closed') return;
-  throw new DomainError('conflict', `This check closed at ${check.closed_at ?? check.closes_at}`);
+  const closedAt = check.closed_at ?? check.closes_at;
+  throw new DomainError('conflict', (m) => m.problems.checks.closed(closedAt));
 }
 
 /** Stores one timeline entry per newly answered recipient of an exercise check. */
@@ -388,7 +398,8 @@ export async function answerCheckAsRecipient(
   const check = await findCheck(ctx.db, checkId);
   const rows =
     check === undefined ? [] : await listRecipientsByEmail(ctx.db, checkId, principal.emailKey);
-  if (check === undefined || rows.length === 0) throw notFound('Check');
+  if (check === undefined || rows.length === 0)
+    throw notFound((m) => m.problems.checks.checkNotFound);
   const pending = rows.filter((row) => row.answered_at === null);
   if (pending.length === 0) {
     return { checkId, answeredAt: rows[0]?.answered_at ?? null, answered: 0 };

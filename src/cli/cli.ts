@@ -130,7 +130,7 @@ async function runCommand(command: CommandName, args: string[], deps: AccountDep
         id: optional(values, 'id'),
         token: optional(values, 'token'),
       });
-      if (count === 0) throw new DomainError('not_found', 'No active token matches');
+      if (count === 0) throw new DomainError('not_found', (m) => m.problems.http.noActiveToken);
       io.stdout(`Revoked ${count} token\n`);
       return;
     }

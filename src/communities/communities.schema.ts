@@ -1,24 +1,25 @@
 import { z } from 'zod';
 
+import { messages } from '../i18n/messages.ts';
 import { findUnsafeText, isSingleLine, SINGLE_LINE } from '../shared/text.ts';
 import { singleLine } from '../shared/validation.ts';
 
 const stateCode = z
   .string()
-  .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as FR')
+  .regex(/^[A-Za-z]{2}$/, messages.validation.stateCode)
   .transform((code) => code.toUpperCase());
 
 const organisation = z
   .string()
   .trim()
-  .min(1, 'must not be empty')
-  .max(200, 'must be at most 200 characters')
+  .min(1, messages.validation.notEmpty)
+  .max(200, messages.validation.atMost(200, 'string'))
   .refine(isSingleLine, SINGLE_LINE);
 
 const description = z
   .string()
   .trim()
-  .max(2000, 'must be at most 2,000 characters')
+  .max(2000, messages.validation.atMost(2_000, 'string'))
   .superRefine((text, ctx) => {
     const problem = findUnsafeText(text, true);
     if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
@@ -26,9 +27,11 @@ const description = z
 
 const members = {
   /** Member states by ISO 3166-1 alpha-2 code. */
-  states: z.array(stateCode).max(200, 'must name at most 200 states'),
+  states: z.array(stateCode).max(200, messages.problems.communities.fields.statesAtMost),
   /** Member partner organisations by id or by name. */
-  organisations: z.array(organisation).max(200, 'must name at most 200 organisations'),
+  organisations: z
+    .array(organisation)
+    .max(200, messages.problems.communities.fields.organisationsAtMost),
 };
 
 /** Body of `POST /api/v1/communities`. */
@@ -54,7 +57,7 @@ export const CommunityPatchSchema = z
     organisations: members.organisations.optional(),
   })
   .refine((patch) => Object.keys(patch).length > 0, {
-    error: 'give at least one of name, description, states or organisations',
+    error: messages.problems.communities.fields.patchEmpty,
   });
 
 /** A validated change to a community. */
@@ -63,14 +66,14 @@ export type CommunityPatch = z.output<typeof CommunityPatchSchema>;
 /** Query of the community list: the secretariat may ask for archived ones too. */
 export const CommunityListQuery = z.strictObject({
   archived: z
-    .enum(['true', 'false'], 'must be true or false')
+    .enum(['true', 'false'], messages.validation.trueOrFalse)
     .default('false')
     .transform((value) => value === 'true'),
 });
 
 /** Path parameters naming one community. */
 export const CommunityParams = z.object({
-  id: z.uuid('must be a community id (a UUID)'),
+  id: z.uuid(messages.problems.communities.fields.communityId),
 });
 
 /** A community as the API returns it. */

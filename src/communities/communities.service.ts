@@ -6,7 +6,7 @@ import { recordAudit } from '../audit/audit.ts';
 import type { Tables } from '../db/schema.ts';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/crypto.ts';
-import { DomainError, notFound, type FieldError } from '../shared/errors.ts';
+import { DomainError, invalidFields, notFound, type FieldError } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
 import { findOrganisations, findStateCodes } from '../sharing/sharing.queries.ts';
 import {
@@ -45,7 +45,7 @@ export function memberKeysOf(principal: Principal): MemberKeys {
 
 function requireSecretariat(principal: Principal): void {
   if (principal.role !== 'secretariat') {
-    throw new DomainError('forbidden', 'Only the secretariat creates and changes communities');
+    throw new DomainError('forbidden', (m) => m.problems.communities.secretariatOnly);
   }
 }
 
@@ -90,7 +90,7 @@ async function resolveMembers(
     if (!known.has(code)) {
       problems.push({
         field: `states.${index}`,
-        message: `${code} is not a UN member or observer state code`,
+        message: (m) => m.problems.directory.notUnStateCode(code),
       });
     }
   });
@@ -100,14 +100,13 @@ async function resolveMembers(
     if (match === undefined) {
       problems.push({
         field: `organisations.${index}`,
-        message: `${given} is not an admitted partner organisation: give its id or exact name`,
+        message: (m) => m.problems.communities.notAdmittedPartner(given),
       });
     }
     return match?.id ?? '';
   });
   if (problems.length > 0) {
-    const summary = problems.map((p) => `${p.field}: ${p.message}`).join('; ');
-    throw new DomainError('validation_failed', `Invalid community: ${summary}`, problems);
+    throw invalidFields((m) => m.problems.http.invalidInput.community, problems);
   }
 
   return {
@@ -119,8 +118,8 @@ async function resolveMembers(
 async function assertNameFree(db: Kysely<Tables>, nameKey: string, ownId: string | null) {
   const existing = await findCommunityByNameKey(db, nameKey);
   if (existing !== undefined && existing.id !== ownId) {
-    throw new DomainError('conflict', 'name: another community already has this name', [
-      { field: 'name', message: 'is taken by another community: choose another name' },
+    throw new DomainError('conflict', (m) => m.problems.communities.nameTaken, [
+      { field: 'name', message: (m) => m.problems.communities.nameTakenField },
     ]);
   }
 }
@@ -131,11 +130,11 @@ async function assertNameFree(db: Kysely<Tables>, nameKey: string, ownId: string
  */
 async function findVisible(deps: CommunityDeps, principal: Principal, id: string) {
   const row = await findCommunity(deps.db, id);
-  if (row === undefined) throw notFound('Community');
+  if (row === undefined) throw notFound((m) => m.problems.communities.communityNotFound);
   if (principal.role === 'secretariat') return row;
   const isVisible =
     row.archived_at === null && (await isMemberOf(deps.db, id, memberKeysOf(principal)));
-  if (!isVisible) throw notFound('Community');
+  if (!isVisible) throw notFound((m) => m.problems.communities.communityNotFound);
 
   return row;
 }
@@ -159,7 +158,7 @@ export async function listCommunities(
 /** Returns one community to the secretariat or to a member. */
 export async function getCommunity(deps: CommunityDeps, principal: Principal, id: string) {
   const [view] = await toViews(deps.db, [await findVisible(deps, principal, id)]);
-  if (view === undefined) throw notFound('Community');
+  if (view === undefined) throw notFound((m) => m.problems.communities.communityNotFound);
 
   return view;
 }
@@ -244,7 +243,7 @@ export async function updateCommunity(
   const patch = parseInput(CommunityPatchSchema, input, 'community');
   const current = await findVisible(deps, principal, id);
   if (current.archived_at !== null) {
-    throw new DomainError('conflict', 'This community is archived and can no longer change');
+    throw new DomainError('conflict', (m) => m.problems.communities.archived);
   }
   const members = await resolveMembers(deps.db, patch.states, patch.organisations);
   const nameKey = patch.name?.toLowerCase();
@@ -285,7 +284,7 @@ export async function archiveCommunity(deps: CommunityDeps, principal: Principal
   requireSecretariat(principal);
   const current = await findVisible(deps, principal, id);
   if (current.archived_at !== null) {
-    throw new DomainError('conflict', 'This community is already archived');
+    throw new DomainError('conflict', (m) => m.problems.communities.alreadyArchived);
   }
   const now = deps.clock.now().toISOString();
   await deps.db.transaction().execute(async (trx) => {

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 
 import type { Principal } from '../accounts/principal.ts';
 import type { Tables } from '../db/schema.ts';
-import { DomainError } from '../shared/errors.ts';
+import { invalidField } from '../shared/errors.ts';
 import {
   findCommunity,
   isMemberOf,
@@ -65,9 +65,5 @@ export async function assertMayShareInto(
   const access = await findCollectionCommunity(db, principal, communityId);
   if (access !== undefined && (access.isMember || principal.role === 'secretariat')) return;
 
-  const message =
-    'is not an active community you belong to: list yours with GET /api/v1/communities';
-  throw new DomainError('validation_failed', `community: ${message}`, [
-    { field: 'community', message },
-  ]);
+  throw invalidField('community', (m) => m.problems.communities.notMember);
 }

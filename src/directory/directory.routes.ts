@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import type { AppContext } from '../app/context.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
+import { messages } from '../i18n/messages.ts';
 import { notFound } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
 import { ResponseCache, sendCached } from '../web/response-cache.ts';
@@ -21,10 +22,10 @@ const SearchQuery = z.object({
 const StateParams = z.object({
   code: z
     .string()
-    .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as FR')
+    .regex(/^[A-Za-z]{2}$/, messages.validation.stateCode)
     .transform((code) => code.toUpperCase()),
 });
-const PocParams = z.object({ id: z.uuid('must be a PoC id') });
+const PocParams = z.object({ id: z.uuid(messages.problems.directory.fields.pocId) });
 
 const VCARD_TYPE = 'text/vcard; charset=utf-8';
 const HTML_TYPE = 'text/html; charset=utf-8';
@@ -89,7 +90,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/api/v1/directory/states/:code.vcf', async (request, reply) => {
     const { code } = parseInput(StateParams, request.params, 'path');
     const state = (await getDirectory(ctx, request.principal)).find((s) => s.code === code);
-    if (state === undefined) throw notFound('State');
+    if (state === undefined) throw notFound((m) => m.problems.directory.stateNotFound);
 
     return reply
       .type(VCARD_TYPE)
@@ -108,7 +109,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
         .header('content-disposition', `attachment; filename="parley-${id}.vcf"`)
         .send(pocToVcard(state, poc));
     }
-    throw notFound('PoC');
+    throw notFound((m) => m.problems.directory.pocNotFound);
   });
 
   app.get('/api/v1/directory/health', async (request) => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import type { Principal } from '../accounts/principal.ts';
 import type { Tables } from '../db/schema.ts';
+import { messages } from '../i18n/messages.ts';
 import type { Clock } from '../shared/clock.ts';
 import { DomainError } from '../shared/errors.ts';
 import { isStale } from './poc-fields.ts';
@@ -38,7 +39,7 @@ export const healthSorts = ['name', 'missing', 'stale', 'alternates', 'bounced']
 export const HealthQuerySchema = z.object({
   sort: z
     .string()
-    .regex(new RegExp(`^-?(${healthSorts.join('|')})$`), `must be one of ${healthSorts.join(', ')}`)
+    .regex(new RegExp(`^-?(${healthSorts.join('|')})$`), messages.validation.oneOf(healthSorts))
     .default('-missing'),
 });
 
@@ -82,7 +83,7 @@ export async function getDirectoryHealth(
   sort: string,
 ) {
   if (principal.role !== 'secretariat') {
-    throw new DomainError('forbidden', 'Only the secretariat sees directory health');
+    throw new DomainError('forbidden', (m) => m.problems.directory.healthSecretariatOnly);
   }
   const [states, pocs, bounced] = await Promise.all([
     deps.db.selectFrom('states').select(['code', 'name']).execute(),

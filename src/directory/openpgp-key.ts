@@ -23,20 +23,22 @@ export async function inspectPublicKey(
   try {
     key = await readKey({ armoredKey });
   } catch (error) {
-    const reason = error instanceof Error ? error.message : 'unreadable';
-    throw invalidField(field, `is not an armored OpenPGP public key (${reason})`);
+    if (!(error instanceof Error))
+      throw invalidField(field, (m) => m.problems.directory.keyUnreadableUnknown);
+    const reason = error.message;
+    throw invalidField(field, (m) => m.problems.directory.keyUnreadable(reason));
   }
   if (key.isPrivate()) {
-    throw invalidField(field, 'is a private key: paste only the public key block');
+    throw invalidField(field, (m) => m.problems.directory.keyPrivate);
   }
   if (await key.isRevoked(undefined, undefined, now)) {
-    throw invalidField(field, 'has been revoked: export the current key');
+    throw invalidField(field, (m) => m.problems.directory.keyRevoked);
   }
 
   const expiry = await key.getExpirationTime();
   const expiresAt = expiry instanceof Date ? expiry : null;
   if (expiresAt !== null && expiresAt.getTime() <= now.getTime()) {
-    throw invalidField(field, `expired on ${expiresAt.toISOString()}: extend or replace the key`);
+    throw invalidField(field, (m) => m.problems.directory.keyExpired(expiresAt.toISOString()));
   }
 
   return {

@@ -15,18 +15,12 @@ export function normalisePhone(
 
   // The parser skips trailing text and reads extensions, so both are rejected before it runs.
   if (!/^[+\d\s().\-/]+$/.test(value.trim())) {
-    throw invalidField(
-      field,
-      `"${value}" may contain only digits, spaces and + ( ) - . /; give a direct number without an extension`,
-    );
+    throw invalidField(field, (m) => m.problems.directory.phoneCharacters(value));
   }
   // The parser returns undefined (never throws) for input such as "+", "00" or "+0407123456".
   const parsed = parsePhoneNumberFromString(value.trim(), stateCode as CountryCode);
   if (parsed === undefined || !parsed.isValid()) {
-    throw invalidField(
-      field,
-      `"${value}" is not a valid telephone number: use the international form, e.g. +41225550123`,
-    );
+    throw invalidField(field, (m) => m.problems.directory.phoneInvalid(value));
   }
 
   return parsed.number;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import type { AppContext } from '../app/context.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
+import { messages } from '../i18n/messages.ts';
 import { DomainError } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
 import {
@@ -21,7 +22,7 @@ const IdParams = z.object({ id: z.string().min(1).max(100) });
 const StateParams = z.object({
   code: z
     .string()
-    .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as FR')
+    .regex(/^[A-Za-z]{2}$/, messages.validation.stateCode)
     .transform((code) => code.toUpperCase()),
 });
 const ListQuery = z.object({
@@ -93,7 +94,7 @@ export function registerPocRoutes(app: FastifyInstance, ctx: AppContext) {
     const { code } = parseInput(StateParams, request.params, 'path');
     const principal = requirePrincipal(request);
     if (editorActor(principal).stateCode !== code) {
-      throw new DomainError('forbidden', "Only the state's own editors choose its visibility");
+      throw new DomainError('forbidden', (m) => m.problems.directory.visibilityOwnEditors);
     }
     const changes = parseInput(VisibilityUpdateSchema, request.body, 'visibility');
     await saveStateVisibility(ctx.db, code, changes);

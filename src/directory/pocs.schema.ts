@@ -1,6 +1,7 @@
 import ISO6391 from 'iso-639-1';
 import { z } from 'zod';
 
+import { messages } from '../i18n/messages.ts';
 import { singleLine } from '../shared/validation.ts';
 
 /** The three levels at which a state designates points of contact. */
@@ -22,8 +23,14 @@ const text = (max: number) => singleLine(max);
 
 const timeRange = z
   .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'must be a range such as 09:00-17:30')
-  .refine((range) => range.slice(0, 5) < range.slice(6), 'must end after it starts');
+  .regex(
+    /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/,
+    messages.problems.directory.fields.hoursRange,
+  )
+  .refine(
+    (range) => range.slice(0, 5) < range.slice(6),
+    messages.problems.directory.fields.hoursOrder,
+  );
 
 /** Working hours in the PoC's time zone: "24/7", or ranges per weekday. */
 export const HoursSchema = z.union([
@@ -44,20 +51,20 @@ const timeZone = z
     } catch {
       return false;
     }
-  }, 'must be an IANA time zone name such as Asia/Karachi');
+  }, messages.problems.directory.fields.timeZone);
 
 const language = z
   .string()
   .transform((code) => code.trim().toLowerCase())
-  .refine((code) => ISO6391.validate(code), 'must be an ISO 639-1 code such as en, fr or ar');
+  .refine((code) => ISO6391.validate(code), messages.problems.directory.fields.language);
 
 const pocFields = {
-  level: z.enum(pocLevels, { error: 'must be one of diplomatic, policy, technical' }),
-  role: z.enum(contactRoles, { error: 'must be primary or alternate' }).default('primary'),
+  level: z.enum(pocLevels, { error: messages.validation.oneOf(pocLevels) }),
+  role: z.enum(contactRoles, { error: messages.problems.directory.fields.role }).default('primary'),
   name: text(200),
   designation: text(200),
   organisation: text(300),
-  email: z.string().trim().min(1, 'must not be empty').max(254),
+  email: z.string().trim().min(1, messages.validation.notEmpty).max(254),
   phone: z.string().max(40).nullable().optional(),
   emergencyPhone: z.string().max(40).nullable().optional(),
   languages: z.array(language).max(20).default([]),
@@ -66,7 +73,7 @@ const pocFields = {
   pgpKey: z.string().max(100_000).nullable().optional(),
 };
 
-const stateMessage = 'is not accepted: a PoC always belongs to your own state';
+const stateMessage = messages.problems.directory.fields.stateNotAccepted;
 
 // The state is never taken from the body; naming it is an error that says so.
 const stateFields = {
@@ -85,7 +92,7 @@ export const PocPatchSchema = z
   .strictObject({
     ...pocFields,
     ...stateFields,
-    role: z.enum(contactRoles, { error: 'must be primary or alternate' }),
+    role: z.enum(contactRoles, { error: messages.problems.directory.fields.role }),
     languages: z.array(language).max(20),
   })
   .partial();

@@ -5,6 +5,7 @@ import type { Principal } from '../accounts/principal.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Config } from '../config/config.ts';
 import type { Tables } from '../db/schema.ts';
+import { messages } from '../i18n/messages.ts';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/crypto.ts';
 import { DomainError, notFound, type FieldError } from '../shared/errors.ts';
@@ -58,7 +59,7 @@ function view(deps: PocDeps, row: PocRow): PocView {
 /** Returns the acting editor, or throws: only state editors change their state's entries. */
 export function editorActor(principal: Principal): PocActor {
   if (principal.role !== 'state-editor' || principal.stateCode === null) {
-    throw new DomainError('forbidden', "Only a state's own editors may change its PoC entries");
+    throw new DomainError('forbidden', (m) => m.problems.directory.ownEditorsOnly);
   }
 
   return { accountId: principal.accountId, stateCode: principal.stateCode, note: null };
@@ -76,7 +77,7 @@ async function requireOwnPoc(deps: PocDeps, actor: PocActor, id: string, action:
     outcome: 'denied',
     details: { reason: 'not found in own state', state: actor.stateCode },
   });
-  throw notFound('PoC');
+  throw notFound((m) => m.problems.directory.pocNotFound);
 }
 
 /**
@@ -95,10 +96,10 @@ async function checkDuplicates(
     (d) => d.email_key === candidate.emailKey && d.level === candidate.level,
   );
   if (exact !== undefined) {
-    throw new DomainError('conflict', `A ${exact.level} PoC with this e-mail exists`, [
+    throw new DomainError('conflict', (m) => m.problems.directory.emailTaken(exact.level), [
       {
         field: 'email',
-        message: `already used by the ${exact.level} PoC ${exact.name} (${exact.id})`,
+        message: (m) => m.problems.directory.emailUsedBy(exact.level, exact.name, exact.id),
       },
     ]);
   }
@@ -106,19 +107,19 @@ async function checkDuplicates(
 
   const fields: FieldError[] = found.map((d) => ({
     field: d.email_key === candidate.emailKey ? 'email' : 'name',
-    message: `looks like the ${d.level} PoC ${d.name} <${d.email}> (${d.id}); repeat with confirmDuplicate=true to add it anyway`,
+    message: (m) => m.problems.directory.looksLike(d.level, d.name, d.email, d.id),
   }));
-  const message = 'This entry looks like an existing PoC of your state';
-  throw new DomainError('duplicate_suspected', message, fields);
+  throw new DomainError(
+    'duplicate_suspected',
+    (m) => m.problems.directory.duplicateSuspected,
+    fields,
+  );
 }
 
 /** Lists PoC entries: an editor's own state, or any state (or all) for the secretariat. */
 export async function listPocs(deps: PocDeps, principal: Principal, state?: string) {
   if (principal.role !== 'secretariat' && principal.role !== 'state-editor') {
-    throw new DomainError(
-      'forbidden',
-      'Only state editors and the secretariat list entries for editing; read GET /api/v1/directory',
-    );
+    throw new DomainError('forbidden', (m) => m.problems.directory.listEditorsOnly);
   }
   const stateCode =
     principal.role === 'secretariat'
@@ -135,7 +136,7 @@ export async function createPocAs(
   input: unknown,
   options: CreateOptions = {},
 ) {
-  const data = parseInput(PocCreateSchema, input, 'PoC');
+  const data = parseInput(PocCreateSchema, input, 'poc');
   const now = deps.clock.now();
   const columns = await toPocColumns(data, actor.stateCode, now);
   const at = now.toISOString();
@@ -180,7 +181,7 @@ export async function createPocAs(
 
 /** Changes fields of a PoC of the actor's state, recording old and new values. */
 export async function updatePocAs(deps: PocDeps, actor: PocActor, id: string, input: unknown) {
-  const data = parseInput(PocPatchSchema, input, 'PoC changes');
+  const data = parseInput(PocPatchSchema, input, 'pocChanges');
   const current = await requireOwnPoc(deps, actor, id, 'poc.update');
   const now = deps.clock.now();
   const columns = await toPocColumns(data, current.state_code, now);
@@ -270,11 +271,13 @@ export function deletePoc(deps: PocDeps, principal: Principal, id: string) {
 /** Returns a PoC's change history to its state's editors and the secretariat. */
 export async function getPocHistory(deps: PocDeps, principal: Principal, id: string) {
   const isEditor = principal.role === 'state-editor';
-  if (principal.role !== 'secretariat' && !isEditor) throw notFound('PoC');
+  if (principal.role !== 'secretariat' && !isEditor)
+    throw notFound((m) => m.problems.directory.pocNotFound);
 
   let owner = deps.db.selectFrom('poc_history').select('state_code').where('poc_id', '=', id);
   if (isEditor) owner = owner.where('state_code', '=', principal.stateCode);
-  if ((await owner.executeTakeFirst()) === undefined) throw notFound('PoC');
+  if ((await owner.executeTakeFirst()) === undefined)
+    throw notFound((m) => m.problems.directory.pocNotFound);
 
   const rows = await listPocHistory(deps.db, id);
 
@@ -300,7 +303,7 @@ const ChangeRequestSchema = z.discriminatedUnion(
     z.object({ action: z.literal('delete'), request: requestNote, pocId: z.string() }),
     z.object({ action: z.literal('confirm'), request: requestNote, pocId: z.string() }),
   ],
-  { error: 'must be one of create, update, delete, confirm' },
+  { error: messages.problems.directory.fields.changeAction },
 );
 
 /**
@@ -314,11 +317,12 @@ export async function applyChangeRequest(
   input: unknown,
 ) {
   if (principal.role !== 'secretariat') {
-    throw new DomainError('forbidden', 'Only the secretariat records changes a state requested');
+    throw new DomainError('forbidden', (m) => m.problems.directory.changeRequestSecretariatOnly);
   }
-  const data = parseInput(ChangeRequestSchema, input, 'change request');
+  const data = parseInput(ChangeRequestSchema, input, 'changeRequest');
   const state = deps.db.selectFrom('states').select('code').where('code', '=', stateCode);
-  if ((await state.executeTakeFirst()) === undefined) throw notFound('State');
+  if ((await state.executeTakeFirst()) === undefined)
+    throw notFound((m) => m.problems.directory.stateNotFound);
 
   const actor: PocActor = { accountId: principal.accountId, stateCode, note: data.request };
   await recordAudit(deps.db, deps.clock, {

@@ -19,7 +19,7 @@ function readLastEventId(request: FastifyRequest): number | null {
   const value = typeof header === 'string' && header !== '' ? header : query;
   if (value === undefined || value === '') return null;
   if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) {
-    throw invalidField('lastEventId', 'must be the id of an event received, a whole number');
+    throw invalidField('lastEventId', (m) => m.problems.http.lastEventIdInvalid);
   }
 
   return Number(value);

@@ -11,7 +11,7 @@ import { enqueueJobs } from '../jobs/jobs.service.ts';
 import { requestMailJob } from '../requests/request-mail.job.ts';
 import { insertRequest } from '../requests/requests.queries.ts';
 import { newId } from '../shared/crypto.ts';
-import { invalidField } from '../shared/errors.ts';
+import { DomainError, invalidField, resolvedText } from '../shared/errors.ts';
 import { checkBundle } from '../sharing/sharing.service.ts';
 import { ShareOptionsSchema } from '../sharing/sharing.schema.ts';
 import type { ExerciseRow, InjectRow } from './exercises.queries.ts';
@@ -47,14 +47,15 @@ export async function checkInjectBundle(
   try {
     checked = await checkBundle(ctx, bundle, options);
   } catch (error) {
-    throw invalidField(field, error instanceof Error ? error.message : String(error));
+    if (error instanceof DomainError) throw invalidField(field, error.text);
+    throw error;
   }
   const [first] = checked.rejected;
   if (first !== undefined) {
-    throw invalidField(`${field}.objects.${first.index}`, first.reason);
+    throw invalidField(`${field}.objects.${first.index}`, resolvedText(first.reason));
   }
   if (checked.candidates.length === 0) {
-    throw invalidField(field, 'must contain at least one STIX object besides TLP definitions');
+    throw invalidField(field, (m) => m.problems.exercises.bundleWithoutObjects);
   }
 
   return checked;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { messages } from '../i18n/messages.ts';
 import { isSafeMultiLine, isSingleLine, MULTI_LINE, SINGLE_LINE } from '../shared/text.ts';
 
 import { pocLevels } from '../directory/pocs.schema.ts';
@@ -9,8 +10,8 @@ import { pocLevels } from '../directory/pocs.schema.ts';
 const Title = z
   .string()
   .trim()
-  .min(1, 'must not be empty')
-  .max(200, 'must have at most 200 characters')
+  .min(1, messages.validation.notEmpty)
+  .max(200, messages.validation.atMost(200, 'string'))
   .refine(isSingleLine, SINGLE_LINE);
 
 /**
@@ -25,28 +26,28 @@ export const injectTlps = ['clear', 'green', 'amber', 'amber+strict'] as const;
 /** One timed inject of a new exercise. */
 export const NewInjectSchema = z
   .object({
-    kind: z.enum(injectKinds, { error: `must be one of ${injectKinds.join(', ')}` }),
+    kind: z.enum(injectKinds, { error: messages.validation.oneOf(injectKinds) }),
     title: Title,
     body: z
       .string()
-      .max(20_000, 'must have at most 20,000 characters')
+      .max(20_000, messages.validation.atMost(20_000, 'string'))
       .refine(isSafeMultiLine, MULTI_LINE)
       .default(''),
     offsetMinutes: z
-      .number({ error: 'must be whole minutes after the start, from 0 to 10,080 (7 days)' })
-      .int('must be whole minutes after the start, from 0 to 10,080 (7 days)')
+      .number({ error: messages.problems.exercises.fields.offsetMinutes })
+      .int(messages.problems.exercises.fields.offsetMinutes)
       .min(0)
       .max(10_080),
     windowMinutes: z
-      .number({ error: 'must be whole minutes to respond, from 5 to 10,080 (7 days)' })
-      .int('must be whole minutes to respond, from 5 to 10,080 (7 days)')
+      .number({ error: messages.problems.exercises.fields.windowMinutes })
+      .int(messages.problems.exercises.fields.windowMinutes)
       .min(5)
       .max(10_080)
       .default(60),
     tlp: z
       .string()
       .transform((value) => value.toLowerCase())
-      .pipe(z.enum(injectTlps, { error: `must be one of ${injectTlps.join(', ')}` }))
+      .pipe(z.enum(injectTlps, { error: messages.validation.oneOf(injectTlps) }))
       .default('amber'),
     /** The STIX 2.1 bundle of a `bundle` inject, checked as an upload is when the exercise is made. */
     bundle: z.unknown().optional(),
@@ -54,13 +55,17 @@ export const NewInjectSchema = z
   .strict()
   .superRefine((inject, ctx) => {
     if (inject.kind === 'bundle' && inject.bundle === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['bundle'], message: 'is required for kind bundle' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bundle'],
+        message: messages.problems.exercises.fields.bundleRequired,
+      });
     }
     if (inject.kind !== 'bundle' && inject.bundle !== undefined) {
       ctx.addIssue({
         code: 'custom',
         path: ['bundle'],
-        message: 'is allowed only for kind bundle',
+        message: messages.problems.exercises.fields.bundleOnly,
       });
     }
   });
@@ -75,25 +80,28 @@ export const NewExerciseSchema = z
     scenario: z
       .string()
       .trim()
-      .min(1, 'must not be empty')
+      .min(1, messages.validation.notEmpty)
       .max(50_000)
       .refine(isSafeMultiLine, MULTI_LINE),
     states: z
       .array(
         z
           .string()
-          .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as FR')
+          .regex(/^[A-Za-z]{2}$/, messages.validation.stateCode)
           .transform((code) => code.toUpperCase()),
       )
-      .min(1, 'name at least one participating state')
+      .min(1, messages.problems.exercises.fields.statesMissing)
       .max(250),
     levels: z
-      .array(z.enum(pocLevels, { error: 'must be one of diplomatic, policy, technical' }))
+      .array(z.enum(pocLevels, { error: messages.validation.oneOf(pocLevels) }))
       .max(3)
       .default([]),
     /** Partner organisations whose accounts receive every inject besides the states' PoCs. */
     partnerOrgIds: z.array(z.string().min(1).max(100)).max(100).default([]),
-    injects: z.array(NewInjectSchema).max(100, 'may list at most 100 injects').default([]),
+    injects: z
+      .array(NewInjectSchema)
+      .max(100, messages.problems.exercises.fields.injectsAtMost)
+      .default([]),
   })
   .strict();
 

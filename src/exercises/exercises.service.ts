@@ -35,14 +35,14 @@ const StoredList = z.array(z.string());
 /** Throws `forbidden` unless the principal may control exercises: the secretariat only. */
 export function requireController(principal: Principal): void {
   if (principal.role !== 'secretariat') {
-    throw new DomainError('forbidden', 'Only the secretariat may run exercises');
+    throw new DomainError('forbidden', (m) => m.problems.exercises.secretariatOnly);
   }
 }
 
 /** Returns an exercise the secretariat may see, or the 404 of an unknown one. */
 export async function requireExercise(ctx: AppContext, id: string): Promise<ExerciseRow> {
   const exercise = await findExercise(ctx.db, id);
-  if (exercise === undefined) throw notFound('Exercise');
+  if (exercise === undefined) throw notFound((m) => m.problems.exercises.exerciseNotFound);
 
   return exercise;
 }
@@ -71,11 +71,10 @@ async function checkPartners(ctx: AppContext, input: NewExercise) {
   ids.forEach((id, i) => {
     const row = rows.find((candidate) => candidate.id === id);
     if (row === undefined)
-      throw invalidField(`partnerOrgIds.${i}`, `${id} is not a known organisation`);
+      throw invalidField(`partnerOrgIds.${i}`, (m) => m.problems.directory.unknownOrganisation(id));
     if (!isTlpLevel(row.clearance) || tlpRank(row.clearance) < tlpRank(strictest)) {
-      throw invalidField(
-        `partnerOrgIds.${i}`,
-        `${id} is cleared only up to TLP:${row.clearance.toUpperCase()}; lower the injects' TLP or remove it`,
+      throw invalidField(`partnerOrgIds.${i}`, (m) =>
+        m.problems.exercises.partnerClearance(id, row.clearance.toUpperCase()),
       );
     }
   });
@@ -86,7 +85,8 @@ export async function createExercise(ctx: AppContext, controller: Principal, inp
   const known = await listKnownStateCodes(ctx.db, input.states);
   const unknown = input.states.findIndex((code) => !known.has(code));
   if (unknown >= 0) {
-    throw invalidField(`states.${unknown}`, `${input.states[unknown]} is not a known state code`);
+    const code = input.states[unknown] ?? '';
+    throw invalidField(`states.${unknown}`, (m) => m.problems.directory.unknownStateCode(code));
   }
   await checkPartners(ctx, input);
   for (const [i, inject] of input.injects.entries()) {
@@ -133,7 +133,7 @@ export async function createExercise(ctx: AppContext, controller: Principal, inp
 export async function startExercise(ctx: AppContext, id: string) {
   const exercise = await requireExercise(ctx, id);
   if (exercise.status !== 'planned') {
-    throw new DomainError('conflict', `The exercise is ${exercise.status}, not planned`);
+    throw new DomainError('conflict', (m) => m.problems.exercises.notPlanned(exercise.status));
   }
   const now = ctx.clock.now();
   const injects = await listInjects(ctx.db, id);
@@ -160,7 +160,7 @@ export async function startExercise(ctx: AppContext, id: string) {
 export async function endExercise(ctx: AppContext, id: string) {
   const exercise = await requireExercise(ctx, id);
   if (exercise.status !== 'running') {
-    throw new DomainError('conflict', `The exercise is ${exercise.status}, not running`);
+    throw new DomainError('conflict', (m) => m.problems.exercises.notRunning(exercise.status));
   }
   await updateExercise(ctx.db, id, { status: 'ended', ended_at: ctx.clock.now().toISOString() });
 
@@ -196,9 +196,9 @@ export async function releaseInject(
 ) {
   const exercise = await requireExercise(ctx, exerciseId);
   const inject = await findInject(ctx.db, exerciseId, injectId);
-  if (inject === undefined) throw notFound('Inject');
+  if (inject === undefined) throw notFound((m) => m.problems.exercises.injectNotFound);
   if (exercise.status !== 'running') {
-    throw new DomainError('conflict', `The exercise is ${exercise.status}, not running`);
+    throw new DomainError('conflict', (m) => m.problems.exercises.notRunning(exercise.status));
   }
   const at = ctx.clock.now().toISOString();
   if (!(await claimInjectRelease(ctx.db, injectId, at, releasedBy))) return { released: false };
@@ -317,7 +317,8 @@ export async function readExerciseObjects(ctx: AppContext, viewer: Principal, id
     (viewer.role === 'partner' &&
       viewer.organisationId !== null &&
       partners.includes(viewer.organisationId));
-  if (exercise === undefined || !isParticipant) throw notFound('Exercise');
+  if (exercise === undefined || !isParticipant)
+    throw notFound((m) => m.problems.exercises.exerciseNotFound);
 
   let clearance: string | null = null;
   if (viewer.role === 'partner') {

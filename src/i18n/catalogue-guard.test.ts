@@ -420,6 +420,7 @@ for (const dialect of testDialects) {
     });
 
     it('error pages take text from the catalogue', async () => {
+      const poc = await t.createAccount('poc', { state: 'FR' });
       const notFound = await t.request({ method: 'GET', url: '/no-such-page' });
       assert.equal(notFound.statusCode, 404);
       assert.deepEqual(inlineText(visibleTexts(notFound.body), []), []);
@@ -429,14 +430,26 @@ for (const dialect of testDialects) {
       const methods = String(wrongMethod.headers.allow).split(', ');
       assert.deepEqual(inlineText(visibleTexts(wrongMethod.body), ['PUT', ...methods]), []);
 
-      // A service error shows its own message as the detail, which is not in the catalogue yet
-      // (TODO in src/app/app.ts), so the test passes that message as a data value.
+      // A service error shows its detail from the catalogue too.
       const missing = await t.request({
         method: 'GET',
         url: '/library/00000000-0000-4000-8000-000000000000',
       });
       assert.equal(missing.statusCode, 404);
-      assert.deepEqual(inlineText(visibleTexts(missing.body), ['Document not found']), []);
+      assert.match(missing.body, /⟦Document not found⟧/);
+      assert.deepEqual(inlineText(visibleTexts(missing.body), []), []);
+
+      const badQuery = await t.request({ method: 'GET', url: '/library?tag=%E0%A4%A' });
+      assert.equal(badQuery.statusCode, 400);
+      assert.deepEqual(inlineText(visibleTexts(badQuery.body), ['tag']), []);
+
+      const forbidden = await t.request({
+        method: 'GET',
+        url: '/directory/health',
+        token: poc.token,
+      });
+      assert.equal(forbidden.statusCode, 403);
+      assert.deepEqual(inlineText(visibleTexts(forbidden.body), [poc.email]), []);
     });
 
     it('exercise list and controller page take text from the catalogue', async () => {

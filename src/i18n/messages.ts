@@ -1,21 +1,35 @@
+import { accountsProblems } from './accounts-problems.en.ts';
+import { adminProblems } from './admin-problems.en.ts';
 import { adminMessages } from './admin.en.ts';
+import { alertsProblems } from './alerts-problems.en.ts';
 import { alertsMessages } from './alerts.en.ts';
+import { checksProblems } from './checks-problems.en.ts';
 import { checksMessages } from './checks.en.ts';
+import { communitiesProblems } from './communities-problems.en.ts';
+import { directoryProblems } from './directory-problems.en.ts';
 import { directoryMessages } from './directory.en.ts';
 import { errorsMessages } from './errors.en.ts';
+import { exercisesProblems } from './exercises-problems.en.ts';
 import { exercisesMessages } from './exercises.en.ts';
+import { httpProblems } from './http-problems.en.ts';
+import { libraryProblems } from './library-problems.en.ts';
 import { libraryMessages } from './library.en.ts';
 import { pseudoLocalize } from './pseudo-locale.ts';
 import { readinessMessages } from './readiness.en.ts';
+import { requestsProblems } from './requests-problems.en.ts';
 import { requestsMessages } from './requests.en.ts';
+import { sharingProblems } from './sharing-problems.en.ts';
+import { taxiiProblems } from './taxii-problems.en.ts';
 import { validationMessages } from './validation.en.ts';
+import { webhooksProblems } from './webhooks-problems.en.ts';
 import { webhooksMessages } from './webhooks.en.ts';
 import { workspaceMessages } from './workspace.en.ts';
 
 /**
- * The English catalogue: every string the server-rendered pages, the mails and the workspace
- * show. Each capability keeps its strings in its own module (`<capability>.en.ts`); a message
- * that shows values is a function of them.
+ * The English catalogue: every string the server-rendered pages, the mails, the workspace and
+ * the error replies show. Each capability keeps its strings in its own module
+ * (`<capability>.en.ts`, and `<capability>-problems.en.ts` for its errors). A message that shows
+ * values is a function of them.
  */
 const en = {
   meta: {
@@ -53,6 +67,22 @@ const en = {
   webhooks: webhooksMessages,
   validation: validationMessages,
   errors: errorsMessages,
+  /** Text of the errors that the API, TAXII and pages return, by capability. */
+  problems: {
+    http: httpProblems,
+    accounts: accountsProblems,
+    admin: adminProblems,
+    alerts: alertsProblems,
+    checks: checksProblems,
+    communities: communitiesProblems,
+    directory: directoryProblems,
+    exercises: exercisesProblems,
+    library: libraryProblems,
+    requests: requestsProblems,
+    sharing: sharingProblems,
+    taxii: taxiiProblems,
+    webhooks: webhooksProblems,
+  },
 } as const;
 
 /** The catalogue with its literal strings widened, so `string` fits where English has a literal. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { messages } from '../i18n/messages.ts';
 import { isSafeMultiLine, isSingleLine, MULTI_LINE, SINGLE_LINE } from '../shared/text.ts';
 
 import { parseTlp, type TlpLevel } from '../sharing/tlp.ts';
@@ -9,7 +10,7 @@ const Tlp = z.string().transform((value, ctx): TlpLevel => {
   if (level !== null) return level;
   ctx.addIssue({
     code: 'custom',
-    message: 'must be a TLP 2.0 level: CLEAR, GREEN, AMBER, AMBER+STRICT or RED',
+    message: messages.validation.tlp2Level,
   });
 
   return z.NEVER;
@@ -18,14 +19,14 @@ const Tlp = z.string().transform((value, ctx): TlpLevel => {
 const Title = z
   .string()
   .trim()
-  .min(1, 'must not be empty')
-  .max(200, 'must have at most 200 characters')
+  .min(1, messages.validation.notEmpty)
+  .max(200, messages.validation.atMost(200, 'string'))
   .refine(isSingleLine, SINGLE_LINE);
 
 const Body = z
   .string()
-  .min(1, 'must not be empty')
-  .max(200_000, 'must have at most 200,000 characters')
+  .min(1, messages.validation.notEmpty)
+  .max(200_000, messages.validation.atMost(200_000, 'string'))
   .refine(isSafeMultiLine, MULTI_LINE);
 
 const Tags = z
@@ -34,12 +35,9 @@ const Tags = z
       .string()
       .trim()
       .toLowerCase()
-      .regex(
-        /^[\p{L}\p{N}][\p{L}\p{N} +._-]{0,39}$/u,
-        'must be 1 to 40 letters, digits or - . _ +',
-      ),
+      .regex(/^[\p{L}\p{N}][\p{L}\p{N} +._-]{0,39}$/u, messages.problems.library.fields.tag),
   )
-  .max(20, 'may list at most 20 tags')
+  .max(20, messages.problems.library.fields.tagsAtMost)
   .transform((tags) => [...new Set(tags)]);
 
 /** Request body of `POST /api/v1/library`. */
@@ -57,10 +55,7 @@ export const DocumentPatchSchema = z
     body: Body.optional(),
     tags: Tags.optional(),
     tlp: Tlp.optional(),
-    baseVersion: z
-      .number({ error: 'must be the version number the edit starts from' })
-      .int()
-      .min(1),
+    baseVersion: z.number({ error: messages.problems.library.fields.baseVersion }).int().min(1),
   })
   .strict();
 

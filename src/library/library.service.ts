@@ -78,7 +78,8 @@ async function readerFor(ctx: AppContext, principal: Principal | null) {
 async function findReadable(ctx: AppContext, principal: Principal | null, id: string) {
   const row = await findDocument(ctx.db, id);
   const canRead = await readerFor(ctx, principal);
-  if (row === undefined || !canRead(row)) throw notFound('Document');
+  if (row === undefined || !canRead(row))
+    throw notFound((m) => m.problems.library.documentNotFound);
 
   return row;
 }
@@ -116,7 +117,8 @@ export async function createDocument(ctx: AppContext, author: Principal, input: 
 /** Returns the author as a principal, so an edit that changes the TLP keeps the same audience. */
 async function authorPrincipal(ctx: AppContext, row: DocumentRow): Promise<Principal> {
   const account = await findAccountById(ctx.db, row.author_id);
-  if (account === undefined || !isRole(account.role)) throw notFound('Document');
+  if (account === undefined || !isRole(account.role))
+    throw notFound((m) => m.problems.library.documentNotFound);
 
   return {
     accountId: account.id,
@@ -146,7 +148,7 @@ export async function editDocument(
       target: `document:${id}`,
       outcome: 'denied',
     });
-    throw new DomainError('forbidden', 'Only the author and the secretariat may edit a document');
+    throw new DomainError('forbidden', (m) => m.problems.library.editorsOnly);
   }
 
   const current = toView(row);
@@ -187,11 +189,11 @@ export async function editDocument(
     ),
   );
   if (!isUpdated) {
-    throw new DomainError(
-      'conflict',
-      `The document is at version ${row.version}, not ${patch.baseVersion}: reload it and edit again`,
-      [{ field: 'baseVersion', message: `must be the current version ${row.version}` }],
-    );
+    const current = row.version;
+    const base = patch.baseVersion;
+    throw new DomainError('conflict', (m) => m.problems.library.staleVersion(current, base), [
+      { field: 'baseVersion', message: (m) => m.problems.library.currentVersion(current) },
+    ]);
   }
 
   return getDocument(ctx, editor, id);

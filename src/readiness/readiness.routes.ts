@@ -17,7 +17,7 @@ import {
 const StateParams = z.object({
   state: z
     .string()
-    .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as FR')
+    .regex(/^[A-Za-z]{2}$/, messages.validation.stateCode)
     .transform((code) => code.toUpperCase()),
 });
 

@@ -172,7 +172,7 @@ export async function getStateReadiness(
   const isOwn = principal.stateCode === stateCode;
   const [state] =
     principal.role === 'secretariat' || isOwn ? await computeReadiness(ctx, stateCode) : [];
-  if (state === undefined) throw notFound('State');
+  if (state === undefined) throw notFound((m) => m.problems.directory.stateNotFound);
 
   return state;
 }

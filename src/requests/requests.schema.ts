@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { messages } from '../i18n/messages.ts';
 import { isSafeMultiLine, isSingleLine, MULTI_LINE, SINGLE_LINE } from '../shared/text.ts';
 
 import { PageQuery } from '../shared/keyset.ts';
@@ -27,53 +28,53 @@ const Tlp = z.string().transform((value, ctx): TlpLevel => {
   if (level !== null) return level;
   ctx.addIssue({
     code: 'custom',
-    message: 'must be a TLP 2.0 level: CLEAR, GREEN, AMBER, AMBER+STRICT or RED',
+    message: messages.validation.tlp2Level,
   });
 
   return z.NEVER;
 });
 
 const Severity = z
-  .number({ error: 'must be an integer from 0 (Baseline) to 5 (Emergency)' })
-  .int('must be an integer from 0 (Baseline) to 5 (Emergency)')
-  .min(0, 'must be an integer from 0 (Baseline) to 5 (Emergency)')
-  .max(5, 'must be an integer from 0 (Baseline) to 5 (Emergency)');
+  .number({ error: messages.validation.severity })
+  .int(messages.validation.severity)
+  .min(0, messages.validation.severity)
+  .max(5, messages.validation.severity);
 
 const ResponseMinutes = z
-  .number({ error: 'must be a whole number of minutes from 1 to 43200 (30 days)' })
-  .int('must be a whole number of minutes from 1 to 43200 (30 days)')
-  .min(1, 'must be a whole number of minutes from 1 to 43200 (30 days)')
-  .max(43_200, 'must be a whole number of minutes from 1 to 43200 (30 days)');
+  .number({ error: messages.problems.requests.fields.responseMinutes })
+  .int(messages.problems.requests.fields.responseMinutes)
+  .min(1, messages.problems.requests.fields.responseMinutes)
+  .max(43_200, messages.problems.requests.fields.responseMinutes);
 
 const Subject = z
   .string()
   .trim()
-  .min(1, 'must not be empty')
-  .max(200, 'must have at most 200 characters')
+  .min(1, messages.validation.notEmpty)
+  .max(200, messages.validation.atMost(200, 'string'))
   .refine(isSingleLine, SINGLE_LINE);
 
 /** Request body of `POST /api/v1/requests`: a first message to another state's PoCs. */
 export const NewRequestSchema = z.object({
-  type: z.enum(requestTypes, `must be one of ${requestTypes.join(', ')}`),
+  type: z.enum(requestTypes, messages.validation.oneOf(requestTypes)),
   toState: z
     .string()
-    .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as FR')
+    .regex(/^[A-Za-z]{2}$/, messages.validation.stateCode)
     .transform((code) => code.toUpperCase()),
   toLevels: z
-    .array(z.enum(pocLevels, 'must be diplomatic, policy or technical'))
-    .min(1, 'name at least one level: diplomatic, policy or technical')
+    .array(z.enum(pocLevels, messages.problems.requests.fields.level))
+    .min(1, messages.problems.requests.fields.levelsMissing)
     .max(3),
   subject: Subject,
   sector: z
     .string()
     .trim()
-    .min(1, 'must not be empty')
-    .max(200, 'must have at most 200 characters')
+    .min(1, messages.validation.notEmpty)
+    .max(200, messages.validation.atMost(200, 'string'))
     .refine(isSingleLine, SINGLE_LINE),
   description: z
     .string()
     .trim()
-    .min(1, 'must not be empty')
+    .min(1, messages.validation.notEmpty)
     .max(20_000)
     .refine(isSafeMultiLine, MULTI_LINE),
   requestedAction: z.string().trim().max(5_000).refine(isSafeMultiLine, MULTI_LINE).default(''),
@@ -88,11 +89,11 @@ export type NewRequest = z.output<typeof NewRequestSchema>;
 
 /** Request body of `POST /api/v1/requests/{reference}/replies`; omitted fields come from the parent. */
 export const ReplySchema = z.object({
-  type: z.enum(requestTypes, `must be one of ${requestTypes.join(', ')}`).default('response'),
+  type: z.enum(requestTypes, messages.validation.oneOf(requestTypes)).default('response'),
   description: z
     .string()
     .trim()
-    .min(1, 'must not be empty')
+    .min(1, messages.validation.notEmpty)
     .max(20_000)
     .refine(isSafeMultiLine, MULTI_LINE),
   requestedAction: z.string().trim().max(5_000).refine(isSafeMultiLine, MULTI_LINE).default(''),
@@ -106,12 +107,12 @@ export type NewReply = z.output<typeof ReplySchema>;
 
 /** Query of `GET /api/v1/requests`. */
 export const RequestListQuery = PageQuery.extend({
-  box: z.enum(['inbox', 'outbox'], 'must be inbox or outbox').default('inbox'),
+  box: z.enum(['inbox', 'outbox'], messages.problems.requests.fields.box).default('inbox'),
 });
 
 /** Path parameters naming a message by its reference. */
 export const RequestParams = z.object({
-  reference: z.string().regex(/^PRL-\d{4}-\d{6,}$/, 'must be a reference such as PRL-2026-000123'),
+  reference: z.string().regex(/^PRL-\d{4}-\d{6,}$/, messages.problems.requests.fields.reference),
 });
 
 /** One message as the API returns it to its sender or a recipient. */

@@ -58,7 +58,7 @@ interface MessageDraft {
 
 function requirePocSender(principal: Principal): string {
   if (principal.role !== 'poc' || principal.stateCode === null) {
-    throw new DomainError('forbidden', 'Only points of contact of a state send requests');
+    throw new DomainError('forbidden', (m) => m.problems.requests.pocsOnly);
   }
 
   return principal.stateCode;
@@ -195,15 +195,16 @@ async function storeMessage(
 export async function sendRequest(ctx: AppContext, sender: Principal, input: NewRequest) {
   const senderState = requirePocSender(sender);
   if (input.toState === senderState) {
-    throw invalidField('toState', 'must be another state; send requests within a state directly');
+    throw invalidField('toState', (m) => m.problems.requests.otherState);
   }
   const state = await ctx.db
     .selectFrom('states')
     .select('code')
     .where('code', '=', input.toState)
     .executeTakeFirst();
-  if (state === undefined)
-    throw invalidField('toState', `${input.toState} is not a known state code`);
+  if (state === undefined) {
+    throw invalidField('toState', (m) => m.problems.directory.unknownStateCode(input.toState));
+  }
 
   const pocs = await ctx.db
     .selectFrom('pocs')
@@ -225,10 +226,8 @@ export async function sendRequest(ctx: AppContext, sender: Principal, input: New
     });
   }
   if (byKey.size === 0) {
-    throw invalidField(
-      'toLevels',
-      `${input.toState} has no point of contact at ${input.toLevels.join(', ')}; choose another level`,
-    );
+    const levels = input.toLevels.join(', ');
+    throw invalidField('toLevels', (m) => m.problems.requests.noPocAtLevels(input.toState, levels));
   }
 
   return storeMessage(ctx, sender, senderState, { ...input, threadId: null, parentId: null }, [
@@ -241,7 +240,7 @@ async function findReadable(ctx: AppContext, viewer: Principal, reference: strin
   const mayRead =
     row !== undefined &&
     (await isThreadParticipant(ctx.db, row.thread_id, viewer.accountId, viewer.emailKey));
-  if (row === undefined || !mayRead) throw notFound('Request');
+  if (row === undefined || !mayRead) throw notFound((m) => m.problems.requests.requestNotFound);
 
   return row;
 }
@@ -264,10 +263,7 @@ export async function replyToRequest(
   const isParentSender = parent.sender_account_id === viewer.accountId;
   const ownRecipientRow = parentRecipients.find((r) => r.email_key === viewer.emailKey);
   if (!isParentSender && ownRecipientRow === undefined) {
-    throw new DomainError(
-      'forbidden',
-      'Only the sender and the recipients of a message reply to it',
-    );
+    throw new DomainError('forbidden', (m) => m.problems.requests.participantsOnlyReply);
   }
 
   const addressees: RequestAddressee[] = isParentSender
@@ -358,7 +354,7 @@ export async function acknowledgeRequest(ctx: AppContext, viewer: Principal, ref
   const recipients = await listRecipientsOf(ctx.db, [row.id]);
   const ownRow = recipients.find((r) => r.email_key === viewer.emailKey);
   if (ownRow === undefined) {
-    throw new DomainError('forbidden', 'Only a recipient of the message acknowledges it');
+    throw new DomainError('forbidden', (m) => m.problems.requests.recipientsOnlyAcknowledge);
   }
 
   const now = ctx.clock.now().toISOString();

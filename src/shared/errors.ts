@@ -1,3 +1,5 @@
+import { englishCatalogue, type Catalogue } from '../i18n/messages.ts';
+
 /** Stable error codes shared by every surface; clients may rely on them. */
 export const errorStatus = {
   validation_failed: 422,
@@ -24,21 +26,47 @@ export const errorStatus = {
 /** A stable, machine-readable error code. */
 export type ErrorCode = keyof typeof errorStatus;
 
+/**
+ * Error text as a lookup in a message catalogue, such as
+ * `(m) => m.problems.alerts.alertNotFound`. The edge that sends the error resolves it in the
+ * catalogue of the response.
+ */
+export type ErrorText = (catalogue: Catalogue) => string;
+
 /** One problem with one input field, named by its path (for example `pocs.0.phone`). */
 export interface FieldError {
+  field: string;
+  message: ErrorText;
+}
+
+/** A field error with its message resolved in one catalogue, as the wire formats carry it. */
+export interface ResolvedFieldError {
   field: string;
   message: string;
 }
 
-/** The one error type that services throw; each surface maps it to its own wire format. */
+/**
+ * Wraps text that was already resolved, in the catalogue of this process, before the error was
+ * built: zod issue messages. NOTE: such text does not follow the catalogue of the response.
+ */
+export function resolvedText(text: string): ErrorText {
+  return () => text;
+}
+
+/**
+ * The one error type that services throw; each surface maps it to its own wire format. `message`
+ * is the English text, for logs and the audit trail.
+ */
 export class DomainError extends Error {
   readonly code: ErrorCode;
+  readonly text: ErrorText;
   readonly fields: FieldError[];
 
-  constructor(code: ErrorCode, message: string, fields: FieldError[] = []) {
-    super(message);
+  constructor(code: ErrorCode, text: ErrorText, fields: FieldError[] = []) {
+    super(text(englishCatalogue));
     this.name = 'DomainError';
     this.code = code;
+    this.text = text;
     this.fields = fields;
   }
 
@@ -46,14 +74,45 @@ export class DomainError extends Error {
   get status(): number {
     return errorStatus[this.code];
   }
+
+  /** Resolves the detail text in a catalogue. */
+  detail(catalogue: Catalogue): string {
+    return this.text(catalogue);
+  }
+
+  /** Resolves the field messages in a catalogue. */
+  fieldErrors(catalogue: Catalogue): ResolvedFieldError[] {
+    return this.fields.map(({ field, message }) => ({ field, message: message(catalogue) }));
+  }
 }
 
-/** Builds the error for a missing record or one the caller may not see (never distinguishable). */
-export function notFound(what: string): DomainError {
-  return new DomainError('not_found', `${what} not found`);
+/**
+ * Builds the error for a missing record or one the caller may not see (never distinguishable).
+ * `text` is the whole sentence, such as "Alert not found".
+ */
+export function notFound(text: ErrorText): DomainError {
+  return new DomainError('not_found', text);
 }
 
-/** Builds a validation error for a single field. */
-export function invalidField(field: string, message: string): DomainError {
-  return new DomainError('validation_failed', `${field}: ${message}`, [{ field, message }]);
+/** Builds a validation error for a single field; the detail is `<field>: <message>`. */
+export function invalidField(field: string, message: ErrorText): DomainError {
+  return new DomainError(
+    'validation_failed',
+    (m) => m.problems.http.fieldDetail(field, message(m)),
+    [{ field, message }],
+  );
+}
+
+/**
+ * Builds a `validation_failed` error for several fields; the detail is `<summary>: ` followed by
+ * each field and its message, such as "Invalid alert: states.0: is not a known state code".
+ */
+export function invalidFields(summary: ErrorText, fields: FieldError[]): DomainError {
+  const detail: ErrorText = (m) =>
+    m.problems.http.fieldsDetail(
+      summary(m),
+      fields.map(({ field, message }) => m.problems.http.fieldDetail(field, message(m))),
+    );
+
+  return new DomainError('validation_failed', detail, fields);
 }

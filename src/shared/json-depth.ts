@@ -23,11 +23,9 @@ export function assertJsonDepth(text: string, maxDepth = MAX_JSON_DEPTH): void {
     else if (ch === 0x5b || ch === 0x7b) {
       depth++;
       if (depth > maxDepth) {
-        throw new DomainError(
-          'nesting_too_deep',
-          `JSON nesting exceeds the limit of ${maxDepth} levels; flatten the document`,
-          [{ field: '(body)', message: `nesting deeper than ${maxDepth} levels` }],
-        );
+        throw new DomainError('nesting_too_deep', (m) => m.problems.http.nestingTooDeep(maxDepth), [
+          { field: '(body)', message: (m) => m.problems.http.nestingTooDeepField(maxDepth) },
+        ]);
       }
     } else if (ch === 0x5d || ch === 0x7d) depth--;
   }

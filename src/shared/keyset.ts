@@ -1,6 +1,7 @@
 import { type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import { z } from 'zod';
 
+import { messages } from '../i18n/messages.ts';
 import { invalidField } from './errors.ts';
 
 /**
@@ -23,12 +24,12 @@ export interface KeysetKey {
 /** Query parameters every paginated list accepts. */
 export const PageQuery = z.object({
   limit: z.coerce
-    .number({ error: 'must be a whole number from 1 to 500' })
-    .int('must be a whole number from 1 to 500')
-    .min(1, 'must be a whole number from 1 to 500')
-    .max(500, 'must be a whole number from 1 to 500')
+    .number({ error: messages.validation.pageLimit })
+    .int(messages.validation.pageLimit)
+    .min(1, messages.validation.pageLimit)
+    .max(500, messages.validation.pageLimit)
     .default(100),
-  cursor: z.string().max(2_000, 'must be the `next` value of a previous page').optional(),
+  cursor: z.string().max(2_000, messages.validation.pageCursor).optional(),
 });
 
 const CursorValues = z
@@ -58,8 +59,7 @@ export function encodeCursor(values: KeysetValues): string {
  * `cursor` field.
  */
 export function decodeCursor(cursor: string, keys: readonly KeysetKey[]): KeysetValues {
-  const fail = () =>
-    invalidField('cursor', 'must be the `next` value of a previous page of this list and order');
+  const fail = () => invalidField('cursor', (m) => m.problems.http.cursorInvalid);
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

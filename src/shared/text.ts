@@ -1,3 +1,5 @@
+import { messages } from '../i18n/messages.ts';
+
 /** Folds text for search and comparison: compatibility-normalised, without accents, lower case. */
 export function foldForSearch(text: string): string {
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
@@ -21,23 +23,21 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  */
 export function findUnsafeText(text: string, multiline = false): string | null {
   // The format-character messages come first, because `isSingleLine` refuses these too.
-  if (BIDI_CONTROL.test(text)) return 'must not contain bidirectional override characters';
-  if (INVISIBLE.test(text)) {
-    return 'must not contain invisible characters such as zero-width spaces';
-  }
+  if (BIDI_CONTROL.test(text)) return messages.validation.bidiControl;
+  if (INVISIBLE.test(text)) return messages.validation.invisibleCharacters;
   if (!multiline && !isSingleLine(text)) return SINGLE_LINE;
   if (CONTROL.test(text.replace(/\r\n/g, '\n'))) return MULTI_LINE;
-  if (LONE_SURROGATE.test(text)) return 'must be valid Unicode text';
-  if (text.replace(/[\s\p{Cf}]/gu, '') === '') return 'must contain visible characters';
+  if (LONE_SURROGATE.test(text)) return messages.validation.validUnicode;
+  if (text.replace(/[\s\p{Cf}]/gu, '') === '') return messages.validation.visibleCharacters;
 
   return null;
 }
 
 /** Message for a single-line field that contains a line break or another control character. */
-export const SINGLE_LINE = 'must be a single line without control characters';
+export const SINGLE_LINE = messages.validation.singleLine;
 
 /** Message for a multi-line field that contains a control character other than a line break or tab. */
-export const MULTI_LINE = 'must not contain control characters other than line breaks and tabs';
+export const MULTI_LINE = messages.validation.multiLine;
 
 // Every C0 and C1 control character, DEL, the Unicode line and paragraph separators, and the
 // bidirectional and invisible format characters above.

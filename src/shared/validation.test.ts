@@ -3,16 +3,17 @@ import { describe, it } from 'node:test';
 
 import { z } from 'zod';
 
+import { englishCatalogue } from '../i18n/messages.ts';
 import { DomainError } from './errors.ts';
 import { parseInput } from './validation.ts';
 
-/** Returns the field errors that parsing `input` with `schema` raises. */
+/** Returns the field errors, in English, that parsing `input` with `schema` raises. */
 function fieldErrors(schema: z.ZodType, input: unknown) {
   try {
     parseInput(schema, input);
   } catch (error) {
     assert.ok(error instanceof DomainError);
-    return error.fields;
+    return error.fieldErrors(englishCatalogue);
   }
   assert.fail('the input was accepted');
 }

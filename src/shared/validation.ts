@@ -1,10 +1,13 @@
 import { z } from 'zod';
 
-import { messages } from '../i18n/messages.ts';
-import { DomainError, type FieldError } from './errors.ts';
+import { messages, type Catalogue } from '../i18n/messages.ts';
+import { invalidFields, resolvedText, type FieldError } from './errors.ts';
 import { findUnsafeText } from './text.ts';
 
 const text = messages.validation;
+
+/** Name of the input that `parseInput` reads, which its error's summary names. */
+export type InputName = keyof Catalogue['problems']['http']['invalidInput'];
 
 // Type names as a person reads them, in place of zod's internal names.
 const typeNames: Readonly<Record<string, string>> = { int: 'integer', nan: 'number' };
@@ -81,12 +84,16 @@ export function toFieldErrors(error: z.ZodError): FieldError[] {
   });
   const seen = new Set<string>();
 
-  return fields.filter(({ field, message }) => {
-    const key = JSON.stringify([field, message]);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  // TODO: zod messages come from the catalogue of this process, chosen when a schema is built or
+  // an input parsed, so they do not follow a per-response catalogue as other error texts do.
+  return fields
+    .filter(({ field, message }) => {
+      const key = JSON.stringify([field, message]);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .map(({ field, message }) => ({ field, message: resolvedText(message) }));
 }
 
 /**
@@ -96,14 +103,12 @@ export function toFieldErrors(error: z.ZodError): FieldError[] {
 export function parseInput<S extends z.ZodType>(
   schema: S,
   input: unknown,
-  what = 'request',
+  what: InputName = 'request',
 ): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
 
-  const fields = toFieldErrors(result.error);
-  const summary = fields.map((f) => `${f.field}: ${f.message}`).join('; ');
-  throw new DomainError('validation_failed', `Invalid ${what}: ${summary}`, fields);
+  throw invalidFields((m) => m.problems.http.invalidInput[what], toFieldErrors(result.error));
 }
 
 /** Builds the schema of a trimmed single line of text in NFC, at most `max` characters, safe to show and export. */
@@ -111,8 +116,8 @@ export function singleLine(max: number) {
   return z
     .string()
     .trim()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
+    .min(1, messages.validation.notEmpty)
+    .max(max, messages.validation.atMost(max, 'string'))
     .transform((text) => text.normalize('NFC'))
     .superRefine((text, ctx) => {
       const problem = findUnsafeText(text);

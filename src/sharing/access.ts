@@ -207,9 +207,6 @@ function dedupe(grants: Grant[]): Grant[] {
 /** Throws unless the principal may share STIX content. */
 export function assertMayShare(principal: Principal): void {
   if (principal.role === 'partner') {
-    throw new DomainError(
-      'forbidden',
-      'Partner organisations cannot share directly: submit the bundle to POST /api/v1/moderation',
-    );
+    throw new DomainError('forbidden', (m) => m.problems.sharing.partnersModerated);
   }
 }

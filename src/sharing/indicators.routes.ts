@@ -21,7 +21,7 @@ export function registerIndicatorRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.post('/api/v1/patterns/match', async (request, reply) => {
     requirePrincipal(request);
-    const { pattern, object } = parseInput(PatternMatchSchema, request.body, 'pattern match');
+    const { pattern, object } = parseInput(PatternMatchSchema, request.body, 'patternMatch');
 
     return reply.send({ matches: await matchPattern(pattern, object) });
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { messages } from '../i18n/messages.ts';
 import { findUnsafeText } from '../shared/text.ts';
 import { singleLine } from '../shared/validation.ts';
 import { incidentKinds, isSeverity } from './severity.ts';
@@ -32,8 +33,8 @@ const DOMAIN_NAME =
  */
 const observableText = z
   .string()
-  .min(1, 'must not be empty')
-  .max(MAX_VALUE_LENGTH, `must be at most ${MAX_VALUE_LENGTH} characters`)
+  .min(1, messages.validation.notEmpty)
+  .max(MAX_VALUE_LENGTH, messages.validation.atMost(MAX_VALUE_LENGTH, 'string'))
   .superRefine((text, ctx) => {
     const problem = findUnsafeText(text);
     if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
@@ -44,27 +45,27 @@ function isAddress(value: string, address: z.ZodType, block: z.ZodType): boolean
 }
 
 const ipv4Value = observableText.refine((value) => isAddress(value, z.ipv4(), z.cidrv4()), {
-  error: 'must be an IPv4 address such as 203.0.113.9 or a CIDR block such as 198.51.100.0/24',
+  error: messages.problems.sharing.fields.ipv4,
   abort: true,
 });
 
 const ipv6Value = observableText.refine((value) => isAddress(value, z.ipv6(), z.cidrv6()), {
-  error: 'must be an IPv6 address such as 2001:db8::1 or a CIDR block such as 2001:db8::/32',
+  error: messages.problems.sharing.fields.ipv6,
   abort: true,
 });
 
 const domainValue = observableText.refine((value) => DOMAIN_NAME.test(value), {
-  error: 'must be a domain name such as example.org',
+  error: messages.problems.sharing.fields.domainName,
   abort: true,
 });
 
 const urlValue = observableText.refine((value) => URL.canParse(value), {
-  error: 'must be an absolute URL with a scheme, such as https://example.org/path',
+  error: messages.problems.sharing.fields.url,
   abort: true,
 });
 
 const emailValue = observableText.refine((value) => z.email().safeParse(value).success, {
-  error: 'must be an e-mail address such as ops@example.org',
+  error: messages.problems.sharing.fields.email,
   abort: true,
 });
 
@@ -73,7 +74,10 @@ function hashDigest(algorithm: HashAlgorithm) {
 
   return z
     .string()
-    .regex(new RegExp(`^[0-9A-Fa-f]{${length}}$`), `must be ${length} hexadecimal digits`);
+    .regex(
+      new RegExp(`^[0-9A-Fa-f]{${length}}$`),
+      messages.problems.sharing.fields.hexDigits(length),
+    );
 }
 
 const fileHashes = z
@@ -84,7 +88,7 @@ const fileHashes = z
     'SHA-512': hashDigest('SHA-512').optional(),
   })
   .refine((hashes) => Object.keys(hashes).length > 0, {
-    error: `must name at least one hash: ${hashAlgorithms.join(', ')}`,
+    error: messages.problems.sharing.fields.hashesMissing(hashAlgorithms.join(', ')),
   });
 
 /** The observable an indicator is built from, shaped like its STIX cyber-observable. */
@@ -103,14 +107,12 @@ export const ObservableSchema = z.discriminatedUnion(
         hashes: fileHashes.optional(),
       })
       .refine((file) => file.name !== undefined || file.hashes !== undefined, {
-        error: 'a file observable needs name, hashes or both',
+        error: messages.problems.sharing.fields.fileMissing,
         path: ['name'],
       }),
   ],
   {
-    error:
-      'type must be one of ipv4-addr, ipv6-addr, domain-name, url, email-addr or file; ' +
-      'a file takes name and hashes, the others take value',
+    error: messages.problems.sharing.fields.observableType,
   },
 );
 
@@ -119,7 +121,7 @@ const tlpLevel = z.string().transform((value, ctx): TlpLevel => {
   if (level !== null) return level;
   ctx.addIssue({
     code: 'custom',
-    message: `"${value}" is not a TLP level; use clear, green, amber, amber+strict or red`,
+    message: messages.validation.notTlpLevel(value),
   });
 
   return z.NEVER;
@@ -137,8 +139,8 @@ export const NewIndicatorSchema = z.strictObject({
   description: z
     .string()
     .trim()
-    .min(1, 'must not be empty; leave it out instead')
-    .max(5000, 'must be at most 5000 characters')
+    .min(1, messages.problems.sharing.fields.notEmptyOmit)
+    .max(5000, messages.validation.atMost(5_000, 'string'))
     .superRefine((text, ctx) => {
       const problem = findUnsafeText(text, true);
       if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
@@ -147,21 +149,21 @@ export const NewIndicatorSchema = z.strictObject({
   tlp: tlpLevel,
   severity: z
     .number()
-    .refine(isSeverity, 'must be a whole number from 0 (Baseline) to 5 (Emergency)')
+    .refine(isSeverity, messages.problems.sharing.fields.severityWhole)
     .optional(),
-  kind: z.enum(incidentKinds, `must be one of ${incidentKinds.join(', ')}`).optional(),
+  kind: z.enum(incidentKinds, messages.validation.oneOf(incidentKinds)).optional(),
   validFrom: timestamp.optional(),
   states: z
     .array(
       z
         .string()
-        .regex(/^[A-Za-z]{2}$/, 'each state must be an ISO 3166-1 alpha-2 code such as FR')
+        .regex(/^[A-Za-z]{2}$/, messages.validation.eachStateCode)
         .transform((code) => code.toUpperCase()),
     )
-    .max(250, 'must name at most 250 states')
+    .max(250, messages.problems.sharing.fields.statesAtMost)
     .default([]),
-  orgs: z.array(z.string().min(1, 'must not be empty')).max(500).default([]),
-  accounts: z.array(z.string().min(1, 'must not be empty')).max(1000).default([]),
+  orgs: z.array(z.string().min(1, messages.validation.notEmpty)).max(500).default([]),
+  accounts: z.array(z.string().min(1, messages.validation.notEmpty)).max(1000).default([]),
   community: z
     .uuid('must be the id of a community you belong to (see GET /api/v1/communities)')
     .optional(),
@@ -174,11 +176,11 @@ export type NewIndicator = z.output<typeof NewIndicatorSchema>;
 export const PatternMatchSchema = z.strictObject({
   pattern: z
     .string()
-    .min(1, 'must not be empty')
-    .max(MAX_PATTERN_LENGTH, `must be at most ${MAX_PATTERN_LENGTH} characters`),
+    .min(1, messages.validation.notEmpty)
+    .max(MAX_PATTERN_LENGTH, messages.validation.atMost(MAX_PATTERN_LENGTH, 'string')),
   object: z.looseObject({
     type: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a STIX cyber-observable type such as file'),
+      .regex(/^[a-z0-9][a-z0-9-]*$/, messages.problems.sharing.fields.observableTypeName),
   }),
 });

@@ -1,13 +1,14 @@
 import vm from 'node:vm';
 
 import type { Principal } from '../accounts/principal.ts';
-import { DomainError } from '../shared/errors.ts';
+import { DomainError, invalidField, resolvedText, type ErrorText } from '../shared/errors.ts';
 import type { NewIndicator } from './indicators.schema.ts';
 import { submitForModeration, type ModerationSummary } from './moderation.service.ts';
 import type { ShareOptions } from './sharing.schema.ts';
 import {
   importBundle,
   readObject,
+  rejectedFields,
   type ImportWarning,
   type RejectedObject,
   type SharingDeps,
@@ -115,21 +116,16 @@ function notStored(rejected: readonly RejectedObject[]): DomainError {
     rejected.length > 0 &&
     rejected.every((item) => item.reason.startsWith('conflicting TLP markings'));
   const reasons = rejected.map((item) => item.reason).join('; ');
+  const text: ErrorText =
+    reasons === ''
+      ? (m) => m.problems.sharing.indicatorRejected
+      : (m) => m.problems.sharing.indicatorNotStored(reasons);
 
   return new DomainError(
     allTlp ? 'tlp_conflict' : 'validation_failed',
-    `The indicator was not stored: ${reasons === '' ? 'the import rejected it' : reasons}`,
-    rejected.map((item) => ({
-      field: `objects.${item.index}`,
-      message: `${item.id ?? 'object without id'}: ${item.reason}`,
-    })),
+    text,
+    rejectedFields(rejected),
   );
-}
-
-function patternError(message: string): DomainError {
-  return new DomainError('validation_failed', `pattern: ${message}`, [
-    { field: 'pattern', message },
-  ]);
 }
 
 /**
@@ -145,7 +141,8 @@ export async function matchPattern(
 ): Promise<boolean> {
   const parsed = parsePattern(pattern);
   if (!parsed.ok) {
-    throw patternError(`invalid STIX pattern at position ${parsed.position}: ${parsed.message}`);
+    const { position, message } = parsed;
+    throw invalidField('pattern', (m) => m.problems.sharing.invalidPattern(position, message));
   }
   try {
     assertEvaluable(parsed.pattern);
@@ -155,18 +152,15 @@ export async function matchPattern(
     return vm.runInNewContext('evaluate()', { evaluate }, { timeout: MATCH_TIMEOUT_MS }) === true;
   } catch (error) {
     if (error instanceof UnsupportedPatternError) {
-      throw patternError(`cannot be evaluated: ${error.message}`);
+      const reason = error.message;
+      throw invalidField('pattern', (m) => m.problems.sharing.patternNotEvaluable(reason));
     }
     if (error instanceof ExpressionInputError) {
-      throw new DomainError('validation_failed', `object: ${error.message}`, [
-        { field: 'object', message: error.message },
-      ]);
+      // TODO: the expression evaluator writes this message in English, outside the catalogue.
+      throw invalidField('object', resolvedText(error.message));
     }
     if ((error as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
-      throw patternError(
-        `the match took longer than ${MATCH_TIMEOUT_MS} ms and was stopped: ` +
-          'simplify the MATCHES or LIKE expression',
-      );
+      throw invalidField('pattern', (m) => m.problems.sharing.matchTimedOut(MATCH_TIMEOUT_MS));
     }
     throw error;
   }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import type { AppContext } from '../app/context.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
+import { messages } from '../i18n/messages.ts';
 import { parseInput } from '../shared/validation.ts';
 import {
   decideModeration,
@@ -17,11 +18,11 @@ const ItemParams = z.object({ id: z.string().min(1) });
 /** Body of a moderation decision; a rejection needs a reason the partner will read. */
 const DecisionSchema = z
   .object({
-    decision: z.enum(['approve', 'reject'], 'decision must be approve or reject'),
+    decision: z.enum(['approve', 'reject'], messages.problems.sharing.fields.decision),
     reason: z.string().trim().max(2000).default(''),
   })
   .refine((body) => body.decision === 'approve' || body.reason !== '', {
-    error: 'reason is required when rejecting: tell the partner why',
+    error: messages.problems.sharing.fields.rejectReason,
     path: ['reason'],
   });
 
@@ -32,7 +33,7 @@ const DecisionSchema = z
 export function registerModerationRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/api/v1/moderation', async (request, reply) => {
     const principal = requirePrincipal(request);
-    const options = parseInput(ShareOptionsSchema, request.query, 'sharing options');
+    const options = parseInput(ShareOptionsSchema, request.query, 'sharingOptions');
     const item = await submitForModeration(ctx, principal, request.body, options);
 
     return reply.status(202).send(item);

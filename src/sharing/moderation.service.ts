@@ -122,7 +122,7 @@ export async function submitForModeration(
   options: ShareOptions,
 ): Promise<ModerationSummary> {
   if (principal.role !== 'partner') {
-    throw new DomainError('forbidden', 'Only partner organisations submit for moderation');
+    throw new DomainError('forbidden', (m) => m.problems.sharing.partnersOnlySubmit);
   }
   const envelope = parseInput(BundleEnvelopeSchema, bundle, 'bundle');
   if (options.community !== undefined) {
@@ -187,7 +187,7 @@ async function findVisibleItem(deps: SharingDeps, principal: Principal, id: stri
     .where('id', '=', id)
     .executeTakeFirst();
   if (row === undefined || !(isSubmitter(principal, row) || isModerator(principal, row))) {
-    throw notFound('Moderation item');
+    throw notFound((m) => m.problems.sharing.moderationNotFound);
   }
 
   return row;
@@ -214,10 +214,10 @@ export async function decideModeration(
 ): Promise<ModerationSummary> {
   const row = await findVisibleItem(deps, principal, id);
   if (!isModerator(principal, row)) {
-    throw new DomainError('forbidden', 'Only a moderator of this submission may decide on it');
+    throw new DomainError('forbidden', (m) => m.problems.sharing.moderatorsOnly);
   }
   if (row.status !== 'pending') {
-    throw new DomainError('conflict', `This submission was already ${row.status}`);
+    throw new DomainError('conflict', (m) => m.problems.sharing.alreadyDecided(row.status));
   }
 
   const decidedAt = deps.clock.now().toISOString();

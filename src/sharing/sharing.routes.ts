@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app/context.ts';
 import { sendProblem } from '../app/problem.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
-import { DomainError, invalidField } from '../shared/errors.ts';
+import { DomainError, invalidField, type ErrorText } from '../shared/errors.ts';
 import { assertJsonDepth } from '../shared/json-depth.ts';
 import { parseInput } from '../shared/validation.ts';
 import { assertMayShare } from './access.ts';
@@ -18,14 +18,20 @@ import {
 import { exportBundle } from './export.service.ts';
 import { registerIndicatorRoutes } from './indicators.routes.ts';
 import { toMillisecondText } from './stix-timestamps.ts';
-import { importBundle, listObjects, readObject, type RejectedObject } from './sharing.service.ts';
+import {
+  importBundle,
+  listObjects,
+  readObject,
+  rejectedFields,
+  type RejectedObject,
+} from './sharing.service.ts';
 
 /** Form fields of a multipart upload besides the sharing options. */
 const NON_OPTION_FIELDS = new Set(['bundle', '_csrf']);
 
 /** Parses the uploaded file's text like a JSON body, with the same nesting limit. */
 function parseBundleFile(value: unknown): unknown {
-  if (value === undefined) throw invalidField('bundle', 'is missing: attach the STIX bundle file');
+  if (value === undefined) throw invalidField('bundle', (m) => m.problems.sharing.bundleMissing);
   const text = Buffer.isBuffer(value)
     ? value.toString('utf8')
     : typeof value === 'string'
@@ -35,10 +41,11 @@ function parseBundleFile(value: unknown): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
+    const reason = String(error);
     throw new DomainError(
       'invalid_request',
-      `bundle: the file is not valid JSON: ${String(error)}`,
-      [{ field: 'bundle', message: 'is not valid JSON' }],
+      (m) => m.problems.sharing.bundleNotJsonDetail(reason),
+      [{ field: 'bundle', message: (m) => m.problems.sharing.bundleNotJson }],
     );
   }
 }
@@ -59,15 +66,16 @@ function readUpload(request: FastifyRequest): { bundle: unknown; fields: unknown
 function nothingStored(rejected: readonly RejectedObject[]): DomainError {
   const allTlp = rejected.every((item) => item.reason.startsWith('conflicting TLP markings'));
   const first = rejected[0];
-  const summary = first === undefined ? '' : `; first: ${first.id ?? 'object'}: ${first.reason}`;
+  const count = rejected.length;
+  const text: ErrorText =
+    first === undefined
+      ? (m) => m.problems.sharing.nothingStored(count)
+      : (m) => m.problems.sharing.nothingStoredFirst(count, first.id ?? 'object', first.reason);
 
   return new DomainError(
     allTlp ? 'tlp_conflict' : 'validation_failed',
-    `No object was stored: ${rejected.length} rejected${summary}`,
-    rejected.map((item) => ({
-      field: `objects.${item.index}`,
-      message: `${item.id ?? 'object without id'}: ${item.reason}`,
-    })),
+    text,
+    rejectedFields(rejected),
   );
 }
 
@@ -87,8 +95,12 @@ export function registerSharingRoutes(app: FastifyInstance, ctx: AppContext) {
     scope.setErrorHandler((error, request, reply) => {
       const status = (error as { statusCode?: number }).statusCode;
       if (status === undefined && request.isMultipart() && !(error instanceof DomainError)) {
-        const message = error instanceof Error ? error.message : 'unreadable form';
-        const invalid = new DomainError('invalid_request', `Malformed multipart body: ${message}`);
+        const reason = error instanceof Error ? error.message : undefined;
+        const text: ErrorText =
+          reason === undefined
+            ? (m) => m.problems.sharing.malformedMultipartUnreadable
+            : (m) => m.problems.sharing.malformedMultipart(reason);
+        const invalid = new DomainError('invalid_request', text);
         return sendProblem(request, reply, invalid);
       }
 
@@ -99,7 +111,7 @@ export function registerSharingRoutes(app: FastifyInstance, ctx: AppContext) {
       const principal = requirePrincipal(request);
       assertMayShare(principal);
       const { bundle, fields } = readUpload(request);
-      const options = parseInput(ShareOptionsSchema, fields, 'sharing options');
+      const options = parseInput(ShareOptionsSchema, fields, 'sharingOptions');
       const result = await importBundle(ctx, principal, bundle, options);
       if (result.stored === 0 && result.rejected.length > 0) throw nothingStored(result.rejected);
 
@@ -111,7 +123,7 @@ export function registerSharingRoutes(app: FastifyInstance, ctx: AppContext) {
     });
 
     scope.get('/api/v1/objects/:id', async (request, reply) => {
-      const { id } = parseInput(ObjectParamsSchema, request.params, 'object id');
+      const { id } = parseInput(ObjectParamsSchema, request.params, 'objectId');
       const { version } = parseInput(ObjectQuerySchema, request.query, 'query');
       const text = await readObject(ctx, request.principal, id, version);
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { messages } from '../i18n/messages.ts';
 import { checkTimestamp, isIdentifier } from './stix-validation.ts';
 import { incidentKinds, isSeverity } from './severity.ts';
 import { parseTlp, type TlpLevel } from './tlp.ts';
@@ -31,7 +32,7 @@ export const ShareOptionsSchema = z.object({
     if (level === null) {
       ctx.addIssue({
         code: 'custom',
-        message: `"${value}" is not a TLP level; use clear, green, amber, amber+strict or red`,
+        message: messages.validation.notTlpLevel(value),
       });
       return z.NEVER;
     }
@@ -42,7 +43,7 @@ export const ShareOptionsSchema = z.object({
     z.array(
       z
         .string()
-        .regex(/^[A-Za-z]{2}$/, 'each state must be an ISO 3166-1 alpha-2 code such as FR')
+        .regex(/^[A-Za-z]{2}$/, messages.validation.eachStateCode)
         .transform((code) => code.toUpperCase()),
     ),
   ),
@@ -54,7 +55,7 @@ export const ShareOptionsSchema = z.object({
     if (!isSeverity(severity)) {
       ctx.addIssue({
         code: 'custom',
-        message: `"${value}" is not a severity; use a whole number from 0 (Baseline) to 5 (Emergency)`,
+        message: messages.problems.sharing.fields.notSeverity(value),
       });
       return z.NEVER;
     }
@@ -62,12 +63,12 @@ export const ShareOptionsSchema = z.object({
     return severity;
   }),
   kind: singleField.pipe(
-    z.enum(incidentKinds, `kind must be one of ${incidentKinds.join(', ')}`).optional(),
+    z
+      .enum(incidentKinds, messages.problems.sharing.fields.kind(incidentKinds.join(', ')))
+      .optional(),
   ),
   /** The sharing community to share into: only its members will read the objects. */
-  community: singleField.pipe(
-    z.uuid('must be the id of a community you belong to (see GET /api/v1/communities)').optional(),
-  ),
+  community: singleField.pipe(z.uuid(messages.problems.sharing.fields.community).optional()),
   respond_by: singleField.pipe(
     z
       .string()
@@ -87,14 +88,14 @@ export type ShareOptions = Omit<z.output<typeof ShareOptionsSchema>, 'severity' 
 
 /** The envelope of an upload: a STIX bundle, whose objects are checked one by one later. */
 export const BundleEnvelopeSchema = z.looseObject({
-  type: z.literal('bundle', { error: 'must be "bundle"' }),
-  objects: z.array(z.unknown(), { error: 'must be an array of STIX objects' }),
+  type: z.literal('bundle', { error: messages.problems.sharing.fields.bundleType }),
+  objects: z.array(z.unknown(), { error: messages.validation.stixObjects }),
 });
 
 /** Path parameters naming one STIX object. */
 export const ObjectParamsSchema = z.object({
   id: z.string().refine((id) => isIdentifier(id), {
-    error: 'must be a STIX identifier such as indicator--6f1a2c3e-9b7d-4e21-8c55-0d2f4a6b8e91',
+    error: messages.problems.sharing.fields.bundleObjectId,
   }),
 });
 
@@ -113,7 +114,7 @@ export const ObjectQuerySchema = z.object({
 export const ObjectListQuerySchema = z.object({
   type: z
     .string()
-    .regex(/^[a-z][a-z0-9-]{2,249}$/, 'must be a STIX type name such as indicator')
+    .regex(/^[a-z][a-z0-9-]{2,249}$/, messages.problems.sharing.fields.typeName)
     .optional(),
   limit: z.coerce.number().int().min(1).max(LIST_LIMIT.max).default(LIST_LIMIT.default),
 });
@@ -121,7 +122,7 @@ export const ObjectListQuerySchema = z.object({
 /** Query of the file export: types (comma-separated or repeated) and `added_after`. */
 export const ExportQuerySchema = z.object({
   type: listField.pipe(
-    z.array(z.string().regex(/^[a-z][a-z0-9-]{2,249}$/, 'each type must be a STIX type name')),
+    z.array(z.string().regex(/^[a-z][a-z0-9-]{2,249}$/, messages.validation.eachStixTypeName)),
   ),
   added_after: z
     .string()

@@ -1,7 +1,7 @@
 import type { Principal } from '../accounts/principal.ts';
 import type { AppContext } from '../app/context.ts';
 import { assertMayShareInto } from '../communities/community-access.ts';
-import { DomainError, notFound } from '../shared/errors.ts';
+import { invalidField, notFound, type FieldError } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
 import { storeVersions, type Candidate } from './import-store.ts';
 import { assertMayShare, type Recipients } from './access.ts';
@@ -39,6 +39,20 @@ export interface RejectedObject {
   reason: string;
 }
 
+/**
+ * Builds one field error per rejected object, named `objects.<index>`.
+ * TODO: the rejection reasons come from STIX validation in English, outside the catalogue.
+ */
+export function rejectedFields(rejected: readonly RejectedObject[]): FieldError[] {
+  return rejected.map(({ id, index, reason }) => ({
+    field: `objects.${index}`,
+    message: (m) =>
+      id === null
+        ? m.problems.sharing.rejectedObjectWithoutId(reason)
+        : m.problems.sharing.rejectedObject(id, reason),
+  }));
+}
+
 /** Something the sharer should know about an object that was stored. */
 export interface ImportWarning {
   id: string;
@@ -64,10 +78,8 @@ async function resolveRecipients(
   const known = new Set(await findStateCodes(deps.db, states));
   const unknownStates = states.filter((code) => !known.has(code));
   if (unknownStates.length > 0) {
-    throw fieldError(
-      'states',
-      `unknown state codes ${unknownStates.join(', ')}: use UN member or observer state codes`,
-    );
+    const codes = unknownStates.join(', ');
+    throw invalidField('states', (m) => m.problems.sharing.unknownStates(codes));
   }
 
   const organisations = await findOrganisations(deps.db, options.orgs);
@@ -75,10 +87,8 @@ async function resolveRecipients(
     (org) => !organisations.some((row) => row.id === org || row.name === org),
   );
   if (unknownOrgs.length > 0) {
-    throw fieldError(
-      'orgs',
-      `unknown partner organisations ${unknownOrgs.join(', ')}: give an admitted partner's name or id`,
-    );
+    const names = unknownOrgs.join(', ');
+    throw invalidField('orgs', (m) => m.problems.sharing.unknownOrganisations(names));
   }
 
   const emailKeys = options.accounts.map((email) => normaliseEmail(email) ?? email);
@@ -87,7 +97,8 @@ async function resolveRecipients(
     (_email, i) => !accounts.some((row) => row.email_key === emailKeys[i]),
   );
   if (unknownAccounts.length > 0) {
-    throw fieldError('accounts', `no account has the e-mail ${unknownAccounts.join(', ')}`);
+    const emails = unknownAccounts.join(', ');
+    throw invalidField('accounts', (m) => m.problems.sharing.unknownAccounts(emails));
   }
 
   const communityId = options.community ?? null;
@@ -99,10 +110,6 @@ async function resolveRecipients(
     accountIds: accounts.map((row) => row.id),
     communityId,
   };
-}
-
-function fieldError(field: string, message: string): DomainError {
-  return new DomainError('validation_failed', `${field}: ${message}`, [{ field, message }]);
 }
 
 /** Collects what the marking definitions in the bundle and in storage mean. */
@@ -326,7 +333,7 @@ export async function readObject(
   }
   const key = version === undefined ? null : versionKey(version);
   const row = await findReadableVersion(deps.db, principal, objectId, key);
-  if (row === undefined) throw notFound('STIX object');
+  if (row === undefined) throw notFound((m) => m.problems.sharing.objectNotFound);
 
   return row.data;
 }

@@ -98,9 +98,9 @@ export const apiRoots: ReadonlyMap<string, ApiRoot> = new Map([
 /** Returns the API root, throwing 401 for the public on a root that needs an account. */
 export function findApiRoot(name: string, principal: Principal | null): ApiRoot {
   const root = apiRoots.get(name);
-  if (root === undefined) throw notFound('API root');
+  if (root === undefined) throw notFound((m) => m.problems.taxii.apiRootNotFound);
   if (root.requiresAccount && principal === null) {
-    throw new DomainError('unauthenticated', 'This API root needs an e-mail and API token');
+    throw new DomainError('unauthenticated', (m) => m.problems.taxii.apiRootNeedsAccount);
   }
 
   return root;
@@ -166,7 +166,7 @@ export async function findCollection(
   const community = root.hasCommunities
     ? await findCollectionCommunity(db, principal, id)
     : undefined;
-  if (community === undefined) throw notFound('Collection');
+  if (community === undefined) throw notFound((m) => m.problems.taxii.collectionNotFound);
 
   return fromCommunity(community);
 }
@@ -174,7 +174,7 @@ export async function findCollection(
 /** Throws `forbidden` unless the caller may read the collection's objects (TAXII 2.1 §5.3). */
 export function assertCanRead(collection: Collection): void {
   if (!collection.canRead) {
-    throw new DomainError('forbidden', 'Only members of this community may read its objects');
+    throw new DomainError('forbidden', (m) => m.problems.taxii.membersOnlyRead);
   }
 }
 

@@ -62,11 +62,9 @@ export function signCursor(secret: Buffer, payload: CursorPayload): string {
 }
 
 function invalidCursor(): DomainError {
-  return new DomainError(
-    'invalid_request',
-    'next: the pagination cursor is invalid or was changed; restart paging without next',
-    [{ field: 'next', message: 'is not a cursor this server issued' }],
-  );
+  return new DomainError('invalid_request', (m) => m.problems.taxii.cursorInvalid, [
+    { field: 'next', message: (m) => m.problems.taxii.cursorNotIssued },
+  ]);
 }
 
 /** Verifies and decodes a cursor; throws `invalid_request` for any change to it. */
@@ -81,11 +79,9 @@ export function readCursor(secret: Buffer, token: string, scope: string): Cursor
 
   const payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as CursorPayload;
   if (payload.scope !== scope) {
-    throw new DomainError(
-      'invalid_request',
-      'next: the cursor belongs to another endpoint or collection; restart paging without next',
-      [{ field: 'next', message: 'belongs to another endpoint' }],
-    );
+    throw new DomainError('invalid_request', (m) => m.problems.taxii.cursorOtherScope, [
+      { field: 'next', message: (m) => m.problems.taxii.cursorOtherEndpoint },
+    ]);
   }
 
   return payload;

@@ -1,10 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { explainMediaType, toDomainError } from '../app/problem.ts';
+import { messages, type Catalogue } from '../i18n/messages.ts';
 import { DomainError, errorStatus } from '../shared/errors.ts';
 import { TAXII_MEDIA_TYPE } from './taxii.media.ts';
 
-/** The TAXII 2.1 error resource . */
+/** The TAXII 2.1 error resource. */
 export interface TaxiiError {
   title: string;
   description: string;
@@ -14,28 +15,20 @@ export interface TaxiiError {
   details?: { fields: { field: string; message: string }[] };
 }
 
-const titles: Partial<Record<DomainError['code'], string>> = {
-  unauthenticated: 'Authentication required',
-  forbidden: 'Not allowed',
-  not_found: 'Not found',
-  not_acceptable: 'Not acceptable',
-  unsupported_media_type: 'Unsupported media type',
-  payload_too_large: 'Request too large',
-  validation_failed: 'Invalid request',
-  invalid_request: 'Invalid request',
-  internal: 'Internal server error',
-};
-
-/** Builds the TAXII error resource of a domain error. */
-export function toTaxiiError(error: DomainError, requestId: string): TaxiiError {
+/** Builds the TAXII error resource of a domain error, with its text from `catalogue`. */
+export function toTaxiiError(
+  error: DomainError,
+  requestId: string,
+  catalogue: Catalogue,
+): TaxiiError {
   const resource: TaxiiError = {
-    title: titles[error.code] ?? error.code.replace(/_/g, ' '),
-    description: error.message,
+    title: catalogue.problems.taxii.titles[error.code] ?? error.code.replace(/_/g, ' '),
+    description: error.detail(catalogue),
     error_id: requestId,
     error_code: error.code,
     http_status: String(errorStatus[error.code]),
   };
-  if (error.fields.length > 0) resource.details = { fields: error.fields };
+  if (error.fields.length > 0) resource.details = { fields: error.fieldErrors(catalogue) };
 
   return resource;
 }
@@ -63,16 +56,14 @@ export function sendTaxiiError(
   return reply
     .status(domainError.status)
     .type(TAXII_MEDIA_TYPE)
-    .send(Buffer.from(JSON.stringify(toTaxiiError(domainError, request.id))));
+    .send(Buffer.from(JSON.stringify(toTaxiiError(domainError, request.id, messages))));
 }
 
 /** Builds the 413 error that names the API root's `max_content_length`. */
 export function tooLarge(maxContentLength: number, length?: number): DomainError {
-  const size = length === undefined ? 'The request body' : `The request body of ${length} bytes`;
-
-  return new DomainError(
-    'payload_too_large',
-    `${size} is larger than the API root's max_content_length of ${maxContentLength} bytes: ` +
-      'split the envelope into smaller ones',
+  return new DomainError('payload_too_large', (m) =>
+    length === undefined
+      ? m.problems.taxii.tooLarge(maxContentLength)
+      : m.problems.taxii.tooLargeWithLength(length, maxContentLength),
   );
 }

@@ -41,9 +41,8 @@ export function assertAcceptable(accept: string | undefined): void {
         (range.version === null || range.version === '2.1')),
   );
   if (!allowed) {
-    throw new DomainError(
-      'not_acceptable',
-      `Accept "${accept}" does not allow ${TAXII_MEDIA_TYPE}: send Accept: ${TAXII_MEDIA_TYPE}`,
+    throw new DomainError('not_acceptable', (m) =>
+      m.problems.taxii.notAcceptable(accept, TAXII_MEDIA_TYPE),
     );
   }
 }
@@ -56,9 +55,8 @@ export function assertTaxiiContentType(contentType: string | undefined): void {
     range.type === 'application/taxii+json' &&
     (range.version === null || range.version === '2.1');
   if (!supported) {
-    throw new DomainError(
-      'unsupported_media_type',
-      `Content-Type "${contentType ?? ''}" is not supported: send the envelope as ${TAXII_MEDIA_TYPE}`,
+    throw new DomainError('unsupported_media_type', (m) =>
+      m.problems.taxii.unsupportedContentType(contentType ?? '', TAXII_MEDIA_TYPE),
     );
   }
 }

@@ -47,11 +47,9 @@ export async function readVersionPage(
   if (request.query.next !== undefined) {
     const cursor = readCursor(secret, request.query.next, request.scope);
     if (hasFilters(request.query) && !sameFilter(cursor.filter, filter)) {
-      throw new DomainError(
-        'invalid_request',
-        'next: the filters differ from those of the first page; repeat them or leave them out',
-        [{ field: 'next', message: 'was issued for other filters' }],
-      );
+      throw new DomainError('invalid_request', (m) => m.problems.taxii.filtersChanged, [
+        { field: 'next', message: (m) => m.problems.taxii.cursorForOtherFilters },
+      ]);
     }
     filter = cursor.filter;
     after = cursor.position;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { messages } from '../i18n/messages.ts';
 import type { VersionFilter, VersionMatch } from '../sharing/versions.queries.ts';
 import { toMillisecondText } from '../sharing/stix-timestamps.ts';
 import { checkTimestamp, isIdentifier, versionKey } from '../sharing/stix-validation.ts';
@@ -26,24 +27,24 @@ export const TaxiiQuerySchema = z.object({
   'match[id]': listParameter.pipe(
     z.array(
       z.string().refine((id) => isIdentifier(id), {
-        error: 'each id must be a STIX identifier such as indicator--<UUID>',
+        error: messages.problems.taxii.fields.eachId,
       }),
     ),
   ),
   'match[type]': listParameter.pipe(
-    z.array(z.string().regex(/^[a-z][a-z0-9-]{2,249}$/, 'each type must be a STIX type name')),
+    z.array(z.string().regex(/^[a-z][a-z0-9-]{2,249}$/, messages.validation.eachStixTypeName)),
   ),
   'match[version]': listParameter.pipe(
     z.array(
       z.string().refine((value) => isVersionWord(value) || checkTimestamp(value) === null, {
-        error: 'each version must be first, last, all or a timestamp such as 2024-03-05T08:15:30Z',
+        error: messages.problems.taxii.fields.eachVersion,
       }),
     ),
   ),
   'match[spec_version]': listParameter.pipe(
-    z.array(z.string().regex(/^\d+\.\d+$/, 'each spec_version must look like 2.1')),
+    z.array(z.string().regex(/^\d+\.\d+$/, messages.problems.taxii.fields.eachSpecVersion)),
   ),
-  limit: z.coerce.number().int().min(1, 'limit must be a positive whole number').optional(),
+  limit: z.coerce.number().int().min(1, messages.problems.taxii.fields.limit).optional(),
   next: z.string().min(1).max(8192).optional(),
 });
 
@@ -93,5 +94,5 @@ export function toVersionFilter(
 
 /** Body of a TAXII POST: an envelope whose objects are checked one by one later. */
 export const EnvelopeSchema = z.looseObject({
-  objects: z.array(z.unknown(), { error: 'must be an array of STIX objects' }),
+  objects: z.array(z.unknown(), { error: messages.validation.stixObjects }),
 });

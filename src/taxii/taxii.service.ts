@@ -52,7 +52,7 @@ export async function addObjects(
   body: unknown,
 ): Promise<StatusResource> {
   if (!collection.canWrite) {
-    throw new DomainError('forbidden', 'You may not add objects to this collection');
+    throw new DomainError('forbidden', (m) => m.problems.taxii.addForbidden);
   }
   const envelope = parseInput(EnvelopeSchema, body, 'envelope');
   const requestTimestamp = deps.clock.now().toISOString();
@@ -150,7 +150,7 @@ export async function readStatus(
   const mayRead =
     row !== undefined &&
     (row.account_id === principal.accountId || principal.role === 'secretariat');
-  if (!mayRead) throw notFound('Status');
+  if (!mayRead) throw notFound((m) => m.problems.taxii.statusNotFound);
 
   return toStatusResource(row);
 }
@@ -172,7 +172,7 @@ export async function assertObjectVisible(
     community: collection.communityId,
   };
   const rows = await findVersionPage(deps.db, principal, filter, null, 0);
-  if (rows.length === 0) throw notFound('STIX object');
+  if (rows.length === 0) throw notFound((m) => m.problems.taxii.objectNotFound);
 }
 
 /**
@@ -186,16 +186,13 @@ export async function deleteObject(
   objectId: string,
 ): Promise<void> {
   if (!collection.canWrite) {
-    throw new DomainError('forbidden', 'You may not delete objects from this collection');
+    throw new DomainError('forbidden', (m) => m.problems.taxii.deleteForbidden);
   }
   await assertObjectVisible(deps, principal, collection, objectId);
   const sharers = await findSharersOf(deps.db, objectId);
   const isOwner = sharers.every((sharer) => sharer === principal.accountId);
   if (principal.role !== 'secretariat' && !isOwner) {
-    throw new DomainError(
-      'forbidden',
-      'Only the account that shared every version of this object, or the secretariat, may delete it',
-    );
+    throw new DomainError('forbidden', (m) => m.problems.taxii.deleteOwnersOnly);
   }
   const deleted = await deleteAllVersions(deps.db, objectId);
   deps.logger.info({ accountId: principal.accountId, objectId, deleted }, 'stix object deleted');

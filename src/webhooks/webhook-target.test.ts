@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { messages } from '../i18n/messages.ts';
+import { englishCatalogue, messages } from '../i18n/messages.ts';
+import type { ErrorText } from '../shared/errors.ts';
 import {
   buildTargetPolicy,
   checkAllowedHostEntry,
@@ -12,6 +13,11 @@ import {
 } from './webhook-target.ts';
 
 const strict = buildTargetPolicy([]);
+
+/** Returns the English text of a URL check's result, or null when the URL passed. */
+function describeProblem(problem: ErrorText | null): string | null {
+  return problem === null ? null : problem(englishCatalogue);
+}
 
 describe('webhook target addresses', () => {
   const forbidden: [string, string][] = [
@@ -95,15 +101,21 @@ describe('webhook URL check', () => {
       'http://[::ffff:7f00:1]/x',
       'https://169.254.169.254/latest/meta-data',
     ]) {
-      assert.match((await checkWebhookUrl(url, strict)) ?? '', /address, and webhooks/, url);
+      assert.match(
+        describeProblem(await checkWebhookUrl(url, strict)) ?? '',
+        /address, and webhooks/,
+        url,
+      );
     }
   });
 
   it('rejects a name resolving to a private address', async () => {
-    const problem = await checkWebhookUrl(
-      'https://hooks.example.org/in',
-      strict,
-      resolveTo('8.8.4.4', '10.0.0.5'),
+    const problem = describeProblem(
+      await checkWebhookUrl(
+        'https://hooks.example.org/in',
+        strict,
+        resolveTo('8.8.4.4', '10.0.0.5'),
+      ),
     );
     assert.match(problem ?? '', /hooks\.example\.org resolves to 10\.0\.0\.5/);
     assert.match(problem ?? '', /WEBHOOK_ALLOWED_HOSTS/);
@@ -122,13 +134,18 @@ describe('webhook URL check', () => {
 
   it('rejects schemes, credentials and unknown names', async () => {
     const resolve = resolveTo('8.8.4.4');
-    assert.match((await checkWebhookUrl('ftp://hooks.example.org/', strict)) ?? '', /http or/);
     assert.match(
-      (await checkWebhookUrl('https://user:pw@hooks.example.org/', strict, resolve)) ?? '',
+      describeProblem(await checkWebhookUrl('ftp://hooks.example.org/', strict)) ?? '',
+      /http or/,
+    );
+    assert.match(
+      describeProblem(
+        await checkWebhookUrl('https://user:pw@hooks.example.org/', strict, resolve),
+      ) ?? '',
       /user name or password/,
     );
     assert.match(
-      (await checkWebhookUrl('https://unknown.example/', strict, resolve)) ?? '',
+      describeProblem(await checkWebhookUrl('https://unknown.example/', strict, resolve)) ?? '',
       /could not be resolved \(ENOTFOUND\)/,
     );
   });

@@ -4,8 +4,7 @@ import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 
 import { messages } from '../i18n/messages.ts';
-
-const text = messages.webhooks;
+import type { ErrorText } from '../shared/errors.ts';
 
 /** Host names and address ranges that an operator allows as webhook targets despite the rule. */
 export interface WebhookTargetPolicy {
@@ -81,20 +80,20 @@ function bareHost(url: URL): string {
  * Checks the parts of a webhook URL that need no DNS: an http or https scheme, no user name or
  * password, and a host that is not a forbidden IP address. Returns the reason, or null.
  */
-export function checkUrlShape(rawUrl: string, policy: WebhookTargetPolicy): string | null {
+export function checkUrlShape(rawUrl: string, policy: WebhookTargetPolicy): ErrorText | null {
   let url: URL;
   try {
     url = new URL(rawUrl);
   } catch {
-    return text.urlInvalid;
+    return (m) => m.webhooks.urlInvalid;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return text.urlScheme;
-  if (url.username !== '' || url.password !== '') return text.urlCredentials;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return (m) => m.webhooks.urlScheme;
+  if (url.username !== '' || url.password !== '') return (m) => m.webhooks.urlCredentials;
   const host = bareHost(url);
   if (policy.hosts.has(host) || isIP(host) === 0) return null;
   const range = forbiddenRange(host, policy);
 
-  return range === null ? null : text.addressForbidden(host, host, range);
+  return range === null ? null : (m) => m.webhooks.addressForbidden(host, host, range);
 }
 
 /** Returns whether the URL's host name is on the allow-list, which exempts its addresses. */
@@ -121,7 +120,7 @@ export async function checkWebhookUrl(
   rawUrl: string,
   policy: WebhookTargetPolicy,
   resolve: Resolve = resolveAll,
-): Promise<string | null> {
+): Promise<ErrorText | null> {
   const shapeProblem = checkUrlShape(rawUrl, policy);
   if (shapeProblem !== null) return shapeProblem;
   const host = bareHost(new URL(rawUrl));
@@ -131,11 +130,12 @@ export async function checkWebhookUrl(
   try {
     addresses = await resolve(host);
   } catch (error) {
-    return text.hostNotResolved(host, (error as NodeJS.ErrnoException).code ?? 'error');
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    return (m) => m.webhooks.hostNotResolved(host, code);
   }
   for (const { address } of addresses) {
     const range = forbiddenRange(address, policy);
-    if (range !== null) return text.addressForbidden(host, address, range);
+    if (range !== null) return (m) => m.webhooks.addressForbidden(host, address, range);
   }
 
   return null;
@@ -157,7 +157,11 @@ export function guardedLookup(policy: WebhookTargetPolicy): LookupFunction {
       for (const { address } of addresses) {
         const range = forbiddenRange(address, policy);
         if (range === null) continue;
-        callback(new ForbiddenTargetError(text.addressForbidden(host, address, range)), '', 0);
+        callback(
+          new ForbiddenTargetError(messages.webhooks.addressForbidden(host, address, range)),
+          '',
+          0,
+        );
         return;
       }
       if (options.all === true) callback(null, addresses);

@@ -36,21 +36,18 @@ function ownOwner(principal: Principal): WebhookOwner | null {
 
 function requireManager(principal: Principal) {
   if (principal.role === 'secretariat' || ownOwner(principal) !== null) return;
-  throw new DomainError(
-    'forbidden',
-    'Only state editors, partners and the secretariat manage webhooks',
-  );
+  throw new DomainError('forbidden', (m) => m.problems.webhooks.managersOnly);
 }
 
 async function ownerForNew(ctx: AppContext, principal: Principal, input: NewWebhook) {
   if (input.state !== undefined && input.organisation !== undefined) {
-    throw invalidField('organisation', 'give either state or organisation, not both');
+    throw invalidField('organisation', (m) => m.problems.webhooks.stateOrOrganisation);
   }
   const own = ownOwner(principal);
   if (own !== null) {
     const named = input.state ?? input.organisation;
     if (named !== undefined && named !== own.id) {
-      throw new DomainError('forbidden', `You may register webhooks only for ${own.id}`);
+      throw new DomainError('forbidden', (m) => m.problems.webhooks.ownOnly(own.id));
     }
     return own;
   }
@@ -61,8 +58,10 @@ async function ownerForNew(ctx: AppContext, principal: Principal, input: NewWebh
       .select('code')
       .where('code', '=', input.state)
       .executeTakeFirst();
-    if (state === undefined)
-      throw invalidField('state', `${input.state} is not a known state code`);
+    const code = input.state;
+    if (state === undefined) {
+      throw invalidField('state', (m) => m.problems.directory.unknownStateCode(code));
+    }
     return { kind: 'state', id: input.state } satisfies WebhookOwner;
   }
   if (input.organisation !== undefined) {
@@ -71,12 +70,14 @@ async function ownerForNew(ctx: AppContext, principal: Principal, input: NewWebh
       .select('id')
       .where('id', '=', input.organisation)
       .executeTakeFirst();
-    if (org === undefined)
-      throw invalidField('organisation', `${input.organisation} is not a known organisation`);
+    const id = input.organisation;
+    if (org === undefined) {
+      throw invalidField('organisation', (m) => m.problems.directory.unknownOrganisation(id));
+    }
     return { kind: 'organisation', id: input.organisation } satisfies WebhookOwner;
   }
 
-  throw invalidField('state', 'name the state or the organisation that owns the webhook');
+  throw invalidField('state', (m) => m.problems.webhooks.ownerMissing);
 }
 
 function toView(row: WebhooksTable): WebhookView {
@@ -133,7 +134,7 @@ async function findManaged(ctx: AppContext, principal: Principal, id: string) {
     (own === null
       ? principal.role === 'secretariat'
       : row.owner_kind === own.kind && row.owner === own.id);
-  if (row === undefined || !mayManage) throw notFound('Webhook');
+  if (row === undefined || !mayManage) throw notFound((m) => m.problems.webhooks.webhookNotFound);
 
   return row;
 }

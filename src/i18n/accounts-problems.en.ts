@@ -1,0 +1,13 @@
+/** English text of the errors that creating accounts and API tokens returns. */
+export const accountsProblems = {
+  invalidEmail: 'must be a valid e-mail address such as name@example.org',
+  /** `scripts` names the scripts that the label mixes, such as "Latin and Cyrillic". */
+  mixedScripts: (label: string, scripts: string) =>
+    `has the domain label "${label}", which mixes ${scripts} letters as look-alike domains ` +
+    'do; type the address again in one script',
+  stateRolesOnly: 'is only allowed for roles state-editor and poc',
+  organisationForPartner: 'is required for role partner and allowed for no other role',
+  emailInUse: 'already in use',
+  accountNotFound: 'Account not found',
+  tokenMissing: 'give the token id or the token itself',
+} as const;

@@ -1,0 +1,44 @@
+/** English text of the errors that the directory of points of contact returns. */
+export const directoryProblems = {
+  stateNotFound: 'State not found',
+  unknownStateCode: (code: string) => `${code} is not a known state code`,
+  notUnStateCode: (code: string) => `${code} is not a UN member or observer state code`,
+  unknownOrganisation: (id: string) => `${id} is not a known organisation`,
+  pocNotFound: 'PoC not found',
+  phoneCharacters: (value: string) =>
+    `"${value}" may contain only digits, spaces and + ( ) - . /; give a direct number without ` +
+    'an extension',
+  phoneInvalid: (value: string) =>
+    `"${value}" is not a valid telephone number: use the international form, e.g. +41225550123`,
+  visibilityOwnEditors: "Only the state's own editors choose its visibility",
+  healthSecretariatOnly: 'Only the secretariat sees directory health',
+  ownEditorsOnly: "Only a state's own editors may change its PoC entries",
+  /** `level` is the PoC level as stored: diplomatic, policy or technical. */
+  emailTaken: (level: string) => `A ${level} PoC with this e-mail exists`,
+  emailUsedBy: (level: string, name: string, id: string) =>
+    `already used by the ${level} PoC ${name} (${id})`,
+  duplicateSuspected: 'This entry looks like an existing PoC of your state',
+  looksLike: (level: string, name: string, email: string, id: string) =>
+    `looks like the ${level} PoC ${name} <${email}> (${id}); repeat with confirmDuplicate=true ` +
+    'to add it anyway',
+  listEditorsOnly:
+    'Only state editors and the secretariat list entries for editing; read GET /api/v1/directory',
+  changeRequestSecretariatOnly: 'Only the secretariat records changes a state requested',
+  /** `reason` is the OpenPGP library's own message, in English. */
+  keyUnreadable: (reason: string) => `is not an armored OpenPGP public key (${reason})`,
+  keyUnreadableUnknown: 'is not an armored OpenPGP public key',
+  keyPrivate: 'is a private key: paste only the public key block',
+  keyRevoked: 'has been revoked: export the current key',
+  keyExpired: (expiresAt: string) => `expired on ${expiresAt}: extend or replace the key`,
+  /** Messages of the request schema's own checks. */
+  fields: {
+    hoursRange: 'must be a range such as 09:00-17:30',
+    hoursOrder: 'must end after it starts',
+    timeZone: 'must be an IANA time zone name such as Asia/Karachi',
+    language: 'must be an ISO 639-1 code such as en, fr or ar',
+    role: 'must be primary or alternate',
+    stateNotAccepted: 'is not accepted: a PoC always belongs to your own state',
+    pocId: 'must be a PoC id',
+    changeAction: 'must be one of create, update, delete, confirm',
+  },
+} as const;

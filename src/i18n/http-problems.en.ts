@@ -1,0 +1,71 @@
+/**
+ * English text of the errors that any route can return: malformed HTTP, bodies and query
+ * strings, authentication, and the frame of validation errors.
+ */
+export const httpProblems = {
+  /** Detail of an error on one field: the field's path, then its message. */
+  fieldDetail: (field: string, message: string) => `${field}: ${message}`,
+  /** Detail of a validation error: the summary, then each field's detail. */
+  fieldsDetail: (summary: string, fieldDetails: readonly string[]) =>
+    `${summary}: ${fieldDetails.join('; ')}`,
+  /** Summary of a validation error by the input that `parseInput` read. */
+  invalidInput: {
+    request: 'Invalid request',
+    path: 'Invalid path',
+    query: 'Invalid query',
+    environment: 'Invalid environment',
+    account: 'Invalid account',
+    acknowledgement: 'Invalid acknowledgement',
+    alert: 'Invalid alert',
+    answer: 'Invalid answer',
+    apiKey: 'Invalid API key',
+    bundle: 'Invalid bundle',
+    changeRequest: 'Invalid change request',
+    check: 'Invalid check',
+    community: 'Invalid community',
+    decision: 'Invalid decision',
+    document: 'Invalid document',
+    envelope: 'Invalid envelope',
+    exercise: 'Invalid exercise',
+    indicator: 'Invalid indicator',
+    invitation: 'Invalid invitation',
+    link: 'Invalid link',
+    objectId: 'Invalid object id',
+    organisation: 'Invalid organisation',
+    patternMatch: 'Invalid pattern match',
+    poc: 'Invalid PoC',
+    pocChanges: 'Invalid PoC changes',
+    reply: 'Invalid reply',
+    sharingOptions: 'Invalid sharing options',
+    visibility: 'Invalid visibility',
+    webhook: 'Invalid webhook',
+  },
+  nestingTooDeep: (maxDepth: number) =>
+    `JSON nesting exceeds the limit of ${maxDepth} levels; flatten the document`,
+  nestingTooDeepField: (maxDepth: number) => `nesting deeper than ${maxDepth} levels`,
+  cursorInvalid: 'must be the `next` value of a previous page of this list and order',
+  lastEventIdInvalid: 'must be the id of an event received, a whole number',
+  /** `reason` is the JSON parser's own message, in English. */
+  bodyNotJson: (reason: string) => `Body is not valid JSON: ${reason}`,
+  emptyJsonBody: 'The body is empty although Content-Type is JSON: send a JSON body or no header',
+  bodyTooLarge: 'The request body is larger than this server accepts: send a smaller body',
+  contentLengthMismatch: 'The body size differs from the Content-Length header: send them equal',
+  /** `reason` is the message of the HTTP framework or plugin that rejected the request. */
+  requestRejected: (reason: string) => `The request is invalid: ${reason}`,
+  internal: 'Internal server error',
+  databaseUnreachable: 'Database not reachable',
+  headersTooLarge:
+    'The request headers are larger than the server accepts (16 KiB unless configured): send ' +
+    'fewer or shorter headers, such as smaller cookies',
+  requestTimeout: 'The request was not received in time; send it again',
+  notHttp: 'The request is not valid HTTP/1.1',
+  badUrl: (url: string) => `The URL is not valid percent-encoding: ${url}; encode "%" as %25`,
+  noRoute: (method: string, path: string) => `No route ${method} ${path}`,
+  noTaxiiResource: (path: string) => `No TAXII resource at ${path}`,
+  methodNotAllowed: (method: string, allowed: string) =>
+    `${method} is not allowed here; this resource accepts ${allowed}`,
+  credentialsInvalid: 'The credentials given are invalid or revoked',
+  csrfFailed: 'Missing or wrong CSRF token: send the X-CSRF-Token header (or the _csrf form field)',
+  signInRequired: 'Sign in or send an API token to use this endpoint',
+  noActiveToken: 'No active token matches',
+} as const;

@@ -80,10 +80,9 @@ export function requireEmailKey(email: string, field = 'email'): string {
   }
   const wholeScript = findWholeScriptConfusable(email.trim());
   if (wholeScript !== null) {
-    throw invalidField(
-      field,
-      `has the domain label "${wholeScript.label}", written in ${wholeScript.script} letters ` +
-        `that read as the Latin "${wholeScript.looksLike}"; type the address again in Latin letters`,
+    const { label, script, looksLike } = wholeScript;
+    throw invalidField(field, (m) =>
+      m.problems.accounts.wholeScriptConfusable(label, script, looksLike),
     );
   }
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { messages } from '../i18n/messages.ts';
 import { isSingleLine, SINGLE_LINE } from '../shared/text.ts';
 
+import { isGuessablePassword } from '../accounts/password-strength.ts';
 import { MIN_PASSWORD_LENGTH } from '../accounts/passwords.ts';
 import type { Role } from '../accounts/principal.ts';
 import { parseTlp, type TlpLevel } from '../sharing/tlp.ts';
@@ -67,7 +68,10 @@ export const PasswordForm = z
     password: z
       .string()
       .min(MIN_PASSWORD_LENGTH, messages.validation.atLeast(MIN_PASSWORD_LENGTH, 'string'))
-      .max(1024, messages.validation.atMost(1024, 'string')),
+      .max(1024, messages.validation.atMost(1024, 'string'))
+      .refine((password) => !isGuessablePassword(password), {
+        error: messages.admin.linkPages.formProblems.guessable,
+      }),
     confirm: z.string().max(1024),
   })
   .refine((form) => form.password === form.confirm, {

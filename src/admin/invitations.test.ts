@@ -235,6 +235,11 @@ for (const dialect of testDialects) {
       const short = await submitPasswordForm(t, url, 'too-short');
       assert.equal(short.statusCode, 422);
       assert.match(short.body, /password: must have at least 12 characters/);
+      for (const guessable of ['aaaaaaaaaaaa', 'qwertyuiop12', 'password1234']) {
+        const weak = await submitPasswordForm(t, url, guessable);
+        assert.equal(weak.statusCode, 422, guessable);
+        assert.match(weak.body, /password: is easy to guess/, guessable);
+      }
 
       const page = await t.request({ method: 'GET', url });
       const csrf = readFormCsrf(page);

@@ -211,6 +211,7 @@ function describeFormIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'too_small') problem = problems.tooShort(Number(issue.minimum));
   if (issue.code === 'too_big') problem = problems.tooLong(Number(issue.maximum));
   if (issue.code === 'custom' && field === 'confirm') problem = problems.mismatch;
+  if (issue.code === 'custom' && field === 'password') problem = problems.guessable;
 
   return m.fieldError(m.formFields[field] ?? field, problem);
 }

@@ -5,6 +5,10 @@ export const accountsProblems = {
   mixedScripts: (label: string, scripts: string) =>
     `has the domain label "${label}", which mixes ${scripts} letters as look-alike domains ` +
     'do; type the address again in one script',
+  /** `script` is the label's script, such as Cyrillic; `looksLike` the Latin label it reads as. */
+  wholeScriptConfusable: (label: string, script: string, looksLike: string) =>
+    `has the domain label "${label}", written in ${script} letters that read as the Latin ` +
+    `"${looksLike}"; type the address again in Latin letters`,
   stateRolesOnly: 'is only allowed for roles state-editor and poc',
   organisationForPartner: 'is required for role partner and allowed for no other role',
   emailInUse: 'already in use',

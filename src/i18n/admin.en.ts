@@ -75,6 +75,9 @@ export const adminMessages = {
       tooShort: (min: number) => `must have at least ${min} characters`,
       tooLong: (max: number) => `must have at most ${max} characters`,
       mismatch: 'must repeat the password exactly',
+      guessable:
+        'is easy to guess (a common password, a pattern or a repeated character); use a ' +
+        'passphrase of several unrelated words',
       invalid: 'is invalid',
     },
     conflict: (detail: string) => `${detail}. Sign in, or ask for a password reset.`,

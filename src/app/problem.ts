@@ -130,7 +130,7 @@ export function explainMediaType(
 
 /**
  * Replaces Fastify's bare "Request body is too large" by a message that states the route's body
- * limit in bytes; any other error passes through unchanged.
+ * limit in bytes. Any other error passes through unchanged.
  */
 export function explainBodyLimit(
   request: FastifyRequest,

@@ -90,9 +90,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /**
- * Runs the loaders of the process settings and returns their results, or, when any variable is
- * invalid, returns one line per invalid variable that names it and the fix. Errors other than
- * invalid settings are thrown.
+ * Runs a loader of process settings and returns its result. When a variable is invalid, it
+ * returns one line per invalid variable that names it and the fix instead. Other errors are
+ * thrown.
  */
 export function readSettings<T>(load: () => T): { settings: T } | { errors: string[] } {
   try {

@@ -13,7 +13,7 @@ export type Weekday = (typeof weekdays)[number];
 /** Working hours in the PoC's time zone: "24/7", or ranges such as `09:00-17:30` per weekday. */
 export type Hours = '24/7' | Partial<Record<Weekday, string[]>>;
 
-/** Most ranges a single day may have. */
+/** Maximum number of ranges in one day. */
 export const MAX_RANGES_PER_DAY = 4;
 
 const RANGE = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/;
@@ -24,7 +24,7 @@ function isWeekday(key: string): key is Weekday {
   return (weekdays as readonly string[]).includes(key);
 }
 
-/** Checks one day's ranges, reporting each problem once; returns them sorted by start. */
+/** Checks one day's ranges, reporting each problem once, and returns them sorted by start. */
 function readDay(day: Weekday, value: unknown, ctx: Context): string[] {
   if (!Array.isArray(value)) {
     ctx.addIssue({ code: 'custom', path: [day], message: text.hoursDay });
@@ -84,7 +84,7 @@ export const HoursSchema = z.unknown().transform((value, ctx): Hours | null => {
   return weekdays.some((day) => hours[day] !== undefined) ? hours : null;
 });
 
-// IANA time zones that the tz database renamed, where ICU 78 (the ICU of Node.js 20) still
+// IANA time zones that the tz database renamed, where ICU 78 (bundled with Node.js 20.20) still
 // resolves the new name to the old one. Source: the `backward` file of the IANA tz database,
 // which marks each old name's current name with `#=`. Links that merely merge one country's
 // zone into another's (Europe/Bratislava into Europe/Prague) are not renames and stay.

@@ -91,6 +91,6 @@ export const httpProblems = {
         'to use the default (see the Configuration table in README.md)',
   /** `limit` is the route's body limit in bytes. */
   bodyTooLargeForRoute: (limit: number) =>
-    `The request body is larger than the ${formatCount('en', limit)} bytes this endpoint accepts: send a smaller ` +
-    'body (STIX bundles go to POST /api/v1/bundles or TAXII)',
+    `The request body is larger than the ${formatCount('en', limit)} bytes this endpoint ` +
+    'accepts: send a smaller body (STIX bundles go to POST /api/v1/bundles or TAXII)',
 } as const;

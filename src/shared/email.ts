@@ -27,7 +27,8 @@ const DOMAIN_CHARACTERS = /^[\p{L}\p{M}\p{Nd}.-]+$/u;
  * Normalises an e-mail address for comparison: the local part in NFC and lower case (mail
  * providers treat it case-insensitively in practice), the domain lower-cased and converted to its
  * ASCII (punycode) form, so Unicode and punycode spellings are one address. Returns null when
- * the domain holds a character other than a letter, digit, hyphen or dot, or cannot be converted.
+ * the domain contains a character other than a letter, digit, hyphen or dot, or cannot be
+ * converted.
  */
 export function normaliseEmail(address: string): string | null {
   const at = address.lastIndexOf('@');

@@ -16,7 +16,7 @@ interface Frame {
 /** Returns the dotted path of the value being read, such as `objects.3.labels`. */
 function pathOf(frames: readonly Frame[], key?: string): string {
   const segments: string[] = [];
-  // The last frame is the object that holds `key`; every frame above it names its child.
+  // The last frame is the object that contains `key`, and every frame above it names its child.
   for (let i = 0; i < frames.length - 1; i++) {
     const frame = frames[i];
     if (frame !== undefined) segments.push(frame.keys === null ? String(frame.index) : frame.key);
@@ -81,11 +81,11 @@ function checkKey(frames: readonly Frame[], frame: Frame, key: string): void {
 
 /**
  * Checks the structure of JSON text before it is parsed, in one pass that skips string
- * contents: nesting deeper than `maxDepth` (`nesting_too_deep`, before a recursive parser can
- * overflow the stack), a key repeated within one object (`invalid_request`, because parsers
- * disagree on which value wins, so a proxy or audit tool may read another value than the one
- * stored), and a `__proto__` key (`validation_failed`: no Parley input has such a field).
- * Malformed JSON is left for the parser to report.
+ * contents. Nesting deeper than `maxDepth` is `nesting_too_deep`, raised before a recursive
+ * parser can overflow the stack. A key repeated within one object is `invalid_request`, because
+ * parsers disagree on which value wins, so a proxy or audit tool may read another value than the
+ * one stored. A `__proto__` key is `validation_failed`, because no Parley input has such a
+ * field. Malformed JSON is left for the parser to report.
  */
 export function assertJsonStructure(text: string, maxDepth = MAX_JSON_DEPTH): void {
   const frames: Frame[] = [];

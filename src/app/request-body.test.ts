@@ -83,6 +83,14 @@ for (const dialect of testDialects) {
       assert.equal(res.json<Problem>().errors?.[0]?.field, 'objects.1.id');
     });
 
+    it('finds a repeat in a large object', async () => {
+      const keys = Array.from({ length: 40 }, (_, i) => `"x_key_${i}":${i}`).join(',');
+      const body = `{"type":"bundle","objects":[{${keys},"x_key_3":0}]}`;
+      const res = await post('/api/v1/bundles', body);
+      assert.equal(res.statusCode, 400);
+      assert.equal(res.json<Problem>().errors?.[0]?.field, 'objects.0.x_key_3');
+    });
+
     it('allows one key in sibling objects', async () => {
       const body = pocJson('"Sibling Keys","hours":{"mon":["09:00-10:00"],"tue":["09:00-10:00"]}');
       const res = await post('/api/v1/pocs', body);

@@ -3,8 +3,12 @@ import { MAX_JSON_DEPTH } from './json-depth.ts';
 
 /** An open object or array while the scanner walks the text. */
 interface Frame {
-  /** Keys seen so far in an object; null for an array. */
-  keys: Set<string> | null;
+  /**
+   * Keys seen so far in an object, null for an array. They are kept in an array while the
+   * object has few keys, as STIX objects do, because searching a short array costs less than
+   * building a set for every object.
+   */
+  keys: string[] | Set<string> | null;
   /** The key whose value is being read (objects), as a path segment. */
   key: string;
   /** The index of the element being read (arrays). */
@@ -51,6 +55,9 @@ function findStringEnd(text: string, start: number): number {
   return text.length;
 }
 
+// Objects with more keys than this keep them in a set, so a large object is checked in linear time.
+const SMALL_OBJECT_KEYS = 32;
+
 function tooDeep(maxDepth: number): DomainError {
   return new DomainError('nesting_too_deep', (m) => m.problems.http.nestingTooDeep(maxDepth), [
     { field: '(body)', message: (m) => m.problems.http.nestingTooDeepField(maxDepth) },
@@ -58,7 +65,7 @@ function tooDeep(maxDepth: number): DomainError {
 }
 
 function checkKey(frames: readonly Frame[], frame: Frame, key: string): void {
-  const keys = frame.keys ?? new Set<string>();
+  const keys = frame.keys ?? [];
   const field = pathOf(frames, key);
   // JSON.parse keeps `__proto__` as an own key, but copying it into an object (as schemas do
   // with records and loose objects) replaces that object's prototype and loses the value.
@@ -69,13 +76,15 @@ function checkKey(frames: readonly Frame[], frame: Frame, key: string): void {
       [{ field, message: (m) => m.validation.unknownKey }],
     );
   }
-  if (keys.has(key)) {
+  if (Array.isArray(keys) ? keys.includes(key) : keys.has(key)) {
     const objectPath = pathOf(frames);
     throw new DomainError('invalid_request', (m) => m.problems.http.duplicateKey(key, objectPath), [
       { field, message: (m) => m.problems.http.duplicateKeyField },
     ]);
   }
-  keys.add(key);
+  if (!Array.isArray(keys)) keys.add(key);
+  else if (keys.length < SMALL_OBJECT_KEYS) keys.push(key);
+  else frame.keys = new Set([...keys, key]);
   frame.key = key;
 }
 
@@ -104,7 +113,7 @@ export function assertJsonStructure(text: string, maxDepth = MAX_JSON_DEPTH): vo
     } else if (ch === 0x7b || ch === 0x5b) {
       if (frames.length >= maxDepth) throw tooDeep(maxDepth);
       const isObject = ch === 0x7b;
-      frames.push({ keys: isObject ? new Set() : null, key: '', index: 0, expectKey: isObject });
+      frames.push({ keys: isObject ? [] : null, key: '', index: 0, expectKey: isObject });
     } else if (ch === 0x7d || ch === 0x5d) {
       frames.pop();
     } else if (ch === 0x2c) {

@@ -1,11 +1,23 @@
 import { buildApp } from './app/app.ts';
 import { createContext } from './app/context-factory.ts';
 import { createLogger } from './app/logger.ts';
-import { loadConfig } from './config/config.ts';
+import { loadConfig, readSettings } from './config/config.ts';
 import { loadDemoData } from './demo/demo-data.ts';
 import { createJobWorker } from './jobs/job-registry.ts';
+import { loadTaxiiOptions } from './taxii/taxii.config.ts';
 
-const config = loadConfig();
+// Every setting is checked before anything starts, so a bad variable gives one line naming it
+// and exit code 1, not a stack trace.
+const loadedConfig = readSettings(() => loadConfig());
+const loadedTaxii = readSettings(() => loadTaxiiOptions());
+const settingErrors = [loadedConfig, loadedTaxii].flatMap((loaded) =>
+  'errors' in loaded ? loaded.errors : [],
+);
+if (!('settings' in loadedConfig) || settingErrors.length > 0) {
+  for (const line of settingErrors) console.error(line);
+  process.exit(1);
+}
+const config = loadedConfig.settings;
 const logger = createLogger(config.logLevel);
 const ctx = await createContext(config, logger);
 

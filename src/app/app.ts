@@ -26,7 +26,7 @@ import { registerRequestRoutes } from '../requests/requests.routes.ts';
 import { registerWebhookRoutes } from '../webhooks/webhooks.routes.ts';
 import { messages } from '../i18n/messages.ts';
 import { DomainError } from '../shared/errors.ts';
-import { assertJsonDepth } from '../shared/json-depth.ts';
+import { assertJsonStructure } from '../shared/json-structure.ts';
 import { registerCommunityRoutes } from '../communities/communities.routes.ts';
 import { registerModerationRoutes } from '../sharing/moderation.routes.ts';
 import { registerRecipientRoutes } from '../sharing/recipients.routes.ts';
@@ -37,9 +37,10 @@ import { renderPage } from '../web/layout.ts';
 import { registerWorkspaceRoutes } from '../web/workspace.routes.ts';
 import type { AppContext } from './context.ts';
 import { registerHealthRoutes } from './health.routes.ts';
+import { DEFAULT_BODY_LIMIT } from './body-limits.ts';
 import { sendClientErrorProblem, sendFrameworkErrorProblem } from './client-errors.ts';
 import { parseQueryString, registerQueryStringCheck } from './query-string.ts';
-import { sendProblem, toDomainError } from './problem.ts';
+import { explainBodyLimit, sendProblem, toDomainError } from './problem.ts';
 import { trackRouteMethods, unmatchedRouteError } from './route-methods.ts';
 
 /** Paths whose errors are JSON problems; every other path is a page for people. */
@@ -49,22 +50,54 @@ function wantsJson(request: FastifyRequest): boolean {
   );
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Returns the charset parameter of a Content-Type header in lower case, or null when there is
+ * none.
+ */
+function charsetOf(contentType: string | undefined): string | null {
+  const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType ?? '');
+  if (match === null) return null;
+
+  return (match[1] ?? match[2] ?? '').toLowerCase();
+}
+
+/**
+ * Decodes a JSON body as UTF-8, the only encoding JSON allows between systems (RFC 8259 §8.1).
+ * Throws instead of replacing bytes that do not decode with U+FFFD, which would store a
+ * silently corrupted value.
+ */
+function decodeJsonBody(request: FastifyRequest, body: Buffer): string {
+  const charset = charsetOf(request.headers['content-type']);
+  if (charset !== null && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new DomainError('unsupported_media_type', (m) =>
+      m.problems.http.charsetNotUtf8(charset.slice(0, 40)),
+    );
+  }
+  try {
+    return utf8.decode(body);
+  } catch {
+    throw new DomainError('invalid_request', (m) => m.problems.http.bodyNotUtf8);
+  }
+}
+
 function registerJsonParser(app: FastifyInstance) {
   app.removeContentTypeParser('application/json');
   // Plain text is no API's format: such a body is a 415, not a confusing validation error.
   app.removeContentTypeParser('text/plain');
-  const parse = (_request: FastifyRequest, body: string | Buffer, done: ParserDone) => {
+  const parse = (request: FastifyRequest, body: string | Buffer, done: ParserDone) => {
     try {
-      const text = body.toString();
-      assertJsonDepth(text);
+      const text = typeof body === 'string' ? body : decodeJsonBody(request, body);
+      assertJsonStructure(text);
       done(null, text === '' ? undefined : JSON.parse(text));
     } catch (error) {
       const err = error instanceof SyntaxError ? Object.assign(error, { statusCode: 400 }) : error;
       done(err as Error, undefined);
     }
   };
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, parse);
-  app.addContentTypeParser(/^application\/[\w.+-]+\+json/, { parseAs: 'string' }, parse);
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, parse);
+  app.addContentTypeParser(/^application\/[\w.+-]+\+json/, { parseAs: 'buffer' }, parse);
 }
 
 /** Keeps every refused action (403) in the audit trail, whichever route refused it. */
@@ -92,7 +125,7 @@ function registerErrorHandlers(app: FastifyInstance) {
   app.setErrorHandler((error, request, reply) => {
     if (wantsJson(request)) return sendProblem(request, reply, error);
 
-    const domainError = toDomainError(error);
+    const domainError = explainBodyLimit(request, toDomainError(error), error);
     if (domainError.code === 'internal') request.log.error({ err: error }, 'request failed');
     const content = html`<h1>${domainError.status}</h1>
       <p>${errorText.explanations[domainError.code]}</p>
@@ -158,7 +191,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     // pino's Logger is what Fastify logs with; the cast keeps FastifyInstance's default generics.
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- see above
     loggerInstance: ctx.logger as FastifyBaseLogger,
-    bodyLimit: ctx.config.bodyLimit,
+    // Routes that take STIX bundles raise this limit for themselves.
+    bodyLimit: DEFAULT_BODY_LIMIT,
     // A caller's X-Request-ID is kept only when it is a short token, so logs stay clean.
     requestIdHeader: false,
     genReqId: (request) => {

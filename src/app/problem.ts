@@ -128,11 +128,28 @@ export function explainMediaType(
   );
 }
 
+/**
+ * Replaces Fastify's bare "Request body is too large" by a message that states the route's body
+ * limit in bytes. Any other error passes through unchanged.
+ */
+export function explainBodyLimit(
+  request: FastifyRequest,
+  domainError: DomainError,
+  error: unknown,
+): DomainError {
+  if (domainError.code !== 'payload_too_large' || error instanceof DomainError) {
+    return domainError;
+  }
+  const limit = request.routeOptions.bodyLimit;
+
+  return new DomainError('payload_too_large', (m) => m.problems.http.bodyTooLargeForRoute(limit));
+}
+
 /** Sends an error as `application/problem+json`, logging unexpected ones with their stack. */
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: unknown) {
   const domainError = explainMediaType(
     request,
-    toDomainError(error),
+    explainBodyLimit(request, toDomainError(error), error),
     error,
     acceptedMediaTypes(request),
   );

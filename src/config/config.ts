@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 import { defaultResponseMinutes, parseResponseMinutes } from '../alerts/response-times.ts';
+import { messages } from '../i18n/messages.ts';
+import { DomainError } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
 import { checkAllowedHostEntry } from '../webhooks/webhook-target.ts';
 
@@ -85,4 +87,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : (parseResponseMinutes(raw.ALERT_RESPONSE_MINUTES) ?? defaultResponseMinutes),
     webhookAllowedHosts: raw.WEBHOOK_ALLOWED_HOSTS,
   };
+}
+
+/**
+ * Runs a loader of process settings and returns its result. When a variable is invalid, it
+ * returns one line per invalid variable that names it and the fix instead. Other errors are
+ * thrown.
+ */
+export function readSettings<T>(load: () => T): { settings: T } | { errors: string[] } {
+  try {
+    return { settings: load() };
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.code !== 'validation_failed') throw error;
+    const lines = error
+      .fieldErrors(messages)
+      .map(({ field, message }) => messages.problems.http.invalidVariable(field, message));
+
+    return { errors: lines };
+  }
 }

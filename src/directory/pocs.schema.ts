@@ -3,6 +3,9 @@ import { z } from 'zod';
 
 import { messages } from '../i18n/messages.ts';
 import { singleLine } from '../shared/validation.ts';
+import { HoursSchema, TimeZoneSchema, type Hours } from './hours.schema.ts';
+
+export { HoursSchema, weekdays, type Hours } from './hours.schema.ts';
 
 /** The three levels at which a state designates points of contact. */
 export const pocLevels = ['diplomatic', 'policy', 'technical'] as const;
@@ -16,42 +19,7 @@ export const contactRoles = ['primary', 'alternate'] as const;
 /** Primary or alternate. */
 export type ContactRole = (typeof contactRoles)[number];
 
-/** Weekday keys of working hours, Monday first. */
-export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-
 const text = (max: number) => singleLine(max);
-
-const timeRange = z
-  .string()
-  .regex(
-    /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/,
-    messages.problems.directory.fields.hoursRange,
-  )
-  .refine(
-    (range) => range.slice(0, 5) < range.slice(6),
-    messages.problems.directory.fields.hoursOrder,
-  );
-
-/** Working hours in the PoC's time zone: "24/7", or ranges per weekday. */
-export const HoursSchema = z.union([
-  z.literal('24/7'),
-  z.partialRecord(z.enum(weekdays), z.array(timeRange).max(4)),
-]);
-
-/** Working hours of a PoC. */
-export type Hours = z.infer<typeof HoursSchema>;
-
-const timeZone = z
-  .string()
-  .max(64)
-  .refine((zone) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: zone });
-      return zone.includes('/') || zone === 'UTC';
-    } catch {
-      return false;
-    }
-  }, messages.problems.directory.fields.timeZone);
 
 const language = z
   .string()
@@ -68,7 +36,7 @@ const pocFields = {
   phone: z.string().max(40).nullable().optional(),
   emergencyPhone: z.string().max(40).nullable().optional(),
   languages: z.array(language).max(20).default([]),
-  timeZone: timeZone.nullable().optional(),
+  timeZone: TimeZoneSchema.nullable().optional(),
   hours: HoursSchema.nullable().optional(),
   pgpKey: z.string().max(100_000).nullable().optional(),
 };

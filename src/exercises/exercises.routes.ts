@@ -70,7 +70,8 @@ function requireInjectId(params: { injectId?: string | undefined }): string {
  * released STIX objects, which participants read.
  */
 export function registerExerciseRoutes(app: FastifyInstance, ctx: AppContext) {
-  app.post('/api/v1/exercises', async (request, reply) => {
+  // Bundle injects carry whole STIX bundles, so this route takes bodies as large as uploads.
+  app.post('/api/v1/exercises', { bodyLimit: ctx.config.bodyLimit }, async (request, reply) => {
     const principal = requirePrincipal(request);
     requireController(principal);
     const input = parseInput(NewExerciseSchema, request.body ?? {}, 'exercise');

@@ -1,3 +1,5 @@
+import { formatCount } from './format.ts';
+
 /**
  * English text of the errors that any route can return: malformed HTTP, bodies and query
  * strings, authentication, and the frame of validation errors.
@@ -68,4 +70,27 @@ export const httpProblems = {
   csrfFailed: 'Missing or wrong CSRF token: send the X-CSRF-Token header (or the _csrf form field)',
   signInRequired: 'Sign in or send an API token to use this endpoint',
   noActiveToken: 'No active token matches',
+  /** `objectPath` is the dotted path of the object, empty for the top-level object. */
+  duplicateKey: (key: string, objectPath: string) =>
+    `The JSON body repeats the key "${key}" in ` +
+    (objectPath === '' ? 'the top-level object' : `the object at ${objectPath}`) +
+    ': send each key once',
+  duplicateKeyField: 'is given more than once: send each key once',
+  bodyNotUtf8:
+    'The body is not valid UTF-8: send JSON encoded as UTF-8 (convert a Latin-1 or ' +
+    'Windows-1252 export first)',
+  /** `charset` is the value of the Content-Type header's charset parameter. */
+  charsetNotUtf8: (charset: string) =>
+    `JSON bodies must be UTF-8, but Content-Type declares charset=${charset}: convert the body ` +
+    'to UTF-8 and send charset=utf-8 or no charset',
+  /** `variable` is the environment variable's name, or `(body)` for a rule over several. */
+  invalidVariable: (variable: string, message: string) =>
+    variable === '(body)'
+      ? `Invalid environment: ${message}`
+      : `Invalid environment variable ${variable}: ${message}; set a valid value, or unset it ` +
+        'to use the default (see the Configuration table in README.md)',
+  /** `limit` is the route's body limit in bytes. */
+  bodyTooLargeForRoute: (limit: number) =>
+    `The request body is larger than the ${formatCount('en', limit)} bytes this endpoint ` +
+    'accepts: send a smaller body (STIX bundles go to POST /api/v1/bundles or TAXII)',
 } as const;

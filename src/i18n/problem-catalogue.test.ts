@@ -351,7 +351,7 @@ for (const dialect of testDialects) {
         send: () =>
           t.request({
             method: 'POST',
-            url: '/api/v1/alerts',
+            url: '/api/v1/bundles',
             token: pocFr.token,
             headers: { 'content-type': 'application/json' },
             payload: JSON.stringify({ body: 'x'.repeat(BODY_LIMIT) }),

@@ -63,4 +63,27 @@ export const validationMessages = {
   stixObjects: 'must be an array of STIX objects',
   pageLimit: 'must be a whole number from 1 to 500',
   pageCursor: 'must be the `next` value of a previous page',
+  /** `codePoint` is written as U+00AD. */
+  hiddenCharacter: (codePoint: string) =>
+    `must not contain ${codePoint}, a character that shows as nothing or as a blank (text ` +
+    'pasted from a word processor often carries one): delete it and type the text again',
+  /** `codePoint` is written as U+FFFF. */
+  noncharacter: (codePoint: string) =>
+    `must not contain ${codePoint}, which Unicode reserves as a noncharacter: delete it`,
+  /** `codePoint` is written as U+E000. */
+  privateUseCharacter: (codePoint: string) =>
+    `must not contain the private-use character ${codePoint}, which each system shows ` +
+    'differently: delete it',
+  letterOrDigit: 'must contain at least one letter or digit',
+  hoursForm: 'must be "24/7" or ranges per weekday such as {"mon":["09:00-17:30"]}',
+  hoursDay: 'must be a list of ranges such as ["09:00-12:00","13:00-17:30"]',
+  hoursRange: 'must be a range in 24-hour time with two-digit hours, such as 09:00-17:30',
+  hoursRangeEnd: (range: string) =>
+    `must end after it starts, which ${range} does not: split a range past midnight into one ` +
+    'ending at 24:00 and one starting at 00:00 on the next day',
+  hoursMaxRanges: (max: number) => `must have at most ${count(max)} ranges a day: merge some`,
+  hoursOverlap: (first: string, second: string) =>
+    `has the overlapping ranges ${first} and ${second}: merge them into one range`,
+  unknownWeekday: 'is not a known field: use mon, tue, wed, thu, fri, sat or sun',
+  timeZone: 'must be an IANA time zone name such as Asia/Karachi',
 } as const;

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import type { AppContext } from '../app/context.ts';
+import { DOCUMENT_BODY_LIMIT } from '../app/body-limits.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
 import { messages } from '../i18n/messages.ts';
 import { parseInput } from '../shared/validation.ts';
@@ -76,7 +77,7 @@ function formToDocument(body: Record<string, unknown>) {
 
 /** Registers the API and pages of the guidance library. */
 export function registerLibraryRoutes(app: FastifyInstance, ctx: AppContext) {
-  app.post('/api/v1/library', async (request, reply) => {
+  app.post('/api/v1/library', { bodyLimit: DOCUMENT_BODY_LIMIT }, async (request, reply) => {
     const principal = requirePrincipal(request);
     const input = parseInput(NewDocumentSchema, request.body ?? {}, 'document');
 
@@ -95,7 +96,7 @@ export function registerLibraryRoutes(app: FastifyInstance, ctx: AppContext) {
     return getDocument(ctx, request.principal, id);
   });
 
-  app.patch('/api/v1/library/:id', async (request) => {
+  app.patch('/api/v1/library/:id', { bodyLimit: DOCUMENT_BODY_LIMIT }, async (request) => {
     const principal = requirePrincipal(request);
     const { id } = parseInput(DocumentParams, request.params, 'path');
     const patch = parseInput(DocumentPatchSchema, request.body ?? {}, 'document');
@@ -134,7 +135,7 @@ export function registerLibraryRoutes(app: FastifyInstance, ctx: AppContext) {
     return sendPage(request, reply, m.title, content);
   });
 
-  app.post('/library', async (request, reply) => {
+  app.post('/library', { bodyLimit: DOCUMENT_BODY_LIMIT }, async (request, reply) => {
     const principal = requirePrincipal(request);
     const fields = formToDocument((request.body ?? {}) as Record<string, unknown>);
     const input = parseInput(NewDocumentSchema, fields, 'document');
@@ -143,7 +144,7 @@ export function registerLibraryRoutes(app: FastifyInstance, ctx: AppContext) {
     return reply.redirect(`/library/${created.id}`, 303);
   });
 
-  app.post('/library/:id', async (request, reply) => {
+  app.post('/library/:id', { bodyLimit: DOCUMENT_BODY_LIMIT }, async (request, reply) => {
     const principal = requirePrincipal(request);
     const { id } = parseInput(DocumentParams, request.params, 'path');
     const body = (request.body ?? {}) as Record<string, unknown>;

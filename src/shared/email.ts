@@ -18,23 +18,30 @@ export function isValidEmailKey(key: string): boolean {
   return ASCII_EMAIL.safeParse(key).success;
 }
 
+// Letters of any script with their combining marks, digits, hyphens and dots: all that a domain
+// name may contain before IDNA conversion. `domainToASCII` parses its input as a URL host, so it
+// would silently cut `example.org?x`, `example.org/path` or `a.example\b.example` at the
+// delimiter and decode `ex%41mple.org`, storing an address other than the one typed.
+const DOMAIN_CHARACTERS = /^[\p{L}\p{M}\p{Nd}.-]+$/u;
+
 /**
  * Normalises an e-mail address for comparison: the local part in NFC and lower case (mail
  * providers treat it case-insensitively in practice), the domain lower-cased and converted to its
  * ASCII (punycode) form, so Unicode and punycode spellings are one address. Returns null when
- * the domain cannot be converted.
+ * the domain contains a character other than a letter, digit, hyphen or dot, or cannot be
+ * converted.
  */
 export function normaliseEmail(address: string): string | null {
   const at = address.lastIndexOf('@');
   if (at <= 0 || at === address.length - 1) return null;
 
   const local = address.slice(0, at).normalize('NFC').toLowerCase();
-  const domain = domainToASCII(
-    address
-      .slice(at + 1)
-      .normalize('NFC')
-      .toLowerCase(),
-  );
+  const typedDomain = address
+    .slice(at + 1)
+    .normalize('NFC')
+    .toLowerCase();
+  if (!DOMAIN_CHARACTERS.test(typedDomain)) return null;
+  const domain = domainToASCII(typedDomain);
   if (domain === '') return null;
 
   return `${local}@${domain}`;

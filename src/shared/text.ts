@@ -1,8 +1,16 @@
 import { messages } from '../i18n/messages.ts';
 
-/** Folds text for search and comparison: compatibility-normalised, without accents, lower case. */
+/**
+ * Folds text for search and comparison: compatibility-normalised, without accents, without
+ * default-ignorable code points (joiners, variation selectors), lower case.
+ */
 export function foldForSearch(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+  return text
+    .normalize('NFKD')
+    .replace(/[\p{M}\p{Default_Ignorable_Code_Point}]/gu, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 // C0 and C1 control characters and DEL, except tab and line feed which multi-line text allows.
@@ -50,6 +58,8 @@ const MULTI_LINE_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F
 /**
  * Returns true when text fits on one line: no line break, tab or other control character, and no
  * bidirectional override or invisible character that would change how it reads.
+ * TODO: fields checked with this alone (titles, labels, account organisations) still accept the
+ * default-ignorable, noncharacter and private-use code points that `findUnsafeLabel` rejects.
  */
 export function isSingleLine(text: string): boolean {
   return !LINE_BREAK_OR_CONTROL.test(text);
@@ -66,4 +76,74 @@ export function isSafeMultiLine(text: string): boolean {
  */
 export function toInlineText(text: string): string {
   return text.replace(new RegExp(LINE_BREAK_OR_CONTROL.source, 'g'), ' ');
+}
+
+// Code points that render as nothing (Unicode's Default_Ignorable_Code_Point: soft hyphen,
+// directional marks, Hangul fillers, tag characters, variation selectors and more), and the
+// braille blank, which renders as a space without being one.
+const HIDDEN = /[\p{Default_Ignorable_Code_Point}\u2800]/u;
+const NONCHARACTER = /\p{Noncharacter_Code_Point}/u;
+const PRIVATE_USE = /\p{Co}/u;
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+/**
+ * Returns true when a default-ignorable code point is part of the text's meaning. Those are the
+ * zero-width joiner and non-joiner (Persian, Devanagari, emoji), a variation selector after an
+ * emoji or a Han ideograph, a Mongolian free variation selector after a Mongolian letter, and
+ * tag characters after an emoji, as in the flag of Scotland.
+ */
+function isMeaningfulIgnorable(codePoints: readonly string[], index: number): boolean {
+  const codePoint = codePoints[index]?.codePointAt(0) ?? 0;
+  const previous = codePoints[index - 1] ?? '';
+  if (codePoint === 0x200c || codePoint === 0x200d) return true;
+  if (codePoint >= 0xfe00 && codePoint <= 0xfe0f) {
+    return /[\p{Emoji}\p{Extended_Pictographic}\p{Script=Han}]/u.test(previous);
+  }
+  if (codePoint >= 0xe0100 && codePoint <= 0xe01ef) return /\p{Script=Han}/u.test(previous);
+  if ((codePoint >= 0x180b && codePoint <= 0x180d) || codePoint === 0x180f) {
+    return /\p{Script=Mongolian}/u.test(previous);
+  }
+  if (codePoint >= 0xe0020 && codePoint <= 0xe007f) {
+    let start = index;
+    while (start > 0 && /[\u{E0020}-\u{E007F}]/u.test(codePoints[start - 1] ?? '')) start--;
+    return /\p{Extended_Pictographic}/u.test(codePoints[start - 1] ?? '');
+  }
+
+  return false;
+}
+
+/** Formats a code point as `U+00AD`. */
+function formatCodePoint(character: string): string {
+  const hex = (character.codePointAt(0) ?? 0).toString(16).toUpperCase();
+
+  return `U+${hex.padStart(4, '0')}`;
+}
+
+/**
+ * Returns why a name or another single-line label is unsafe to store, or null when it is fine.
+ * Besides everything `findUnsafeText` rejects, it rejects characters that render as nothing or
+ * differently on each system, and a value without a letter or digit. Those characters are
+ * default-ignorable code points that carry no meaning where they stand, noncharacters and
+ * private-use characters. They let two entries that look the same escape duplicate detection
+ * and search.
+ */
+export function findUnsafeLabel(text: string): string | null {
+  const unsafe = findUnsafeText(text);
+  if (unsafe !== null) return unsafe;
+
+  const codePoints = Array.from(text);
+  for (const [index, character] of codePoints.entries()) {
+    if (NONCHARACTER.test(character)) {
+      return messages.validation.noncharacter(formatCodePoint(character));
+    }
+    if (PRIVATE_USE.test(character)) {
+      return messages.validation.privateUseCharacter(formatCodePoint(character));
+    }
+    if (HIDDEN.test(character) && !isMeaningfulIgnorable(codePoints, index)) {
+      return messages.validation.hiddenCharacter(formatCodePoint(character));
+    }
+  }
+  if (!LETTER_OR_DIGIT.test(text)) return messages.validation.letterOrDigit;
+
+  return null;
 }

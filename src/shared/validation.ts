@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { messages, type Catalogue } from '../i18n/messages.ts';
 import { invalidFields, resolvedText, type FieldError } from './errors.ts';
-import { findUnsafeText } from './text.ts';
+import { findUnsafeLabel } from './text.ts';
 
 const text = messages.validation;
 
@@ -111,16 +111,22 @@ export function parseInput<S extends z.ZodType>(
   throw invalidFields((m) => m.problems.http.invalidInput[what], toFieldErrors(result.error));
 }
 
-/** Builds the schema of a trimmed single line of text in NFC, at most `max` characters, safe to show and export. */
+/**
+ * Builds the schema of a trimmed single line of text in NFC, at most `max` characters, safe to
+ * show and export. The text is normalised before its length is checked, so a name typed in
+ * decomposed form (NFD, as macOS produces) counts as it is stored.
+ */
 export function singleLine(max: number) {
   return z
     .string()
     .trim()
+    .normalize('NFC')
     .min(1, messages.validation.notEmpty)
     .max(max, messages.validation.atMost(max, 'string'))
-    .transform((text) => text.normalize('NFC'))
     .superRefine((text, ctx) => {
-      const problem = findUnsafeText(text);
+      // An empty value already has its message from `min`.
+      if (text === '') return;
+      const problem = findUnsafeLabel(text);
       if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
     });
 }

@@ -5,7 +5,7 @@ import type { AppContext } from '../app/context.ts';
 import { sendProblem } from '../app/problem.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
 import { DomainError, invalidField, type ErrorText } from '../shared/errors.ts';
-import { assertJsonDepth } from '../shared/json-depth.ts';
+import { assertJsonStructure } from '../shared/json-structure.ts';
 import { parseInput } from '../shared/validation.ts';
 import { assertMayShare } from './access.ts';
 import {
@@ -37,7 +37,7 @@ function parseBundleFile(value: unknown): unknown {
     : typeof value === 'string'
       ? value
       : '';
-  assertJsonDepth(text);
+  assertJsonStructure(text);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
@@ -107,7 +107,7 @@ export function registerSharingRoutes(app: FastifyInstance, ctx: AppContext) {
       return sendProblem(request, reply, error);
     });
 
-    scope.post('/api/v1/bundles', async (request, reply) => {
+    scope.post('/api/v1/bundles', { bodyLimit: ctx.config.bodyLimit }, async (request, reply) => {
       const principal = requirePrincipal(request);
       assertMayShare(principal);
       const { bundle, fields } = readUpload(request);

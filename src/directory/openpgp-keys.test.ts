@@ -106,14 +106,14 @@ for (const dialect of testDialects) {
       const blocks = [first.publicKey + second.publicKey, await twoKeysInOneBlock(now)];
       for (const pgpKey of blocks) {
         const body = pocBody({ pgpKey });
-        assertKeyProblem(await create(body), /contains 2 public keys: paste one public key/);
+        assertKeyProblem(await create(body), /contains 2 keys: paste one public key/);
         const stored = t.ctx.db.selectFrom('pocs').select('id').where('email', '=', body.email);
         assert.equal((await stored.execute()).length, 0);
       }
 
       const created = (await create(pocBody({ pgpKey: first.publicKey }))).json<PocView>();
       const res = await patch(created.id, { pgpKey: blocks[0] });
-      assertKeyProblem(res, /contains 2 public keys/);
+      assertKeyProblem(res, /contains 2 keys/);
       const row = await t.ctx.db
         .selectFrom('pocs')
         .select('pgp_key')

@@ -33,7 +33,7 @@ export const directoryProblems = {
   keyCount: (count: number) =>
     count === 0
       ? 'contains no OpenPGP public key: paste one armored public key block'
-      : `contains ${count} public keys: paste one public key (its subkeys may stay)`,
+      : `contains ${count} keys: paste one public key (its subkeys may stay)`,
   keyTruncated: 'has a key block without its END line: paste the whole armored block',
   keyCreatedInFuture: (createdAt: string) =>
     `was created in the future (${createdAt}): check the clock of the machine that made it, ` +

@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import { createMessage, encrypt, readKey } from 'openpgp';
 import { z } from 'zod';
 
 import type { AppContext } from '../app/context.ts';
@@ -10,6 +9,7 @@ import { participantOf, recordExerciseEntry } from '../exercises/exercise-events
 import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
 import type { Logger } from 'pino';
 import type { MailMessage } from '../mail/mailer.ts';
+import { encryptMailText } from '../mail/openpgp-mail.ts';
 import { filterReadableIds, readerOfAlertRecipient } from '../sharing/cited-objects.ts';
 import {
   findMailTarget,
@@ -49,28 +49,6 @@ function isPermanentSmtpError(error: unknown): boolean {
   return typeof code === 'number' && code >= 500 && code < 600;
 }
 
-/**
- * Encrypts a mail text to an armored OpenPGP key. When the key cannot be read or used (expired,
- * revoked, no encryption subkey) the text is null and `reason` has the library's message, so
- * the caller decides what to send instead.
- */
-async function encryptText(armoredKey: string, text: string, logger: Logger) {
-  try {
-    const encryptionKeys = await readKey({ armoredKey });
-    const message = await createMessage({ text });
-    // openpgp's stream types come from a package that is not installed, so lint sees the result
-    // as unresolved; an armored encryption of a text message is a string.
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- see above
-    const encrypted: unknown = await encrypt({ message, encryptionKeys });
-    if (typeof encrypted !== 'string') throw new Error('OpenPGP returned no armored text');
-
-    return { text: encrypted, reason: null };
-  } catch (error) {
-    logger.warn({ err: error }, 'openpgp key unusable');
-    return { text: null, reason: (error as Error).message.slice(0, 400) };
-  }
-}
-
 /** The mail to send, and the note and withheld flag to record on the delivery. */
 interface OutgoingMail {
   message: MailMessage;
@@ -94,7 +72,7 @@ async function chooseKeyedMail(
   notice: { ackToken: string; isReminder: boolean },
   logger: Logger,
 ): Promise<OutgoingMail> {
-  const encrypted = await encryptText(armoredKey, plain.text, logger);
+  const encrypted = await encryptMailText(armoredKey, plain.text, logger);
   if (encrypted.text !== null) {
     const message = { ...plain, subject: plain.encryptedSubject, text: encrypted.text };
     return { message, note: null, contentWithheld: false, encrypted: true };

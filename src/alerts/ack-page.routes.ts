@@ -49,13 +49,27 @@ function renderAlert(
 }
 
 /**
+ * Renders the page of a link that went out in a notice without the alert's content. The link
+ * travelled in clear text, so the page shows no title or text either and asks the reader to sign
+ * in.
+ */
+function renderWithheld(alert: Pick<AlertsTable, 'tlp'>) {
+  const label = isTlpLevel(alert.tlp) ? tlpLabel(alert.tlp) : alert.tlp;
+
+  return html`<h1>${m.ackPage.withheldTitle}</h1>
+    <p><span class="badge">${label}</span></p>
+    <p>${m.ackPage.withheldSignIn}</p>
+    <p><a href="/signin?next=/app/inbox">${m.ackPage.signIn}</a></p>`;
+}
+
+/**
  * Registers the personal acknowledgement link of alert mails. GET shows the alert and records the
  * opening only, because mail scanners fetch links; acknowledging takes the POST of the button.
  */
 export function registerAckPageRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/alerts/ack/:token', async (request, reply) => {
     const { token } = parseInput(TokenParams, request.params, 'link');
-    const { alert, recipient } = await openAlertByToken(ctx, token);
+    const { alert, recipient, contentWithheld } = await openAlertByToken(ctx, token);
 
     const action = renderLinkAction({
       path: `/alerts/ack/${encodeURIComponent(token)}`,
@@ -66,6 +80,11 @@ export function registerAckPageRoutes(app: FastifyInstance, ctx: AppContext) {
           ? null
           : m.ackPage.alreadyAcknowledged(recipient.acknowledged_at),
     });
+
+    if (contentWithheld) {
+      const title = m.ackPage.withheldTitle;
+      return sendPage(request, reply, title, html`${renderWithheld(alert)}${action}`);
+    }
 
     return sendPage(request, reply, alert.title, html`${renderAlert(alert)}${action}`);
   });

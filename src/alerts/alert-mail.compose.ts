@@ -1,6 +1,6 @@
 import type { MailMessage } from '../mail/mailer.ts';
 import { messages } from '../i18n/messages.ts';
-import { isTlpLevel, tlpLabel } from '../sharing/tlp.ts';
+import { isTlpLevel, tlpLabel, tlpRank } from '../sharing/tlp.ts';
 import { toInlineText } from '../shared/text.ts';
 
 const m = messages.alerts;
@@ -40,6 +40,61 @@ export interface AlertMailContent {
 export interface ComposedAlertMail extends MailMessage {
   /** Subject without the title, because an OpenPGP mail leaves its subject unencrypted. */
   encryptedSubject: string;
+}
+
+/** Builds the subject before the title: site, EXERCISE and reminder marks, TLP and severity. */
+function subjectPrefix(label: string, severity: string, isExercise: boolean, isReminder: boolean) {
+  return [
+    m.mail.subjectSite,
+    ...(isExercise ? [m.mail.subjectExercise] : []),
+    ...(isReminder ? [m.mail.subjectReminder] : []),
+    `[${label}]`,
+    m.mail.subjectSeverity(severity),
+  ].join(' ');
+}
+
+/**
+ * Returns true when an alert's content may go out only encrypted to a recipient with a key:
+ * TLP:AMBER, TLP:AMBER+STRICT and TLP:RED. An unknown level counts as RED.
+ */
+export function requiresEncryption(tlp: string): boolean {
+  return !isTlpLevel(tlp) || tlpRank(tlp) >= tlpRank('amber');
+}
+
+/**
+ * Builds the notice sent in place of a TLP:AMBER or stricter alert when encryption to the
+ * recipient's key failed: no title and no content, only the TLP label, the reason and the
+ * personal acknowledgement link, whose page asks the recipient to sign in to read the alert.
+ */
+export function composeWithheldNotice(
+  publicUrl: string,
+  to: string,
+  alert: AlertMailContent,
+  ackToken: string,
+  reason: string,
+  isReminder = false,
+): MailMessage {
+  const tlp = isTlpLevel(alert.tlp) ? alert.tlp : 'red';
+  const label = tlpLabel(tlp);
+  const isExercise = alert.exercise === true;
+  const banner = isExercise ? [EXERCISE_BANNER, ''] : [];
+  const link = `${publicUrl}/alerts/ack/${encodeURIComponent(ackToken)}`;
+  const text = [
+    ...banner,
+    m.mail.tlpLine(label, m.tlpRules[tlp]),
+    '',
+    m.mail.withheldIntro,
+    m.mail.withheldReason(toInlineText(reason)),
+    '',
+    m.mail.withheldLink,
+    link,
+    '',
+    label,
+    ...(isExercise ? ['', EXERCISE_BANNER] : []),
+  ].join('\n');
+  const prefix = subjectPrefix(label, formatSeverity(alert.severity), isExercise, isReminder);
+
+  return { to, subject: `${prefix} ${m.mail.withheldTitle}`, text };
 }
 
 /**
@@ -82,13 +137,7 @@ export function composeAlertMail(
     label,
     ...(isExercise ? ['', EXERCISE_BANNER] : []),
   ].join('\n');
-  const prefix = [
-    m.mail.subjectSite,
-    ...(isExercise ? [m.mail.subjectExercise] : []),
-    ...(isReminder ? [m.mail.subjectReminder] : []),
-    `[${label}]`,
-    m.mail.subjectSeverity(severity),
-  ].join(' ');
+  const prefix = subjectPrefix(label, severity, isExercise, isReminder);
 
   return {
     to,

@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import { createMessage, encrypt, readKey } from 'openpgp';
 import { z } from 'zod';
 
 import type { AppContext } from '../app/context.ts';
@@ -9,6 +8,8 @@ import { publishEvents } from '../events/events.service.ts';
 import { participantOf, recordExerciseEntry } from '../exercises/exercise-events.ts';
 import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
 import type { Logger } from 'pino';
+import type { MailMessage } from '../mail/mailer.ts';
+import { encryptMailText } from '../mail/openpgp-mail.ts';
 import { filterReadableIds, readerOfAlertRecipient } from '../sharing/cited-objects.ts';
 import {
   findMailTarget,
@@ -16,7 +17,13 @@ import {
   markDeliverySending,
   markDeliverySent,
 } from './alerts.queries.ts';
-import { composeAlertMail, type AlertMailContent } from './alert-mail.compose.ts';
+import {
+  composeAlertMail,
+  composeWithheldNotice,
+  requiresEncryption,
+  type AlertMailContent,
+  type ComposedAlertMail,
+} from './alert-mail.compose.ts';
 import { publishDeliveryChange } from './delivery-events.ts';
 
 export { composeAlertMail, type AlertMailContent } from './alert-mail.compose.ts';
@@ -42,26 +49,50 @@ function isPermanentSmtpError(error: unknown): boolean {
   return typeof code === 'number' && code >= 500 && code < 600;
 }
 
-/**
- * Encrypts a mail text to an armored OpenPGP key; returns null with the reason when the key
- * cannot be read or used, so the caller can fall back to the plain mail.
- */
-async function encryptText(armoredKey: string, text: string, logger: Logger) {
-  try {
-    const encryptionKeys = await readKey({ armoredKey });
-    const message = await createMessage({ text });
-    // openpgp's stream types come from a package that is not installed, so lint sees the result
-    // as unresolved; an armored encryption of a text message is a string.
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- see above
-    const encrypted: unknown = await encrypt({ message, encryptionKeys });
-    if (typeof encrypted !== 'string') throw new Error('OpenPGP returned no armored text');
+/** The mail to send, and the note and withheld flag to record on the delivery. */
+interface OutgoingMail {
+  message: MailMessage;
+  note: string | null;
+  contentWithheld: boolean;
+  encrypted: boolean;
+}
 
-    return { text: encrypted, reason: null };
-  } catch (error) {
-    const reason = `OpenPGP key unusable, sent unencrypted: ${(error as Error).message}`;
-    logger.warn({ err: error }, 'openpgp key unusable');
-    return { text: null, reason: reason.slice(0, 500) };
+/**
+ * Chooses what goes out to a recipient whose entry has an OpenPGP key: the alert encrypted when
+ * the key works. When it does not, a TLP:CLEAR or TLP:GREEN alert goes out in clear text, which
+ * its TLP allows anyway, with a note on the delivery. A TLP:AMBER or stricter alert never goes
+ * out in clear text. A notice without title or content goes out instead, and the delivery
+ * records why.
+ */
+async function chooseKeyedMail(
+  ctx: AppContext,
+  plain: ComposedAlertMail,
+  content: AlertMailContent,
+  armoredKey: string,
+  notice: { ackToken: string; isReminder: boolean },
+  logger: Logger,
+): Promise<OutgoingMail> {
+  const encrypted = await encryptMailText(armoredKey, plain.text, logger);
+  if (encrypted.text !== null) {
+    const message = { ...plain, subject: plain.encryptedSubject, text: encrypted.text };
+    return { message, note: null, contentWithheld: false, encrypted: true };
   }
+  const { reason } = encrypted;
+  if (!requiresEncryption(content.tlp)) {
+    const note = `OpenPGP key unusable, sent unencrypted: ${reason}`;
+    return { message: plain, note, contentWithheld: false, encrypted: false };
+  }
+  const message = composeWithheldNotice(
+    ctx.config.publicUrl,
+    plain.to,
+    content,
+    notice.ackToken,
+    reason,
+    notice.isReminder,
+  );
+  const note = `Content withheld, OpenPGP key unusable: ${reason}`;
+
+  return { message, note, contentWithheld: true, encrypted: false };
 }
 
 type MailTarget = NonNullable<Awaited<ReturnType<typeof findMailTarget>>>;
@@ -92,7 +123,8 @@ async function recordExerciseDelivery(
 /**
  * Sends one alert mail and records the outcome on the recipient's delivery row of that channel.
  * The address is the one stored on the recipient row, so a PoC entry deleted after the alert
- * still gets its mail, and a missing or unreadable OpenPGP key falls back to the plain mail.
+ * still gets its mail. An encrypted channel whose entry has an OpenPGP key gets what
+ * `chooseKeyedMail` decides. Any other delivery gets the plain mail.
  * The Message-ID is fixed per delivery: after a crash between the server's acceptance and the
  * database update the job runs again, and the receiver can drop the resend by that id.
  */
@@ -128,15 +160,13 @@ async function sendAlertMail(
   };
   const isReminder = payload.channel === 'email-reminder';
   const plain = composeAlertMail(ctx.config.publicUrl, to, content, payload.ackToken, isReminder);
-  const hasKey = target.pgp_key !== null && target.pgp_key.trim() !== '';
-  const encrypted =
-    hasKey && payload.channel !== 'email'
-      ? await encryptText(target.pgp_key ?? '', plain.text, logger)
-      : null;
-  const message =
-    encrypted?.text != null
-      ? { ...plain, subject: plain.encryptedSubject, text: encrypted.text }
-      : plain;
+  const key = target.pgp_key?.trim() ?? '';
+  const notice = { ackToken: payload.ackToken, isReminder };
+  const outgoing =
+    key !== '' && payload.channel !== 'email'
+      ? await chooseKeyedMail(ctx, plain, content, key, notice, logger)
+      : { message: plain, note: null, contentWithheld: false, encrypted: false };
+  const { message } = outgoing;
   const messageId = target.message_id ?? `<${target.deliveryId}@parley.alerts>`;
 
   await markDeliverySending(ctx.db, target.deliveryId, ctx.clock.now().toISOString());
@@ -172,7 +202,8 @@ async function sendAlertMail(
   }
   const sentAt = ctx.clock.now().toISOString();
   const events = await ctx.db.transaction().execute(async (trx) => {
-    await markDeliverySent(trx, target.deliveryId, sentAt, encrypted?.reason ?? null);
+    const { note, contentWithheld } = outgoing;
+    await markDeliverySent(trx, target.deliveryId, sentAt, note, contentWithheld);
     const outcome = { kind: 'delivered' as const, at: sentAt };
     return recordExerciseDelivery(trx, ctx, target, payload.channel, outcome);
   });
@@ -182,10 +213,14 @@ async function sendAlertMail(
     recipient: target.email,
     channel: payload.channel,
     status: 'delivered',
-    reason: encrypted?.reason ?? null,
+    reason: outgoing.note,
   });
 
-  return { sent: 1, encrypted: encrypted?.text != null ? 1 : 0 };
+  return {
+    sent: 1,
+    encrypted: outgoing.encrypted ? 1 : 0,
+    withheld: outgoing.contentWithheld ? 1 : 0,
+  };
 }
 
 /** Job that mails one alert to one recipient on one channel; its priority is the severity. */

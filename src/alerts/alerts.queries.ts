@@ -191,6 +191,21 @@ export function findRecipientByTokenHash(db: Kysely<Tables>, tokenHash: string) 
     .executeTakeFirst();
 }
 
+/**
+ * Returns true when any mail to a recipient went out as a notice without the alert's content, so
+ * its acknowledgement link travelled in clear text next to no content.
+ */
+export async function hasWithheldDelivery(db: Kysely<Tables>, recipientId: string) {
+  const row = await db
+    .selectFrom('alert_deliveries')
+    .select('id')
+    .where('recipient_id', '=', recipientId)
+    .where('content_withheld', '=', 1)
+    .executeTakeFirst();
+
+  return row !== undefined;
+}
+
 /** Records the first opening of the acknowledgement page; later openings keep the first time. */
 export async function markOpened(db: Kysely<Tables>, recipientId: string, now: string) {
   await db
@@ -296,13 +311,15 @@ export async function markDeliverySending(db: Kysely<Tables>, deliveryId: string
 
 /**
  * Records an accepted delivery: the mail server took the message. `note` keeps a degradation,
- * such as a mail sent unencrypted because the OpenPGP key was unusable.
+ * such as a mail sent unencrypted because the OpenPGP key was unusable. `contentWithheld` marks
+ * a notice that went out without the alert's content.
  */
 export async function markDeliverySent(
   db: Kysely<Tables>,
   deliveryId: string,
   now: string,
   note: string | null = null,
+  contentWithheld = false,
 ) {
   await db
     .updateTable('alert_deliveries')
@@ -310,6 +327,7 @@ export async function markDeliverySent(
       status: 'delivered',
       delivered_at: now,
       failure_reason: note,
+      content_withheld: contentWithheld ? 1 : 0,
       attempts: eb('attempts', '+', 1),
     }))
     .where('id', '=', deliveryId)

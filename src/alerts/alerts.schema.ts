@@ -135,6 +135,11 @@ export interface ChannelDelivery {
   deliveredAt: string | null;
   failedAt: string | null;
   failureReason: string | null;
+  /**
+   * True when the mail was a notice without the alert's content, because the recipient's
+   * OpenPGP key could not be used; `failureReason` says why.
+   */
+  contentWithheld: boolean;
 }
 
 /** Delivery report of one alert, for its sender and the secretariat. */
@@ -152,6 +157,8 @@ export interface DeliveryReport {
     acknowledged: number;
     reminded: number;
     escalated: number;
+    /** Recipients who got at least one notice without the alert's content. */
+    contentWithheld: number;
     webhooks: number;
     webhooksDelivered: number;
   };

@@ -13,12 +13,14 @@ import { DomainError, notFound } from '../shared/errors.ts';
 import { cutPage, decodeCursor } from '../shared/keyset.ts';
 import { listWebhooksFor, queueWebhookDeliveries } from '../webhooks/webhook-fan-out.ts';
 import { chooseRecipients, type Addressee } from './addressing.ts';
+import { requiresEncryption } from './alert-mail.compose.ts';
 import { alertMailJob } from './alert-mail.job.ts';
 import {
   findAlert,
   findAlertFor,
   findRecipient,
   findRecipientByTokenHash,
+  hasWithheldDelivery,
   insertAlert,
   insertDeliveries,
   alertSortKeys,
@@ -282,7 +284,10 @@ export async function acknowledgeAsRecipient(
   return acknowledge(ctx, recipient, via);
 }
 
-/** Loads the alert behind a personal link and records the first opening. */
+/**
+ * Loads the alert behind a personal link and records the first opening. `contentWithheld` is
+ * true when the link went out in a notice without the alert's content.
+ */
 export async function openAlertByToken(ctx: AppContext, token: string) {
   const recipient = await findRecipientByTokenHash(ctx.db, hashSecret(token));
   const alert = recipient === undefined ? undefined : await findAlert(ctx.db, recipient.alert_id);
@@ -290,8 +295,11 @@ export async function openAlertByToken(ctx: AppContext, token: string) {
     throw notFound((m) => m.problems.alerts.alertNotFound);
 
   await markOpened(ctx.db, recipient.id, ctx.clock.now().toISOString());
+  // A link mailed in clear text beside withheld content must not show that content either.
+  const contentWithheld =
+    requiresEncryption(alert.tlp) && (await hasWithheldDelivery(ctx.db, recipient.id));
 
-  return { alert, recipient };
+  return { alert, recipient, contentWithheld };
 }
 
 /** Acknowledges through a personal link of the first mail or the reminder. */

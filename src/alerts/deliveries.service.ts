@@ -56,6 +56,7 @@ export async function getDeliveryReport(
       deliveredAt: d.delivered_at,
       failedAt: d.failed_at,
       failureReason: d.failure_reason,
+      contentWithheld: d.content_withheld === 1,
     });
     channelsOf.set(d.recipient_id, list);
   }
@@ -101,6 +102,7 @@ export async function getDeliveryReport(
       acknowledged: recipients.filter((r) => r.acknowledgedAt !== null).length,
       reminded: recipients.filter((r) => r.remindedAt !== null).length,
       escalated: recipients.filter((r) => r.escalatedAt !== null).length,
+      contentWithheld: recipients.filter((r) => r.channels.some((c) => c.contentWithheld)).length,
       webhooks: hooks.length,
       webhooksDelivered: hooks.filter((h) => h.status === 'delivered').length,
     },

@@ -301,6 +301,8 @@ export interface AlertDeliveriesTable {
   delivered_at: string | null;
   /** Message-ID of the mail, the same on every attempt so receivers can drop a resend. */
   message_id: string | null;
+  /** 1 when the mail was a notice without the alert's content because encryption failed. */
+  content_withheld: Generated<number>;
 }
 
 /** A background job; claimed with a lease so a crashed worker's job is retried. */

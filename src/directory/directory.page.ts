@@ -3,6 +3,7 @@ import { html, type SafeHtml } from '../web/html.ts';
 import { renderPage } from '../web/layout.ts';
 import { formatHours } from './directory.csv.ts';
 import type { DirectoryPoc, DirectoryState } from './directory.service.ts';
+import { formatFingerprint } from './openpgp-key.ts';
 import { pocLevels } from './pocs.schema.ts';
 import { messages } from '../i18n/messages.ts';
 
@@ -61,6 +62,21 @@ function cell(value: string | null | undefined): SafeHtml {
   return html`<td>${value === null || value === '' ? '—' : value}</td>`;
 }
 
+/** Renders the key cell: fingerprint, expiry, an "Expired" badge and the .asc download. */
+function keyCell(poc: DirectoryPoc): SafeHtml {
+  if (poc.pgpKey === undefined) return cell(undefined);
+  if (poc.pgpKey === null || poc.pgpFingerprint == null) return cell(null);
+  const expiry =
+    poc.pgpExpiresAt == null ? m.keyNeverExpires : m.keyExpires(date(poc.pgpExpiresAt));
+  const badge =
+    poc.pgpKeyExpired === true ? html` <span class="badge stale">${m.keyExpired}</span>` : null;
+
+  return html`<td>
+    <code>${formatFingerprint(poc.pgpFingerprint)}</code><br />${expiry}${badge}<br />
+    <a href="/api/v1/directory/pocs/${poc.id}.asc">${m.downloadKey}</a>
+  </td>`;
+}
+
 function pocRow(poc: DirectoryPoc, showMembersFields: boolean): SafeHtml {
   const email =
     poc.email === undefined
@@ -73,7 +89,7 @@ function pocRow(poc: DirectoryPoc, showMembersFields: boolean): SafeHtml {
   return html`<tr>
     <td>${m.levels[poc.level]}${poc.role === 'alternate' ? html` (${m.alternate})` : null}</td>
     ${cell(poc.name)}${cell(poc.designation)}${cell(poc.organisation)}${email}${membersCells}
-    ${cell(poc.languages?.join(', '))}${cell(poc.timeZone)}
+    ${cell(poc.languages?.join(', '))}${cell(poc.timeZone)}${keyCell(poc)}
     <td>${freshness(poc)}</td>
     <td><a href="/api/v1/directory/pocs/${poc.id}.vcf">${m.vcard}</a></td>
   </tr>`;
@@ -113,6 +129,7 @@ function stateSection(state: DirectoryState, isMember: boolean): SafeHtml {
           ${membersHeaders}
           <th scope="col">${m.languages}</th>
           <th scope="col">${m.timeZone}</th>
+          <th scope="col">${m.openpgpKey}</th>
           <th scope="col">${m.lastConfirmed}</th>
           <th scope="col">${m.contactCard}</th>
         </tr>

@@ -31,6 +31,8 @@ const VCARD_TYPE = 'text/vcard; charset=utf-8';
 const HTML_TYPE = 'text/html; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
 const CSV_TYPE = 'text/csv; charset=utf-8';
+// RFC 3156 media type of OpenPGP keys.
+const KEY_TYPE = 'application/pgp-keys';
 
 /** Registers the public directory page and its JSON, CSV and vCard exports. */
 export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -110,6 +112,21 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
         .send(pocToVcard(state, poc));
     }
     throw notFound((m) => m.problems.directory.pocNotFound);
+  });
+
+  // A key hidden from the caller and a missing key get the same 404.
+  app.get('/api/v1/directory/pocs/:id.asc', async (request, reply) => {
+    const { id } = parseInput(PocParams, request.params, 'path');
+    const poc = (await getDirectory(ctx, request.principal))
+      .flatMap((state) => state.pocs)
+      .find((p) => p.id === id);
+    if (poc?.pgpKey === undefined || poc.pgpKey === null)
+      throw notFound((m) => m.problems.directory.keyNotFound);
+
+    return reply
+      .type(KEY_TYPE)
+      .header('content-disposition', `attachment; filename="parley-${id}.asc"`)
+      .send(`${poc.pgpKey}\n`);
   });
 
   app.get('/api/v1/directory/health', async (request) => {

@@ -5,6 +5,7 @@ import type { Tables } from '../db/schema.ts';
 import type { Clock } from '../shared/clock.ts';
 import { displayEmail } from '../shared/email.ts';
 import { foldForSearch } from '../shared/text.ts';
+import { hasExpired } from './openpgp-key.ts';
 import { isStale } from './poc-fields.ts';
 import type { PocRow } from './pocs.queries.ts';
 import { pocLevels, type ContactRole, type Hours, type PocLevel } from './pocs.schema.ts';
@@ -26,8 +27,12 @@ export interface DirectoryPoc {
   languages?: string[];
   timeZone?: string | null;
   hours?: Hours | null;
+  /** Armored OpenPGP public key, for encrypting to this PoC. */
+  pgpKey?: string | null;
   pgpFingerprint?: string | null;
   pgpExpiresAt?: string | null;
+  /** True when the key has expired; present whenever the key is. */
+  pgpKeyExpired?: boolean;
 }
 
 /** One state in the directory, with the levels it has designated and how fresh they are. */
@@ -56,6 +61,7 @@ function toDirectoryPoc(
   row: PocRow,
   visible: (field: keyof VisibilityMap) => boolean,
   stale: boolean,
+  now: Date,
 ) {
   const poc: DirectoryPoc = {
     id: row.id,
@@ -74,8 +80,10 @@ function toDirectoryPoc(
   if (visible('timeZone')) poc.timeZone = row.time_zone;
   if (visible('hours')) poc.hours = row.hours === null ? null : (JSON.parse(row.hours) as Hours);
   if (visible('pgpKey')) {
+    poc.pgpKey = row.pgp_key;
     poc.pgpFingerprint = row.pgp_fingerprint;
     poc.pgpExpiresAt = row.pgp_expires_at;
+    poc.pgpKeyExpired = hasExpired(row.pgp_expires_at, now);
   }
 
   return poc;
@@ -118,7 +126,7 @@ export async function getDirectory(
     const visible = (field: keyof VisibilityMap) => isMember || fields[field] === 'public';
     const stale = isStale(row.last_confirmed_at, now, deps.config.staleAfterDays);
     const list = byState.get(row.state_code) ?? [];
-    list.push(toDirectoryPoc(row, visible, stale));
+    list.push(toDirectoryPoc(row, visible, stale, now));
     byState.set(row.state_code, list);
   }
 

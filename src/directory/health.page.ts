@@ -2,6 +2,7 @@ import type { Principal } from '../accounts/principal.ts';
 import { html } from '../web/html.ts';
 import { renderPage } from '../web/layout.ts';
 import type { getDirectoryHealth } from './health.service.ts';
+import { KEY_EXPIRY_WARNING_DAYS } from './openpgp-key.ts';
 import { messages } from '../i18n/messages.ts';
 
 const m = messages.directory;
@@ -40,6 +41,7 @@ export function renderHealthPage(
         <td>${state.levelsWithoutAlternate.map((level) => m.levels[level]).join(', ') || '—'}</td>
         <td>${state.staleEntries}</td>
         <td>${state.bouncedAddresses.join(', ') || '—'}</td>
+        <td>${m.healthKeyCell(state.expiredKeys, state.keysExpiringSoon)}</td>
       </tr>`,
   );
   const content = html`<h1>${m.healthTitle}</h1>
@@ -49,6 +51,8 @@ export function renderHealthPage(
       <li>${m.healthStatesWithoutAlternate(counts.statesWithoutAlternate)}</li>
       <li>${m.healthStaleEntries(counts.staleEntries)}</li>
       <li>${m.healthBounced(counts.bouncedAddresses)}</li>
+      <li>${m.healthExpiredKeys(counts.expiredKeys)}</li>
+      <li>${m.healthKeysExpiringSoon(counts.keysExpiringSoon, KEY_EXPIRY_WARNING_DAYS)}</li>
     </ul>
     <table>
       <caption>
@@ -58,7 +62,7 @@ export function renderHealthPage(
         <tr>
           ${sortLink(m.state, 'name', sort)}${sortLink(m.missingLevels, 'missing', sort)}
           ${sortLink(m.withoutAlternate, 'alternates', sort)}${sortLink(m.staleCount, 'stale', sort)}
-          ${sortLink(m.bouncedAddresses, 'bounced', sort)}
+          ${sortLink(m.bouncedAddresses, 'bounced', sort)}${sortLink(m.openpgpKeys, 'keys', sort)}
         </tr>
       </thead>
       <tbody>

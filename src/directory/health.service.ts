@@ -6,6 +6,7 @@ import type { Tables } from '../db/schema.ts';
 import { messages } from '../i18n/messages.ts';
 import type { Clock } from '../shared/clock.ts';
 import { DomainError } from '../shared/errors.ts';
+import { expiresSoon, hasExpired } from './openpgp-key.ts';
 import { isStale } from './poc-fields.ts';
 import { pocLevels, type PocLevel } from './pocs.schema.ts';
 
@@ -20,6 +21,10 @@ export interface StateHealth {
   staleEntries: number;
   /** PoC addresses whose last mail delivery failed. */
   bouncedAddresses: string[];
+  /** Entries whose OpenPGP key has expired. */
+  expiredKeys: number;
+  /** Entries whose OpenPGP key expires within `KEY_EXPIRY_WARNING_DAYS`. */
+  keysExpiringSoon: number;
 }
 
 /** Directory-wide counts of the same gaps. */
@@ -30,10 +35,12 @@ export interface HealthCounts {
   statesWithoutAlternate: number;
   staleEntries: number;
   bouncedAddresses: number;
+  expiredKeys: number;
+  keysExpiringSoon: number;
 }
 
 /** Columns the health table sorts by; a leading `-` sorts descending. */
-export const healthSorts = ['name', 'missing', 'stale', 'alternates', 'bounced'] as const;
+export const healthSorts = ['name', 'missing', 'stale', 'alternates', 'bounced', 'keys'] as const;
 
 /** Query of the health report. */
 export const HealthQuerySchema = z.object({
@@ -49,6 +56,7 @@ const sortKeys: Record<(typeof healthSorts)[number], (s: StateHealth) => number 
   stale: (s) => s.staleEntries,
   alternates: (s) => s.levelsWithoutAlternate.length,
   bounced: (s) => s.bouncedAddresses.length,
+  keys: (s) => s.expiredKeys + s.keysExpiringSoon,
 };
 
 function compare(a: number | string, b: number | string) {
@@ -75,7 +83,8 @@ async function findBouncedAddresses(db: Kysely<Tables>) {
 
 /**
  * Reports, for the secretariat, every state's gaps: levels with no PoC, levels with no alternate,
- * stale entries and bounced addresses, with totals; sorted by the given column.
+ * stale entries, bounced addresses and expired or soon-expiring OpenPGP keys, with totals; sorted
+ * by the given column.
  */
 export async function getDirectoryHealth(
   deps: { db: Kysely<Tables>; clock: Clock; config: { staleAfterDays: number } },
@@ -89,7 +98,15 @@ export async function getDirectoryHealth(
     deps.db.selectFrom('states').select(['code', 'name']).execute(),
     deps.db
       .selectFrom('pocs')
-      .select(['state_code', 'level', 'contact_role', 'email', 'email_key', 'last_confirmed_at'])
+      .select([
+        'state_code',
+        'level',
+        'contact_role',
+        'email',
+        'email_key',
+        'last_confirmed_at',
+        'pgp_expires_at',
+      ])
       .execute(),
     findBouncedAddresses(deps.db),
   ]);
@@ -111,6 +128,8 @@ export async function getDirectoryHealth(
       staleEntries: own.filter((p) => isStale(p.last_confirmed_at, now, deps.config.staleAfterDays))
         .length,
       bouncedAddresses: own.filter((p) => bounced.has(p.email_key)).map((p) => p.email),
+      expiredKeys: own.filter((p) => hasExpired(p.pgp_expires_at, now)).length,
+      keysExpiringSoon: own.filter((p) => expiresSoon(p.pgp_expires_at, now)).length,
     };
   });
 
@@ -128,6 +147,8 @@ export async function getDirectoryHealth(
     statesWithoutAlternate: report.filter((s) => s.levelsWithoutAlternate.length > 0).length,
     staleEntries: report.reduce((sum, s) => sum + s.staleEntries, 0),
     bouncedAddresses: report.reduce((sum, s) => sum + s.bouncedAddresses.length, 0),
+    expiredKeys: report.reduce((sum, s) => sum + s.expiredKeys, 0),
+    keysExpiringSoon: report.reduce((sum, s) => sum + s.keysExpiringSoon, 0),
   };
 
   return { counts, states: report };

@@ -4,7 +4,13 @@ import { requireEmailKey } from '../accounts/accounts.service.ts';
 import type { PocsTable } from '../db/schema.ts';
 import { displayEmail } from '../shared/email.ts';
 import { foldForSearch } from '../shared/text.ts';
-import { inspectPublicKey } from './openpgp-key.ts';
+import { messages } from '../i18n/messages.ts';
+import {
+  digestKey,
+  expiresSoon,
+  inspectPublicKey,
+  KEY_EXPIRY_WARNING_DAYS,
+} from './openpgp-key.ts';
 import { normalisePhone } from './phone.ts';
 import type { ContactRole, Hours, PocCreate, PocLevel, PocPatch, PocView } from './pocs.schema.ts';
 import type { PocRow } from './pocs.queries.ts';
@@ -26,6 +32,8 @@ export const historyFields = [
   'timeZone',
   'hours',
   'pgpFingerprint',
+  'pgpExpiresAt',
+  'pgpKeySha256',
 ] as const;
 
 /** A field recorded in history. */
@@ -117,12 +125,23 @@ function isEmpty(value: unknown): boolean {
   return value === null || value === '' || (Array.isArray(value) && value.length === 0);
 }
 
+/**
+ * Returns the value history records for a field. The key itself is recorded as its SHA-256
+ * digest, so a key re-issued with the same fingerprint (new expiry or subkeys) is a change too.
+ */
+function historyValue(view: PocView | null, field: HistoryField): unknown {
+  if (view === null) return null;
+  if (field === 'pgpKeySha256') return digestKey(view.pgpKey);
+
+  return view[field];
+}
+
 /** Lists the fields whose values differ between two views, with old and new values. */
 export function diffViews(before: PocView | null, after: PocView | null) {
   const changes: Record<string, { old: unknown; new: unknown }> = {};
   for (const field of historyFields) {
-    const oldValue = before === null ? null : before[field];
-    const newValue = after === null ? null : after[field];
+    const oldValue = historyValue(before, field);
+    const newValue = historyValue(after, field);
     // An empty list and a missing value are the same: "no languages" is not a change.
     if (isEmpty(oldValue) && isEmpty(newValue)) continue;
     if (JSON.stringify(oldValue) !== JSON.stringify(newValue)) {
@@ -131,4 +150,29 @@ export function diffViews(before: PocView | null, after: PocView | null) {
   }
 
   return changes;
+}
+
+/** A problem with a saved entry that does not stop the save. */
+export interface PocWarning {
+  field: string;
+  /** Stable code: `key_expires_soon`. */
+  code: string;
+  message: string;
+}
+
+/**
+ * Returns a saved entry with the warnings its editor should act on: a key that expires within
+ * `KEY_EXPIRY_WARNING_DAYS`. An empty list means nothing to act on.
+ */
+export function withKeyWarnings(poc: PocView, now: Date): PocView & { warnings: PocWarning[] } {
+  const warnings: PocWarning[] = [];
+  if (poc.pgpExpiresAt !== null && expiresSoon(poc.pgpExpiresAt, now)) {
+    const message = messages.problems.directory.keyExpiresSoon(
+      poc.pgpExpiresAt,
+      KEY_EXPIRY_WARNING_DAYS,
+    );
+    warnings.push({ field: 'pgpKey', code: 'key_expires_soon', message });
+  }
+
+  return { ...poc, warnings };
 }

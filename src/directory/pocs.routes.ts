@@ -6,6 +6,7 @@ import { requirePrincipal } from '../auth/auth.hooks.ts';
 import { messages } from '../i18n/messages.ts';
 import { DomainError } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
+import { withKeyWarnings } from './poc-fields.ts';
 import {
   applyChangeRequest,
   confirmPoc,
@@ -51,14 +52,17 @@ export function registerPocRoutes(app: FastifyInstance, ctx: AppContext) {
     const poc = await createPoc(ctx, principal, request.body, options);
     request.log.info({ userId: principal.accountId, pocId: poc.id }, 'poc created');
 
-    return reply.status(201).header('location', `/api/v1/pocs/${poc.id}`).send(poc);
+    return reply
+      .status(201)
+      .header('location', `/api/v1/pocs/${poc.id}`)
+      .send(withKeyWarnings(poc, ctx.clock.now()));
   });
 
   app.patch('/api/v1/pocs/:id', async (request) => {
     const { id } = parseInput(IdParams, request.params, 'path');
     const principal = requirePrincipal(request);
 
-    return updatePoc(ctx, principal, id, request.body);
+    return withKeyWarnings(await updatePoc(ctx, principal, id, request.body), ctx.clock.now());
   });
 
   app.delete('/api/v1/pocs/:id', async (request, reply) => {
@@ -109,6 +113,8 @@ export function registerPocRoutes(app: FastifyInstance, ctx: AppContext) {
     const { action, poc } = await applyChangeRequest(ctx, principal, code, request.body);
     if (poc === null) return reply.status(204).send();
 
-    return reply.status(action === 'create' ? 201 : 200).send(poc);
+    return reply
+      .status(action === 'create' ? 201 : 200)
+      .send(withKeyWarnings(poc, ctx.clock.now()));
   });
 }

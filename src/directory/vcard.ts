@@ -11,6 +11,21 @@ function addText(card: ICAL.Component, name: string, value: string | null | unde
 }
 
 /**
+ * Adds the OpenPGP key as `KEY;MEDIATYPE=application/pgp-keys;VALUE=TEXT`, the armored text with
+ * its line breaks escaped. RFC 6350 §6.8.1 lets KEY be reset from a URI to text. NOTE: the
+ * RFC's `data:application/pgp-keys;base64,…` form is not used because ical.js 2.2 escapes the
+ * comma of a URI value in vCard (`base64\,`), which other readers would take as part of the data.
+ */
+function addKey(card: ICAL.Component, armoredKey: string | null | undefined) {
+  if (armoredKey === null || armoredKey === undefined || armoredKey === '') return;
+  const key = new ICAL.Property('key');
+  key.resetType('text');
+  key.setParameter('mediatype', 'application/pgp-keys');
+  key.setValue(armoredKey);
+  card.addProperty(key);
+}
+
+/**
  * Builds a vCard 4.0 (RFC 6350) for one PoC with the fields the caller may see. ical.js escapes
  * values and folds lines at 75 octets without splitting a UTF-8 character.
  */
@@ -49,9 +64,11 @@ export function pocToVcard(state: DirectoryState, poc: DirectoryPoc): string {
   const categories = new ICAL.Property('categories');
   categories.setValues([poc.level, poc.role, state.code]);
   card.addProperty(categories);
+  addKey(card, poc.pgpKey);
   const notes = [
     poc.hours === undefined || poc.hours === null ? null : `Hours: ${formatHours(poc.hours)}`,
     poc.pgpFingerprint ? `OpenPGP fingerprint: ${poc.pgpFingerprint}` : null,
+    poc.pgpFingerprint ? `OpenPGP key expires: ${poc.pgpExpiresAt ?? 'never'}` : null,
   ].filter((note) => note !== null);
   addText(card, 'note', notes.join('\n'));
 
@@ -71,6 +88,8 @@ export interface VcardValues {
   title: string | null;
   email: string | null;
   tel: string[];
+  /** Armored OpenPGP key of the KEY property; absent when the card has none. */
+  key?: string;
 }
 
 /** Reads every card of a vCard file. */
@@ -86,6 +105,7 @@ export function parseVcards(text: string): VcardValues[] {
       return typeof value === 'string' ? value : null;
     };
     const org = card.getFirstProperty('org')?.getValues() as string[] | undefined;
+    const key = text('key');
 
     return {
       uid: text('uid') ?? '',
@@ -94,6 +114,7 @@ export function parseVcards(text: string): VcardValues[] {
       title: text('title'),
       email: text('email'),
       tel: card.getAllProperties('tel').map((p) => String(p.getFirstValue())),
+      ...(key === null ? {} : { key }),
     };
   });
 }

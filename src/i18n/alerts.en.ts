@@ -30,6 +30,13 @@ export const alertsMessages = {
     subjectReminder: '[Reminder]',
     subjectSeverity: (severity: string) => `[Severity ${severity}]`,
     encryptedTitle: 'Encrypted alert',
+    withheldTitle: 'Alert waiting in Parley',
+    withheldIntro:
+      'An alert was sent to you in Parley. Its content is not in this mail: sign in to read it.',
+    withheldReason: (reason: string) => `Your OpenPGP key could not be used: ${reason}`,
+    withheldLink:
+      'Open the alert and acknowledge it (sign-in required; the link is personal, do not ' +
+      'forward this mail):',
   },
   ackPage: {
     severity: (severity: string) => `Severity ${severity}`,
@@ -40,5 +47,10 @@ export const alertsMessages = {
     acknowledgedTitle: 'Alert acknowledged',
     acknowledgedStatus: (acknowledgedAt: string) =>
       `Your acknowledgement was recorded at ${acknowledgedAt}.`,
+    withheldTitle: 'Alert',
+    withheldSignIn:
+      'This alert was mailed to you without its content because your OpenPGP key could not ' +
+      'be used. Sign in to read it.',
+    signIn: 'Sign in',
   },
 } as const;

@@ -30,11 +30,23 @@ export const directoryProblems = {
   keyPrivate: 'is a private key: paste only the public key block',
   keyRevoked: 'has been revoked: export the current key',
   keyExpired: (expiresAt: string) => `expired on ${expiresAt}: extend or replace the key`,
+  keyCount: (count: number) =>
+    count === 0
+      ? 'contains no OpenPGP public key: paste one armored public key block'
+      : `contains ${count} keys: paste one public key (its subkeys may stay)`,
+  keyTruncated: 'has a key block without its END line: paste the whole armored block',
+  keyCreatedInFuture: (createdAt: string) =>
+    `was created in the future (${createdAt}): check the clock of the machine that made it, ` +
+    'then make or export the key again',
+  keyCannotEncrypt:
+    'has no subkey that can encrypt now: add a valid encryption subkey, then export the key again',
+  keyNotFound: 'OpenPGP key not found for this PoC',
+  /** Warning returned with a saved entry whose key expires within the warning period. */
+  keyExpiresSoon: (expiresAt: string, days: number) =>
+    `The OpenPGP key expires on ${expiresAt}, within ${days} days: extend its expiry and save ` +
+    'it again, or encrypted alert mail to this contact will stop',
   /** Messages of the request schema's own checks. */
   fields: {
-    hoursRange: 'must be a range such as 09:00-17:30',
-    hoursOrder: 'must end after it starts',
-    timeZone: 'must be an IANA time zone name such as Asia/Karachi',
     language: 'must be an ISO 639-1 code such as en, fr or ar',
     role: 'must be primary or alternate',
     stateNotAccepted: 'is not accepted: a PoC always belongs to your own state',

@@ -31,6 +31,11 @@ export const directoryMessages = {
   timeZone: 'Time zone',
   lastConfirmed: 'Last confirmed',
   contactCard: 'Contact card',
+  openpgpKey: 'OpenPGP key',
+  keyExpires: (date: string) => `expires ${date}`,
+  keyNeverExpires: 'does not expire',
+  keyExpired: 'Expired',
+  downloadKey: 'Download key (.asc)',
   vcard: 'vCard',
   json: 'JSON',
   csv: 'CSV',
@@ -52,6 +57,13 @@ export const directoryMessages = {
     `States with a level without an alternate: ${count(states)}`,
   healthStaleEntries: (entries: number) => `Stale entries: ${count(entries)}`,
   healthBounced: (addresses: number) => `Addresses whose last mail bounced: ${count(addresses)}`,
+  openpgpKeys: 'OpenPGP keys expired / expiring',
+  healthExpiredKeys: (entries: number) =>
+    `Entries whose OpenPGP key has expired: ${count(entries)}`,
+  healthKeysExpiringSoon: (entries: number, days: number) =>
+    `Entries whose OpenPGP key expires within ${count(days)} days: ${count(entries)}`,
+  healthKeyCell: (expired: number, expiring: number) =>
+    expired + expiring === 0 ? '—' : `${count(expired)} expired, ${count(expiring)} expiring`,
   reminderSubject: (state: string, entries: number) =>
     selectPlural(locale, entries, {
       one: `[Parley] ${count(entries)} point-of-contact entry of ${state} needs confirming`,

@@ -27,6 +27,11 @@ export const requestsMessages = {
     responseDue: (dueAt: string) => `Response requested by: ${dueAt}`,
     requested: 'Requested:',
     replyLink: (link: string) => `Acknowledge and reply in the workspace: ${link}`,
+    encryptedTitle: 'Encrypted message',
+    withheldTitle: 'Message waiting in Parley',
+    withheldIntro:
+      'A message was sent to you in Parley. Its content is not in this mail: sign in to read it.',
+    withheldReason: (reason: string) => `Your OpenPGP key could not be used: ${reason}`,
     subjectLine: (
       isExercise: boolean,
       tlpLabel: string,

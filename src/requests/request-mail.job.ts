@@ -1,14 +1,18 @@
 import { z } from 'zod';
 
+import type { Logger } from 'pino';
+
 import {
   withoutExerciseMark,
   EXERCISE_BANNER,
   formatSeverity,
+  requiresEncryption,
 } from '../alerts/alert-mail.compose.ts';
 import type { AppContext } from '../app/context.ts';
 import { messages } from '../i18n/messages.ts';
 import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
 import type { MailMessage } from '../mail/mailer.ts';
+import { encryptMailText } from '../mail/openpgp-mail.ts';
 import { isTlpLevel, tlpLabel } from '../sharing/tlp.ts';
 import { findRequestMailTarget, updateRequestMail } from './requests.queries.ts';
 import { toInlineText } from '../shared/text.ts';
@@ -66,18 +70,103 @@ export function composeRequestMail(publicUrl: string, to: string, target: Target
   };
 }
 
+/**
+ * Builds the notice sent in place of a TLP:AMBER or stricter message when encryption to the
+ * recipient's key failed. It has no subject text and no content, only the reason and the link
+ * to the thread, which needs a sign-in.
+ */
+export function composeWithheldRequestNotice(
+  publicUrl: string,
+  to: string,
+  target: Target,
+  reason: string,
+): MailMessage {
+  const label = isTlpLevel(target.tlp) ? tlpLabel(target.tlp) : target.tlp;
+  const typeName = m.typeNames[target.type] ?? target.type;
+  const isExercise = target.exercise === 1;
+  const link = `${publicUrl}/app/requests/${encodeURIComponent(target.reference)}`;
+  const text = [
+    ...(isExercise ? [EXERCISE_BANNER, ''] : []),
+    label,
+    '',
+    m.mail.withheldIntro,
+    m.mail.withheldReason(toInlineText(reason)),
+    '',
+    m.mail.replyLink(link),
+    '',
+    label,
+    ...(isExercise ? ['', EXERCISE_BANNER] : []),
+  ].join('\n');
+  const subject = m.mail.subjectLine(
+    isExercise,
+    label,
+    target.reference,
+    typeName,
+    m.mail.withheldTitle,
+  );
+
+  return { to, subject, text, messageId: `<${target.recipientId}@parley.requests>` };
+}
+
+/**
+ * Chooses the mail to a recipient whose PoC entry has an OpenPGP key, as alert mail does. A
+ * usable key gets the message encrypted, with its subject text left out. Otherwise TLP:CLEAR and
+ * TLP:GREEN go out in clear text, and stricter levels get a notice without the content. `note`
+ * is recorded on the recipient.
+ */
+async function chooseKeyedRequestMail(
+  ctx: AppContext,
+  target: Target,
+  plain: MailMessage,
+  armoredKey: string,
+  logger: Logger,
+): Promise<{ message: MailMessage; note: string | null; contentWithheld: boolean }> {
+  const encrypted = await encryptMailText(armoredKey, plain.text, logger);
+  if (encrypted.text !== null) {
+    const label = isTlpLevel(target.tlp) ? tlpLabel(target.tlp) : target.tlp;
+    const typeName = m.typeNames[target.type] ?? target.type;
+    const isExercise = target.exercise === 1;
+    const subject = m.mail.subjectLine(
+      isExercise,
+      label,
+      target.reference,
+      typeName,
+      m.mail.encryptedTitle,
+    );
+    const message = { ...plain, subject, text: encrypted.text };
+    return { message, note: null, contentWithheld: false };
+  }
+  const { reason } = encrypted;
+  if (!requiresEncryption(target.tlp)) {
+    const note = `OpenPGP key unusable, sent unencrypted: ${reason}`;
+    return { message: plain, note, contentWithheld: false };
+  }
+  const notice = composeWithheldRequestNotice(ctx.config.publicUrl, plain.to, target, reason);
+
+  const note = `Content withheld, OpenPGP key unusable: ${reason}`;
+
+  return { message: notice, note, contentWithheld: true };
+}
+
 async function sendRequestMail(
   ctx: AppContext,
   recipientId: string,
   isLastAttempt: boolean,
+  logger: Logger,
 ): Promise<JobCounts> {
   const target = await findRequestMailTarget(ctx.db, recipientId);
   if (target === undefined) throw new PermanentJobError('Request recipient not found');
   if (target.mail_status === 'delivered') return { sent: 0, alreadySent: 1 };
 
   const to = target.email;
+  const plain = composeRequestMail(ctx.config.publicUrl, to, target);
+  const key = target.pgp_key?.trim() ?? '';
+  const { message, note, contentWithheld } =
+    key === ''
+      ? { message: plain, note: null, contentWithheld: false }
+      : await chooseKeyedRequestMail(ctx, target, plain, key, logger);
   try {
-    await ctx.mailer.send(composeRequestMail(ctx.config.publicUrl, to, target));
+    await ctx.mailer.send(message);
   } catch (error) {
     const reason = error instanceof Error ? error.message.slice(0, 1000) : String(error);
     const code = (error as { responseCode?: unknown }).responseCode;
@@ -94,10 +183,10 @@ async function sendRequestMail(
   await updateRequestMail(ctx.db, recipientId, {
     mail_status: 'delivered',
     mailed_at: ctx.clock.now().toISOString(),
-    failure_reason: null,
+    failure_reason: note,
   });
 
-  return { sent: 1 };
+  return { sent: 1, withheld: contentWithheld ? 1 : 0 };
 }
 
 /** Job that mails one message between states to one recipient. */
@@ -105,5 +194,6 @@ export const requestMailJob = defineJobKind({
   name: 'request-mail',
   payload: RequestMailPayload,
   retry: { maxAttempts: 5, baseDelayMs: 30_000, maxDelayMs: 30 * 60_000 },
-  run: (ctx, payload, attempt) => sendRequestMail(ctx, payload.recipientId, attempt.isLastAttempt),
+  run: (ctx, payload, attempt) =>
+    sendRequestMail(ctx, payload.recipientId, attempt.isLastAttempt, attempt.logger),
 });

@@ -191,7 +191,8 @@ export function findRequestMailTarget(db: Kysely<Tables>, recipientId: string) {
   return db
     .selectFrom('request_recipients as r')
     .innerJoin('requests as q', 'q.id', 'r.request_id')
-    .select(['r.id as recipientId', 'r.email', 'r.mail_status'])
+    .leftJoin('pocs as p', 'p.id', 'r.poc_id')
+    .select(['r.id as recipientId', 'r.email', 'r.mail_status', 'p.pgp_key'])
     .selectAll('q')
     .where('r.id', '=', recipientId)
     .executeTakeFirst();

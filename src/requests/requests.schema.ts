@@ -145,5 +145,12 @@ export interface RequestView {
   /** True when the response time has passed without a response. */
   isOverdue: boolean;
   isSender: boolean;
-  recipients: { email: string; state: string | null; level: string | null; mailStatus: string }[];
+  recipients: {
+    email: string;
+    state: string | null;
+    level: string | null;
+    mailStatus: string;
+    /** Reason of a failed mail, or of a delivered one sent unencrypted or without its content. */
+    mailNote: string | null;
+  }[];
 }

@@ -441,6 +441,7 @@ function toView(
         state: r.state_code,
         level: r.level,
         mailStatus: r.mail_status,
+        mailNote: r.failure_reason,
       })),
   };
 }

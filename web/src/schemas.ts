@@ -80,6 +80,10 @@ export const Poc = z.object({
   pgpKey: z.string().nullish(),
   pgpFingerprint: z.string().nullish(),
   pgpExpiresAt: z.string().nullish(),
+  // Only in the reply of a save: problems that did not stop it, such as a key expiring soon.
+  warnings: z
+    .array(z.object({ field: z.string(), code: z.string(), message: z.string() }))
+    .optional(),
   lastConfirmedAt: z.string().nullish(),
   stale: z.boolean().default(false),
   createdAt: z.string(),

@@ -170,6 +170,11 @@ export function PocsPage() {
         <section aria-labelledby="saved-key-heading">
           <h2 id="saved-key-heading">{text.savedKeyHeading(saved.name)}</h2>
           <StoredKeyFacts storedKey={savedKey} />
+          {(saved.warnings ?? []).map((warning) => (
+            <p className="warning-panel" role="alert" key={warning.code}>
+              {warning.message}
+            </p>
+          ))}
         </section>
       )}
       <ErrorSummary error={actionError ?? pocs.error} />

@@ -1,10 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 
 import type { AppContext } from '../app/context.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
 import { notFound } from '../shared/errors.ts';
-import { parseInput } from '../shared/validation.ts';
+import { parseInput, toFieldErrors } from '../shared/validation.ts';
+import { messages } from '../i18n/messages.ts';
 import { ResponseCache, sendCached } from '../web/response-cache.ts';
 import { directoryToCsv } from './directory.csv.ts';
 import { renderDirectoryPage } from './directory.page.ts';
@@ -13,11 +14,18 @@ import { renderHealthPage } from './health.page.ts';
 import { getDirectoryHealth, HealthQuerySchema } from './health.service.ts';
 import { readDirectoryRevision } from './revision.ts';
 import { pocToVcard, stateToVcards } from './vcard.ts';
-import { isSingleLine, SINGLE_LINE } from '../shared/text.ts';
+import { findUnsafeText, toInlineText } from '../shared/text.ts';
 
-const SearchQuery = z.object({
-  q: z.string().max(200).refine(isSingleLine, SINGLE_LINE).default(''),
-});
+/** Search text: blank means no search; otherwise one line with no format-control characters. */
+const searchText = z
+  .string()
+  .max(200)
+  .superRefine((text, ctx) => {
+    if (text.trim() === '') return;
+    const problem = findUnsafeText(text);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  });
+const SearchQuery = z.object({ q: searchText.default('') });
 const StateParams = z.object({
   code: z
     .string()
@@ -44,7 +52,10 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
   }
 
   app.get('/', async (request, reply) => {
-    const { q } = parseInput(SearchQuery, request.query, 'query');
+    const search = SearchQuery.safeParse(request.query);
+    if (!search.success) return sendSearchError(request, reply, search.error);
+
+    const { q } = search.data;
     const render = async () => {
       const states = await getDirectory(ctx, request.principal, q);
       return renderDirectoryPage(states, q, request.principal, request.csrfToken);
@@ -58,6 +69,22 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
       await cache.get(await cacheKey('page', 'public', q), HTML_TYPE, render),
     );
   });
+
+  /**
+   * Shows the whole directory again with the search box, the typed value and what is wrong with
+   * it, so a person without scripts can correct the search in place.
+   */
+  async function sendSearchError(request: FastifyRequest, reply: FastifyReply, error: z.ZodError) {
+    const typed = (request.query as { q?: unknown }).q;
+    const search = {
+      value: typeof typed === 'string' ? toInlineText(typed) : '',
+      error: toFieldErrors(error)[0]?.message(messages) ?? messages.validation.invalid,
+    };
+    const states = await getDirectory(ctx, request.principal);
+    const page = renderDirectoryPage(states, '', request.principal, request.csrfToken, search);
+
+    return reply.status(422).type(HTML_TYPE).header('cache-control', 'no-store').send(page);
+  }
 
   app.get('/api/v1/directory', async (request, reply) => {
     const { q } = parseInput(SearchQuery, request.query, 'query');

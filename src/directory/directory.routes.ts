@@ -32,7 +32,10 @@ const StateParams = z.object({
     .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as FR')
     .transform((code) => code.toUpperCase()),
 });
-const PocParams = z.object({ id: z.uuid('must be a PoC id') });
+// PoC ids are stored in lower case; RFC 9562 UUIDs compare without regard to case.
+const PocParams = z.object({
+  id: z.uuid('must be a PoC id').transform((id) => id.toLowerCase()),
+});
 
 const VCARD_TYPE = 'text/vcard; charset=utf-8';
 const HTML_TYPE = 'text/html; charset=utf-8';
@@ -113,6 +116,9 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
     const { code } = parseInput(StateParams, request.params, 'path');
     const state = (await getDirectory(ctx, request.principal)).find((s) => s.code === code);
     if (state === undefined) throw notFound((m) => m.problems.directory.stateNotFound);
+    if (state.pocs.length === 0) {
+      throw notFound((m) => m.problems.directory.stateWithoutPocs(state.name));
+    }
 
     return reply
       .type(VCARD_TYPE)

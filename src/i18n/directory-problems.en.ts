@@ -1,6 +1,8 @@
 /** English text of the errors that the directory of points of contact returns. */
 export const directoryProblems = {
   stateNotFound: 'State not found',
+  stateWithoutPocs: (state: string) =>
+    `${state} has no points of contact in the directory, so there are no contact cards`,
   unknownStateCode: (code: string) => `${code} is not a known state code`,
   notUnStateCode: (code: string) => `${code} is not a UN member or observer state code`,
   unknownOrganisation: (id: string) => `${id} is not a known organisation`,

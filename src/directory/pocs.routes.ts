@@ -15,6 +15,7 @@ import {
   listPocs,
   updatePoc,
 } from './pocs.service.ts';
+import { registerPocImportRoutes } from './poc-import.routes.ts';
 import { getStateVisibility, saveStateVisibility, VisibilityUpdateSchema } from './visibility.ts';
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
@@ -36,6 +37,8 @@ const CreateQuery = z.object({
 
 /** Registers the routes of state editors' PoC management. */
 export function registerPocRoutes(app: FastifyInstance, ctx: AppContext) {
+  registerPocImportRoutes(app, ctx);
+
   app.get('/api/v1/pocs', async (request) => {
     const query = parseInput(ListQuery, request.query, 'query');
     const principal = requirePrincipal(request);

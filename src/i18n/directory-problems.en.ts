@@ -32,4 +32,27 @@ export const directoryProblems = {
   keyPrivate: 'is a private key: paste only the public key block',
   keyRevoked: 'has been revoked: export the current key',
   keyExpired: (expiresAt: string) => `expired on ${expiresAt}: extend or replace the key`,
+  importNotUtf8: 'The CSV file is not valid UTF-8: save it as "CSV UTF-8" and upload it again',
+  /** `reason` is the CSV parser's own message, in English, with the line number. */
+  importUnreadable: (reason: string) => `The CSV file could not be read: ${reason}`,
+  importEmpty: 'must have a header row and at least one PoC row',
+  importTooManyRows: (max: number) => `must have at most ${max} PoC rows`,
+  importUnknownColumns: (columns: readonly string[]) =>
+    `has unknown columns ${columns.join(', ')}: use the column names of the directory CSV export`,
+  importMissingColumns: (columns: readonly string[]) =>
+    `is missing the columns ${columns.join(', ')}`,
+  importRepeatedColumns: (columns: readonly string[]) =>
+    `names the columns ${columns.join(', ')} more than once`,
+  importOtherState: (given: string, own: string) =>
+    `is ${given === '' ? 'empty' : given}: import only rows of your own state, ${own}`,
+  importRepeatedRow: (row: number) =>
+    `repeats the e-mail and level of row ${row}: each PoC may appear once`,
+  importLooksLike: (level: string, name: string, email: string, id: string) =>
+    `looks like the ${level} PoC ${name} <${email}> (${id}); import with ` +
+    'confirmDuplicates=true to add it anyway',
+  importRejected: (rows: number) =>
+    rows === 1
+      ? '1 row of the CSV file is invalid, so nothing was imported'
+      : `${rows} rows of the CSV file are invalid, so nothing was imported`,
+  importFileMissing: 'Upload the CSV file in the form field "file", or send it as text/csv',
 } as const;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import type { Principal } from '../accounts/principal.ts';
 import type { Tables } from '../db/schema.ts';
+import { messages } from '../i18n/messages.ts';
 import type { Clock } from '../shared/clock.ts';
 import { DomainError } from '../shared/errors.ts';
 import { isStale } from './poc-fields.ts';
@@ -38,7 +39,10 @@ export const healthSorts = ['name', 'missing', 'stale', 'alternates', 'bounced']
 export const HealthQuerySchema = z.object({
   sort: z
     .string()
-    .regex(new RegExp(`^-?(${healthSorts.join('|')})$`), `must be one of ${healthSorts.join(', ')}`)
+    .regex(
+      new RegExp(`^-?(${healthSorts.join('|')})$`),
+      messages.validation.sortKey(healthSorts, '-missing'),
+    )
     .default('-missing'),
 });
 

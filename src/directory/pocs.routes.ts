@@ -28,7 +28,7 @@ const StateParams = z.object({
 const ListQuery = z.object({
   state: z
     .string()
-    .regex(/^[A-Za-z]{2}$/)
+    .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as FR')
     .optional(),
 });
 const CreateQuery = z.object({

@@ -26,6 +26,8 @@ export const directoryProblems = {
   listEditorsOnly:
     'Only state editors and the secretariat list entries for editing; read GET /api/v1/directory',
   changeRequestSecretariatOnly: 'Only the secretariat records changes a state requested',
+  changeRequestStateInPath: (state: string) =>
+    `is not accepted: the change applies to ${state}, the state named in the request path`,
   /** `reason` is the OpenPGP library's own message, in English. */
   keyUnreadable: (reason: string) => `is not an armored OpenPGP public key (${reason})`,
   keyUnreadableUnknown: 'is not an armored OpenPGP public key',

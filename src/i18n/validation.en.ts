@@ -44,4 +44,7 @@ export const validationMessages = {
   invalidEntry: 'has an invalid entry',
   noUnionMatch: 'does not match any of the accepted forms',
   invalid: 'is invalid',
+  /** `keys` are the columns a list sorts by; `fallback` is the sort used without the parameter. */
+  sortKey: (keys: readonly string[], fallback: string) =>
+    `must be one of ${keys.join(', ')}, with a leading - for descending order (default ${fallback})`,
 } as const;

@@ -5,12 +5,11 @@ import { recordAudit } from '../audit/audit.ts';
 import type { Tables } from '../db/schema.ts';
 import type { Catalogue } from '../i18n/messages.ts';
 import { newId } from '../shared/crypto.ts';
-import { DomainError, invalidFields, type ErrorText, type FieldError } from '../shared/errors.ts';
-import { toFieldErrors } from '../shared/validation.ts';
-import { readDirectoryCsv, type ImportRecord } from './poc-import.csv.ts';
-import { diffViews, toPocColumns, toPocView, type PocColumns } from './poc-fields.ts';
+import type { DomainError } from '../shared/errors.ts';
+import { invalidFields, type ErrorText, type FieldError } from '../shared/errors.ts';
+import { readDirectoryCsv, readRow, type ImportRecord } from './poc-import.csv.ts';
+import { diffViews, toPocView, type PocColumns } from './poc-fields.ts';
 import { insertPocHistory, insertPocRow, updatePocRow, type PocRow } from './pocs.queries.ts';
-import { PocCreateSchema, type PocCreate } from './pocs.schema.ts';
 import { editorActor, type PocActor, type PocDeps } from './pocs.service.ts';
 import { bumpDirectoryRevision } from './revision.ts';
 
@@ -53,65 +52,6 @@ interface RowPlan {
   errors: { column: string; message: ErrorText }[];
   columns: PocColumns;
   current: PocRow | null;
-}
-
-// Column of the CSV that carries each API field; nested paths (hours.mon.0) use their first part.
-const columnOfField: Readonly<Record<string, string>> = {
-  emergencyPhone: 'emergency_phone',
-  timeZone: 'time_zone',
-  state: 'state_code',
-  stateCode: 'state_code',
-};
-
-function toColumnErrors(fields: readonly FieldError[]) {
-  return fields.map(({ field, message }) => {
-    const top = field.split('.')[0] ?? field;
-
-    return { column: columnOfField[top] ?? top, message };
-  });
-}
-
-/** Builds the PoC input of one row: empty optional cells clear a value, absent columns keep it. */
-function toPocInput(record: ImportRecord): Record<string, unknown> {
-  const optional = (column: string) => {
-    const value = record.cells.get(column);
-    return value === undefined ? undefined : value.trim() === '' ? null : value;
-  };
-  const languages = record.cells.get('languages');
-  const role = record.cells.get('role');
-
-  return {
-    level: record.cells.get('level'),
-    role: role === undefined || role.trim() === '' ? undefined : role.trim(),
-    name: record.cells.get('name'),
-    designation: record.cells.get('designation'),
-    organisation: record.cells.get('organisation'),
-    email: record.cells.get('email'),
-    phone: optional('phone'),
-    emergencyPhone: optional('emergency_phone'),
-    languages: languages === undefined ? undefined : languages.split(/\s+/).filter(Boolean),
-    timeZone: optional('time_zone'),
-    hours: record.hours,
-  };
-}
-
-/** Returns the row's columns, or the errors that keep it from being imported. */
-async function readRow(record: ImportRecord, stateCode: string, now: Date) {
-  const parsed = PocCreateSchema.safeParse(toPocInput(record));
-  if (!parsed.success) return { errors: toColumnErrors(toFieldErrors(parsed.error)) };
-
-  try {
-    const data: PocCreate = parsed.data;
-    const columns = await toPocColumns(data, stateCode, now);
-    // Columns absent from the file keep their stored values on update.
-    if (!record.cells.has('role')) delete columns.contact_role;
-    if (!record.cells.has('languages')) delete columns.languages;
-
-    return { columns, errors: [] };
-  } catch (error) {
-    if (!(error instanceof DomainError) || error.fields.length === 0) throw error;
-    return { errors: toColumnErrors(error.fields) };
-  }
 }
 
 function emptyResult(record: ImportRecord): ImportRowResult {

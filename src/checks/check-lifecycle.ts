@@ -55,8 +55,10 @@ export function newRecipient(
 }
 
 /**
- * Queues the invitation of each recipient now and a reminder at each reminder time that is
- * still ahead. The token stays in the pending job rows until they run, then it is redacted.
+ * Queues the invitation of each distinct address now and a reminder at each reminder time that is
+ * still ahead. An address listed by several entries (two states sharing a team) gets one mail,
+ * with the first entry's token, and answering through it answers every entry of that address.
+ * The token stays in the pending job rows until they run, then it is redacted.
  */
 export async function queueRecipientMails(
   trx: Kysely<Tables>,
@@ -65,7 +67,13 @@ export async function queueRecipientMails(
   reminderMinutes: readonly number[],
 ) {
   const now = ctx.clock.now().getTime();
-  for (const { row, token } of recipients) {
+  const firstPerAddress = new Map<string, NewRecipient>();
+  for (const recipient of recipients) {
+    if (!firstPerAddress.has(recipient.row.email_key)) {
+      firstPerAddress.set(recipient.row.email_key, recipient);
+    }
+  }
+  for (const { row, token } of firstPerAddress.values()) {
     const recipientId = row.id;
     await enqueueJob(
       trx,

@@ -5,7 +5,7 @@ import { messages } from '../i18n/messages.ts';
 import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
 import { withoutExerciseMark } from '../alerts/alert-mail.compose.ts';
 import type { MailMessage } from '../mail/mailer.ts';
-import { findCheck, findRecipient, updateRecipient } from './checks.queries.ts';
+import { findCheck, findRecipient, updateAddressRecipients } from './checks.queries.ts';
 import { toInlineText } from '../shared/text.ts';
 
 /** Payload of a check mail job; the token is dropped from the job row once it has finished. */
@@ -69,8 +69,9 @@ function isPermanentSmtpError(error: unknown): boolean {
 }
 
 /**
- * Sends one invitation or reminder and records the outcome on the recipient's row. A reminder to
- * a recipient who answered, or of a check past its window, is skipped.
+ * Sends one invitation or reminder and records the outcome on the rows of every recipient with
+ * the mail's address in this round. A reminder to a recipient who answered, or of a check past
+ * its window, is skipped.
  */
 async function sendCheckMail(
   ctx: AppContext,
@@ -99,7 +100,9 @@ async function sendCheckMail(
   };
   const message = composeCheckMail(ctx.config.publicUrl, to, content, payload.kind, payload.token);
   const sentAt = ctx.clock.now().toISOString();
-  if (recipient.sent_at === null) await updateRecipient(ctx.db, recipient.id, { sent_at: sentAt });
+  if (recipient.sent_at === null) {
+    await updateAddressRecipients(ctx.db, recipient, { sent_at: sentAt });
+  }
 
   try {
     await ctx.mailer.send(message);
@@ -108,7 +111,7 @@ async function sendCheckMail(
     const reason = error instanceof Error ? error.message.slice(0, 1000) : String(error);
     if (isPermanent || isLastAttempt) {
       const failedAt = ctx.clock.now().toISOString();
-      await updateRecipient(ctx.db, recipient.id, {
+      await updateAddressRecipients(ctx.db, recipient, {
         delivery_failed_at: failedAt,
         failure_reason: reason,
       });
@@ -119,10 +122,13 @@ async function sendCheckMail(
 
   const at = ctx.clock.now().toISOString();
   if (payload.kind === 'invite') {
-    await updateRecipient(ctx.db, recipient.id, { delivered_at: at, delivery_failed_at: null });
+    await updateAddressRecipients(ctx.db, recipient, {
+      delivered_at: at,
+      delivery_failed_at: null,
+    });
     return { sent: 1 };
   }
-  await updateRecipient(ctx.db, recipient.id, {
+  await updateAddressRecipients(ctx.db, recipient, {
     reminders_sent: recipient.reminders_sent + 1,
     last_reminder_at: at,
   });

@@ -259,6 +259,24 @@ export async function updateRecipient(
   await db.updateTable('check_recipients').set(changes).where('id', '=', id).execute();
 }
 
+/**
+ * Updates every recipient of one check round (same due time) with the address of `recipient`,
+ * which one mail reaches for all of them.
+ */
+export async function updateAddressRecipients(
+  db: Kysely<Tables>,
+  recipient: { check_id: string; email_key: string; due_at: string },
+  changes: Updateable<CheckRecipientsTable>,
+) {
+  await db
+    .updateTable('check_recipients')
+    .set(changes)
+    .where('check_id', '=', recipient.check_id)
+    .where('email_key', '=', recipient.email_key)
+    .where('due_at', '=', recipient.due_at)
+    .execute();
+}
+
 /** Scope of a check list: all checks, or those that reached a state or an e-mail address. */
 export type CheckListScope =
   | { kind: 'all' }

@@ -377,15 +377,20 @@ async function recordAnswers(
   return { checkId: check.id, answeredAt: at, answered: answered.length };
 }
 
-/** Answers a check through a personal link; a second answer keeps the first one's time. */
+/**
+ * Answers a check through a personal link, for every entry of the link's address, because one
+ * mail goes to an address that several entries list. A second answer keeps the first one's time.
+ */
 export async function answerCheckByToken(ctx: AppContext, token: string) {
   const { recipient, check } = await findByToken(ctx, token);
   if (recipient.answered_at !== null) {
     return { checkId: check.id, answeredAt: recipient.answered_at, answered: 0 };
   }
   requireOpen(check);
+  const sameAddress = await listRecipientsByEmail(ctx.db, check.id, recipient.email_key);
+  const pending = sameAddress.filter((row) => row.answered_at === null);
 
-  return recordAnswers(ctx, check, [recipient], 'link', null);
+  return recordAnswers(ctx, check, pending, 'link', null);
 }
 
 /** Answers a check for every entry of the signed-in recipient's e-mail address. */

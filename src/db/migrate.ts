@@ -17,6 +17,7 @@ import { exercisePartners } from './migrations/2026-12-04-60-exercise-partners.t
 import { exerciseBundles } from './migrations/2026-12-04-61-exercise-bundles.ts';
 import { recipientResponseDue } from './migrations/2026-12-04-70-recipient-response-due.ts';
 import { alertExercise } from './migrations/2026-12-05-10-alert-exercise.ts';
+import { refoldSearchKeys } from './migrations/2026-12-05-20-refold-search-keys.ts';
 import { deliveryContentWithheld } from './migrations/2026-12-05-47-delivery-content-withheld.ts';
 
 /**
@@ -41,6 +42,7 @@ function listMigrations(database: Database): Record<string, Migration> {
     '2026-12-04-61-exercise-bundles': exerciseBundles,
     '2026-12-04-70-recipient-response-due': recipientResponseDue,
     '2026-12-05-10-alert-exercise': alertExercise,
+    '2026-12-05-20-refold-search-keys': refoldSearchKeys,
     '2026-12-05-47-delivery-content-withheld': deliveryContentWithheld,
   };
 }

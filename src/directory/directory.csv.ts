@@ -20,6 +20,7 @@ export const csvColumns = [
   'time_zone',
   'hours',
   'pgp_fingerprint',
+  'pgp_expires_at',
   'last_confirmed_at',
   'stale',
 ] as const;
@@ -57,6 +58,26 @@ export function formatHours(hours: Hours | null | undefined): string {
     .join('; ');
 }
 
+/**
+ * Reads working hours written by `formatHours` back into their stored form, or returns null for
+ * an empty cell. Text in any other form is returned unchanged, so that schema validation names it.
+ */
+export function parseHours(text: string): unknown {
+  const trimmed = text.trim();
+  if (trimmed === '') return null;
+  if (trimmed === '24/7') return trimmed;
+
+  const hours: Partial<Record<(typeof weekdays)[number], string[]>> = {};
+  for (const part of trimmed.split(';')) {
+    const match = /^\s*([a-z]{3})\s+(\S+)\s*$/.exec(part);
+    const day = weekdays.find((weekday) => weekday === match?.[1]);
+    if (match === null || day === undefined || day in hours) return trimmed;
+    hours[day] = (match[2] ?? '').split(',');
+  }
+
+  return hours;
+}
+
 function toRow(state: DirectoryState, poc: DirectoryPoc): CsvRow {
   return {
     state_code: state.code,
@@ -73,12 +94,17 @@ function toRow(state: DirectoryState, poc: DirectoryPoc): CsvRow {
     time_zone: poc.timeZone ?? '',
     hours: formatHours(poc.hours),
     pgp_fingerprint: poc.pgpFingerprint ?? '',
+    pgp_expires_at: poc.pgpExpiresAt ?? '',
     last_confirmed_at: poc.lastConfirmedAt ?? '',
     stale: poc.stale ? 'yes' : 'no',
   };
 }
 
-/** Renders the directory as CSV (RFC 4180, CRLF), one row per PoC, with a header row. */
+/**
+ * Renders the directory as CSV (RFC 4180, CRLF), one row per PoC, with a header row. A UTF-8
+ * byte order mark comes first, because spreadsheet programs such as Excel otherwise read the file
+ * in the system's legacy code page.
+ */
 export function directoryToCsv(states: DirectoryState[]): string {
   const rows = states.flatMap((state) =>
     state.pocs.map((poc) =>
@@ -86,7 +112,7 @@ export function directoryToCsv(states: DirectoryState[]): string {
     ),
   );
 
-  return stringify([[...csvColumns], ...rows], { record_delimiter: 'windows' });
+  return stringify([[...csvColumns], ...rows], { record_delimiter: 'windows', bom: true });
 }
 
 /** Reads a directory CSV back into rows with the original values. */

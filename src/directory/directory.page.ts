@@ -141,28 +141,54 @@ function stateSection(state: DirectoryState, isMember: boolean): SafeHtml {
   </section>`;
 }
 
-/** Renders the public directory page; members also see members-only fields. */
+/** A search that could not run: the text as typed (made safe to show) and what is wrong. */
+export interface SearchError {
+  value: string;
+  error: string;
+}
+
+function searchForm(query: string, searchError: SearchError | undefined): SafeHtml {
+  const input =
+    searchError === undefined
+      ? html`<input id="q" name="q" type="search" value="${query}" />`
+      : html`<input
+            id="q"
+            name="q"
+            type="search"
+            value="${searchError.value}"
+            aria-invalid="true"
+            aria-describedby="q-error"
+          />
+          <p id="q-error" class="error">${m.searchError(searchError.error)}</p>`;
+
+  return html`<form method="get" action="/" role="search">
+    <label for="q">${m.searchLabel}</label>
+    ${input}
+    <button type="submit">${m.search}</button>
+  </form>`;
+}
+
+/**
+ * Renders the public directory page; members also see members-only fields. With `searchError`
+ * the search box shows the rejected text and its error, and the page lists the whole directory.
+ */
 export function renderDirectoryPage(
   states: DirectoryState[],
   query: string,
   principal: Principal | null,
   csrfToken: string | null,
+  searchError?: SearchError,
 ): string {
   const isMember = principal !== null;
   const withPocs = states.filter((state) => state.pocs.length > 0);
   const designatedCount = states.filter((state) => state.levels.length > 0).length;
   const summary =
-    query === ''
+    query === '' || searchError !== undefined
       ? html`<p>${m.designatedSummary(designatedCount, states.length)}</p>`
       : html`<p>${m.matchSummary(states.length, query)} <a href="/">${m.showAll}</a></p>`;
 
   const content = html`<h1>${m.title}</h1>
-    <form method="get" action="/" role="search">
-      <label for="q">${m.searchLabel}</label>
-      <input id="q" name="q" type="search" value="${query}" />
-      <button type="submit">${m.search}</button>
-    </form>
-    ${summary}
+    ${searchForm(query, searchError)} ${summary}
     <p>
       ${m.download}: <a href="/api/v1/directory">${m.json}</a> ·
       <a href="/api/v1/directory.csv">${m.csv}</a>

@@ -1,11 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 
 import type { AppContext } from '../app/context.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
 import { messages } from '../i18n/messages.ts';
 import { notFound } from '../shared/errors.ts';
-import { parseInput } from '../shared/validation.ts';
+import { parseInput, toFieldErrors } from '../shared/validation.ts';
 import { ResponseCache, sendCached } from '../web/response-cache.ts';
 import { directoryToCsv } from './directory.csv.ts';
 import { renderDirectoryPage } from './directory.page.ts';
@@ -14,18 +14,28 @@ import { renderHealthPage } from './health.page.ts';
 import { getDirectoryHealth, HealthQuerySchema } from './health.service.ts';
 import { readDirectoryRevision } from './revision.ts';
 import { pocToVcard, stateToVcards } from './vcard.ts';
-import { isSingleLine, SINGLE_LINE } from '../shared/text.ts';
+import { findUnsafeText, toInlineText } from '../shared/text.ts';
 
-const SearchQuery = z.object({
-  q: z.string().max(200).refine(isSingleLine, SINGLE_LINE).default(''),
-});
+/** Search text: blank means no search; otherwise one line with no format-control characters. */
+const searchText = z
+  .string()
+  .max(200)
+  .superRefine((text, ctx) => {
+    if (text.trim() === '') return;
+    const problem = findUnsafeText(text);
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  });
+const SearchQuery = z.object({ q: searchText.default('') });
 const StateParams = z.object({
   code: z
     .string()
     .regex(/^[A-Za-z]{2}$/, messages.validation.stateCode)
     .transform((code) => code.toUpperCase()),
 });
-const PocParams = z.object({ id: z.uuid(messages.problems.directory.fields.pocId) });
+// PoC ids are stored in lower case; RFC 9562 UUIDs compare without regard to case.
+const PocParams = z.object({
+  id: z.uuid(messages.problems.directory.fields.pocId).transform((id) => id.toLowerCase()),
+});
 
 const VCARD_TYPE = 'text/vcard; charset=utf-8';
 const HTML_TYPE = 'text/html; charset=utf-8';
@@ -51,7 +61,10 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
   }
 
   app.get('/', async (request, reply) => {
-    const { q } = parseInput(SearchQuery, request.query, 'query');
+    const search = SearchQuery.safeParse(request.query);
+    if (!search.success) return sendSearchError(request, reply, search.error);
+
+    const { q } = search.data;
     const render = async () => {
       const states = await getDirectory(ctx, request.principal, q);
       return renderDirectoryPage(states, q, request.principal, request.csrfToken);
@@ -65,6 +78,22 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
       await cache.get(await cacheKey('page', 'public', q), currentMinute(), HTML_TYPE, render),
     );
   });
+
+  /**
+   * Shows the whole directory again with the search box, the typed value and what is wrong with
+   * it, so a person without scripts can correct the search in place.
+   */
+  async function sendSearchError(request: FastifyRequest, reply: FastifyReply, error: z.ZodError) {
+    const typed = (request.query as { q?: unknown }).q;
+    const search = {
+      value: typeof typed === 'string' ? toInlineText(typed) : '',
+      error: toFieldErrors(error)[0]?.message(messages) ?? messages.validation.invalid,
+    };
+    const states = await getDirectory(ctx, request.principal);
+    const page = renderDirectoryPage(states, '', request.principal, request.csrfToken, search);
+
+    return reply.status(422).type(HTML_TYPE).header('cache-control', 'no-store').send(page);
+  }
 
   app.get('/api/v1/directory', async (request, reply) => {
     const { q } = parseInput(SearchQuery, request.query, 'query');
@@ -93,6 +122,9 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
     const { code } = parseInput(StateParams, request.params, 'path');
     const state = (await getDirectory(ctx, request.principal)).find((s) => s.code === code);
     if (state === undefined) throw notFound((m) => m.problems.directory.stateNotFound);
+    if (state.pocs.length === 0) {
+      throw notFound((m) => m.problems.directory.stateWithoutPocs(state.name));
+    }
 
     return reply
       .type(VCARD_TYPE)

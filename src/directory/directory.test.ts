@@ -105,7 +105,7 @@ for (const dialect of testDialects) {
     it('exports CSV with formulas neutralised and phones for members only', async () => {
       const pub = await t.request({ method: 'GET', url: '/api/v1/directory.csv' });
       assert.match(String(pub.headers['content-type']), /text\/csv/);
-      const rows = parse<Record<string, string>>(pub.body, { columns: true });
+      const rows = parse<Record<string, string>>(pub.body, { columns: true, bom: true });
       assert.ok(rows.length >= 3);
       assert.ok(rows.every((row) => row.phone === ''));
       const ke = rows.find((r) => r.state_code === 'KE');
@@ -116,7 +116,7 @@ for (const dialect of testDialects) {
         url: '/api/v1/directory.csv',
         token: member.token,
       });
-      const memberRows = parse<Record<string, string>>(res.body, { columns: true });
+      const memberRows = parse<Record<string, string>>(res.body, { columns: true, bom: true });
       const zoe = memberRows.find((r) => r.name === 'Zoë Müller');
       assert.equal(zoe?.phone, '+41225550123');
       assert.equal(zoe.state_name, 'Switzerland');

@@ -95,6 +95,45 @@ for (const dialect of testDialects) {
       assert.equal(parseVcards(res.body)[0]?.fn, longName);
     });
 
+    it('folds CJK and emoji lines within 75 octets', async () => {
+      const editor = await t.createAccount('state-editor', { state: 'JP' });
+      const designation = 'Head; deputy\\chief, ops ' + '日本語'.repeat(20);
+      const organisation = '🛡️ Cyber 🧑‍💻 Unit, ' + '🇯🇵'.repeat(30);
+      const created = await t.request({
+        method: 'POST',
+        url: '/api/v1/pocs',
+        token: editor.token,
+        payload: { ...danishPoc, designation, organisation, email: 'cjk@cert.jp.example' },
+      });
+      assert.equal(created.statusCode, 201);
+      const { id } = created.json<{ id: string }>();
+
+      const res = await t.request({ method: 'GET', url: `/api/v1/directory/pocs/${id}.vcf` });
+      const lines = res.body.split('\r\n');
+      assert.ok(lines.filter((line) => line.startsWith(' ')).length > 4);
+      for (const line of lines) {
+        assert.ok(Buffer.byteLength(line, 'utf8') <= 75, `${Buffer.byteLength(line)}: ${line}`);
+        assert.ok(!line.includes('\uFFFD'), line);
+        assert.doesNotMatch(line, /^[\uDC00-\uDFFF]|[\uD800-\uDBFF]$/);
+      }
+      const card = parseVcards(res.body)[0];
+      assert.equal(card?.title, designation);
+      assert.equal(card.org, organisation);
+    });
+
+    it('rejects a state card file without visible entries', async () => {
+      const res = await t.request({ method: 'GET', url: '/api/v1/directory/states/FR.vcf' });
+      assert.equal(res.statusCode, 404);
+      assert.match(res.json<{ detail: string }>().detail, /France has no points of contact/);
+    });
+
+    it('accepts an upper-case PoC id for a card', async () => {
+      const url = `/api/v1/directory/pocs/${pocId.toUpperCase()}.vcf`;
+      const res = await t.request({ method: 'GET', url });
+      assert.equal(res.statusCode, 200);
+      assert.equal(parseVcards(res.body)[0]?.uid, `urn:uuid:${pocId}`);
+    });
+
     it('re-imports a state’s vCards to the same values, telephones for members only', async () => {
       const res = await t.request({
         method: 'GET',

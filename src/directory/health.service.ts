@@ -46,7 +46,10 @@ export const healthSorts = ['name', 'missing', 'stale', 'alternates', 'bounced',
 export const HealthQuerySchema = z.object({
   sort: z
     .string()
-    .regex(new RegExp(`^-?(${healthSorts.join('|')})$`), messages.validation.oneOf(healthSorts))
+    .regex(
+      new RegExp(`^-?(${healthSorts.join('|')})$`),
+      messages.validation.sortKey(healthSorts, '-missing'),
+    )
     .default('-missing'),
 });
 

@@ -17,6 +17,7 @@ import {
   listPocs,
   updatePoc,
 } from './pocs.service.ts';
+import { registerPocImportRoutes } from './poc-import.routes.ts';
 import { getStateVisibility, saveStateVisibility, VisibilityUpdateSchema } from './visibility.ts';
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
@@ -29,7 +30,7 @@ const StateParams = z.object({
 const ListQuery = z.object({
   state: z
     .string()
-    .regex(/^[A-Za-z]{2}$/)
+    .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as FR')
     .optional(),
 });
 const CreateQuery = z.object({
@@ -38,6 +39,8 @@ const CreateQuery = z.object({
 
 /** Registers the routes of state editors' PoC management. */
 export function registerPocRoutes(app: FastifyInstance, ctx: AppContext) {
+  registerPocImportRoutes(app, ctx);
+
   app.get('/api/v1/pocs', async (request) => {
     const query = parseInput(ListQuery, request.query, 'query');
     const principal = requirePrincipal(request);

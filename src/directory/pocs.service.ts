@@ -8,7 +8,13 @@ import type { Tables } from '../db/schema.ts';
 import { messages } from '../i18n/messages.ts';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/crypto.ts';
-import { DomainError, notFound, type FieldError } from '../shared/errors.ts';
+import {
+  DomainError,
+  invalidField,
+  invalidFields,
+  notFound,
+  type FieldError,
+} from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
 import { diffViews, toPocColumns, toPocView } from './poc-fields.ts';
 import { bumpDirectoryRevision } from './revision.ts';
@@ -116,6 +122,18 @@ async function checkDuplicates(
   );
 }
 
+/** Rejects a `state` filter that names no UN member or observer state. */
+async function requireUnState(db: Kysely<Tables>, stateCode: string) {
+  const state = await db
+    .selectFrom('states')
+    .select('code')
+    .where('code', '=', stateCode)
+    .executeTakeFirst();
+  if (state === undefined) {
+    throw invalidField('state', (m) => m.problems.directory.notUnStateCode(stateCode));
+  }
+}
+
 /** Lists PoC entries: an editor's own state, or any state (or all) for the secretariat. */
 export async function listPocs(deps: PocDeps, principal: Principal, state?: string) {
   if (principal.role !== 'secretariat' && principal.role !== 'state-editor') {
@@ -125,6 +143,7 @@ export async function listPocs(deps: PocDeps, principal: Principal, state?: stri
     principal.role === 'secretariat'
       ? (state?.toUpperCase() ?? null)
       : editorActor(principal).stateCode;
+  if (stateCode !== null) await requireUnState(deps.db, stateCode);
 
   return (await listPocRows(deps.db, stateCode)).map((row) => view(deps, row));
 }
@@ -307,6 +326,43 @@ const ChangeRequestSchema = z.discriminatedUnion(
 );
 
 /**
+ * Runs one part of a change request and reports its field errors under the part's key, such as
+ * `poc.phone` or `changes.email`. A state named inside the part is rejected, because the request
+ * path names the state.
+ */
+async function runRequestPart<T>(
+  part: 'poc' | 'changes',
+  input: unknown,
+  stateCode: string,
+  run: () => Promise<T>,
+): Promise<T> {
+  const body = (typeof input === 'object' && input !== null ? input : {}) as Record<
+    string,
+    unknown
+  >;
+  const stateFields = ['state', 'stateCode'].filter((field) => field in body);
+  if (stateFields.length > 0) {
+    throw invalidFields(
+      (m) => m.problems.http.invalidInput.changeRequest,
+      stateFields.map((field) => ({
+        field: `${part}.${field}`,
+        message: (m) => m.problems.directory.changeRequestStateInPath(stateCode),
+      })),
+    );
+  }
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof DomainError) || error.fields.length === 0) throw error;
+    const fields = error.fields.map((f) => ({ ...f, field: `${part}.${f.field}` }));
+    if (error.code === 'validation_failed') {
+      throw invalidFields((m) => m.problems.http.invalidInput.changeRequest, fields);
+    }
+    throw new DomainError(error.code, error.text, fields);
+  }
+}
+
+/**
  * Applies a change that a state asked the secretariat to make, recording the request with it in
  * the entry's history and the audit trail. Only the secretariat may do this.
  */
@@ -333,13 +389,15 @@ export async function applyChangeRequest(
     details: { request: data.request },
   });
   switch (data.action) {
-    case 'create':
-      return {
-        action: data.action,
-        poc: await createPocAs(deps, actor, data.poc, { confirmDuplicate: true }),
-      };
-    case 'update':
-      return { action: data.action, poc: await updatePocAs(deps, actor, data.pocId, data.changes) };
+    case 'create': {
+      const create = () => createPocAs(deps, actor, data.poc, { confirmDuplicate: true });
+      return { action: data.action, poc: await runRequestPart('poc', data.poc, stateCode, create) };
+    }
+    case 'update': {
+      const update = () => updatePocAs(deps, actor, data.pocId, data.changes);
+      const poc = await runRequestPart('changes', data.changes, stateCode, update);
+      return { action: data.action, poc };
+    }
     case 'delete':
       await deletePocAs(deps, actor, data.pocId);
       return { action: data.action, poc: null };

@@ -4,6 +4,42 @@ import type { DirectoryPoc, DirectoryState } from './directory.service.ts';
 import { formatHours } from './directory.csv.ts';
 
 const CRLF = '\r\n';
+// RFC 6350 §3.2: a content line SHOULD NOT be longer than 75 octets, excluding the line break.
+const MAX_LINE_OCTETS = 75;
+
+/**
+ * Folds one content line (RFC 6350 §3.2) so that every physical line, the leading space of a
+ * continuation line included, is at most 75 octets of UTF-8, never splitting a character.
+ */
+export function foldContentLine(line: string): string {
+  const lines: string[] = [];
+  let current = '';
+  let octets = 0;
+  for (const character of line) {
+    const size = Buffer.byteLength(character, 'utf8');
+    if (octets + size > MAX_LINE_OCTETS) {
+      lines.push(current);
+      current = ' ';
+      octets = 1;
+    }
+    current += character;
+    octets += size;
+  }
+  lines.push(current);
+
+  return lines.join(CRLF);
+}
+
+/**
+ * Serialises a card with its lines folded at 75 octets. ical.js 2.2 puts 75 octets of text after
+ * the leading space of a continuation line, which makes 76, so its folds are undone here and the
+ * lines folded again.
+ */
+function serialiseCard(card: ICAL.Component): string {
+  const unfolded = card.toString().replace(/\r\n[ \t]/g, '');
+
+  return unfolded.split(CRLF).map(foldContentLine).join(CRLF) + CRLF;
+}
 
 function addText(card: ICAL.Component, name: string, value: string | null | undefined) {
   if (value === null || value === undefined || value === '') return;
@@ -27,7 +63,7 @@ function addKey(card: ICAL.Component, armoredKey: string | null | undefined) {
 
 /**
  * Builds a vCard 4.0 (RFC 6350) for one PoC with the fields the caller may see. ical.js escapes
- * values and folds lines at 75 octets without splitting a UTF-8 character.
+ * the values, and `serialiseCard` folds the lines.
  */
 export function pocToVcard(state: DirectoryState, poc: DirectoryPoc): string {
   const card = new ICAL.Component(['vcard', [], []]);
@@ -72,7 +108,7 @@ export function pocToVcard(state: DirectoryState, poc: DirectoryPoc): string {
   ].filter((note) => note !== null);
   addText(card, 'note', notes.join('\n'));
 
-  return card.toString() + CRLF;
+  return serialiseCard(card);
 }
 
 /** Builds one vCard file holding a card for each of a state's PoCs. */

@@ -1,6 +1,8 @@
 /** English text of the errors that the directory of points of contact returns. */
 export const directoryProblems = {
   stateNotFound: 'State not found',
+  stateWithoutPocs: (state: string) =>
+    `${state} has no points of contact in the directory, so there are no contact cards`,
   unknownStateCode: (code: string) => `${code} is not a known state code`,
   notUnStateCode: (code: string) => `${code} is not a UN member or observer state code`,
   unknownOrganisation: (id: string) => `${id} is not a known organisation`,
@@ -24,6 +26,8 @@ export const directoryProblems = {
   listEditorsOnly:
     'Only state editors and the secretariat list entries for editing; read GET /api/v1/directory',
   changeRequestSecretariatOnly: 'Only the secretariat records changes a state requested',
+  changeRequestStateInPath: (state: string) =>
+    `is not accepted: the change applies to ${state}, the state named in the request path`,
   /** `reason` is the OpenPGP library's own message, in English. */
   keyUnreadable: (reason: string) => `is not an armored OpenPGP public key (${reason})`,
   keyUnreadableUnknown: 'is not an armored OpenPGP public key',
@@ -53,4 +57,27 @@ export const directoryProblems = {
     pocId: 'must be a PoC id',
     changeAction: 'must be one of create, update, delete, confirm',
   },
+  importNotUtf8: 'The CSV file is not valid UTF-8: save it as "CSV UTF-8" and upload it again',
+  /** `reason` is the CSV parser's own message, in English, with the line number. */
+  importUnreadable: (reason: string) => `The CSV file could not be read: ${reason}`,
+  importEmpty: 'must have a header row and at least one PoC row',
+  importTooManyRows: (max: number) => `must have at most ${max} PoC rows`,
+  importUnknownColumns: (columns: readonly string[]) =>
+    `has unknown columns ${columns.join(', ')}: use the column names of the directory CSV export`,
+  importMissingColumns: (columns: readonly string[]) =>
+    `is missing the columns ${columns.join(', ')}`,
+  importRepeatedColumns: (columns: readonly string[]) =>
+    `names the columns ${columns.join(', ')} more than once`,
+  importOtherState: (given: string, own: string) =>
+    `is ${given === '' ? 'empty' : given}: import only rows of your own state, ${own}`,
+  importRepeatedRow: (row: number) =>
+    `repeats the e-mail and level of row ${row}: each PoC may appear once`,
+  importLooksLike: (level: string, name: string, email: string, id: string) =>
+    `looks like the ${level} PoC ${name} <${email}> (${id}); import with ` +
+    'confirmDuplicates=true to add it anyway',
+  importRejected: (rows: number) =>
+    rows === 1
+      ? '1 row of the CSV file is invalid, so nothing was imported'
+      : `${rows} rows of the CSV file are invalid, so nothing was imported`,
+  importFileMissing: 'Upload the CSV file in the form field "file", or send it as text/csv',
 } as const;

@@ -9,6 +9,8 @@ export const directoryMessages = {
   title: 'Directory of cyber points of contact',
   searchLabel: 'Search by state or name',
   search: 'Search',
+  /** `problem` is a validation message such as "must have at most 200 characters". */
+  searchError: (problem: string) => `Search ${problem}`,
   showAll: 'Show all',
   download: 'Download',
   downloadStateVcards: 'Download all contact cards of this state (vCard)',

@@ -86,4 +86,7 @@ export const validationMessages = {
     `has the overlapping ranges ${first} and ${second}: merge them into one range`,
   unknownWeekday: 'is not a known field: use mon, tue, wed, thu, fri, sat or sun',
   timeZone: 'must be an IANA time zone name such as Asia/Karachi',
+  /** `keys` are the columns a list sorts by; `fallback` is the sort used without the parameter. */
+  sortKey: (keys: readonly string[], fallback: string) =>
+    `must be one of ${keys.join(', ')}, with a leading - for descending order (default ${fallback})`,
 } as const;

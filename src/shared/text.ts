@@ -1,16 +1,33 @@
+import transliterate from '@sindresorhus/transliterate';
+
 import { messages } from '../i18n/messages.ts';
 
+// Apostrophe and single-quote look-alikes: right and left quotation marks, modifier letter
+// apostrophe, turned comma, prime, reversed prime, grave and acute accent, fullwidth apostrophe.
+const APOSTROPHES = /[\u2018\u2019\u201A\u201B\u02BC\u02BB\u02BD\u02B9\u2032\u2035`\u00B4\uFF07]/g;
+// Double-quote look-alikes: curly and low quotation marks, double prime, fullwidth quote.
+const QUOTES = /[\u201C\u201D\u201E\u201F\u2033\u2036\u3003\uFF02]/g;
+// Hyphen, non-breaking hyphen, figure dash, en dash and minus sign.
+const HYPHENS = /[\u2010-\u2013\u2212]/g;
+
 /**
- * Folds text for search and comparison: compatibility-normalised, without accents, without
- * default-ignorable code points (joiners, variation selectors), lower case.
+ * Folds text for search and comparison: compatibility-normalised, without accents and
+ * default-ignorable code points (joiners, variation selectors), lower case and single-spaced. Latin letters that have no accent decomposition are spelt in ASCII (ø → o,
+ * æ → ae, ß → ss, ł → l, þ → th, ı → i), and apostrophe, quote and hyphen variants become their
+ * ASCII forms. Other scripts keep their letters, so a Cyrillic or CJK name is found only by a
+ * query in the same script.
  */
 export function foldForSearch(text: string): string {
-  return text
+  const unaccented = text
+    .replace(APOSTROPHES, "'")
     .normalize('NFKD')
     .replace(/[\p{M}\p{Default_Ignorable_Code_Point}]/gu, '')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
+    .replace(APOSTROPHES, "'")
+    .replace(QUOTES, '"')
+    .replace(HYPHENS, '-');
+  const latin = unaccented.replace(/\p{Script=Latin}+/gu, (run) => transliterate(run));
+
+  return latin.toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 // C0 and C1 control characters and DEL, except tab and line feed which multi-line text allows.

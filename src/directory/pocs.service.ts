@@ -1,13 +1,14 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 
+import { findAccountByEmailKey } from '../accounts/accounts.queries.ts';
 import type { Principal } from '../accounts/principal.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Config } from '../config/config.ts';
 import type { Tables } from '../db/schema.ts';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/crypto.ts';
-import { DomainError, notFound, type FieldError } from '../shared/errors.ts';
+import { DomainError, invalidField, notFound, type FieldError } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
 import { diffViews, toPocColumns, toPocView } from './poc-fields.ts';
 import { bumpDirectoryRevision } from './revision.ts';
@@ -80,6 +81,23 @@ async function requireOwnPoc(deps: PocDeps, actor: PocActor, id: string, action:
 }
 
 /**
+ * Rejects a PoC address that is the e-mail of an account outside the actor's state: a partner,
+ * the secretariat or another state's account. Alerts to the state reach that address, and the
+ * account would read them, above a partner's clearance or across states. The state's own
+ * `poc` and `state-editor` accounts may be PoCs of their state.
+ */
+async function checkEmailOwner(db: Kysely<Tables>, actor: PocActor, emailKey: string) {
+  const account = await findAccountByEmailKey(db, emailKey);
+  if (account === undefined) return;
+  const isOwnState =
+    (account.role === 'poc' || account.role === 'state-editor') &&
+    account.state_code === actor.stateCode;
+  if (!isOwnState) {
+    throw invalidField('email', (m) => m.problems.directory.emailOfOutsideAccount);
+  }
+}
+
+/**
  * Rejects an entry that looks like another of the same state (same address, or same name once
  * case, accents and spacing are ignored) unless the editor confirmed it. The same address at the
  * same level is always rejected.
@@ -145,6 +163,7 @@ export async function createPocAs(
 
   return deps.db.transaction().execute(async (trx) => {
     const keys = { emailKey: columns.email_key ?? '', nameKey: columns.name_key ?? '' };
+    await checkEmailOwner(trx, actor, keys.emailKey);
     await checkDuplicates(
       trx,
       actor,
@@ -195,6 +214,7 @@ export async function updatePocAs(deps: PocDeps, actor: PocActor, id: string, in
       nameKey: columns.name_key ?? current.name_key,
     };
     const level = columns.level ?? current.level;
+    if (keys.emailKey !== current.email_key) await checkEmailOwner(trx, actor, keys.emailKey);
     await checkDuplicates(trx, actor, { id, level, ...keys }, true);
     const row = await updatePocRow(trx, id, {
       ...columns,

@@ -17,6 +17,9 @@ export const directoryProblems = {
   emailTaken: (level: string) => `A ${level} PoC with this e-mail exists`,
   emailUsedBy: (level: string, name: string, id: string) =>
     `already used by the ${level} PoC ${name} (${id})`,
+  emailOfOutsideAccount:
+    "is the e-mail of a Parley account outside this state, which would then receive the state's " +
+    "alerts; enter the contact's own address, or ask the secretariat to change that account",
   duplicateSuspected: 'This entry looks like an existing PoC of your state',
   looksLike: (level: string, name: string, email: string, id: string) =>
     `looks like the ${level} PoC ${name} <${email}> (${id}); repeat with confirmDuplicate=true ` +

@@ -240,16 +240,22 @@ export async function signIn(deps: AccountDeps, email: string, password: string)
   return { sessionId, csrfToken, principal: toPrincipal(account) };
 }
 
-/** Resolves a session cookie to its principal and CSRF token, or null. */
+/** Resolves a session cookie to its principal, CSRF token and expiry time, or null. */
 export async function resolveSession(deps: AccountDeps, sessionId: string) {
   const now = deps.clock.now().toISOString();
   const row = await findAccountBySession(deps.db, hashSecret(sessionId), now);
   if (row === undefined || row.suspended_at !== null) return null;
 
-  return { principal: toPrincipal(row), csrfToken: row.csrf_token };
+  return { principal: toPrincipal(row), csrfToken: row.csrf_token, expiresAt: row.expires_at };
 }
 
-/** Ends a session. */
-export async function signOut(deps: AccountDeps, sessionId: string) {
-  await deps.db.deleteFrom('sessions').where('id_hash', '=', hashSecret(sessionId)).execute();
+/** Ends a session; returns the id of its account, or null when there was no such session. */
+export async function signOut(deps: AccountDeps, sessionId: string): Promise<string | null> {
+  const row = await deps.db
+    .deleteFrom('sessions')
+    .where('id_hash', '=', hashSecret(sessionId))
+    .returning('account_id')
+    .executeTakeFirst();
+
+  return row?.account_id ?? null;
 }

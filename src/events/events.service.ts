@@ -58,6 +58,17 @@ export async function publishEvents(ctx: AppContext, events: readonly LiveEvent[
 }
 
 /**
+ * Records and publishes an `access` event after a change to an account's credentials has
+ * committed, so every instance closes the account's open streams that no longer authenticate.
+ */
+export async function announceAccessChange(ctx: AppContext, accountId: string) {
+  const event = await ctx.db
+    .transaction()
+    .execute((trx) => recordEvent(trx, ctx.database.dialect, ctx.clock, 'access', { accountId }));
+  await publishEvents(ctx, [event]);
+}
+
+/**
  * Deletes events outside the replay window: beyond the newest `maxEvents` or older than
  * `maxAgeMs`. Returns how many rows went and the new replay limit.
  */

@@ -290,16 +290,38 @@ export function deletePoc(deps: PocDeps, principal: Principal, id: string) {
   return deletePocAs(deps, editorActor(principal), id);
 }
 
-/** Returns a PoC's change history to its state's editors and the secretariat. */
+/**
+ * Returns a PoC's change history to its state's editors and the secretariat. Another role gets
+ * 403, and an entry of another state the same 404 as an unknown id; both refusals are audited.
+ */
 export async function getPocHistory(deps: PocDeps, principal: Principal, id: string) {
   const isEditor = principal.role === 'state-editor';
-  if (principal.role !== 'secretariat' && !isEditor)
-    throw notFound((m) => m.problems.directory.pocNotFound);
+  const denial = {
+    accountId: principal.accountId,
+    action: 'poc.history',
+    target: `poc:${id}`,
+    outcome: 'denied' as const,
+  };
+  if (principal.role !== 'secretariat' && !isEditor) {
+    await recordAudit(deps.db, deps.clock, {
+      ...denial,
+      details: { reason: 'role may not read history', role: principal.role },
+    });
+    throw new DomainError('forbidden', (m) => m.problems.directory.historyEditorsOnly);
+  }
 
   let owner = deps.db.selectFrom('poc_history').select('state_code').where('poc_id', '=', id);
   if (isEditor) owner = owner.where('state_code', '=', principal.stateCode);
-  if ((await owner.executeTakeFirst()) === undefined)
+  if ((await owner.executeTakeFirst()) === undefined) {
+    await recordAudit(deps.db, deps.clock, {
+      ...denial,
+      details: {
+        reason: isEditor ? 'not found in own state' : 'not found',
+        state: principal.stateCode,
+      },
+    });
     throw notFound((m) => m.problems.directory.pocNotFound);
+  }
 
   const rows = await listPocHistory(deps.db, id);
 

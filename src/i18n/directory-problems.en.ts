@@ -24,6 +24,7 @@ export const directoryProblems = {
   looksLike: (level: string, name: string, email: string, id: string) =>
     `looks like the ${level} PoC ${name} <${email}> (${id}); repeat with confirmDuplicate=true ` +
     'to add it anyway',
+  historyEditorsOnly: "Only the state's editors and the secretariat read a PoC's history",
   listEditorsOnly:
     'Only state editors and the secretariat list entries for editing; read GET /api/v1/directory',
   changeRequestSecretariatOnly: 'Only the secretariat records changes a state requested',

@@ -82,8 +82,11 @@ for (const dialect of testDialects) {
         const res = await history(account.token);
         assert.equal(res.statusCode, 403);
         assert.match(res.json<Problem>().detail, /editors and the secretariat/);
-        const page = await readAudit(`?account=${account.id}&action=poc.history&outcome=denied`);
-        assert.equal(page.json<AuditPage>().entries.length, 1);
+        const page = await readAudit(`?account=${account.id}&outcome=denied`);
+        const entries = page.json<AuditPage>().entries;
+        assert.equal(entries.length, 1);
+        assert.equal(entries[0]?.action, 'GET /api/v1/pocs/:id/history');
+        assert.equal(entries[0].target, `/api/v1/pocs/${chPocId}/history`);
       }
       assert.equal((await history(chEditor.token)).statusCode, 200);
       assert.equal((await history(secretariat.token)).statusCode, 200);

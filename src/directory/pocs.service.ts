@@ -292,21 +292,12 @@ export function deletePoc(deps: PocDeps, principal: Principal, id: string) {
 
 /**
  * Returns a PoC's change history to its state's editors and the secretariat. Another role gets
- * 403, and an entry of another state the same 404 as an unknown id; both refusals are audited.
+ * 403, which the app's refusal hook audits. An entry of another state gives the same 404 as an
+ * unknown id, and that refusal is audited here.
  */
 export async function getPocHistory(deps: PocDeps, principal: Principal, id: string) {
   const isEditor = principal.role === 'state-editor';
-  const denial = {
-    accountId: principal.accountId,
-    action: 'poc.history',
-    target: `poc:${id}`,
-    outcome: 'denied' as const,
-  };
   if (principal.role !== 'secretariat' && !isEditor) {
-    await recordAudit(deps.db, deps.clock, {
-      ...denial,
-      details: { reason: 'role may not read history', role: principal.role },
-    });
     throw new DomainError('forbidden', (m) => m.problems.directory.historyEditorsOnly);
   }
 
@@ -314,7 +305,10 @@ export async function getPocHistory(deps: PocDeps, principal: Principal, id: str
   if (isEditor) owner = owner.where('state_code', '=', principal.stateCode);
   if ((await owner.executeTakeFirst()) === undefined) {
     await recordAudit(deps.db, deps.clock, {
-      ...denial,
+      accountId: principal.accountId,
+      action: 'poc.history',
+      target: `poc:${id}`,
+      outcome: 'denied',
       details: {
         reason: isEditor ? 'not found in own state' : 'not found',
         state: principal.stateCode,

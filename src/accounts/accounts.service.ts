@@ -185,8 +185,14 @@ export async function listTokens(deps: AccountDeps, email: string) {
     .execute();
 }
 
-/** Revokes a token named by its id or by its secret value; returns how many were revoked. */
-export async function revokeToken(deps: AccountDeps, by: { id?: string; token?: string }) {
+/**
+ * Revokes a token named by its id or by its secret value. Returns the ids of the accounts whose
+ * token was revoked, which is empty when no active token matched.
+ */
+export async function revokeToken(
+  deps: AccountDeps,
+  by: { id?: string; token?: string },
+): Promise<string[]> {
   const now = deps.clock.now().toISOString();
   let query = deps.db
     .updateTable('api_tokens')
@@ -196,9 +202,9 @@ export async function revokeToken(deps: AccountDeps, by: { id?: string; token?: 
   else if (by.token !== undefined) query = query.where('token_hash', '=', hashSecret(by.token));
   else throw invalidField('id', (m) => m.problems.accounts.tokenMissing);
 
-  const result = await query.executeTakeFirst();
+  const rows = await query.returning('account_id').execute();
 
-  return Number(result.numUpdatedRows);
+  return rows.map((row) => row.account_id);
 }
 
 /** Resolves a bearer token to its principal, or null for an unknown, revoked or suspended one. */

@@ -1,9 +1,10 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 import type { AppContext } from '../app/context.ts';
 import type { DialectName } from '../db/database.ts';
 import type { Tables } from '../db/schema.ts';
 import { defineJobKind } from '../jobs/job-kind.ts';
+import { NOTIFY_CHANNEL } from './event-bus.ts';
 import type { Clock } from '../shared/clock.ts';
 import {
   eventCatalogue,
@@ -66,6 +67,25 @@ export async function announceAccessChange(ctx: AppContext, accountId: string) {
     .transaction()
     .execute((trx) => recordEvent(trx, ctx.database.dialect, ctx.clock, 'access', { accountId }));
   await publishEvents(ctx, [event]);
+}
+
+/**
+ * Records an `access` event from a process without the server's event bus, such as the CLI. On
+ * PostgreSQL it also sends the NOTIFY the servers listen to. On SQLite a server reads the row
+ * with its next event and closes the streams before it sends that event.
+ */
+export async function recordAccessChangeElsewhere(
+  db: Kysely<Tables>,
+  dialect: DialectName,
+  clock: Clock,
+  accountId: string,
+) {
+  const event = await db
+    .transaction()
+    .execute((trx) => recordEvent(trx, dialect, clock, 'access', { accountId }));
+  if (dialect === 'postgres') {
+    await sql`select pg_notify(${NOTIFY_CHANNEL}, ${String(event.id)})`.execute(db);
+  }
 }
 
 /**

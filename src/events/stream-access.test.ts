@@ -8,6 +8,7 @@ import { insertPoc } from '../../test/support/factories.ts';
 import { openStream } from '../../test/support/sse-stream.ts';
 import { startTestApp, type TestAccount, type TestApp } from '../../test/support/test-app.ts';
 import { createToken } from '../accounts/accounts.service.ts';
+import { runCli } from '../cli/cli.ts';
 
 for (const dialect of testDialects) {
   describe(`live stream credentials on ${dialect}`, () => {
@@ -99,6 +100,26 @@ for (const dialect of testDialects) {
       assert.equal(unaffected.frames[0]?.event, 'alert');
       assert.equal(revoked.frames.length, 0);
       unaffected.close();
+    });
+
+    it('closes a stream whose token the CLI revoked', async () => {
+      const poc = await newPoc('GH');
+      const stream = await openStream(baseUrl, poc.token);
+      assert.equal(stream.res.status, 200);
+      const output: string[] = [];
+      const io = {
+        stdout: (text: string) => output.push(text),
+        stderr: (text: string) => output.push(text),
+        readStdin: () => Promise.resolve(''),
+      };
+      const deps = () => Promise.resolve({ ...t.ctx, close: () => Promise.resolve() });
+      const code = await runCli(['token', 'revoke', '--token', poc.token], deps, io);
+      assert.equal(code, 0, output.join(''));
+
+      // On SQLite the server is told with its next event, and closes the stream before sending it.
+      await sendAlert('After CLI revocation', 'GH');
+      assert.equal(await stream.waitForEnd(), true);
+      assert.equal(stream.frames.length, 0);
     });
 
     it('closes a session stream on sign-out', async () => {

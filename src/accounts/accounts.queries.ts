@@ -27,13 +27,13 @@ export function findAccountByTokenHash(db: Kysely<Tables>, tokenHash: string) {
     .executeTakeFirst();
 }
 
-/** Finds the account behind an unexpired session, with the session's CSRF token. */
+/** Finds the account behind an unexpired session, with the session's CSRF token and expiry. */
 export function findAccountBySession(db: Kysely<Tables>, idHash: string, now: string) {
   return db
     .selectFrom('sessions')
     .innerJoin('accounts', 'accounts.id', 'sessions.account_id')
     .selectAll('accounts')
-    .select('sessions.csrf_token')
+    .select(['sessions.csrf_token', 'sessions.expires_at'])
     .where('sessions.id_hash', '=', idHash)
     .where('sessions.expires_at', '>', now)
     .executeTakeFirst();

@@ -198,8 +198,14 @@ export async function listTokens(deps: AccountDeps, email: string) {
     .execute();
 }
 
-/** Revokes a token named by its id or by its secret value; returns how many were revoked. */
-export async function revokeToken(deps: AccountDeps, by: { id?: string; token?: string }) {
+/**
+ * Revokes a token named by its id or by its secret value. Returns the ids of the accounts whose
+ * token was revoked, which is empty when no active token matched.
+ */
+export async function revokeToken(
+  deps: AccountDeps,
+  by: { id?: string; token?: string },
+): Promise<string[]> {
   const now = deps.clock.now().toISOString();
   let query = deps.db
     .updateTable('api_tokens')
@@ -209,9 +215,9 @@ export async function revokeToken(deps: AccountDeps, by: { id?: string; token?: 
   else if (by.token !== undefined) query = query.where('token_hash', '=', hashSecret(by.token));
   else throw invalidField('id', (m) => m.problems.accounts.tokenMissing);
 
-  const result = await query.executeTakeFirst();
+  const rows = await query.returning('account_id').execute();
 
-  return Number(result.numUpdatedRows);
+  return rows.map((row) => row.account_id);
 }
 
 /** Resolves a bearer token to its principal, or null for an unknown, revoked or suspended one. */
@@ -253,16 +259,22 @@ export async function signIn(deps: AccountDeps, email: string, password: string)
   return { sessionId, csrfToken, principal: toPrincipal(account) };
 }
 
-/** Resolves a session cookie to its principal and CSRF token, or null. */
+/** Resolves a session cookie to its principal, CSRF token and expiry time, or null. */
 export async function resolveSession(deps: AccountDeps, sessionId: string) {
   const now = deps.clock.now().toISOString();
   const row = await findAccountBySession(deps.db, hashSecret(sessionId), now);
   if (row === undefined || row.suspended_at !== null) return null;
 
-  return { principal: toPrincipal(row), csrfToken: row.csrf_token };
+  return { principal: toPrincipal(row), csrfToken: row.csrf_token, expiresAt: row.expires_at };
 }
 
-/** Ends a session. */
-export async function signOut(deps: AccountDeps, sessionId: string) {
-  await deps.db.deleteFrom('sessions').where('id_hash', '=', hashSecret(sessionId)).execute();
+/** Ends a session; returns the id of its account, or null when there was no such session. */
+export async function signOut(deps: AccountDeps, sessionId: string): Promise<string | null> {
+  const row = await deps.db
+    .deleteFrom('sessions')
+    .where('id_hash', '=', hashSecret(sessionId))
+    .returning('account_id')
+    .executeTakeFirst();
+
+  return row?.account_id ?? null;
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import type { AppContext } from '../app/context.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
+import { announceAccessChange } from '../events/events.service.ts';
 import { parseInput } from '../shared/validation.ts';
 import type { AdminDeps } from './admin.access.ts';
 import { createInvitation } from './invitations.service.ts';
@@ -50,7 +51,10 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext) {
     const { id } = parseInput(IdParams, request.params, 'path');
     const principal = requirePrincipal(request);
 
-    return suspendUser(deps(request), principal, id);
+    const suspended = await suspendUser(deps(request), principal, id);
+    await announceAccessChange(ctx, id);
+
+    return suspended;
   });
 
   app.post('/api/v1/users/:id/reinstate', async (request) => {
@@ -64,6 +68,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext) {
     const { id } = parseInput(IdParams, request.params, 'path');
     const principal = requirePrincipal(request);
     await deleteUser(deps(request), principal, id);
+    await announceAccessChange(ctx, id);
 
     return reply.status(204).send();
   });
@@ -95,6 +100,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AppContext) {
     const { id, keyId } = parseInput(KeyParams, request.params, 'path');
     const principal = requirePrincipal(request);
     await revokeApiKey(deps(request), principal, id, keyId);
+    await announceAccessChange(ctx, id);
 
     return reply.status(204).send();
   });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { signIn } from '../accounts/accounts.service.ts';
 import type { AppContext } from '../app/context.ts';
 import { isSecure, setSessionCookie } from '../auth/auth.routes.ts';
+import { announceAccessChange } from '../events/events.service.ts';
 import { messages } from '../i18n/messages.ts';
 import { newSecret, safeEqual } from '../shared/crypto.ts';
 import { DomainError } from '../shared/errors.ts';
@@ -240,6 +241,8 @@ async function completeLink(
   const session = await signIn(ctx, result.email, password);
   if (session === null) throw new Error('Sign-in failed right after the password was set');
   request.log.info({ userId: session.principal.accountId }, 'signed in');
+  // A password reset ended the account's other sessions, so their open live streams close.
+  await announceAccessChange(ctx, session.principal.accountId);
   void reply.clearCookie(LINK_CSRF_COOKIE, { path: kind.path });
   setSessionCookie(reply, ctx, session.sessionId);
 

@@ -37,6 +37,39 @@ function mayRead(clearance: string, tlp: TlpLevel): boolean {
   return isTlpLevel(clearance) && tlpRank(clearance) >= tlpRank(tlp);
 }
 
+// E-mail keys per query, well below SQLite's limit of bound parameters per statement.
+const KEY_CHUNK = 400;
+
+/**
+ * Removes the recipients whose e-mail is that of a partner account cleared below `tlp`, suspended
+ * or not. A partner account reads every alert that reaches its address, and a PoC entry may
+ * carry that address, so the cap applies however the recipient was matched. A partner without
+ * an organisation reads TLP:CLEAR only.
+ */
+export async function withoutPartnersBelow<T extends { emailKey: string }>(
+  db: Kysely<Tables>,
+  recipients: readonly T[],
+  tlp: TlpLevel,
+): Promise<T[]> {
+  if (tlp === 'clear') return [...recipients];
+  const keys = [...new Set(recipients.map((recipient) => recipient.emailKey))];
+  const blocked = new Set<string>();
+  for (let i = 0; i < keys.length; i += KEY_CHUNK) {
+    const rows = await db
+      .selectFrom('accounts as a')
+      .leftJoin('organisations as o', 'o.id', 'a.organisation_id')
+      .select(['a.email_key', 'o.clearance'])
+      .where('a.role', '=', 'partner')
+      .where('a.email_key', 'in', keys.slice(i, i + KEY_CHUNK))
+      .execute();
+    for (const row of rows) {
+      if (!mayRead(row.clearance ?? 'clear', tlp)) blocked.add(row.email_key);
+    }
+  }
+
+  return recipients.filter((recipient) => !blocked.has(recipient.emailKey));
+}
+
 async function checkStates(ctx: AppContext, states: string[]) {
   if (states.length === 0) return;
   const known = await listKnownStates(ctx.db, states);
@@ -140,7 +173,7 @@ async function choosePartners(ctx: AppContext, alert: NewAlert): Promise<Address
  * Chooses the recipients the TLP and the addressing allow: PoCs of all or the chosen states and
  * levels (primary contacts only, because alternates are alerted on escalation), partner accounts
  * as `choosePartners` allows, and the sending PoC of a RED alert. One recipient per normalised
- * e-mail.
+ * e-mail. No recipient is the address of a partner account cleared below the TLP.
  */
 export async function chooseRecipients(
   ctx: AppContext,
@@ -176,6 +209,9 @@ export async function chooseRecipients(
   for (const partner of await choosePartners(ctx, alert)) {
     if (!byKey.has(partner.emailKey)) byKey.set(partner.emailKey, partner);
   }
+  const cleared = await withoutPartnersBelow(ctx.db, [...byKey.values()], alert.tlp);
+  byKey.clear();
+  for (const addressee of cleared) byKey.set(addressee.emailKey, addressee);
 
   if (filter?.kind === 'emails') {
     const missing = filter.emailKeys.findIndex((key) => !byKey.has(key));

@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 
+import type { Principal } from '../accounts/principal.ts';
 import type {
   AlertDeliveriesTable,
   AlertRecipientsTable,
@@ -8,6 +9,7 @@ import type {
   Tables,
 } from '../db/schema.ts';
 import { afterKeyset, type KeysetKey, type KeysetValues } from '../shared/keyset.ts';
+import { withinClearance } from '../sharing/access.ts';
 import type { AlertSort } from './alerts.schema.ts';
 
 /** A stored alert row. */
@@ -65,17 +67,24 @@ export async function insertAlert(
   }
 }
 
-function alertsVisibleTo(db: Kysely<Tables>, accountId: string, emailKey: string) {
-  return db
+/**
+ * Selects the alerts the viewer sent or received. A partner account never reads above its
+ * organisation's clearance, whichever way a recipient row came to match its e-mail.
+ */
+function alertsVisibleTo(db: Kysely<Tables>, viewer: Principal) {
+  const query = db
     .selectFrom('alerts')
     .leftJoin('alert_recipients as r', (join) =>
-      join.onRef('r.alert_id', '=', 'alerts.id').on('r.email_key', '=', emailKey),
+      join.onRef('r.alert_id', '=', 'alerts.id').on('r.email_key', '=', viewer.emailKey),
     )
     .selectAll('alerts')
     .select('r.acknowledged_at')
     .where((eb) =>
-      eb.or([eb('alerts.sender_account_id', '=', accountId), eb('r.id', 'is not', null)]),
+      eb.or([eb('alerts.sender_account_id', '=', viewer.accountId), eb('r.id', 'is not', null)]),
     );
+  if (viewer.role !== 'partner') return query;
+
+  return query.where(() => withinClearance(viewer.organisationId, sql.ref('alerts.tlp')));
 }
 
 /** Returns the keys of an order of the alert list; `seq` is unique, so it settles every tie. */
@@ -109,12 +118,11 @@ export function alertSortValues(row: AlertRow, sort: AlertSort): KeysetValues {
  */
 export function listAlertsFor(
   db: Kysely<Tables>,
-  accountId: string,
-  emailKey: string,
+  viewer: Principal,
   options: { limit: number; sort: AlertSort; after: KeysetValues | null },
 ) {
   const keys = alertSortKeys(options.sort);
-  let query = alertsVisibleTo(db, accountId, emailKey);
+  let query = alertsVisibleTo(db, viewer);
   const after = options.after;
   if (after !== null) query = query.where((eb) => afterKeyset(eb, keys, after));
   for (const key of keys) query = query.orderBy(key.expression, key.direction);
@@ -153,16 +161,9 @@ export async function insertDeliveries(
   }
 }
 
-/** Finds one alert the account sent or received. */
-export function findAlertFor(
-  db: Kysely<Tables>,
-  alertId: string,
-  accountId: string,
-  emailKey: string,
-) {
-  return alertsVisibleTo(db, accountId, emailKey)
-    .where('alerts.id', '=', alertId)
-    .executeTakeFirst();
+/** Finds one alert the viewer sent or received, within a partner's clearance. */
+export function findAlertFor(db: Kysely<Tables>, alertId: string, viewer: Principal) {
+  return alertsVisibleTo(db, viewer).where('alerts.id', '=', alertId).executeTakeFirst();
 }
 
 /** Finds an alert by id. */

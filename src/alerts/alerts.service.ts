@@ -192,7 +192,7 @@ export async function listAlerts(
 ): Promise<{ alerts: AlertView[]; next: string | null }> {
   const after =
     page.cursor === undefined ? null : decodeCursor(page.cursor, alertSortKeys(page.sort));
-  const rows = await listAlertsFor(ctx.db, viewer.accountId, viewer.emailKey, {
+  const rows = await listAlertsFor(ctx.db, viewer, {
     limit: page.limit + 1,
     sort: page.sort,
     after,
@@ -209,7 +209,7 @@ export async function listAlerts(
  * first read counts as the opening of the alert.
  */
 export async function getAlert(ctx: AppContext, viewer: Principal, alertId: string) {
-  const row = await findAlertFor(ctx.db, alertId, viewer.accountId, viewer.emailKey);
+  const row = await findAlertFor(ctx.db, alertId, viewer);
   if (row === undefined) throw notFound((m) => m.problems.alerts.alertNotFound);
   const recipient = await findRecipient(ctx.db, alertId, viewer.emailKey);
   if (recipient !== undefined && recipient.opened_at === null) {
@@ -278,7 +278,9 @@ export async function acknowledgeAsRecipient(
   alertId: string,
   via: 'web' | 'api',
 ) {
-  const recipient = await findRecipient(ctx.db, alertId, viewer.emailKey);
+  const visible = await findAlertFor(ctx.db, alertId, viewer);
+  const recipient =
+    visible === undefined ? undefined : await findRecipient(ctx.db, alertId, viewer.emailKey);
   if (recipient === undefined) throw notFound((m) => m.problems.alerts.alertNotFound);
 
   return acknowledge(ctx, recipient, via);

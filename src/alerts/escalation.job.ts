@@ -6,6 +6,7 @@ import { defineJobKind } from '../jobs/job-kind.ts';
 import { enqueueJob } from '../jobs/jobs.service.ts';
 import { hashSecret, newId, newSecret } from '../shared/crypto.ts';
 import { parseTlp } from '../sharing/tlp.ts';
+import { withoutPartnersBelow } from './addressing.ts';
 import { alertMailJob } from './alert-mail.job.ts';
 import { insertAlert } from './alerts.queries.ts';
 import { newDeliveryRow, toRecipientRow } from './alerts.service.ts';
@@ -65,10 +66,17 @@ async function remind(ctx: AppContext, recipient: Overdue, now: string): Promise
  * recipient escalated.
  */
 async function escalate(ctx: AppContext, recipient: Overdue, now: string): Promise<number> {
-  const alternates =
+  const candidates =
     recipient.state_code === null || recipient.level === null
       ? []
       : await listNewAlternates(ctx.db, recipient.alert_id, recipient.state_code, recipient.level);
+  // A stored level is always valid; were it not, the strictest label is the safe one.
+  const tlp = parseTlp(recipient.tlp) ?? 'red';
+  const keys = candidates.map((poc) => ({ emailKey: poc.email_key }));
+  const cleared = new Set(
+    (await withoutPartnersBelow(ctx.db, keys, tlp)).map((entry) => entry.emailKey),
+  );
+  const alternates = candidates.filter((poc) => cleared.has(poc.email_key));
   const responseDueAt = new Date(
     Date.parse(now) + (recipient.response_minutes ?? 0) * 60_000,
   ).toISOString();
@@ -116,8 +124,7 @@ async function escalate(ctx: AppContext, recipient: Overdue, now: string): Promi
       id: recipient.alert_id,
       title: recipient.title,
       severity: recipient.severity,
-      // A stored level is always valid; were it not, the strictest label is the safe one.
-      tlp: parseTlp(recipient.tlp) ?? 'red',
+      tlp,
       createdAt: recipient.created_at,
       senderState: recipient.sender_state,
       exercise: recipient.exercise === 1,

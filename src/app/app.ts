@@ -12,6 +12,7 @@ type ParserDone = (error: Error | null, body?: unknown) => void;
 
 import { registerAdminRoutes } from '../admin/admin.routes.ts';
 import { registerAlertRoutes } from '../alerts/alerts.routes.ts';
+import { registerAuditRoutes } from '../audit/audit.routes.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { registerAuthHooks } from '../auth/auth.hooks.ts';
 import { registerAuthRoutes } from '../auth/auth.routes.ts';
@@ -237,6 +238,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerWebhookRoutes(app, ctx);
   registerRequestRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerAuditRoutes(app, ctx);
   registerCheckRoutes(app, ctx);
   registerLibraryRoutes(app, ctx);
   registerExerciseRoutes(app, ctx);

@@ -18,13 +18,23 @@ declare module 'fastify' {
     authVia: 'session' | 'token' | null;
     /** CSRF token of the caller's session, null without a session. */
     csrfToken: string | null;
+    /** Expiry time (ISO 8601) of the caller's session, null without a session. */
+    sessionExpiresAt: string | null;
   }
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+// RFC 9110 §11.4: an auth scheme, one or more spaces, then one token68 value and nothing else.
+const AUTHORIZATION = /^([!#$%&'*+.^_`|~\w-]+) +([\w.~+/-]+=*)$/;
+
 async function principalFromAuthorization(ctx: AppContext, header: string) {
-  const [scheme = '', value = ''] = header.split(/\s+/, 2);
+  const match = AUTHORIZATION.exec(header.trim());
+  if (match === null) {
+    throw new DomainError('unauthenticated', (m) => m.problems.http.authorizationMalformed);
+  }
+  const scheme = match[1] ?? '';
+  const value = match[2] ?? '';
   if (scheme.toLowerCase() === 'bearer') return authenticateToken(ctx, value);
   if (scheme.toLowerCase() !== 'basic') return null;
 
@@ -47,6 +57,7 @@ export function registerAuthHooks(app: FastifyInstance, ctx: AppContext) {
   app.decorateRequest('principal', null);
   app.decorateRequest('authVia', null);
   app.decorateRequest('csrfToken', null);
+  app.decorateRequest('sessionExpiresAt', null);
 
   app.addHook('onRequest', async (request) => {
     const authorization = request.headers.authorization;
@@ -67,6 +78,7 @@ export function registerAuthHooks(app: FastifyInstance, ctx: AppContext) {
     request.principal = session.principal;
     request.authVia = 'session';
     request.csrfToken = session.csrfToken;
+    request.sessionExpiresAt = session.expiresAt;
   });
 
   app.addHook('preHandler', (request, _reply, done) => {
@@ -90,6 +102,30 @@ function readCsrfToken(request: FastifyRequest): string | null {
   const field = body !== null && typeof body === 'object' ? body._csrf : undefined;
 
   return typeof field === 'string' ? field : null;
+}
+
+/**
+ * Resolves the credentials of `request` again and returns true while they still belong to
+ * `principal`'s account: the token is not revoked, the session not ended or expired, and the
+ * account not suspended. A long-lived response such as the live stream calls it after its start.
+ */
+export async function isStillAuthenticated(
+  ctx: AppContext,
+  request: FastifyRequest,
+  principal: Principal,
+): Promise<boolean> {
+  const authorization = request.headers.authorization;
+  let current: Principal | null = null;
+  if (authorization !== undefined && authorization !== '') {
+    current = await principalFromAuthorization(ctx, authorization).catch(() => null);
+  } else {
+    const sessionId = request.cookies[SESSION_COOKIE];
+    const session =
+      sessionId === undefined || sessionId === '' ? null : await resolveSession(ctx, sessionId);
+    current = session?.principal ?? null;
+  }
+
+  return current !== null && current.accountId === principal.accountId;
 }
 
 /** Returns the caller, or throws `unauthenticated` for the public. */

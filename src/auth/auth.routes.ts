@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import { SESSION_TTL_MS, signIn, signOut } from '../accounts/accounts.service.ts';
 import type { AppContext } from '../app/context.ts';
+import { announceAccessChange } from '../events/events.service.ts';
 import { newSecret, safeEqual } from '../shared/crypto.ts';
 import { html } from '../web/html.ts';
 import { renderPage } from '../web/layout.ts';
@@ -117,7 +118,8 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.post('/signout', async (request, reply) => {
     const sessionId = request.cookies[SESSION_COOKIE];
-    if (sessionId !== undefined) await signOut(ctx, sessionId);
+    const accountId = sessionId === undefined ? null : await signOut(ctx, sessionId);
+    if (accountId !== null) await announceAccessChange(ctx, accountId);
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });
 
     return reply.redirect('/', 303);

@@ -62,6 +62,40 @@ for (const dialect of testDialects) {
       assert.match(form.body, /name="next" value="\/app\/"/);
     });
 
+    it('rejects an Authorization header with extra text', async () => {
+      const basic = Buffer.from(`${editor.email}:${editor.token}`).toString('base64');
+      const malformed = [
+        `Bearer ${editor.token} extra`,
+        `Bearer ${editor.token},other`,
+        'Bearer',
+        `Basic ${basic} extra`,
+      ];
+      for (const authorization of malformed) {
+        const res = await t.app.inject({
+          method: 'GET',
+          url: '/api/v1/me',
+          headers: { authorization },
+        });
+        assert.equal(res.statusCode, 401, authorization);
+        assert.match(res.json<{ detail: string }>().detail, /nothing after the credentials/);
+      }
+
+      for (const authorization of [`Bearer ${editor.token}`, `bearer  ${editor.token} `]) {
+        const res = await t.app.inject({
+          method: 'GET',
+          url: '/api/v1/me',
+          headers: { authorization },
+        });
+        assert.equal(res.statusCode, 200, authorization);
+      }
+      const viaBasic = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/me',
+        headers: { authorization: `Basic ${basic}` },
+      });
+      assert.equal(viaBasic.statusCode, 200);
+    });
+
     it('throttles repeated failures per account and address', async () => {
       for (let i = 0; i < 5; i++) {
         assert.equal((await attempt(editor.email, 'wrong-password-123')).statusCode, 401);

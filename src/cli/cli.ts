@@ -7,7 +7,15 @@ import {
   revokeToken,
   type AccountDeps,
 } from '../accounts/accounts.service.ts';
+import type { Database } from '../db/database.ts';
+import { recordAccessChangeElsewhere } from '../events/events.service.ts';
 import { DomainError } from '../shared/errors.ts';
+
+/** Dependencies of the commands: the accounts' database and clock, and the database's dialect. */
+export type CliDeps = AccountDeps & {
+  database: Pick<Database, 'dialect'>;
+  close(): Promise<void>;
+};
 
 /** Output and input streams of a command, injectable so tests can capture them. */
 export interface CliIo {
@@ -68,7 +76,7 @@ function optional(values: Record<string, unknown>, name: string): string | undef
   return typeof value === 'string' ? value : undefined;
 }
 
-async function runCommand(command: CommandName, args: string[], deps: AccountDeps, io: CliIo) {
+async function runCommand(command: CommandName, args: string[], deps: CliDeps, io: CliIo) {
   const { values } = parseArgs({
     args,
     strict: true,
@@ -126,12 +134,18 @@ async function runCommand(command: CommandName, args: string[], deps: AccountDep
       return;
     }
     case 'token revoke': {
-      const count = await revokeToken(deps, {
+      const accountIds = await revokeToken(deps, {
         id: optional(values, 'id'),
         token: optional(values, 'token'),
       });
-      if (count === 0) throw new DomainError('not_found', (m) => m.problems.http.noActiveToken);
-      io.stdout(`Revoked ${count} token\n`);
+      if (accountIds.length === 0) {
+        throw new DomainError('not_found', (m) => m.problems.http.noActiveToken);
+      }
+      // The servers close the open live streams that used the token.
+      for (const accountId of accountIds) {
+        await recordAccessChangeElsewhere(deps.db, deps.database.dialect, deps.clock, accountId);
+      }
+      io.stdout(`Revoked ${accountIds.length} token\n`);
       return;
     }
   }
@@ -141,11 +155,7 @@ async function runCommand(command: CommandName, args: string[], deps: AccountDep
  * Runs the operator CLI with the given arguments (without `node` and the script) and returns
  * the process exit code: 0 on success, 2 for wrong usage or invalid input, 1 otherwise.
  */
-export async function runCli(
-  argv: string[],
-  openDeps: () => Promise<AccountDeps & { close(): Promise<void> }>,
-  io: CliIo,
-) {
+export async function runCli(argv: string[], openDeps: () => Promise<CliDeps>, io: CliIo) {
   const [first = '', second = ''] = argv;
   const pair = `${first} ${second}`;
   const isGroup = first === 'user' || first === 'token';
@@ -163,7 +173,7 @@ export async function runCli(
     return 0;
   }
 
-  let deps: (AccountDeps & { close(): Promise<void> }) | null = null;
+  let deps: CliDeps | null = null;
   try {
     deps = await openDeps();
     await runCommand(command, rest, deps, io);

@@ -12,7 +12,7 @@ const code = await runCli(
     const database = openDatabase(loadConfig().databaseUrl);
     await migrateToLatest(database);
 
-    return { db: database.db, clock: systemClock, close: () => database.close() };
+    return { db: database.db, database, clock: systemClock, close: () => database.close() };
   },
   {
     stdout: (output) => process.stdout.write(output),

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 
+import { findAccountByEmailKey } from '../accounts/accounts.queries.ts';
 import type { Principal } from '../accounts/principal.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Config } from '../config/config.ts';
@@ -87,6 +88,25 @@ async function requireOwnPoc(deps: PocDeps, actor: PocActor, id: string, action:
 }
 
 /**
+ * Rejects a PoC address that is the e-mail of an account outside the actor's state: a partner,
+ * the secretariat or another state's account. Alerts to the state reach that address, and the
+ * account would read them, above a partner's clearance or across states. The state's own
+ * `poc` and `state-editor` accounts may be PoCs of their state.
+ * TODO: the reverse order is not checked: an invitation to an address that another state
+ * already lists as a PoC creates an account that reads that state's alerts.
+ */
+async function checkEmailOwner(db: Kysely<Tables>, actor: PocActor, emailKey: string) {
+  const account = await findAccountByEmailKey(db, emailKey);
+  if (account === undefined) return;
+  const isOwnState =
+    (account.role === 'poc' || account.role === 'state-editor') &&
+    account.state_code === actor.stateCode;
+  if (!isOwnState) {
+    throw invalidField('email', (m) => m.problems.directory.emailOfOutsideAccount);
+  }
+}
+
+/**
  * Rejects an entry that looks like another of the same state (same address, or same name once
  * case, accents and spacing are ignored) unless the editor confirmed it. The same address at the
  * same level is always rejected.
@@ -162,6 +182,7 @@ export async function createPocAs(
 
   return deps.db.transaction().execute(async (trx) => {
     const keys = { emailKey: columns.email_key ?? '', nameKey: columns.name_key ?? '' };
+    await checkEmailOwner(trx, actor, keys.emailKey);
     await checkDuplicates(
       trx,
       actor,
@@ -212,6 +233,7 @@ export async function updatePocAs(deps: PocDeps, actor: PocActor, id: string, in
       nameKey: columns.name_key ?? current.name_key,
     };
     const level = columns.level ?? current.level;
+    if (keys.emailKey !== current.email_key) await checkEmailOwner(trx, actor, keys.emailKey);
     await checkDuplicates(trx, actor, { id, level, ...keys }, true);
     const row = await updatePocRow(trx, id, {
       ...columns,
@@ -287,16 +309,32 @@ export function deletePoc(deps: PocDeps, principal: Principal, id: string) {
   return deletePocAs(deps, editorActor(principal), id);
 }
 
-/** Returns a PoC's change history to its state's editors and the secretariat. */
+/**
+ * Returns a PoC's change history to its state's editors and the secretariat. Another role gets
+ * 403, which the app's refusal hook audits. An entry of another state gives the same 404 as an
+ * unknown id, and that refusal is audited here.
+ */
 export async function getPocHistory(deps: PocDeps, principal: Principal, id: string) {
   const isEditor = principal.role === 'state-editor';
-  if (principal.role !== 'secretariat' && !isEditor)
-    throw notFound((m) => m.problems.directory.pocNotFound);
+  if (principal.role !== 'secretariat' && !isEditor) {
+    throw new DomainError('forbidden', (m) => m.problems.directory.historyEditorsOnly);
+  }
 
   let owner = deps.db.selectFrom('poc_history').select('state_code').where('poc_id', '=', id);
   if (isEditor) owner = owner.where('state_code', '=', principal.stateCode);
-  if ((await owner.executeTakeFirst()) === undefined)
+  if ((await owner.executeTakeFirst()) === undefined) {
+    await recordAudit(deps.db, deps.clock, {
+      accountId: principal.accountId,
+      action: 'poc.history',
+      target: `poc:${id}`,
+      outcome: 'denied',
+      details: {
+        reason: isEditor ? 'not found in own state' : 'not found',
+        state: principal.stateCode,
+      },
+    });
     throw notFound((m) => m.problems.directory.pocNotFound);
+  }
 
   const rows = await listPocHistory(deps.db, id);
 

@@ -98,6 +98,16 @@ export const ExerciseEvent = z.object({
 /** Payload of `exercise`. */
 export type ExerciseEvent = z.infer<typeof ExerciseEvent>;
 
+/**
+ * Payload of `access`: an account's credentials changed (suspended, deleted, a token revoked,
+ * signed out, password reset). It is never sent to a client: each instance checks the
+ * credentials of that account's open streams again and closes those that no longer authenticate.
+ */
+export const AccessEvent = z.object({ accountId: z.string() });
+
+/** Payload of `access`. */
+export type AccessEvent = z.infer<typeof AccessEvent>;
+
 /** Every live event name with the schema of its payload. */
 export const eventCatalogue = {
   alert: AlertEvent,
@@ -105,6 +115,7 @@ export const eventCatalogue = {
   delivery: DeliveryEvent,
   request: RequestEvent,
   exercise: ExerciseEvent,
+  access: AccessEvent,
 } as const;
 
 /** A live event name. */
@@ -148,5 +159,7 @@ export function parseLiveEvent(row: {
       return { ...base, name: 'request', payload: RequestEvent.parse(data) };
     case 'exercise':
       return { ...base, name: 'exercise', payload: ExerciseEvent.parse(data) };
+    case 'access':
+      return { ...base, name: 'access', payload: AccessEvent.parse(data) };
   }
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 import type { AppContext } from '../app/context.ts';
-import { requirePrincipal } from '../auth/auth.hooks.ts';
+import { isStillAuthenticated, requirePrincipal } from '../auth/auth.hooks.ts';
 import { invalidField } from '../shared/errors.ts';
 import { SseHub, type SseClient } from './sse-hub.ts';
 
@@ -11,6 +11,14 @@ export const HEARTBEAT_MS = 15_000;
 // A stream whose unsent output exceeds this many bytes is closed. The client then reconnects and
 // catches up from its Last-Event-ID, so the server never buffers without bound.
 const MAX_BUFFERED_BYTES = 1024 * 1024;
+
+// Maximum delay of a Node.js timer (2^31 - 1 ms, about 24.8 days).
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** Returns the milliseconds from `now` to the ISO 8601 time `at`, within what a timer accepts. */
+function delayUntil(at: string, now: Date): number {
+  return Math.min(Math.max(Date.parse(at) - now.getTime(), 0), MAX_TIMER_MS);
+}
 
 /** Reads the reconnect position from the `Last-Event-ID` header or the `lastEventId` query. */
 function readLastEventId(request: FastifyRequest): number | null {
@@ -36,8 +44,6 @@ export function registerEventRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/api/v1/events', async (request, reply) => {
     const principal = requirePrincipal(request);
     const lastEventId = readLastEventId(request);
-    // NOTE: the principal is resolved once per connection, so revoking a token or suspending an
-    // account takes effect on its open streams only when they reconnect.
 
     reply.hijack();
     const raw = reply.raw;
@@ -69,14 +75,21 @@ export function registerEventRoutes(app: FastifyInstance, ctx: AppContext) {
       write(id > lastIdLine ? `: heartbeat\nid: ${id}\n\n` : ': heartbeat\n\n');
       lastIdLine = id;
     }, HEARTBEAT_MS);
+    // A session stream ends when its session expires; other credential changes reach the hub as
+    // `access` events.
+    const expiresAt = request.sessionExpiresAt;
+    const expiry =
+      expiresAt === null ? null : setTimeout(end, delayUntil(expiresAt, ctx.clock.now()));
     const cleanUp = () => {
       clearInterval(heartbeat);
+      if (expiry !== null) clearTimeout(expiry);
       if (client !== null) hub.disconnect(client);
     };
     raw.on('close', cleanUp);
+    const isAuthenticated = () => isStillAuthenticated(ctx, request, principal);
 
     try {
-      client = await hub.connect(principal, { write, end }, lastEventId);
+      client = await hub.connect(principal, { write, end, isAuthenticated }, lastEventId);
       if (raw.destroyed) cleanUp();
     } catch (error) {
       request.log.error({ err: error }, 'live stream failed to start');

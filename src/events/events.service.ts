@@ -1,9 +1,10 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 import type { AppContext } from '../app/context.ts';
 import type { DialectName } from '../db/database.ts';
 import type { Tables } from '../db/schema.ts';
 import { defineJobKind } from '../jobs/job-kind.ts';
+import { NOTIFY_CHANNEL } from './event-bus.ts';
 import type { Clock } from '../shared/clock.ts';
 import {
   eventCatalogue,
@@ -54,6 +55,36 @@ export async function publishEvents(ctx: AppContext, events: readonly LiveEvent[
     await ctx.bus.publish(event).catch((error: unknown) => {
       ctx.logger.error({ err: error, eventId: event.id }, 'live event publish failed');
     });
+  }
+}
+
+/**
+ * Records and publishes an `access` event after a change to an account's credentials has
+ * committed, so every instance closes the account's open streams that no longer authenticate.
+ */
+export async function announceAccessChange(ctx: AppContext, accountId: string) {
+  const event = await ctx.db
+    .transaction()
+    .execute((trx) => recordEvent(trx, ctx.database.dialect, ctx.clock, 'access', { accountId }));
+  await publishEvents(ctx, [event]);
+}
+
+/**
+ * Records an `access` event from a process without the server's event bus, such as the CLI. On
+ * PostgreSQL it also sends the NOTIFY the servers listen to. On SQLite a server reads the row
+ * with its next event and closes the streams before it sends that event.
+ */
+export async function recordAccessChangeElsewhere(
+  db: Kysely<Tables>,
+  dialect: DialectName,
+  clock: Clock,
+  accountId: string,
+) {
+  const event = await db
+    .transaction()
+    .execute((trx) => recordEvent(trx, dialect, clock, 'access', { accountId }));
+  if (dialect === 'postgres') {
+    await sql`select pg_notify(${NOTIFY_CHANNEL}, ${String(event.id)})`.execute(db);
   }
 }
 

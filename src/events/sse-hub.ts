@@ -28,13 +28,16 @@ export interface SseClient {
   pending: { id: number; frame: string | null }[];
   write(frame: string): void;
   end(): void;
+  isAuthenticated(): Promise<boolean>;
 }
 
 /** Destination of a stream's frames. */
 export interface SseSink {
   write(frame: string): void;
-  /** Ends the stream; the hub calls it when the server stops. */
+  /** Ends the stream; the hub calls it when the server stops or the credentials stop working. */
   end(): void;
+  /** Returns true while the credentials that opened the stream still authenticate its account. */
+  isAuthenticated(): Promise<boolean>;
 }
 
 /** Formats one event as an SSE message. */
@@ -59,8 +62,9 @@ function mayReceive(audience: Audience | null, principal: Principal): boolean {
  * The SSE adapter of the event bus. It reads events in id order from the `events` table after
  * each bus message and sends each one only to the streams whose principal may see it: the alert's
  * sender and recipients for `alert`, the sender for `acknowledgement`, the exercise's controller
- * for `exercise`. Reading rows, not trusting bus order, keeps every stream gap-free when requests
- * publish concurrently.
+ * for `exercise`. An `access` event goes to no stream, but closes the account's streams whose
+ * credentials stopped working. Reading rows, not trusting bus order, keeps every stream gap-free
+ * when requests publish concurrently.
  */
 export class SseHub {
   private readonly clients = new Set<SseClient>();
@@ -186,8 +190,28 @@ export class SseHub {
     }
   }
 
+  /**
+   * Closes the streams of an account whose credentials no longer authenticate. A check that
+   * fails closes the stream too, because the client can reconnect and sign in again.
+   */
+  private async closeUnauthenticated(accountId: string): Promise<void> {
+    for (const client of [...this.clients]) {
+      if (client.principal.accountId !== accountId) continue;
+      const isValid = await client.isAuthenticated().catch((error: unknown) => {
+        this.ctx.logger.error({ err: error, accountId }, 'live stream credential check failed');
+        return false;
+      });
+      if (isValid) continue;
+      this.clients.delete(client);
+      client.end();
+      this.ctx.logger.info({ accountId }, 'live stream closed, credentials no longer valid');
+    }
+  }
+
   /** Sends one event to every stream allowed to see it; the audience is read once per event. */
   private async fanOut(event: LiveEvent): Promise<void> {
+    // Streams are closed before later events, so none reaches an account after its suspension.
+    if (event.name === 'access') await this.closeUnauthenticated(event.payload.accountId);
     const audience = this.clients.size === 0 ? null : await this.audienceOf(event);
     const frame = formatFrame(event);
     // Streams that may not see the event still move past it, so their next heartbeat can carry
@@ -209,6 +233,8 @@ export class SseHub {
         const controllerId = await findExerciseController(this.ctx.db, event.payload.exerciseId);
         return controllerId === null ? null : onlyAccount(controllerId);
       }
+      case 'access':
+        return null;
       case 'acknowledgement':
       case 'delivery': {
         // Only the sender follows acknowledgements and deliveries, so no recipient is read.

@@ -99,5 +99,46 @@ describe(
       assert.equal(data.id, alertId);
       assert.equal(data.title, 'Posted on B');
     });
+
+    it('closes a stream on A when B suspends its account', async () => {
+      const secretariat = await a.createAccount('secretariat');
+      const poc = await a.createAccount('poc', { state: 'DE' });
+      await insertPoc(a.ctx, { state: 'DE', email: poc.email });
+      const port = (a.app.server.address() as AddressInfo).port;
+      const stream = await fetch(`http://127.0.0.1:${port}/api/v1/events`, {
+        headers: { authorization: `Bearer ${poc.token}` },
+      });
+      assert.equal(stream.status, 200);
+      assert.ok(stream.body !== null);
+      await sleep(200);
+
+      const suspended = await b.inject({
+        method: 'POST',
+        url: `/api/v1/users/${poc.id}/suspend`,
+        headers: { authorization: `Bearer ${secretariat.token}` },
+      });
+      assert.equal(suspended.statusCode, 200);
+      const sent = await b.inject({
+        method: 'POST',
+        url: '/api/v1/alerts',
+        headers: { authorization: `Bearer ${secretariat.token}` },
+        payload: { title: 'After suspension', severity: 2, tlp: 'green', body: '', states: ['DE'] },
+      });
+      assert.equal(sent.statusCode, 201);
+
+      const reader = stream.body.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      let isEnded = false;
+      const deadline = Date.now() + 5000;
+      while (!isEnded && Date.now() < deadline) {
+        const chunk = await Promise.race([reader.read(), sleep(deadline - Date.now(), null)]);
+        if (chunk === null) break;
+        if (chunk.done) isEnded = true;
+        else text += decoder.decode(chunk.value, { stream: true });
+      }
+      assert.equal(isEnded, true);
+      assert.doesNotMatch(text, /After suspension/);
+    });
   },
 );

@@ -9,6 +9,8 @@ export const adminProblems = {
   secretariatAccounts: 'Only the secretariat may act on a secretariat account',
   ownStateAccounts: 'State editors act only on state-editor and poc accounts of their own state',
   listAccounts: 'Only the secretariat and state editors list accounts',
+  auditSecretariatOnly: 'Only the secretariat reads the audit trail',
+  auditRangeReversed: 'must not be later than to',
   manageOrganisations: 'Only the secretariat manages partner organisations',
   inviteOwnStateRoles: 'State editors invite only state-editor and poc accounts of their own state',
   inviteRoles: 'Only the secretariat and state editors may invite',

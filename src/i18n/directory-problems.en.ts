@@ -19,10 +19,14 @@ export const directoryProblems = {
   emailTaken: (level: string) => `A ${level} PoC with this e-mail exists`,
   emailUsedBy: (level: string, name: string, id: string) =>
     `already used by the ${level} PoC ${name} (${id})`,
+  emailOfOutsideAccount:
+    "is the e-mail of a Parley account outside this state, which would then receive the state's " +
+    "alerts; enter the contact's own address, or ask the secretariat to change that account",
   duplicateSuspected: 'This entry looks like an existing PoC of your state',
   looksLike: (level: string, name: string, email: string, id: string) =>
     `looks like the ${level} PoC ${name} <${email}> (${id}); repeat with confirmDuplicate=true ` +
     'to add it anyway',
+  historyEditorsOnly: "Only the state's editors and the secretariat read a PoC's history",
   listEditorsOnly:
     'Only state editors and the secretariat list entries for editing; read GET /api/v1/directory',
   changeRequestSecretariatOnly: 'Only the secretariat records changes a state requested',

@@ -67,6 +67,9 @@ export const httpProblems = {
   methodNotAllowed: (method: string, allowed: string) =>
     `${method} is not allowed here; this resource accepts ${allowed}`,
   credentialsInvalid: 'The credentials given are invalid or revoked',
+  authorizationMalformed:
+    'The Authorization header must be "Bearer <token>" or "Basic <credentials>", with nothing ' +
+    'after the credentials',
   csrfFailed: 'Missing or wrong CSRF token: send the X-CSRF-Token header (or the _csrf form field)',
   signInRequired: 'Sign in or send an API token to use this endpoint',
   noActiveToken: 'No active token matches',

@@ -162,8 +162,14 @@ function isCommunityMember(principal: Principal, communityId: RawBuilder<unknown
     where m.community_id = ${communityId} and (${sql.join(mine, sql` or `)}))`;
 }
 
-/** Compares TLP ranks in SQL: the row's level must not be stricter than the clearance. */
-function withinClearance(organisationId: string | null, tlp: RawBuilder<unknown>) {
+/**
+ * Compares TLP ranks in SQL: the row's level must not be stricter than the clearance of the
+ * partner organisation `organisationId`.
+ */
+export function withinClearance(
+  organisationId: string | null,
+  tlp: RawBuilder<unknown>,
+): RawBuilder<SqlBool> {
   const rank = (value: RawBuilder<unknown>) =>
     sql`(case ${value} ${sql.join(
       tlpLevels.map((level, index) => sql`when ${level} then ${sql.lit(index)}`),
@@ -171,7 +177,7 @@ function withinClearance(organisationId: string | null, tlp: RawBuilder<unknown>
     )} else ${sql.lit(tlpLevels.length)} end)`;
 
   // A partner without an organisation has no clearance, so it reads what the public reads.
-  return sql`(${tlp} = 'clear' or ${rank(tlp)} <= (select ${rank(sql.ref('o.clearance'))} from organisations o
+  return sql<SqlBool>`(${tlp} = 'clear' or ${rank(tlp)} <= (select ${rank(sql.ref('o.clearance'))} from organisations o
     where o.id = ${organisationId ?? ''}))`;
 }
 

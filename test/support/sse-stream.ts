@@ -37,6 +37,8 @@ export async function openStream(
     signal: controller.signal,
   });
   const frames: Frame[] = [];
+  // Set when the server ends the stream, so a test can wait for the end.
+  const state = { isEnded: false };
   if (res.body !== null && res.status === 200) {
     const reader = res.body.getReader();
     const decoder = new TextDecoder();
@@ -45,7 +47,10 @@ export async function openStream(
       try {
         for (;;) {
           const { value, done } = await reader.read();
-          if (done) return;
+          if (done) {
+            state.isEnded = true;
+            return;
+          }
           buffer += decoder.decode(value, { stream: true });
           let end = buffer.indexOf('\n\n');
           while (end >= 0) {
@@ -68,6 +73,13 @@ export async function openStream(
       const deadline = Date.now() + timeoutMs;
       while (frames.length < count && Date.now() < deadline) await sleep(10);
       assert.ok(frames.length >= count, `expected ${count} events, got ${frames.length}`);
+    },
+    /** Returns true when the server ended the stream within `timeoutMs`. */
+    async waitForEnd(timeoutMs = 3000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!state.isEnded && Date.now() < deadline) await sleep(10);
+
+      return state.isEnded;
     },
     close() {
       controller.abort();

@@ -50,7 +50,7 @@ export interface PocActor {
 const requestNote = z
   .string()
   .trim()
-  .min(3, "must say which request of the state this records, e.g. its note's reference")
+  .min(3, messages.problems.directory.fields.requestNote)
   .max(2000);
 
 /** Options of a new entry. */

@@ -55,6 +55,7 @@ export const directoryProblems = {
     'it again, or encrypted alert mail to this contact will stop',
   /** Messages of the request schema's own checks. */
   fields: {
+    requestNote: "must say which request of the state this records, e.g. its note's reference",
     language: 'must be an ISO 639-1 code such as en, fr or ar',
     role: 'must be primary or alternate',
     stateNotAccepted: 'is not accepted: a PoC always belongs to your own state',

@@ -36,6 +36,7 @@ export const sharingProblems = {
   alreadyDecided: (status: string) => `This submission was already ${status}`,
   /** Messages of the request schema's own checks. */
   fields: {
+    communityId: 'must be the id of a community you belong to (see GET /api/v1/communities)',
     notSeverity: (value: string) =>
       `"${value}" is not a severity; use a whole number from 0 (Baseline) to 5 (Emergency)`,
     /** `kinds` lists the incident classes, such as "abusive-content, malicious-code". */

@@ -164,9 +164,7 @@ export const NewIndicatorSchema = z.strictObject({
     .default([]),
   orgs: z.array(z.string().min(1, messages.validation.notEmpty)).max(500).default([]),
   accounts: z.array(z.string().min(1, messages.validation.notEmpty)).max(1000).default([]),
-  community: z
-    .uuid('must be the id of a community you belong to (see GET /api/v1/communities)')
-    .optional(),
+  community: z.uuid(messages.problems.sharing.fields.communityId).optional(),
 });
 
 /** A parsed `POST /api/v1/indicators` body. */

@@ -1,9 +1,9 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
 
-// zxcvbn's top score, 4, means at least 10^10 guesses: what it calls strong protection against
-// an offline attack on a slow hash. Lower scores cover the common, expected and context-derived
-// values that NIST SP 800-63B says to reject.
+// zxcvbn's top score, 4, means at least 10^10 guesses, which it rates as strong protection
+// against an offline attack on a slow hash. Lower scores cover the common, expected and
+// context-derived values that NIST SP 800-63B recommends rejecting.
 const MIN_SCORE = 4;
 
 const estimator = new ZxcvbnFactory({ dictionary, graphs: adjacencyGraphs });

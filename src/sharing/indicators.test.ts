@@ -460,7 +460,7 @@ for (const dialect of testDialects) {
       assert.match(error.message, /position 64: .*nested more than 64 levels deep/);
     });
 
-    // On a busy machine the checker may run out of time before it proves the growth; that
+    // On a busy machine the checker may run out of time before it proves the growth. That
     // rejection names the time limit instead, and is just as final.
     const timedOut = 'could not be shown safe from catastrophic backtracking';
     const catastrophic: [string, RegExp][] = [

@@ -113,7 +113,7 @@ for (const dialect of testDialects) {
         payload: { action: 'create', request, poc: pocBody(partner.email, 'Via request') },
       });
       assert.equal(onCreate.statusCode, 422);
-      assert.equal(onCreate.json<Problem>().errors?.[0]?.field, 'email');
+      assert.equal(onCreate.json<Problem>().errors?.[0]?.field, 'poc.email');
       const onUpdate = await t.request({
         method: 'POST',
         url,
@@ -121,7 +121,7 @@ for (const dialect of testDialects) {
         payload: { action: 'update', request, pocId: id, changes: { email: chPoc.email } },
       });
       assert.equal(onUpdate.statusCode, 422);
-      assert.equal(onUpdate.json<Problem>().errors?.[0]?.field, 'email');
+      assert.equal(onUpdate.json<Problem>().errors?.[0]?.field, 'changes.email');
 
       const row = await t.ctx.db
         .selectFrom('pocs')

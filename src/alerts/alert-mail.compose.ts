@@ -1,25 +1,27 @@
 import type { MailMessage } from '../mail/mailer.ts';
-import { messages } from '../i18n/messages.ts';
+import { allCatalogues, type Catalogue } from '../i18n/messages.ts';
 import { isTlpLevel, tlpLabel } from '../sharing/tlp.ts';
 import { toInlineText } from '../shared/text.ts';
 
-const m = messages.alerts;
-
-/** The line that opens and closes every message about a drill. */
-export const EXERCISE_BANNER = m.exerciseBanner;
-
 /**
  * Returns a title without the exercise mark in front, which the titles of exercise injects carry.
- * A mail subject puts the mark in its own prefix instead, so it shows the mark exactly once.
+ * A mail subject puts the mark in its own prefix instead, so it shows the mark exactly once. The
+ * title was stored in the server's language, which may differ from the mail's, so the mark of
+ * every catalogue is removed.
  */
 export function withoutExerciseMark(title: string): string {
-  const mark = messages.exercises.subject('');
+  for (const catalogue of allCatalogues) {
+    const mark = catalogue.exercises.subject('');
+    if (title.startsWith(mark)) return title.slice(mark.length);
+  }
 
-  return title.startsWith(mark) ? title.slice(mark.length) : title;
+  return title;
 }
 
-/** Formats a severity for people, for example `3 High`. */
-export function formatSeverity(severity: number): string {
+/** Formats a severity for people in the catalogue's language, for example `3 High`. */
+export function formatSeverity(catalogue: Catalogue, severity: number): string {
+  const m = catalogue.alerts;
+
   return m.severityLabel(severity, m.severityNames[severity] ?? m.unknownSeverity);
 }
 
@@ -43,25 +45,28 @@ export interface ComposedAlertMail extends MailMessage {
 }
 
 /**
- * Builds the mail of one alert for one recipient, with the personal acknowledgement link. A drill
- * says EXERCISE in the subject and at the start and end of the text.
+ * Builds the mail of one alert for one recipient in the language of `catalogue`, with the
+ * personal acknowledgement link. A drill says EXERCISE in the subject and at the start and end of
+ * the text.
  */
 export function composeAlertMail(
+  catalogue: Catalogue,
   publicUrl: string,
   to: string,
   alert: AlertMailContent,
   ackToken: string,
   isReminder = false,
 ): ComposedAlertMail {
+  const m = catalogue.alerts;
   const tlp = isTlpLevel(alert.tlp) ? alert.tlp : 'red';
   const label = tlpLabel(tlp);
-  const severity = formatSeverity(alert.severity);
+  const severity = formatSeverity(catalogue, alert.severity);
   const link = `${publicUrl}/alerts/ack/${encodeURIComponent(ackToken)}`;
   const isExercise = alert.exercise === true;
   const objects = alert.objectIds.length === 0 ? [] : [m.mail.stixObjects(alert.objectIds)];
   const due = alert.responseDueAt == null ? [] : [m.mail.acknowledgeBy(alert.responseDueAt)];
   const reminder = isReminder ? [m.mail.reminder, ''] : [];
-  const banner = isExercise ? [EXERCISE_BANNER, ''] : [];
+  const banner = isExercise ? [m.exerciseBanner, ''] : [];
   const text = [
     ...banner,
     ...reminder,
@@ -80,7 +85,7 @@ export function composeAlertMail(
     link,
     '',
     label,
-    ...(isExercise ? ['', EXERCISE_BANNER] : []),
+    ...(isExercise ? ['', m.exerciseBanner] : []),
   ].join('\n');
   const prefix = [
     m.mail.subjectSite,

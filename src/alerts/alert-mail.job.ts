@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { createMessage, encrypt, readKey } from 'openpgp';
 import { z } from 'zod';
 
+import { findRecipientCatalogue } from '../accounts/account-settings.service.ts';
 import type { AppContext } from '../app/context.ts';
 import type { Tables } from '../db/schema.ts';
 import type { LiveEvent } from '../events/event-catalogue.ts';
@@ -127,7 +128,15 @@ async function sendAlertMail(
     responseDueAt: target.response_due_at,
   };
   const isReminder = payload.channel === 'email-reminder';
-  const plain = composeAlertMail(ctx.config.publicUrl, to, content, payload.ackToken, isReminder);
+  const catalogue = await findRecipientCatalogue(ctx, target.email_key);
+  const plain = composeAlertMail(
+    catalogue,
+    ctx.config.publicUrl,
+    to,
+    content,
+    payload.ackToken,
+    isReminder,
+  );
   const hasKey = target.pgp_key !== null && target.pgp_key.trim() !== '';
   const encrypted =
     hasKey && payload.channel !== 'email'

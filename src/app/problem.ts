@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
-import { messages } from '../i18n/messages.ts';
+import type { Catalogue } from '../i18n/messages.ts';
 import { DomainError, errorStatus, type ErrorCode } from '../shared/errors.ts';
 
 /** Problem details (RFC 9457) with the stable `code` of the domain error. */
@@ -50,11 +50,16 @@ export function toDomainError(error: unknown): DomainError {
   return new DomainError('internal', 'Internal server error');
 }
 
-/** Builds the problem document for an error. */
-export function toProblem(error: DomainError, requestId: string): Problem {
+/**
+ * Builds the problem document for an error. The title comes from the catalogue, which RFC 9457
+ * §3.1.4 allows to differ between languages.
+ * TODO: the detail and field messages are the service's own English text in every language,
+ * until each service error has catalogue text.
+ */
+export function toProblem(error: DomainError, requestId: string, catalogue: Catalogue): Problem {
   const problem: Problem = {
     type: `urn:parley:error:${error.code}`,
-    title: error.code.replace(/_/g, ' '),
+    title: catalogue.errors.problemTitles[error.code],
     status: errorStatus[error.code],
     code: error.code,
     detail: error.message,
@@ -80,13 +85,14 @@ export function acceptedMediaTypes(request: FastifyRequest): string[] {
 
 /**
  * Replaces Fastify's bare "Unsupported Media Type" by a message that names the types the route
- * accepts; any other error passes through unchanged.
+ * accepts, in the language of `catalogue`; any other error passes through unchanged.
  */
 export function explainMediaType(
   request: FastifyRequest,
   domainError: DomainError,
   error: unknown,
   accepted: readonly string[],
+  catalogue: Catalogue = request.messages,
 ): DomainError {
   if (domainError.code !== 'unsupported_media_type' || error instanceof DomainError) {
     return domainError;
@@ -95,17 +101,26 @@ export function explainMediaType(
 
   return new DomainError(
     'unsupported_media_type',
-    messages.errors.unsupportedMediaType(contentType.slice(0, 100), accepted),
+    catalogue.errors.unsupportedMediaType(contentType.slice(0, 100), accepted),
   );
 }
 
-/** Sends an error as `application/problem+json`, logging unexpected ones with their stack. */
-export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: unknown) {
+/**
+ * Sends an error as `application/problem+json` in the language of `catalogue` (by default the
+ * request's), logging unexpected ones with their stack.
+ */
+export function sendProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: unknown,
+  catalogue: Catalogue = request.messages,
+) {
   const domainError = explainMediaType(
     request,
     toDomainError(error),
     error,
     acceptedMediaTypes(request),
+    catalogue,
   );
   if (domainError.code === 'internal') request.log.error({ err: error }, 'request failed');
   else
@@ -114,5 +129,5 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
   return reply
     .status(domainError.status)
     .type('application/problem+json')
-    .send(toProblem(domainError, request.id));
+    .send(toProblem(domainError, request.id, catalogue));
 }

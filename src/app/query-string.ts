@@ -2,7 +2,6 @@ import { parse } from 'node:querystring';
 
 import type { FastifyInstance } from 'fastify';
 
-import { messages } from '../i18n/messages.ts';
 import { DomainError } from '../shared/errors.ts';
 
 // The router calls the query-string parser while it matches a route, where an exception would
@@ -56,7 +55,7 @@ export function registerQueryStringCheck(app: FastifyInstance) {
       done();
       return;
     }
-    const message = messages.errors.invalidQueryEncoding;
+    const message = request.messages.errors.invalidQueryEncoding;
 
     done(
       new DomainError('invalid_request', `${invalid}: ${message}`, [{ field: invalid, message }]),

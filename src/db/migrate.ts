@@ -17,6 +17,7 @@ import { exercisePartners } from './migrations/2026-12-04-60-exercise-partners.t
 import { exerciseBundles } from './migrations/2026-12-04-61-exercise-bundles.ts';
 import { recipientResponseDue } from './migrations/2026-12-04-70-recipient-response-due.ts';
 import { alertExercise } from './migrations/2026-12-05-10-alert-exercise.ts';
+import { accountLocale } from './migrations/2026-12-05-20-account-locale.ts';
 
 /**
  * Every migration, keyed by a name that sorts in the order it must run: Kysely runs them by
@@ -40,6 +41,7 @@ function listMigrations(database: Database): Record<string, Migration> {
     '2026-12-04-61-exercise-bundles': exerciseBundles,
     '2026-12-04-70-recipient-response-due': recipientResponseDue,
     '2026-12-05-10-alert-exercise': alertExercise,
+    '2026-12-05-20-account-locale': accountLocale,
   };
 }
 

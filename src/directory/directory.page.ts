@@ -1,24 +1,26 @@
-import type { Principal } from '../accounts/principal.ts';
 import { html, type SafeHtml } from '../web/html.ts';
-import { renderPage } from '../web/layout.ts';
+import { renderPage, type PageContext } from '../web/layout.ts';
 import { formatHours } from './directory.csv.ts';
 import type { DirectoryPoc, DirectoryState } from './directory.service.ts';
 import { pocLevels } from './pocs.schema.ts';
-import { messages } from '../i18n/messages.ts';
+import type { Catalogue } from '../i18n/messages.ts';
 
-const m = messages.directory;
+type DirectoryText = Catalogue['directory'];
 
-function date(value: string | null): string {
+function date(m: DirectoryText, value: string | null): string {
   return value === null ? m.never : value.slice(0, 10);
 }
 
-function freshness(item: { lastConfirmedAt: string | null; stale: boolean }): SafeHtml {
+function freshness(
+  m: DirectoryText,
+  item: { lastConfirmedAt: string | null; stale: boolean },
+): SafeHtml {
   const badge = item.stale ? html` <span class="badge stale">${m.stale}</span>` : null;
 
-  return html`${date(item.lastConfirmedAt)}${badge}`;
+  return html`${date(m, item.lastConfirmedAt)}${badge}`;
 }
 
-function coverageTable(states: DirectoryState[]): SafeHtml {
+function coverageTable(m: DirectoryText, states: DirectoryState[]): SafeHtml {
   const rows = states.map(
     (state) =>
       html`<tr>
@@ -34,7 +36,7 @@ function coverageTable(states: DirectoryState[]): SafeHtml {
             ? html`<td>${m.designated}</td>`
             : html`<td class="muted">${m.notDesignated}</td>`,
         )}
-        <td>${state.pocs.length > 0 ? freshness(state) : html`<span class="muted">—</span>`}</td>
+        <td>${state.pocs.length > 0 ? freshness(m, state) : html`<span class="muted">—</span>`}</td>
       </tr>`,
   );
 
@@ -55,26 +57,26 @@ function coverageTable(states: DirectoryState[]): SafeHtml {
   </table>`;
 }
 
-function cell(value: string | null | undefined): SafeHtml {
+function cell(m: DirectoryText, value: string | null | undefined): SafeHtml {
   if (value === undefined) return html`<td class="muted">${m.membersOnly}</td>`;
 
   return html`<td>${value === null || value === '' ? '—' : value}</td>`;
 }
 
-function pocRow(poc: DirectoryPoc, showMembersFields: boolean): SafeHtml {
+function pocRow(m: DirectoryText, poc: DirectoryPoc, showMembersFields: boolean): SafeHtml {
   const email =
     poc.email === undefined
-      ? cell(undefined)
+      ? cell(m, undefined)
       : html`<td><a href="mailto:${poc.email}">${poc.email}</a></td>`;
   const membersCells = showMembersFields
-    ? html`${cell(poc.phone)}${cell(poc.emergencyPhone)}${cell(formatHours(poc.hours))}`
+    ? html`${cell(m, poc.phone)}${cell(m, poc.emergencyPhone)}${cell(m, formatHours(poc.hours))}`
     : null;
 
   return html`<tr>
     <td>${m.levels[poc.level]}${poc.role === 'alternate' ? html` (${m.alternate})` : null}</td>
-    ${cell(poc.name)}${cell(poc.designation)}${cell(poc.organisation)}${email}${membersCells}
-    ${cell(poc.languages?.join(', '))}${cell(poc.timeZone)}
-    <td>${freshness(poc)}</td>
+    ${cell(m, poc.name)}${cell(m, poc.designation)}${cell(m, poc.organisation)}${email}
+    ${membersCells}${cell(m, poc.languages?.join(', '))}${cell(m, poc.timeZone)}
+    <td>${freshness(m, poc)}</td>
     <td><a href="/api/v1/directory/pocs/${poc.id}.vcf">${m.vcard}</a></td>
   </tr>`;
 }
@@ -91,7 +93,7 @@ function hasContactColumns(state: DirectoryState, isMember: boolean): boolean {
   );
 }
 
-function stateSection(state: DirectoryState, isMember: boolean): SafeHtml {
+function stateSection(m: DirectoryText, state: DirectoryState, isMember: boolean): SafeHtml {
   const showMembersFields = hasContactColumns(state, isMember);
   const membersHeaders = showMembersFields
     ? html`<th scope="col">${m.phone}</th>
@@ -118,20 +120,23 @@ function stateSection(state: DirectoryState, isMember: boolean): SafeHtml {
         </tr>
       </thead>
       <tbody>
-        ${state.pocs.map((poc) => pocRow(poc, showMembersFields))}
+        ${state.pocs.map((poc) => pocRow(m, poc, showMembersFields))}
       </tbody>
     </table>
   </section>`;
 }
 
-/** Renders the public directory page; members also see members-only fields. */
+/**
+ * Renders the public directory page in the language of `page.catalogue`; members also see
+ * members-only fields.
+ */
 export function renderDirectoryPage(
   states: DirectoryState[],
   query: string,
-  principal: Principal | null,
-  csrfToken: string | null,
+  page: PageContext,
 ): string {
-  const isMember = principal !== null;
+  const m = page.catalogue.directory;
+  const isMember = (page.principal ?? null) !== null;
   const withPocs = states.filter((state) => state.pocs.length > 0);
   const designatedCount = states.filter((state) => state.levels.length > 0).length;
   const summary =
@@ -152,9 +157,9 @@ export function renderDirectoryPage(
     </p>
     <h2>${m.pointsOfContact}</h2>
     ${withPocs.length === 0 ? html`<p>${m.noMatch}</p>` : null}
-    ${withPocs.map((state) => stateSection(state, isMember))}
+    ${withPocs.map((state) => stateSection(m, state, isMember))}
     <h2>${m.coverage}</h2>
-    ${coverageTable(states)}`;
+    ${coverageTable(m, states)}`;
 
-  return renderPage({ title: m.pageTitle, principal, csrfToken }, content);
+  return renderPage({ ...page, title: m.pageTitle }, content);
 }

@@ -5,6 +5,7 @@ import type { AppContext } from '../app/context.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
 import { notFound } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
+import { pageContext } from '../web/layout.ts';
 import { ResponseCache, sendCached } from '../web/response-cache.ts';
 import { directoryToCsv } from './directory.csv.ts';
 import { renderDirectoryPage } from './directory.page.ts';
@@ -35,19 +36,22 @@ const CSV_TYPE = 'text/csv; charset=utf-8';
 export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
   const cache = new ResponseCache();
 
-  /** Cache key of a rendering: data revision, audience, query and the minute (for staleness). */
-  async function cacheKey(kind: string, audience: string, query: string) {
+  /**
+   * Cache key of a rendering: data revision, audience, query, language (of pages) and the minute
+   * (for staleness).
+   */
+  async function cacheKey(kind: string, audience: string, query: string, locale = '') {
     const revision = await readDirectoryRevision(ctx.db);
     const minute = Math.floor(ctx.clock.now().getTime() / 60_000);
 
-    return JSON.stringify([kind, revision, audience, query, minute]);
+    return JSON.stringify([kind, revision, audience, query, locale, minute]);
   }
 
   app.get('/', async (request, reply) => {
     const { q } = parseInput(SearchQuery, request.query, 'query');
     const render = async () => {
       const states = await getDirectory(ctx, request.principal, q);
-      return renderDirectoryPage(states, q, request.principal, request.csrfToken);
+      return renderDirectoryPage(states, q, pageContext(request));
     };
     // Members' pages carry their own name and CSRF token, so only the public page is shared.
     if (request.principal !== null) return reply.type(HTML_TYPE).send(await render());
@@ -55,7 +59,11 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
     return sendCached(
       request,
       reply,
-      await cache.get(await cacheKey('page', 'public', q), HTML_TYPE, render),
+      await cache.get(
+        await cacheKey('page', 'public', q, request.messages.meta.locale),
+        HTML_TYPE,
+        render,
+      ),
     );
   });
 
@@ -118,7 +126,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
     if (request.principal === null) return reply.redirect('/signin?next=/directory/health', 303);
     const { sort } = parseInput(HealthQuerySchema, request.query, 'query');
     const health = await getDirectoryHealth(ctx, request.principal, sort);
-    const page = renderHealthPage(health, sort, request.principal, request.csrfToken);
+    const page = renderHealthPage(health, sort, pageContext(request));
 
     return reply.type('text/html; charset=utf-8').send(page);
   });

@@ -1,12 +1,9 @@
 import { z } from 'zod';
 
-import {
-  withoutExerciseMark,
-  EXERCISE_BANNER,
-  formatSeverity,
-} from '../alerts/alert-mail.compose.ts';
+import { findRecipientCatalogue } from '../accounts/account-settings.service.ts';
+import { withoutExerciseMark, formatSeverity } from '../alerts/alert-mail.compose.ts';
 import type { AppContext } from '../app/context.ts';
-import { messages } from '../i18n/messages.ts';
+import type { Catalogue } from '../i18n/messages.ts';
 import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
 import type { MailMessage } from '../mail/mailer.ts';
 import { isTlpLevel, tlpLabel } from '../sharing/tlp.ts';
@@ -18,16 +15,24 @@ export const RequestMailPayload = z.object({ recipientId: z.string() });
 
 type Target = NonNullable<Awaited<ReturnType<typeof findRequestMailTarget>>>;
 
-const m = messages.requests;
-
-/** Builds the mail of one message, with a link to its thread in the workspace. */
-export function composeRequestMail(publicUrl: string, to: string, target: Target): MailMessage {
+/**
+ * Builds the mail of one message in the language of `catalogue`, with a link to its thread in the
+ * workspace.
+ */
+export function composeRequestMail(
+  catalogue: Catalogue,
+  publicUrl: string,
+  to: string,
+  target: Target,
+): MailMessage {
+  const m = catalogue.requests;
+  const banner = catalogue.alerts.exerciseBanner;
   const label = isTlpLevel(target.tlp) ? tlpLabel(target.tlp) : target.tlp;
   const typeName = m.typeNames[target.type] ?? target.type;
   const isExercise = target.exercise === 1;
   const link = `${publicUrl}/app/requests/${encodeURIComponent(target.reference)}`;
   const text = [
-    ...(isExercise ? [EXERCISE_BANNER, ''] : []),
+    ...(isExercise ? [banner, ''] : []),
     label,
     '',
     m.mail.heading(typeName, target.reference),
@@ -40,7 +45,7 @@ export function composeRequestMail(publicUrl: string, to: string, target: Target
       toInlineText(target.sender_email),
     ),
     m.mail.sector(toInlineText(target.sector)),
-    m.mail.severity(formatSeverity(target.severity)),
+    m.mail.severity(formatSeverity(catalogue, target.severity)),
     ...(target.response_due_at === null ? [] : [m.mail.responseDue(target.response_due_at)]),
     '',
     target.description,
@@ -49,7 +54,7 @@ export function composeRequestMail(publicUrl: string, to: string, target: Target
     m.mail.replyLink(link),
     '',
     label,
-    ...(isExercise ? ['', EXERCISE_BANNER] : []),
+    ...(isExercise ? ['', banner] : []),
   ].join('\n');
 
   return {
@@ -76,8 +81,9 @@ async function sendRequestMail(
   if (target.mail_status === 'delivered') return { sent: 0, alreadySent: 1 };
 
   const to = target.email;
+  const catalogue = await findRecipientCatalogue(ctx, target.email_key);
   try {
-    await ctx.mailer.send(composeRequestMail(ctx.config.publicUrl, to, target));
+    await ctx.mailer.send(composeRequestMail(catalogue, ctx.config.publicUrl, to, target));
   } catch (error) {
     const reason = error instanceof Error ? error.message.slice(0, 1000) : String(error);
     const code = (error as { responseCode?: unknown }).responseCode;

@@ -191,7 +191,7 @@ export function findRequestMailTarget(db: Kysely<Tables>, recipientId: string) {
   return db
     .selectFrom('request_recipients as r')
     .innerJoin('requests as q', 'q.id', 'r.request_id')
-    .select(['r.id as recipientId', 'r.email', 'r.mail_status'])
+    .select(['r.id as recipientId', 'r.email', 'r.email_key', 'r.mail_status'])
     .selectAll('q')
     .where('r.id', '=', recipientId)
     .executeTakeFirst();

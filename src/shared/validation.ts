@@ -1,10 +1,12 @@
 import { z } from 'zod';
 
-import { messages } from '../i18n/messages.ts';
+import { englishCatalogue } from '../i18n/messages.ts';
 import { DomainError, type FieldError } from './errors.ts';
 import { findUnsafeText } from './text.ts';
 
-const text = messages.validation;
+// NOTE: zod writes these messages while a service parses its input, before the language of a
+// response is known, so field messages of problem documents are English in every language.
+const text = englishCatalogue.validation;
 
 // Type names as a person reads them, in place of zod's internal names.
 const typeNames: Readonly<Record<string, string>> = { int: 'integer', nan: 'number' };

@@ -3,9 +3,11 @@ import { isIP, type LookupFunction } from 'node:net';
 
 import ipaddr from 'ipaddr.js';
 
-import { messages } from '../i18n/messages.ts';
+import { englishCatalogue } from '../i18n/messages.ts';
 
-const text = messages.webhooks;
+// NOTE: these messages become validation errors and delivery failure reasons of a service,
+// which are English in every language until service errors take catalogue text.
+const text = englishCatalogue.webhooks;
 
 /** Host names and address ranges that an operator allows as webhook targets despite the rule. */
 export interface WebhookTargetPolicy {

@@ -1,0 +1,52 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+
+import { LANGUAGE_COOKIE } from '../app/locale.ts';
+import { findOfferedLocale } from '../i18n/locale-choice.ts';
+import type { AppContext } from '../app/context.ts';
+import { isSecure } from '../auth/auth.routes.ts';
+import { DomainError } from '../shared/errors.ts';
+import { parseInput } from '../shared/validation.ts';
+
+const LanguageForm = z.object({ lang: z.string().max(35), _csrf: z.string().optional() });
+
+const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
+
+/** Returns the path of the page the form was posted from, when it is on this server; else `/`. */
+function returnPath(request: FastifyRequest): string {
+  const referer = request.headers.referer;
+  if (referer === undefined) return '/';
+  try {
+    const url = new URL(referer);
+    return url.host === request.host ? `${url.pathname}${url.search}` : '/';
+  } catch {
+    return '/';
+  }
+}
+
+/**
+ * Registers `POST /language`, the target of the language switcher: it keeps the chosen language
+ * in the `lang` cookie for a year and returns to the page the form was on.
+ */
+export function registerLanguageRoutes(app: FastifyInstance, ctx: AppContext) {
+  app.post('/language', (request, reply) => {
+    const form = parseInput(LanguageForm, request.body ?? {}, 'form');
+    const locale = findOfferedLocale(form.lang, request.offeredLocales);
+    if (locale === null) {
+      const offered = request.offeredLocales.join(', ');
+      const message = `must be one of the offered languages: ${offered}`;
+      throw new DomainError('validation_failed', `Invalid form: lang: ${message}`, [
+        { field: 'lang', message },
+      ]);
+    }
+    void reply.setCookie(LANGUAGE_COOKIE, locale, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: isSecure(ctx),
+      maxAge: ONE_YEAR_SECONDS,
+    });
+
+    return reply.redirect(returnPath(request), 303);
+  });
+}

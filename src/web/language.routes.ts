@@ -16,12 +16,16 @@ const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
 function returnPath(request: FastifyRequest): string {
   const referer = request.headers.referer;
   if (referer === undefined) return '/';
+  let url: URL;
   try {
-    const url = new URL(referer);
-    return url.host === request.host ? `${url.pathname}${url.search}` : '/';
+    url = new URL(referer);
   } catch {
     return '/';
   }
+  // A path such as `//evil.example/` would be read as another host in the Location header.
+  const isOtherHost = url.hostname !== request.hostname || /^\/[/\\]/.test(url.pathname);
+
+  return isOtherHost ? '/' : `${url.pathname}${url.search}`;
 }
 
 /**

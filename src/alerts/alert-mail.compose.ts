@@ -46,8 +46,8 @@ export interface ComposedAlertMail extends MailMessage {
 
 /**
  * Builds the mail of one alert for one recipient in the language of `catalogue`, with the
- * personal acknowledgement link. A drill says EXERCISE in the subject and at the start and end of
- * the text.
+ * personal acknowledgement link. A drill shows EXERCISE in the subject and at the start and end
+ * of the text.
  */
 export function composeAlertMail(
   catalogue: Catalogue,

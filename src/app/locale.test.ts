@@ -69,7 +69,8 @@ for (const dialect of testDialects) {
       for (const [index, url] of urls.entries()) {
         const pseudo = responses[index * 2];
         const english = responses[index * 2 + 1];
-        assert.ok(pseudo && english, url);
+        assert.ok(pseudo, url);
+        assert.ok(english, url);
         assert.equal(pseudo.headers['content-language'], 'en-XA', url);
         assert.equal(english.headers['content-language'], 'en', url);
         assert.match(pseudo.body, /⟦/, url);

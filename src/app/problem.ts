@@ -51,8 +51,8 @@ export function toDomainError(error: unknown): DomainError {
 }
 
 /**
- * Builds the problem document for an error. The title comes from the catalogue, which RFC 9457
- * §3.1.4 allows to differ between languages.
+ * Builds the problem document for an error. The title comes from the catalogue, because RFC 9457
+ * lets a problem type's title change with the language only.
  * TODO: the detail and field messages are the service's own English text in every language,
  * until each service error has catalogue text.
  */

@@ -153,6 +153,14 @@ for (const dialect of testDialects) {
       }
     });
 
+    it('names Accept-Language in Vary of a 304', async () => {
+      const first = await t.request({ method: 'GET', url: '/' });
+      const headers = { 'if-none-match': String(first.headers.etag) };
+      const notModified = await t.request({ method: 'GET', url: '/', headers });
+      assert.equal(notModified.statusCode, 304);
+      assert.ok(varyFields(notModified.headers.vary).includes('accept-language'));
+    });
+
     it('does not send a cached page to a reader of another language', async () => {
       const english = await t.request({ method: 'GET', url: '/' });
       const etag = String(english.headers.etag);

@@ -5,6 +5,7 @@ import type { AppContext } from '../app/context.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
 import { notFound } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
+import { appendVary } from '../app/locale.ts';
 import { pageContext } from '../web/layout.ts';
 import { ResponseCache, sendCached } from '../web/response-cache.ts';
 import { directoryToCsv } from './directory.csv.ts';
@@ -55,6 +56,8 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
     };
     // Members' pages carry their own name and CSRF token, so only the public page is shared.
     if (request.principal !== null) return reply.type(HTML_TYPE).send(await render());
+    // A 304 has no body type for the locale hook to see, so the page names its language here.
+    appendVary(reply, ['Accept-Language']);
 
     return sendCached(
       request,

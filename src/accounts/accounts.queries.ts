@@ -38,3 +38,19 @@ export function findAccountBySession(db: Kysely<Tables>, idHash: string, now: st
     .where('sessions.expires_at', '>', now)
     .executeTakeFirst();
 }
+
+/** Returns the preferred language of the account with this e-mail key, or null if it has none. */
+export async function findAccountLocale(db: Kysely<Tables>, emailKey: string) {
+  const row = await db
+    .selectFrom('accounts')
+    .select('locale')
+    .where('email_key', '=', emailKey)
+    .executeTakeFirst();
+
+  return row?.locale ?? null;
+}
+
+/** Sets the preferred language of an account; null returns it to the server default. */
+export async function updateAccountLocale(db: Kysely<Tables>, id: string, locale: string | null) {
+  await db.updateTable('accounts').set({ locale }).where('id', '=', id).execute();
+}

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 
-import { messages } from '../i18n/messages.ts';
+import { processMessages } from '../i18n/messages.ts';
 import type { Clock } from '../shared/clock.ts';
 import { hashSecret, newId, newSecret } from '../shared/crypto.ts';
 import { DomainError, invalidField, notFound } from '../shared/errors.ts';
@@ -39,14 +39,14 @@ export const NewAccountSchema = z.object({
   role: z.enum(roles),
   state: z
     .string()
-    .regex(/^[A-Za-z]{2}$/, messages.validation.stateCode)
+    .regex(/^[A-Za-z]{2}$/, processMessages.validation.stateCode)
     .transform((s) => s.toUpperCase())
     .optional(),
   org: z.string().trim().min(1).max(200).refine(isSingleLine, SINGLE_LINE).optional(),
   clearance: z.enum(tlpLevels).optional(),
   password: z
     .string()
-    .min(MIN_PASSWORD_LENGTH, messages.validation.atLeast(MIN_PASSWORD_LENGTH, 'string'))
+    .min(MIN_PASSWORD_LENGTH, processMessages.validation.atLeast(MIN_PASSWORD_LENGTH, 'string'))
     .max(1024)
     .optional(),
 });

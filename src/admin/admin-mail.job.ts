@@ -1,13 +1,15 @@
 import { z } from 'zod';
 
+import { findAccountById } from '../accounts/accounts.queries.ts';
 import type { AppContext } from '../app/context.ts';
-import { messages } from '../i18n/messages.ts';
+import { recipientCatalogue, serverCatalogue } from '../i18n/locale-choice.ts';
+import type { Catalogue } from '../i18n/messages.ts';
 import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
 import type { MailMessage } from '../mail/mailer.ts';
 import type { Clock } from '../shared/clock.ts';
 import { hashSecret, safeEqual } from '../shared/crypto.ts';
 import { findInvitationById, findPasswordResetById } from './links.queries.ts';
-import { findAccountListRow, findOrganisationById, findStateName } from './users.queries.ts';
+import { findOrganisationById, findStateName } from './users.queries.ts';
 
 /** Payload of an invitation mail job; the token is dropped from the job row once it finished. */
 export const InvitationMailPayload = z.object({
@@ -27,8 +29,6 @@ export const PasswordResetMailPayload = z.object({
 /** Payload of a password-reset mail job. */
 export type PasswordResetMailPayload = z.infer<typeof PasswordResetMailPayload>;
 
-const m = messages.admin.mail;
-
 /** Content of an invitation mail besides its link. */
 export interface InvitationMailContent {
   role: string;
@@ -37,13 +37,15 @@ export interface InvitationMailContent {
   expiresAt: string;
 }
 
-/** Builds the invitation mail with its one-time link. */
+/** Builds the invitation mail with its one-time link in the language of `catalogue`. */
 export function composeInvitationMail(
+  catalogue: Catalogue,
   publicUrl: string,
   to: string,
   content: InvitationMailContent,
   token: string,
 ): MailMessage {
+  const m = catalogue.admin.mail;
   const role = m.roleNames[content.role] ?? content.role;
   const of = content.stateName ?? content.organisationName;
   const as = of === null ? role : m.roleFor(role, of);
@@ -56,13 +58,15 @@ export function composeInvitationMail(
   };
 }
 
-/** Builds the password-reset mail with its one-time link. */
+/** Builds the password-reset mail with its one-time link in the language of `catalogue`. */
 export function composePasswordResetMail(
+  catalogue: Catalogue,
   publicUrl: string,
   to: string,
   expiresAt: string,
   token: string,
 ): MailMessage {
+  const m = catalogue.admin.mail;
   const link = `${publicUrl}/reset/${encodeURIComponent(token)}`;
 
   return { to, subject: m.resetSubject, text: m.resetBody(to, expiresAt, link) };
@@ -127,8 +131,10 @@ async function sendInvitationMail(ctx: AppContext, payload: InvitationMailPayloa
   };
   // The mailer sends the domain in its ASCII (punycode) form, which every SMTP server accepts.
   const to = invitation.email;
+  // The invited person has no account yet, so no preferred language either.
+  const catalogue = serverCatalogue(ctx.config);
 
-  return sendMail(ctx, composeInvitationMail(ctx.config.publicUrl, to, content, token));
+  return sendMail(ctx, composeInvitationMail(catalogue, ctx.config.publicUrl, to, content, token));
 }
 
 async function sendPasswordResetMail(ctx: AppContext, payload: PasswordResetMailPayload) {
@@ -137,11 +143,19 @@ async function sendPasswordResetMail(ctx: AppContext, payload: PasswordResetMail
   if (!isPending(reset, ctx.clock)) return { sent: 0, skipped: 1 };
   const token = checkToken(payload.token, reset.token_hash);
 
-  const account = await findAccountListRow(ctx.db, reset.account_id);
+  const account = await findAccountById(ctx.db, reset.account_id);
   if (account === undefined) throw new PermanentJobError('Account of the reset not found');
   const to = account.email;
+  const catalogue = recipientCatalogue(ctx.config, account.locale);
+  const mail = composePasswordResetMail(
+    catalogue,
+    ctx.config.publicUrl,
+    to,
+    reset.expires_at,
+    token,
+  );
 
-  return sendMail(ctx, composePasswordResetMail(ctx.config.publicUrl, to, reset.expires_at, token));
+  return sendMail(ctx, mail);
 }
 
 const mailRetry = { maxAttempts: 5, baseDelayMs: 30_000, maxDelayMs: 30 * 60_000 };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { messages } from '../i18n/messages.ts';
+import { processMessages } from '../i18n/messages.ts';
 import { isSingleLine, SINGLE_LINE } from '../shared/text.ts';
 
 import { isGuessablePassword } from '../accounts/password-strength.ts';
@@ -13,13 +13,13 @@ export const invitableRoles = ['state-editor', 'poc', 'partner'] as const;
 
 const StateCode = z
   .string()
-  .regex(/^[A-Za-z]{2}$/, messages.validation.stateCode)
+  .regex(/^[A-Za-z]{2}$/, processMessages.validation.stateCode)
   .transform((code) => code.toUpperCase());
 
 const Clearance = z
   .string()
   .refine((text) => parseTlp(text) !== null, {
-    error: messages.validation.tlpLevel,
+    error: processMessages.validation.tlpLevel,
   })
   .transform((text) => parseTlp(text) as TlpLevel);
 
@@ -27,7 +27,7 @@ const Clearance = z
 export const InvitationRequest = z.strictObject({
   email: z.string().trim().min(3).max(254).refine(isSingleLine, SINGLE_LINE),
   role: z.enum(invitableRoles, {
-    error: messages.problems.admin.fields.invitableRole,
+    error: processMessages.problems.admin.fields.invitableRole,
   }),
   state: StateCode.optional(),
   organisation: z.string().trim().min(1).max(200).refine(isSingleLine, SINGLE_LINE).optional(),
@@ -47,7 +47,7 @@ export const OrganisationPatch = z
     sponsorState: StateCode.nullable().optional(),
   })
   .refine((patch) => patch.clearance !== undefined || patch.sponsorState !== undefined, {
-    error: messages.problems.admin.fields.organisationPatchEmpty,
+    error: processMessages.problems.admin.fields.organisationPatchEmpty,
   });
 
 /** Body of `PATCH /api/v1/organisations/{id}`. */
@@ -67,16 +67,16 @@ export const PasswordForm = z
     _csrf: z.string().default(''),
     password: z
       .string()
-      .min(MIN_PASSWORD_LENGTH, messages.validation.atLeast(MIN_PASSWORD_LENGTH, 'string'))
-      .max(1024, messages.validation.atMost(1024, 'string'))
+      .min(MIN_PASSWORD_LENGTH, processMessages.validation.atLeast(MIN_PASSWORD_LENGTH, 'string'))
+      .max(1024, processMessages.validation.atMost(1024, 'string'))
       .refine((password) => !isGuessablePassword(password), {
-        error: messages.admin.linkPages.formProblems.guessable,
+        error: processMessages.admin.linkPages.formProblems.guessable,
       }),
     confirm: z.string().max(1024),
   })
   .refine((form) => form.password === form.confirm, {
     path: ['confirm'],
-    error: messages.problems.admin.fields.passwordMismatch,
+    error: processMessages.problems.admin.fields.passwordMismatch,
   });
 
 /** The form of the invitation and password-reset pages. */

@@ -5,11 +5,11 @@ import { signIn } from '../accounts/accounts.service.ts';
 import type { AppContext } from '../app/context.ts';
 import { isSecure, setSessionCookie } from '../auth/auth.routes.ts';
 import { announceAccessChange } from '../events/events.service.ts';
-import { messages } from '../i18n/messages.ts';
+import type { Catalogue } from '../i18n/messages.ts';
 import { newSecret, safeEqual } from '../shared/crypto.ts';
 import { DomainError } from '../shared/errors.ts';
 import { html, type SafeHtml } from '../web/html.ts';
-import { renderPage } from '../web/layout.ts';
+import { pageOptions, renderPage } from '../web/layout.ts';
 import type { AdminDeps } from './admin.access.ts';
 import { PasswordForm } from './admin.schema.ts';
 import { acceptInvitation, findInvitationLink } from './invitations.service.ts';
@@ -23,26 +23,34 @@ const TokenParams = z.object({ token: z.string().min(1).max(200) });
 
 type FailedStatus = Exclude<LinkStatus, 'valid'>;
 
+type LinkPagesText = Catalogue['admin']['linkPages'];
+
+/** The texts of one kind of link page in one language. */
+interface LinkKindText {
+  title: string;
+  button: string;
+  problems: Readonly<Record<FailedStatus, string>>;
+}
+
 /** One kind of one-time link page: its address, texts and the service calls behind it. */
 interface LinkKind {
   path: '/invite' | '/reset';
-  title: string;
-  button: string;
-  problems: Record<FailedStatus, string>;
+  /** Returns the page's texts from the catalogue of the request's language. */
+  text(m: LinkPagesText): LinkKindText;
   /** Returns the link's status and, while it is valid, the introduction above the form. */
-  describe(deps: AdminDeps, token: string): Promise<{ status: LinkStatus; intro: SafeHtml }>;
+  describe(
+    deps: AdminDeps,
+    token: string,
+    m: LinkPagesText,
+  ): Promise<{ status: LinkStatus; intro: SafeHtml }>;
   /** Uses the link; returns the e-mail to sign in with, or why the link cannot be used. */
   use(deps: AdminDeps, token: string, password: string): Promise<FailedStatus | { email: string }>;
 }
 
-const m = messages.admin.linkPages;
-
 const invitationKind: LinkKind = {
   path: '/invite',
-  title: m.invitation.title,
-  button: m.invitation.button,
-  problems: m.invitation.problems,
-  async describe(deps, token) {
+  text: (m) => m.invitation,
+  async describe(deps, token, m) {
     const { status, invitation } = await findInvitationLink(deps, token);
     if (invitation === undefined) return { status, intro: html`` };
     const role = m.roleNames[invitation.role] ?? invitation.role;
@@ -62,10 +70,8 @@ const invitationKind: LinkKind = {
 
 const resetKind: LinkKind = {
   path: '/reset',
-  title: m.reset.title,
-  button: m.reset.button,
-  problems: m.reset.problems,
-  async describe(deps, token) {
+  text: (m) => m.reset,
+  async describe(deps, token, m) {
     const { status } = await findResetLink(deps, token);
 
     return { status, intro: html`<p>${m.reset.intro}</p>` };
@@ -83,9 +89,7 @@ function sendPage(request: FastifyRequest, reply: FastifyReply, title: string, c
     .header('cache-control', 'no-store')
     .header('referrer-policy', 'no-referrer')
     .type('text/html; charset=utf-8')
-    .send(
-      renderPage({ title, principal: request.principal, csrfToken: request.csrfToken }, content),
-    );
+    .send(renderPage(pageOptions(request, title), content));
 }
 
 function sendProblemPage(
@@ -95,10 +99,11 @@ function sendProblemPage(
   status: FailedStatus,
 ) {
   request.log.debug({ path: kind.path, status }, 'one-time link rejected');
-  const content = html`<h1>${kind.title}</h1>
-    <p role="alert">${kind.problems[status]}</p>`;
+  const text = kind.text(request.messages.admin.linkPages);
+  const content = html`<h1>${text.title}</h1>
+    <p role="alert">${text.problems[status]}</p>`;
 
-  return sendPage(request, reply.status(status === 'unknown' ? 404 : 410), kind.title, content);
+  return sendPage(request, reply.status(status === 'unknown' ? 404 : 410), text.title, content);
 }
 
 interface FormOptions {
@@ -114,6 +119,8 @@ function sendForm(
   kind: LinkKind,
   options: FormOptions,
 ) {
+  const m = request.messages.admin.linkPages;
+  const text = kind.text(m);
   const csrf = newSecret();
   void reply.setCookie(LINK_CSRF_COOKIE, csrf, {
     path: kind.path,
@@ -128,7 +135,7 @@ function sendForm(
       : html`<ul class="error" role="alert">
           ${errors.map((error) => html`<li>${error}</li>`)}
         </ul>`;
-  const content = html`<h1>${kind.title}</h1>
+  const content = html`<h1>${text.title}</h1>
     ${options.intro} ${alert}
     <form method="post" action="${kind.path}/${encodeURIComponent(options.token)}">
       <input type="hidden" name="_csrf" value="${csrf}" />
@@ -143,10 +150,10 @@ function sendForm(
       />
       <label for="confirm">${m.repeatPassword}</label>
       <input id="confirm" name="confirm" type="password" autocomplete="new-password" required />
-      <p><button type="submit">${kind.button}</button></p>
+      <p><button type="submit">${text.button}</button></p>
     </form>`;
 
-  return sendPage(request, reply, kind.title, content);
+  return sendPage(request, reply, text.title, content);
 }
 
 function readToken(request: FastifyRequest): string {
@@ -163,21 +170,24 @@ function registerLinkKind(
   kind: LinkKind,
 ) {
   app.get(`${kind.path}/:token`, async (request, reply) => {
+    const m = request.messages.admin.linkPages;
     const token = readToken(request);
-    const { status, intro } = await kind.describe(deps(request), token);
+    const { status, intro } = await kind.describe(deps(request), token, m);
     if (status !== 'valid') return sendProblemPage(request, reply, kind, status);
     if (request.principal !== null) {
-      const content = html`<h1>${kind.title}</h1>
+      const { title } = kind.text(m);
+      const content = html`<h1>${title}</h1>
         <p>${m.signedIn(request.principal.email)}</p>`;
-      return sendPage(request, reply.status(409), kind.title, content);
+      return sendPage(request, reply.status(409), title, content);
     }
 
     return sendForm(request, reply, ctx, kind, { token, intro });
   });
 
   app.post(`${kind.path}/:token`, async (request, reply) => {
+    const m = request.messages.admin.linkPages;
     const token = readToken(request);
-    const { status, intro } = await kind.describe(deps(request), token);
+    const { status, intro } = await kind.describe(deps(request), token, m);
     if (status !== 'valid') return sendProblemPage(request, reply, kind, status);
 
     const body: unknown = request.body ?? {};
@@ -192,7 +202,7 @@ function registerLinkKind(
     }
     const form = PasswordForm.safeParse(body);
     if (!form.success) {
-      const errors = form.error.issues.map(describeFormIssue);
+      const errors = form.error.issues.map((issue) => describeFormIssue(m, issue));
       return sendForm(request, reply.status(422), ctx, kind, { token, intro, errors });
     }
 
@@ -204,7 +214,7 @@ function registerLinkKind(
  * Describes one problem of the password form with catalogue text, chosen by the zod issue code,
  * because the schema's own messages are English.
  */
-function describeFormIssue(issue: z.core.$ZodIssue): string {
+function describeFormIssue(m: LinkPagesText, issue: z.core.$ZodIssue): string {
   const field = String(issue.path[0] ?? '');
   const problems = m.formProblems;
   let problem: string = problems.invalid;
@@ -232,9 +242,11 @@ async function completeLink(
   } catch (error) {
     if (!(error instanceof DomainError) || error.code !== 'conflict') throw error;
     request.log.debug({ path: kind.path, detail: error.message }, 'one-time link conflict');
-    const content = html`<h1>${kind.title}</h1>
-      <p role="alert">${m.conflict(error.detail(messages))}</p>`;
-    return sendPage(request, reply.status(409), kind.title, content);
+    const m = request.messages.admin.linkPages;
+    const { title } = kind.text(m);
+    const content = html`<h1>${title}</h1>
+      <p role="alert">${m.conflict(error.detail(request.messages))}</p>`;
+    return sendPage(request, reply.status(409), title, content);
   }
   if (typeof result === 'string') return sendProblemPage(request, reply, kind, result);
 

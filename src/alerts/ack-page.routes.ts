@@ -2,17 +2,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 
 import type { AppContext } from '../app/context.ts';
-import { messages } from '../i18n/messages.ts';
+import type { Catalogue } from '../i18n/messages.ts';
 import type { AlertsTable } from '../db/schema.ts';
 import { parseInput } from '../shared/validation.ts';
 import { isTlpLevel, tlpLabel } from '../sharing/tlp.ts';
 import { html } from '../web/html.ts';
-import { renderPage } from '../web/layout.ts';
+import { pageOptions, renderPage } from '../web/layout.ts';
 import { formatSeverity } from './alert-mail.compose.ts';
 import { acknowledgeByToken, openAlertByToken } from './alerts.service.ts';
 import { renderLinkAction } from '../web/link-action.ts';
-
-const m = messages.alerts;
 
 const TokenParams = z.object({ token: z.string().min(1).max(200) });
 
@@ -27,20 +25,20 @@ function sendPage(
     .header('cache-control', 'no-store')
     .header('referrer-policy', 'no-referrer')
     .type('text/html; charset=utf-8')
-    .send(
-      renderPage({ title, principal: request.principal, csrfToken: request.csrfToken }, content),
-    );
+    .send(renderPage(pageOptions(request, title), content));
 }
 
 function renderAlert(
+  c: Catalogue,
   alert: Pick<AlertsTable, 'title' | 'severity' | 'tlp' | 'body' | 'sender_state' | 'created_at'>,
 ) {
+  const m = c.alerts;
   const label = isTlpLevel(alert.tlp) ? tlpLabel(alert.tlp) : alert.tlp;
 
   return html`<h1>${alert.title}</h1>
     <p>
       <span class="badge">${label}</span>
-      <span class="badge">${m.ackPage.severity(formatSeverity(alert.severity))}</span>
+      <span class="badge">${m.ackPage.severity(formatSeverity(c, alert.severity))}</span>
     </p>
     <p class="muted">
       ${m.ackPage.fromAndSent(alert.sender_state ?? m.theSecretariat, alert.created_at)}
@@ -53,7 +51,8 @@ function renderAlert(
  * travelled in clear text, so the page shows no title or text either and asks the reader to sign
  * in.
  */
-function renderWithheld(alert: Pick<AlertsTable, 'tlp'>) {
+function renderWithheld(c: Catalogue, alert: Pick<AlertsTable, 'tlp'>) {
+  const m = c.alerts;
   const label = isTlpLevel(alert.tlp) ? tlpLabel(alert.tlp) : alert.tlp;
 
   return html`<h1>${m.ackPage.withheldTitle}</h1>
@@ -68,6 +67,7 @@ function renderWithheld(alert: Pick<AlertsTable, 'tlp'>) {
  */
 export function registerAckPageRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/alerts/ack/:token', async (request, reply) => {
+    const m = request.messages.alerts;
     const { token } = parseInput(TokenParams, request.params, 'link');
     const { alert, recipient, contentWithheld } = await openAlertByToken(ctx, token);
 
@@ -83,13 +83,16 @@ export function registerAckPageRoutes(app: FastifyInstance, ctx: AppContext) {
 
     if (contentWithheld) {
       const title = m.ackPage.withheldTitle;
-      return sendPage(request, reply, title, html`${renderWithheld(alert)}${action}`);
+      const content = html`${renderWithheld(request.messages, alert)}${action}`;
+      return sendPage(request, reply, title, content);
     }
+    const content = html`${renderAlert(request.messages, alert)}${action}`;
 
-    return sendPage(request, reply, alert.title, html`${renderAlert(alert)}${action}`);
+    return sendPage(request, reply, alert.title, content);
   });
 
   app.post('/alerts/ack/:token', async (request, reply) => {
+    const m = request.messages.alerts;
     const { token } = parseInput(TokenParams, request.params, 'link');
     const result = await acknowledgeByToken(ctx, token);
     const content = html`<h1>${m.ackPage.acknowledgedTitle}</h1>

@@ -1,25 +1,27 @@
 import type { MailMessage } from '../mail/mailer.ts';
-import { messages } from '../i18n/messages.ts';
+import { allCatalogues, type Catalogue } from '../i18n/messages.ts';
 import { isTlpLevel, tlpLabel, tlpRank } from '../sharing/tlp.ts';
 import { toInlineText } from '../shared/text.ts';
 
-const m = messages.alerts;
-
-/** The line that opens and closes every message about a drill. */
-export const EXERCISE_BANNER = m.exerciseBanner;
-
 /**
  * Returns a title without the exercise mark in front, which the titles of exercise injects carry.
- * A mail subject puts the mark in its own prefix instead, so it shows the mark exactly once.
+ * A mail subject puts the mark in its own prefix instead, so it shows the mark exactly once. The
+ * title was stored in the server's language, which may differ from the mail's, so the mark of
+ * every catalogue is removed.
  */
 export function withoutExerciseMark(title: string): string {
-  const mark = messages.exercises.subject('');
+  for (const catalogue of allCatalogues) {
+    const mark = catalogue.exercises.subject('');
+    if (title.startsWith(mark)) return title.slice(mark.length);
+  }
 
-  return title.startsWith(mark) ? title.slice(mark.length) : title;
+  return title;
 }
 
-/** Formats a severity for people, for example `3 High`. */
-export function formatSeverity(severity: number): string {
+/** Formats a severity for people in the catalogue's language, for example `3 High`. */
+export function formatSeverity(catalogue: Catalogue, severity: number): string {
+  const m = catalogue.alerts;
+
   return m.severityLabel(severity, m.severityNames[severity] ?? m.unknownSeverity);
 }
 
@@ -43,7 +45,15 @@ export interface ComposedAlertMail extends MailMessage {
 }
 
 /** Builds the subject before the title: site, EXERCISE and reminder marks, TLP and severity. */
-function subjectPrefix(label: string, severity: string, isExercise: boolean, isReminder: boolean) {
+function subjectPrefix(
+  catalogue: Catalogue,
+  label: string,
+  severity: string,
+  isExercise: boolean,
+  isReminder: boolean,
+) {
+  const m = catalogue.alerts;
+
   return [
     m.mail.subjectSite,
     ...(isExercise ? [m.mail.subjectExercise] : []),
@@ -63,10 +73,12 @@ export function requiresEncryption(tlp: string): boolean {
 
 /**
  * Builds the notice sent in place of a TLP:AMBER or stricter alert when encryption to the
- * recipient's key failed: no title and no content, only the TLP label, the reason and the
- * personal acknowledgement link, whose page asks the recipient to sign in to read the alert.
+ * recipient's key failed, in the language of `catalogue`: no title and no content, only the TLP
+ * label, the reason and the personal acknowledgement link, whose page asks the recipient to sign
+ * in to read the alert.
  */
 export function composeWithheldNotice(
+  catalogue: Catalogue,
   publicUrl: string,
   to: string,
   alert: AlertMailContent,
@@ -74,10 +86,11 @@ export function composeWithheldNotice(
   reason: string,
   isReminder = false,
 ): MailMessage {
+  const m = catalogue.alerts;
   const tlp = isTlpLevel(alert.tlp) ? alert.tlp : 'red';
   const label = tlpLabel(tlp);
   const isExercise = alert.exercise === true;
-  const banner = isExercise ? [EXERCISE_BANNER, ''] : [];
+  const banner = isExercise ? [m.exerciseBanner, ''] : [];
   const link = `${publicUrl}/alerts/ack/${encodeURIComponent(ackToken)}`;
   const text = [
     ...banner,
@@ -90,33 +103,37 @@ export function composeWithheldNotice(
     link,
     '',
     label,
-    ...(isExercise ? ['', EXERCISE_BANNER] : []),
+    ...(isExercise ? ['', m.exerciseBanner] : []),
   ].join('\n');
-  const prefix = subjectPrefix(label, formatSeverity(alert.severity), isExercise, isReminder);
+  const severity = formatSeverity(catalogue, alert.severity);
+  const prefix = subjectPrefix(catalogue, label, severity, isExercise, isReminder);
 
   return { to, subject: `${prefix} ${m.mail.withheldTitle}`, text };
 }
 
 /**
- * Builds the mail of one alert for one recipient, with the personal acknowledgement link. A drill
- * says EXERCISE in the subject and at the start and end of the text.
+ * Builds the mail of one alert for one recipient in the language of `catalogue`, with the
+ * personal acknowledgement link. A drill shows EXERCISE in the subject and at the start and end
+ * of the text.
  */
 export function composeAlertMail(
+  catalogue: Catalogue,
   publicUrl: string,
   to: string,
   alert: AlertMailContent,
   ackToken: string,
   isReminder = false,
 ): ComposedAlertMail {
+  const m = catalogue.alerts;
   const tlp = isTlpLevel(alert.tlp) ? alert.tlp : 'red';
   const label = tlpLabel(tlp);
-  const severity = formatSeverity(alert.severity);
+  const severity = formatSeverity(catalogue, alert.severity);
   const link = `${publicUrl}/alerts/ack/${encodeURIComponent(ackToken)}`;
   const isExercise = alert.exercise === true;
   const objects = alert.objectIds.length === 0 ? [] : [m.mail.stixObjects(alert.objectIds)];
   const due = alert.responseDueAt == null ? [] : [m.mail.acknowledgeBy(alert.responseDueAt)];
   const reminder = isReminder ? [m.mail.reminder, ''] : [];
-  const banner = isExercise ? [EXERCISE_BANNER, ''] : [];
+  const banner = isExercise ? [m.exerciseBanner, ''] : [];
   const text = [
     ...banner,
     ...reminder,
@@ -135,9 +152,9 @@ export function composeAlertMail(
     link,
     '',
     label,
-    ...(isExercise ? ['', EXERCISE_BANNER] : []),
+    ...(isExercise ? ['', m.exerciseBanner] : []),
   ].join('\n');
-  const prefix = subjectPrefix(label, severity, isExercise, isReminder);
+  const prefix = subjectPrefix(catalogue, label, severity, isExercise, isReminder);
 
   return {
     to,

@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 
+import { findRecipientCatalogue } from '../accounts/account-settings.service.ts';
 import type { AppContext } from '../app/context.ts';
 import type { Tables } from '../db/schema.ts';
 import type { LiveEvent } from '../events/event-catalogue.ts';
+import type { Catalogue } from '../i18n/messages.ts';
 import { publishEvents } from '../events/events.service.ts';
 import { participantOf, recordExerciseEntry } from '../exercises/exercise-events.ts';
 import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
@@ -69,7 +71,7 @@ async function chooseKeyedMail(
   plain: ComposedAlertMail,
   content: AlertMailContent,
   armoredKey: string,
-  notice: { ackToken: string; isReminder: boolean },
+  notice: { catalogue: Catalogue; ackToken: string; isReminder: boolean },
   logger: Logger,
 ): Promise<OutgoingMail> {
   const encrypted = await encryptMailText(armoredKey, plain.text, logger);
@@ -83,6 +85,7 @@ async function chooseKeyedMail(
     return { message: plain, note, contentWithheld: false, encrypted: false };
   }
   const message = composeWithheldNotice(
+    notice.catalogue,
     ctx.config.publicUrl,
     plain.to,
     content,
@@ -159,9 +162,17 @@ async function sendAlertMail(
     responseDueAt: target.response_due_at,
   };
   const isReminder = payload.channel === 'email-reminder';
-  const plain = composeAlertMail(ctx.config.publicUrl, to, content, payload.ackToken, isReminder);
+  const catalogue = await findRecipientCatalogue(ctx, target.email_key);
+  const plain = composeAlertMail(
+    catalogue,
+    ctx.config.publicUrl,
+    to,
+    content,
+    payload.ackToken,
+    isReminder,
+  );
   const key = target.pgp_key?.trim() ?? '';
-  const notice = { ackToken: payload.ackToken, isReminder };
+  const notice = { catalogue, ackToken: payload.ackToken, isReminder };
   const outgoing =
     key !== '' && payload.channel !== 'email'
       ? await chooseKeyedMail(ctx, plain, content, key, notice, logger)

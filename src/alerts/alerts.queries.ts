@@ -275,6 +275,7 @@ export function findMailTarget(db: Kysely<Tables>, recipientId: string, channel:
     .leftJoin('pocs as p', 'p.id', 'r.poc_id')
     .select([
       'r.email',
+      'r.email_key',
       'r.acknowledged_at',
       'a.id as alertId',
       'a.title',

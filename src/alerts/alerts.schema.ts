@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { messages } from '../i18n/messages.ts';
+import { processMessages } from '../i18n/messages.ts';
 import { isSafeMultiLine, isSingleLine, MULTI_LINE, SINGLE_LINE } from '../shared/text.ts';
 
 import { PageQuery } from '../shared/keyset.ts';
@@ -25,7 +25,7 @@ const Tlp = z.string().transform((value, ctx): TlpLevel => {
   if (level !== null) return level;
   ctx.addIssue({
     code: 'custom',
-    message: messages.validation.tlp2Level,
+    message: processMessages.validation.tlp2Level,
   });
 
   return z.NEVER;
@@ -36,53 +36,55 @@ export const NewAlertSchema = z.object({
   title: z
     .string()
     .trim()
-    .min(1, messages.validation.notEmpty)
-    .max(200, messages.validation.atMost(200, 'string'))
+    .min(1, processMessages.validation.notEmpty)
+    .max(200, processMessages.validation.atMost(200, 'string'))
     .refine(isSingleLine, SINGLE_LINE),
   severity: z
-    .number({ error: messages.validation.severity })
-    .int(messages.validation.severity)
-    .min(0, messages.validation.severity)
-    .max(5, messages.validation.severity),
+    .number({ error: processMessages.validation.severity })
+    .int(processMessages.validation.severity)
+    .min(0, processMessages.validation.severity)
+    .max(5, processMessages.validation.severity),
   tlp: Tlp,
   body: z
     .string()
-    .max(20_000, messages.validation.atMost(20_000, 'string'))
+    .max(20_000, processMessages.validation.atMost(20_000, 'string'))
     .refine(isSafeMultiLine, MULTI_LINE),
   objectIds: z
-    .array(z.string().regex(STIX_ID, messages.problems.alerts.fields.objectId))
-    .max(100, messages.problems.alerts.fields.objectsAtMost)
+    .array(z.string().regex(STIX_ID, processMessages.problems.alerts.fields.objectId))
+    .max(100, processMessages.problems.alerts.fields.objectsAtMost)
     .default([]),
   states: z
     .array(
       z
         .string()
-        .regex(/^[A-Za-z]{2}$/, messages.validation.stateCode)
+        .regex(/^[A-Za-z]{2}$/, processMessages.validation.stateCode)
         .transform((code) => code.toUpperCase()),
     )
     .max(250)
     .default([]),
   accounts: z
     .array(z.string().max(254).refine(isSingleLine, SINGLE_LINE))
-    .max(1000, messages.problems.alerts.fields.accountsAtMost)
+    .max(1000, processMessages.problems.alerts.fields.accountsAtMost)
     .default([]),
   levels: z
-    .array(z.enum(['diplomatic', 'policy', 'technical'], messages.problems.alerts.fields.level))
+    .array(
+      z.enum(['diplomatic', 'policy', 'technical'], processMessages.problems.alerts.fields.level),
+    )
     .max(3)
     .default([]),
   /** Sends a CLEAR or GREEN alert to every partner organisation cleared for it. */
   partners: z.boolean().default(false),
   organisations: z
     .array(z.string().min(1).max(100).refine(isSingleLine, SINGLE_LINE))
-    .max(500, messages.problems.alerts.fields.organisationsAtMost)
+    .max(500, processMessages.problems.alerts.fields.organisationsAtMost)
     .default([]),
   exercise: z.boolean().default(false),
   /** Minutes to acknowledge; 0 means no deadline, absent means the default of the severity. */
   responseMinutes: z
-    .number({ error: messages.problems.alerts.fields.responseMinutes })
-    .int(messages.problems.alerts.fields.responseMinutes)
-    .min(0, messages.problems.alerts.fields.responseMinutes)
-    .max(43_200, messages.problems.alerts.fields.responseMinutes)
+    .number({ error: processMessages.problems.alerts.fields.responseMinutes })
+    .int(processMessages.problems.alerts.fields.responseMinutes)
+    .min(0, processMessages.problems.alerts.fields.responseMinutes)
+    .max(43_200, processMessages.problems.alerts.fields.responseMinutes)
     .optional(),
 });
 
@@ -94,7 +96,7 @@ export const alertSorts = ['severity', '-severity', 'created', '-created'] as co
 
 /** Query of `GET /api/v1/alerts`; the default is highest severity first, then newest. */
 export const AlertListQuery = PageQuery.extend({
-  sort: z.enum(alertSorts, messages.validation.oneOf(alertSorts)).default('-severity'),
+  sort: z.enum(alertSorts, processMessages.validation.oneOf(alertSorts)).default('-severity'),
 });
 
 /** An order of the alert list. */

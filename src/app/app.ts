@@ -25,7 +25,7 @@ import { registerPocRoutes } from '../directory/pocs.routes.ts';
 import { registerEventRoutes } from '../events/events.routes.ts';
 import { registerRequestRoutes } from '../requests/requests.routes.ts';
 import { registerWebhookRoutes } from '../webhooks/webhooks.routes.ts';
-import { messages } from '../i18n/messages.ts';
+import { selectCatalogue } from '../i18n/messages.ts';
 import { DomainError } from '../shared/errors.ts';
 import { assertJsonStructure } from '../shared/json-structure.ts';
 import { registerCommunityRoutes } from '../communities/communities.routes.ts';
@@ -34,11 +34,13 @@ import { registerRecipientRoutes } from '../sharing/recipients.routes.ts';
 import { registerSharingRoutes } from '../sharing/sharing.routes.ts';
 import { registerTaxiiRoutes } from '../taxii/taxii.routes.ts';
 import { html } from '../web/html.ts';
-import { renderPage } from '../web/layout.ts';
+import { pageOptions, renderPage } from '../web/layout.ts';
+import { registerLanguageRoutes } from '../web/language.routes.ts';
 import { registerWorkspaceRoutes } from '../web/workspace.routes.ts';
 import type { AppContext } from './context.ts';
 import { registerHealthRoutes } from './health.routes.ts';
 import { DEFAULT_BODY_LIMIT } from './body-limits.ts';
+import { registerLocaleNegotiation } from './locale.ts';
 import { sendClientErrorProblem, sendFrameworkErrorProblem } from './client-errors.ts';
 import { parseQueryString, registerQueryStringCheck } from './query-string.ts';
 import { explainBodyLimit, sendProblem, toDomainError } from './problem.ts';
@@ -120,31 +122,21 @@ function registerRefusalAudit(app: FastifyInstance, ctx: AppContext) {
   });
 }
 
-const errorText = messages.errors;
-
 function registerErrorHandlers(app: FastifyInstance) {
   app.setErrorHandler((error, request, reply) => {
     if (wantsJson(request)) return sendProblem(request, reply, error);
 
+    const errorText = request.messages.errors;
     const domainError = explainBodyLimit(request, toDomainError(error), error);
     if (domainError.code === 'internal') request.log.error({ err: error }, 'request failed');
     const content = html`<h1>${domainError.status}</h1>
       <p>${errorText.explanations[domainError.code]}</p>
-      <p class="muted">${domainError.detail(messages)}</p>`;
+      <p class="muted">${domainError.detail(request.messages)}</p>`;
 
     return reply
       .status(domainError.status)
       .type('text/html; charset=utf-8')
-      .send(
-        renderPage(
-          {
-            title: errorText.pageTitle,
-            principal: request.principal,
-            csrfToken: request.csrfToken,
-          },
-          content,
-        ),
-      );
+      .send(renderPage(pageOptions(request, errorText.pageTitle), content));
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -152,6 +144,7 @@ function registerErrorHandlers(app: FastifyInstance) {
       m.problems.http.noRoute(request.method, request.url.split('?')[0] ?? ''),
     );
     if (wantsJson(request)) return sendProblem(request, reply, error);
+    const errorText = request.messages.errors;
     if (error.code === 'method_not_allowed') {
       const allowed = String(reply.getHeader('allow') ?? '');
       const content = html`<h1>${error.status}</h1>
@@ -160,12 +153,7 @@ function registerErrorHandlers(app: FastifyInstance) {
       return reply
         .status(error.status)
         .type('text/html; charset=utf-8')
-        .send(
-          renderPage(
-            { title, principal: request.principal, csrfToken: request.csrfToken },
-            content,
-          ),
-        );
+        .send(renderPage(pageOptions(request, title), content));
     }
     const content = html`<h1>${errorText.notFoundTitle}</h1>
       <p>${errorText.notFoundText}</p>`;
@@ -173,21 +161,13 @@ function registerErrorHandlers(app: FastifyInstance) {
     return reply
       .status(404)
       .type('text/html; charset=utf-8')
-      .send(
-        renderPage(
-          {
-            title: errorText.notFoundTitle,
-            principal: request.principal,
-            csrfToken: request.csrfToken,
-          },
-          content,
-        ),
-      );
+      .send(renderPage(pageOptions(request, errorText.notFoundTitle), content));
   });
 }
 
 /** Builds the HTTP application with every route; the caller listens and closes it. */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const defaultCatalogue = selectCatalogue(ctx.config.locale);
   const app: FastifyInstance = Fastify({
     // pino's Logger is what Fastify logs with; the cast keeps FastifyInstance's default generics.
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- see above
@@ -201,13 +181,18 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
     },
     trustProxy: false,
-    clientErrorHandler: sendClientErrorProblem,
-    frameworkErrors: sendFrameworkErrorProblem,
+    clientErrorHandler: (error, socket) => {
+      sendClientErrorProblem(error, socket, defaultCatalogue);
+    },
+    frameworkErrors: (error, request, reply) => {
+      sendFrameworkErrorProblem(error, request, reply, defaultCatalogue);
+    },
     routerOptions: { querystringParser: parseQueryString },
   });
 
   app.decorate('allowedMethods', trackRouteMethods(app));
   registerJsonParser(app);
+  registerLocaleNegotiation(app, ctx.config);
   await app.register(cookie);
   await app.register(formbody);
   app.addHook('onSend', async (request, reply) => {
@@ -226,6 +211,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   registerHealthRoutes(app, ctx);
   registerAuthRoutes(app, ctx);
+  registerLanguageRoutes(app, ctx);
   registerDirectoryRoutes(app, ctx);
   registerPocRoutes(app, ctx);
   registerSharingRoutes(app, ctx);

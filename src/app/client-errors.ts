@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
-import { messages } from '../i18n/messages.ts';
+import type { Catalogue } from '../i18n/messages.ts';
 import { DomainError } from '../shared/errors.ts';
 import { sendTaxiiError } from '../taxii/taxii.errors.ts';
 import { loadTaxiiOptions } from '../taxii/taxii.config.ts';
@@ -25,16 +25,22 @@ function parserError(error: NodeJS.ErrnoException): DomainError {
 /**
  * Sends a problem document for a request that Node's HTTP parser rejected before Fastify saw
  * it (headers too large, malformed request line, timeout), in place of Fastify's own JSON. The
- * connection is closed, because the rest of the stream cannot be trusted.
+ * connection is closed, because the rest of the stream cannot be trusted. No request was read,
+ * so the problem is in the server's default language (`catalogue`).
  */
-export function sendClientErrorProblem(error: NodeJS.ErrnoException, socket: Socket): void {
+export function sendClientErrorProblem(
+  error: NodeJS.ErrnoException,
+  socket: Socket,
+  catalogue: Catalogue,
+): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const domainError = parserError(error);
-  const body = JSON.stringify(toProblem(domainError, randomUUID(), messages));
+  const body = JSON.stringify(toProblem(domainError, randomUUID(), catalogue));
   const status = domainError.status;
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
       'Content-Type: application/problem+json\r\n' +
+      `Content-Language: ${catalogue.meta.locale}\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
       'Connection: close\r\n\r\n' +
       body,
@@ -49,6 +55,7 @@ export function sendFrameworkErrorProblem(
   error: FastifyError,
   request: FastifyRequest,
   reply: FastifyReply,
+  catalogue: Catalogue,
 ): void {
   const url = request.url.slice(0, 200);
   const reason = error.message;
@@ -57,9 +64,13 @@ export function sendFrameworkErrorProblem(
       ? m.problems.http.badUrl(url)
       : m.problems.http.requestRejected(reason),
   );
+  // Fastify builds this request without the app's decorators, so no language was negotiated and
+  // the error is in the server's default language.
+  void reply.header('content-language', catalogue.meta.locale);
   if (request.url.startsWith('/taxii2')) {
-    void sendTaxiiError(request, reply, domainError, loadTaxiiOptions().maxContentLength);
+    const maxContentLength = loadTaxiiOptions().maxContentLength;
+    void sendTaxiiError(request, reply, domainError, maxContentLength, catalogue);
     return;
   }
-  void sendProblem(request, reply, domainError);
+  void sendProblem(request, reply, domainError, catalogue);
 }

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
-import { messages, type Catalogue } from '../i18n/messages.ts';
+import type { Catalogue } from '../i18n/messages.ts';
 import { DomainError, errorStatus, type ErrorCode, type ErrorText } from '../shared/errors.ts';
 
 /** Problem details (RFC 9457) with the stable `code` of the domain error. */
@@ -78,13 +78,13 @@ export function toDomainError(error: unknown): DomainError {
 }
 
 /**
- * Builds the problem document for an error, with `detail` and the field messages resolved in
- * `catalogue`.
+ * Builds the problem document for an error, with `title`, `detail` and the field messages
+ * resolved in `catalogue`. RFC 9457 lets a problem type's title change with the language only.
  */
 export function toProblem(error: DomainError, requestId: string, catalogue: Catalogue): Problem {
   const problem: Problem = {
     type: `urn:parley:error:${error.code}`,
-    title: error.code.replace(/_/g, ' '),
+    title: catalogue.errors.problemTitles[error.code],
     status: errorStatus[error.code],
     code: error.code,
     detail: error.detail(catalogue),
@@ -145,8 +145,16 @@ export function explainBodyLimit(
   return new DomainError('payload_too_large', (m) => m.problems.http.bodyTooLargeForRoute(limit));
 }
 
-/** Sends an error as `application/problem+json`, logging unexpected ones with their stack. */
-export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: unknown) {
+/**
+ * Sends an error as `application/problem+json` in the language of `catalogue` (by default the
+ * request's), logging unexpected ones with their stack.
+ */
+export function sendProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: unknown,
+  catalogue: Catalogue = request.messages,
+) {
   const domainError = explainMediaType(
     request,
     explainBodyLimit(request, toDomainError(error), error),
@@ -160,5 +168,5 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
   return reply
     .status(domainError.status)
     .type('application/problem+json')
-    .send(toProblem(domainError, request.id, messages));
+    .send(toProblem(domainError, request.id, catalogue));
 }

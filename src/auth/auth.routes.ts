@@ -1,17 +1,15 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 
+import { getAccountSettings, updateAccountSettings } from '../accounts/account-settings.service.ts';
 import { SESSION_TTL_MS, signIn, signOut } from '../accounts/accounts.service.ts';
 import type { AppContext } from '../app/context.ts';
 import { announceAccessChange } from '../events/events.service.ts';
 import { newSecret, safeEqual } from '../shared/crypto.ts';
 import { html } from '../web/html.ts';
-import { renderPage } from '../web/layout.ts';
+import { pageOptions, renderPage } from '../web/layout.ts';
 import { requirePrincipal, SESSION_COOKIE } from './auth.hooks.ts';
-import { messages } from '../i18n/messages.ts';
 import { isSignInThrottled, recordSignInFailure, SIGNIN_WINDOW_MS } from './signin-throttle.ts';
-
-const t = messages.signIn;
 
 // Double-submit cookie that protects the sign-in form, which has no session yet.
 const SIGNIN_CSRF_COOKIE = 'parley_signin_csrf';
@@ -44,7 +42,14 @@ function safeNext(next: string): string {
   return next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/app/';
 }
 
-function renderSignIn(reply: FastifyReply, ctx: AppContext, next: string, error?: string) {
+function renderSignIn(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  ctx: AppContext,
+  next: string,
+  error?: string,
+) {
+  const t = request.messages.signIn;
   const token = newSecret();
   void reply.setCookie(SIGNIN_CSRF_COOKIE, token, {
     path: '/signin',
@@ -56,7 +61,7 @@ function renderSignIn(reply: FastifyReply, ctx: AppContext, next: string, error?
 
   return reply.type('text/html; charset=utf-8').send(
     renderPage(
-      { title: t.title },
+      pageOptions(request, t.title),
       html`<h1>${t.title}</h1>
         ${message}
         <form method="post" action="/signin">
@@ -78,37 +83,38 @@ function renderSignIn(reply: FastifyReply, ctx: AppContext, next: string, error?
   );
 }
 
-/** Registers sign-in, sign-out and the `me` endpoint. */
+/** Registers sign-in, sign-out and the `me` endpoints, which read and change the caller's account. */
 export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/signin', (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const next = typeof query.next === 'string' ? safeNext(query.next) : '/app/';
 
-    return renderSignIn(reply, ctx, next);
+    return renderSignIn(request, reply, ctx, next);
   });
 
   app.post('/signin', async (request, reply) => {
+    const t = request.messages.signIn;
     const parsed = SignInForm.safeParse(request.body ?? {});
     if (!parsed.success) {
-      return renderSignIn(reply.status(400), ctx, '/app/', t.invalidForm);
+      return renderSignIn(request, reply.status(400), ctx, '/app/', t.invalidForm);
     }
     const form = parsed.data;
     const next = safeNext(form.next);
     const expected = request.cookies[SIGNIN_CSRF_COOKIE] ?? '';
     if (expected === '' || !safeEqual(expected, form._csrf)) {
-      return renderSignIn(reply.status(403), ctx, next, t.formExpired);
+      return renderSignIn(request, reply.status(403), ctx, next, t.formExpired);
     }
 
     if (await isSignInThrottled(ctx, form.email, request.ip)) {
       request.log.warn({ ip: request.ip }, 'sign-in throttled');
       void reply.header('retry-after', String(SIGNIN_WINDOW_MS / 1000));
-      return renderSignIn(reply.status(429), ctx, next, t.throttled);
+      return renderSignIn(request, reply.status(429), ctx, next, t.throttled);
     }
     const session = await signIn(ctx, form.email, form.password);
     if (session === null) {
       await recordSignInFailure(ctx, form.email, request.ip);
       request.log.info({ ip: request.ip }, 'sign-in rejected');
-      return renderSignIn(reply.status(401), ctx, next, t.wrongCredentials);
+      return renderSignIn(request, reply.status(401), ctx, next, t.wrongCredentials);
     }
     request.log.info({ userId: session.principal.accountId }, 'signed in');
     setSessionCookie(reply, ctx, session.sessionId);
@@ -125,9 +131,17 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     return reply.redirect('/', 303);
   });
 
-  app.get('/api/v1/me', (request) => {
+  app.get('/api/v1/me', async (request) => {
     const principal = requirePrincipal(request);
+    const settings = await getAccountSettings(ctx, principal);
 
-    return { ...principal, csrfToken: request.csrfToken };
+    return { ...principal, ...settings, csrfToken: request.csrfToken };
+  });
+
+  app.patch('/api/v1/me', async (request) => {
+    const principal = requirePrincipal(request);
+    const settings = await updateAccountSettings(ctx, principal, request.body ?? {});
+
+    return { ...principal, ...settings, csrfToken: request.csrfToken };
   });
 }

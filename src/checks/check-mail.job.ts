@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
+import { findRecipientCatalogue } from '../accounts/account-settings.service.ts';
 import type { AppContext } from '../app/context.ts';
-import { messages } from '../i18n/messages.ts';
+import type { Catalogue } from '../i18n/messages.ts';
 import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
 import { withoutExerciseMark } from '../alerts/alert-mail.compose.ts';
 import type { MailMessage } from '../mail/mailer.ts';
@@ -18,11 +19,6 @@ export const CheckMailPayload = z.object({
 /** Payload of a check mail job. */
 export type CheckMailPayload = z.infer<typeof CheckMailPayload>;
 
-const m = messages.checks.mail;
-
-/** Mark put in the subject, body and data of everything an exercise sends. */
-export const EXERCISE_MARK = messages.exercises.mark;
-
 /** The check fields a mail shows. */
 export interface CheckMailContent {
   title: string;
@@ -31,16 +27,23 @@ export interface CheckMailContent {
   isEscalation: boolean;
 }
 
-/** Builds the mail of one check for one recipient, with the personal answer link. */
+/**
+ * Builds the mail of one check for one recipient in the language of `catalogue`, with the
+ * personal answer link.
+ */
 export function composeCheckMail(
+  catalogue: Catalogue,
   publicUrl: string,
   to: string,
   check: CheckMailContent,
   kind: CheckMailPayload['kind'],
   token: string,
 ): MailMessage {
+  const m = catalogue.checks.mail;
+  // The mark in the subject, body and data of everything an exercise sends.
+  const exerciseMark = catalogue.exercises.mark;
   const link = `${publicUrl}/checks/answer/${encodeURIComponent(token)}`;
-  const exercise = check.isExercise ? [m.exerciseLine(EXERCISE_MARK), ''] : [];
+  const exercise = check.isExercise ? [m.exerciseLine(exerciseMark), ''] : [];
   const escalation = check.isEscalation ? [m.escalation, ''] : [];
   const isReminder = kind === 'reminder';
   const text = [
@@ -52,7 +55,7 @@ export function composeCheckMail(
     '',
     m.instructions,
     link,
-    ...(check.isExercise ? ['', EXERCISE_MARK] : []),
+    ...(check.isExercise ? ['', exerciseMark] : []),
   ].join('\n');
   // An exercise check's title carries the mark, which the subject shows once, after [Parley].
   const subject = check.isExercise
@@ -98,7 +101,15 @@ async function sendCheckMail(
     dueAt: recipient.due_at,
     isEscalation: recipient.escalated_from !== null,
   };
-  const message = composeCheckMail(ctx.config.publicUrl, to, content, payload.kind, payload.token);
+  const catalogue = await findRecipientCatalogue(ctx, recipient.email_key);
+  const message = composeCheckMail(
+    catalogue,
+    ctx.config.publicUrl,
+    to,
+    content,
+    payload.kind,
+    payload.token,
+  );
   const sentAt = ctx.clock.now().toISOString();
   if (recipient.sent_at === null) {
     await updateAddressRecipients(ctx.db, recipient, { sent_at: sentAt });

@@ -2,11 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import type { AppContext } from '../app/context.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
-import { messages } from '../i18n/messages.ts';
+import type { Catalogue } from '../i18n/messages.ts';
 import { DomainError } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
 import { html, type SafeHtml } from '../web/html.ts';
-import { renderPage } from '../web/layout.ts';
+import { pageOptions, renderPage } from '../web/layout.ts';
 import { exerciseBanner, renderNewCheckForm, renderResults, renderSummary } from './check-pages.ts';
 import { getCheckResults, getCheckSummary, listRecentChecks } from './check-results.service.ts';
 import { listRecipientsByEmail } from './checks.queries.ts';
@@ -20,10 +20,7 @@ import {
 } from './checks.service.ts';
 import { renderLinkAction } from '../web/link-action.ts';
 
-const m = messages.checks;
-const t = m.pages;
-
-function statusName(status: string): string {
+function statusName(m: Catalogue['checks'], status: string): string {
   return m.statuses[status] ?? status;
 }
 
@@ -33,9 +30,7 @@ function sendPage(request: FastifyRequest, reply: FastifyReply, title: string, c
     .header('cache-control', 'no-store')
     .header('referrer-policy', 'no-referrer')
     .type('text/html; charset=utf-8')
-    .send(
-      renderPage({ title, principal: request.principal, csrfToken: request.csrfToken }, content),
-    );
+    .send(renderPage(pageOptions(request, title), content));
 }
 
 /** Splits a form field of comma-separated values, or takes a repeated field as it is. */
@@ -75,6 +70,8 @@ function formToCheck(body: Record<string, unknown>) {
  */
 export function registerCheckPageRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/checks/answer/:token', async (request, reply) => {
+    const c = request.messages;
+    const t = c.checks.pages;
     const { token } = parseInput(TokenParams, request.params, 'link');
     const { check, recipient } = await openCheckByToken(ctx, token);
     const action = renderLinkAction({
@@ -83,7 +80,7 @@ export function registerCheckPageRoutes(app: FastifyInstance, ctx: AppContext) {
       buttonLabel: t.answerButton,
       doneText: recipient.answered_at === null ? null : t.answeredAt(recipient.answered_at),
     });
-    const content = html`${exerciseBanner(check.exercise_id !== null)}
+    const content = html`${exerciseBanner(c, check.exercise_id !== null)}
       <h1>${t.checkTitle(check.title)}</h1>
       <p>${t.answerIntro(recipient.due_at)}</p>
       ${action}`;
@@ -92,6 +89,8 @@ export function registerCheckPageRoutes(app: FastifyInstance, ctx: AppContext) {
   });
 
   app.post('/checks/answer/:token', async (request, reply) => {
+    const c = request.messages;
+    const t = c.checks.pages;
     const { token } = parseInput(TokenParams, request.params, 'link');
     const result = await answerCheckByToken(ctx, token);
     const content = html`<h1>${t.answerRecorded}</h1>
@@ -101,21 +100,25 @@ export function registerCheckPageRoutes(app: FastifyInstance, ctx: AppContext) {
   });
 
   app.get('/checks', async (request, reply) => {
+    const c = request.messages;
+    const t = c.checks.pages;
     const principal = requirePrincipal(request);
     const checks = await listRecentChecks(ctx, principal);
     const items = checks.map(
       (check) =>
         html`<li>
           <a href="/checks/${check.id}">${check.title}</a> ${check.isExercise ? t.exerciseTag : ''}
-          <span class="muted">${t.listMeta(statusName(check.status), check.createdAt)}</span>
+          <span class="muted"
+            >${t.listMeta(statusName(c.checks, check.status), check.createdAt)}</span
+          >
         </li>`,
     );
     const canStart = principal.role === 'secretariat' || principal.role === 'state-editor';
     const content = html`<h1>${t.listTitle}</h1>
       ${
         canStart
-          ? html`<h2>${m.form.heading}</h2>
-              ${renderNewCheckForm(request.csrfToken)}`
+          ? html`<h2>${c.checks.form.heading}</h2>
+              ${renderNewCheckForm(c, request.csrfToken)}`
           : ''
       }
       <h2>${t.recent}</h2>
@@ -137,6 +140,8 @@ export function registerCheckPageRoutes(app: FastifyInstance, ctx: AppContext) {
   });
 
   app.get('/checks/:id', async (request, reply) => {
+    const c = request.messages;
+    const t = c.checks.pages;
     const { id } = parseInput(CheckParams, request.params, 'path');
     const summary = await getCheckSummary(ctx, id);
     const principal = request.principal;
@@ -156,12 +161,12 @@ export function registerCheckPageRoutes(app: FastifyInstance, ctx: AppContext) {
           <p>${t.youAreRecipient} <button type="submit">${t.answerButton}</button></p>
         </form>`
       : '';
-    const content = html`${exerciseBanner(summary.isExercise)}
+    const content = html`${exerciseBanner(c, summary.isExercise)}
       <h1>${t.checkTitle(summary.title)}</h1>
       <p class="muted">
-        ${t.statusLine(statusName(summary.status), summary.createdAt, summary.closesAt)}
+        ${t.statusLine(statusName(c.checks, summary.status), summary.createdAt, summary.closesAt)}
       </p>
-      ${answer} ${renderSummary(summary)} ${results === null ? '' : renderResults(results)}`;
+      ${answer} ${renderSummary(c, summary)} ${results === null ? '' : renderResults(c, results)}`;
 
     return sendPage(request, reply, summary.title, content);
   });

@@ -1,4 +1,4 @@
-import { messages } from '../i18n/messages.ts';
+import type { Catalogue } from '../i18n/messages.ts';
 import { html, renderDataTable, type SafeHtml } from '../web/html.ts';
 import type { getCheckResults, StateOutcome } from './check-results.service.ts';
 import type { CheckSummary } from './checks.schema.ts';
@@ -8,8 +8,7 @@ import { gridStyles, renderBarChart, renderGrid, type GridCell } from './svg-cha
 
 type Results = Awaited<ReturnType<typeof getCheckResults>>;
 
-const m = messages.checks;
-const levelNames = messages.directory.levels;
+type ChecksText = Catalogue['checks'];
 
 const outcomeTone: Record<StateOutcome, GridCell['tone']> = {
   answered: 'good',
@@ -28,7 +27,9 @@ function rateTone(rate: number | null): GridCell['tone'] {
 }
 
 /** Banner shown on every page about an exercise check. */
-export function exerciseBanner(isExercise: boolean): SafeHtml {
+export function exerciseBanner(c: Catalogue, isExercise: boolean): SafeHtml {
+  const m = c.checks;
+
   return isExercise
     ? html`<p class="badge exercise" role="note">
         <strong>${m.exerciseMark}</strong> ${m.exerciseNote}
@@ -36,25 +37,29 @@ export function exerciseBanner(isExercise: boolean): SafeHtml {
     : html``;
 }
 
-function rateCaption(rate: { answered: number; recipients: number; rate: number | null }) {
+function rateCaption(
+  m: ChecksText,
+  rate: { answered: number; recipients: number; rate: number | null },
+) {
   return m.rateCaption(rate.rate, rate.answered, rate.recipients);
 }
 
-function regionName(region: string): string {
+function regionName(m: ChecksText, region: string): string {
   return m.regionNames[region] ?? region;
 }
 
 /** Renders the aggregates anyone may see: rates per level and region, with charts. */
-export function renderSummary(summary: CheckSummary): SafeHtml {
+export function renderSummary(c: Catalogue, summary: CheckSummary): SafeHtml {
+  const m = c.checks;
   const levelBars = Object.entries(summary.byLevel).map(([level, rate]) => ({
     label: m.levels[level] ?? level,
     value: rate.rate ?? 0,
-    caption: rateCaption(rate),
+    caption: rateCaption(m, rate),
   }));
   const regionBars = Object.entries(summary.byRegion).map(([region, rate]) => ({
-    label: regionName(region),
+    label: regionName(m, region),
     value: rate.rate ?? 0,
-    caption: rateCaption(rate),
+    caption: rateCaption(m, rate),
   }));
   const regionCells: GridCell[] = [...unRegions, 'observer']
     .filter((region) => summary.byRegion[region] !== undefined)
@@ -62,7 +67,7 @@ export function renderSummary(summary: CheckSummary): SafeHtml {
       const rate = summary.byRegion[region];
       const value = rate?.rate ?? null;
       const tone = rateTone(value);
-      return { label: regionName(region), tone, detail: rate ? rateCaption(rate) : '' };
+      return { label: regionName(m, region), tone, detail: rate ? rateCaption(m, rate) : '' };
     });
   const t = m.summary;
   const median =
@@ -73,7 +78,7 @@ export function renderSummary(summary: CheckSummary): SafeHtml {
     <h2 id="summary-heading">${t.heading}</h2>
     <dl>
       <dt>${t.responseRate}</dt>
-      <dd data-testid="overall-rate">${rateCaption(overall)}</dd>
+      <dd data-testid="overall-rate">${rateCaption(m, overall)}</dd>
       <dt>${t.medianTime}</dt>
       <dd>${median}</dd>
       <dt>${t.deliveryHeading}</dt>
@@ -86,7 +91,8 @@ export function renderSummary(summary: CheckSummary): SafeHtml {
 }
 
 /** Renders the recipient rows and the grid of states for the secretariat or one state. */
-export function renderResults(results: Results): SafeHtml {
+export function renderResults(c: Catalogue, results: Results): SafeHtml {
+  const m = c.checks;
   const cells: GridCell[] = Object.entries(results.states).map(([state, outcome]) => ({
     label: state,
     tone: outcomeTone[outcome],
@@ -124,13 +130,15 @@ export function renderResults(results: Results): SafeHtml {
 }
 
 /** Renders the form that starts a check. */
-export function renderNewCheckForm(csrfToken: string | null): SafeHtml {
+export function renderNewCheckForm(c: Catalogue, csrfToken: string | null): SafeHtml {
+  const m = c.checks;
+  const levelNames = c.directory.levels;
   const t = m.form;
   const levelOptions = pocLevels.map(
     (level) => html`<option value="${level}">${levelNames[level]}</option>`,
   );
   const regionOptions = unRegions.map(
-    (region) => html`<option value="${region}">${regionName(region)}</option>`,
+    (region) => html`<option value="${region}">${regionName(m, region)}</option>`,
   );
 
   return html`<form method="post" action="/checks">

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { messages } from '../i18n/messages.ts';
+import { processMessages } from '../i18n/messages.ts';
 import { isSingleLine, SINGLE_LINE } from '../shared/text.ts';
 
 import { pocLevels } from '../directory/pocs.schema.ts';
@@ -21,7 +21,7 @@ export const MAX_WINDOW_MINUTES = 30 * 24 * 60;
 
 const StateCode = z
   .string()
-  .regex(/^[A-Za-z]{2}$/, messages.validation.stateCode)
+  .regex(/^[A-Za-z]{2}$/, processMessages.validation.stateCode)
   .transform((code) => code.toUpperCase());
 
 /** Request body of `POST /api/v1/checks`. */
@@ -30,16 +30,16 @@ export const NewCheckSchema = z
     title: z
       .string()
       .trim()
-      .min(1, messages.validation.notEmpty)
-      .max(200, messages.validation.atMost(200, 'string'))
+      .min(1, processMessages.validation.notEmpty)
+      .max(200, processMessages.validation.atMost(200, 'string'))
       .refine(isSingleLine, SINGLE_LINE),
     levels: z
-      .array(z.enum(pocLevels, { error: messages.validation.oneOf(pocLevels) }))
+      .array(z.enum(pocLevels, { error: processMessages.validation.oneOf(pocLevels) }))
       .max(3)
       .default([]),
     states: z.array(StateCode).max(250).default([]),
     regions: z
-      .array(z.enum(unRegions, { error: messages.validation.oneOf(unRegions) }))
+      .array(z.enum(unRegions, { error: processMessages.validation.oneOf(unRegions) }))
       .max(5)
       .default([]),
     /**
@@ -48,25 +48,25 @@ export const NewCheckSchema = z
      */
     partners: z
       .array(z.string().min(1).max(100).refine(isSingleLine, SINGLE_LINE))
-      .max(100, messages.problems.checks.fields.partnersAtMost)
+      .max(100, processMessages.problems.checks.fields.partnersAtMost)
       .default([]),
     windowMinutes: z
-      .number({ error: messages.problems.checks.fields.windowMinutes })
-      .int(messages.problems.checks.fields.windowMinutes)
-      .min(5, messages.problems.checks.fields.windowAtLeast)
-      .max(MAX_WINDOW_MINUTES, messages.problems.checks.fields.windowAtMost),
+      .number({ error: processMessages.problems.checks.fields.windowMinutes })
+      .int(processMessages.problems.checks.fields.windowMinutes)
+      .min(5, processMessages.problems.checks.fields.windowAtLeast)
+      .max(MAX_WINDOW_MINUTES, processMessages.problems.checks.fields.windowAtMost),
     reminderMinutes: z
       .array(
         z
-          .number({ error: messages.problems.checks.fields.reminderType })
-          .int(messages.problems.checks.fields.reminderInteger)
-          .min(1, messages.problems.checks.fields.reminderAtLeast),
+          .number({ error: processMessages.problems.checks.fields.reminderType })
+          .int(processMessages.problems.checks.fields.reminderInteger)
+          .min(1, processMessages.problems.checks.fields.reminderAtLeast),
       )
-      .max(5, messages.problems.checks.fields.remindersAtMost)
+      .max(5, processMessages.problems.checks.fields.remindersAtMost)
       .default([]),
     repeatEveryDays: z
-      .number({ error: messages.problems.checks.fields.repeatDays })
-      .int(messages.problems.checks.fields.repeatDays)
+      .number({ error: processMessages.problems.checks.fields.repeatDays })
+      .int(processMessages.problems.checks.fields.repeatDays)
       .min(1)
       .max(366)
       .optional(),
@@ -78,7 +78,7 @@ export const NewCheckSchema = z
         ctx.addIssue({
           code: 'custom',
           path: ['reminderMinutes', i],
-          message: messages.problems.checks.fields.reminderBeforeClose(check.windowMinutes),
+          message: processMessages.problems.checks.fields.reminderBeforeClose(check.windowMinutes),
         });
       }
     });

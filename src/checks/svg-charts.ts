@@ -1,4 +1,3 @@
-import { messages } from '../i18n/messages.ts';
 import { html, type SafeHtml } from '../web/html.ts';
 
 /** One bar of a chart. */
@@ -57,11 +56,6 @@ export function renderBarChart(title: string, bars: readonly Bar[], max = 1): Sa
       ${rows}
     </svg>
   </figure>`;
-}
-
-/** Formats a rate from 0 to 1 as a whole percentage in the catalogue's locale, or a dash. */
-export function formatRate(rate: number | null): string {
-  return messages.checks.rate(rate);
 }
 
 /** One cell of a grid of states or regions. */

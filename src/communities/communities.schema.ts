@@ -1,25 +1,25 @@
 import { z } from 'zod';
 
-import { messages } from '../i18n/messages.ts';
+import { processMessages } from '../i18n/messages.ts';
 import { findUnsafeText, isSingleLine, SINGLE_LINE } from '../shared/text.ts';
 import { singleLine } from '../shared/validation.ts';
 
 const stateCode = z
   .string()
-  .regex(/^[A-Za-z]{2}$/, messages.validation.stateCode)
+  .regex(/^[A-Za-z]{2}$/, processMessages.validation.stateCode)
   .transform((code) => code.toUpperCase());
 
 const organisation = z
   .string()
   .trim()
-  .min(1, messages.validation.notEmpty)
-  .max(200, messages.validation.atMost(200, 'string'))
+  .min(1, processMessages.validation.notEmpty)
+  .max(200, processMessages.validation.atMost(200, 'string'))
   .refine(isSingleLine, SINGLE_LINE);
 
 const description = z
   .string()
   .trim()
-  .max(2000, messages.validation.atMost(2_000, 'string'))
+  .max(2000, processMessages.validation.atMost(2_000, 'string'))
   .superRefine((text, ctx) => {
     const problem = findUnsafeText(text, true);
     if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
@@ -27,11 +27,11 @@ const description = z
 
 const members = {
   /** Member states by ISO 3166-1 alpha-2 code. */
-  states: z.array(stateCode).max(200, messages.problems.communities.fields.statesAtMost),
+  states: z.array(stateCode).max(200, processMessages.problems.communities.fields.statesAtMost),
   /** Member partner organisations by id or by name. */
   organisations: z
     .array(organisation)
-    .max(200, messages.problems.communities.fields.organisationsAtMost),
+    .max(200, processMessages.problems.communities.fields.organisationsAtMost),
 };
 
 /** Body of `POST /api/v1/communities`. */
@@ -57,7 +57,7 @@ export const CommunityPatchSchema = z
     organisations: members.organisations.optional(),
   })
   .refine((patch) => Object.keys(patch).length > 0, {
-    error: messages.problems.communities.fields.patchEmpty,
+    error: processMessages.problems.communities.fields.patchEmpty,
   });
 
 /** A validated change to a community. */
@@ -66,14 +66,14 @@ export type CommunityPatch = z.output<typeof CommunityPatchSchema>;
 /** Query of the community list: the secretariat may ask for archived ones too. */
 export const CommunityListQuery = z.strictObject({
   archived: z
-    .enum(['true', 'false'], messages.validation.trueOrFalse)
+    .enum(['true', 'false'], processMessages.validation.trueOrFalse)
     .default('false')
     .transform((value) => value === 'true'),
 });
 
 /** Path parameters naming one community. */
 export const CommunityParams = z.object({
-  id: z.uuid(messages.problems.communities.fields.communityId),
+  id: z.uuid(processMessages.problems.communities.fields.communityId),
 });
 
 /** A community as the API returns it. */

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 
 import { defaultResponseMinutes, parseResponseMinutes } from '../alerts/response-times.ts';
-import { messages } from '../i18n/messages.ts';
+import {
+  findCatalogueLocale,
+  processMessages,
+  PSEUDO_LOCALE,
+  translatedLocales,
+} from '../i18n/messages.ts';
 import { DomainError } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
 import { checkAllowedHostEntry } from '../webhooks/webhook-target.ts';
@@ -16,6 +21,13 @@ const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_MB: z.coerce.number().positive().default(64),
   DEMO_DATA: z.enum(['auto', 'off']).default('auto'),
+  LOCALE: z
+    .string()
+    .default('en')
+    .refine(
+      (locale) => findCatalogueLocale(locale) !== null,
+      `must be a language with a catalogue: ${[...translatedLocales, PSEUDO_LOCALE].join(', ')}`,
+    ),
   STALE_AFTER_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   ALERT_RESPONSE_MINUTES: z
     .string()
@@ -63,12 +75,28 @@ export interface Config {
    * private or otherwise internal. Empty by default: webhooks call only public addresses.
    */
   webhookAllowedHosts: readonly string[];
+  /**
+   * Tag of the catalogue for readers whose language has none, and for mail to recipients
+   * without a preferred language (LOCALE, default `en`).
+   */
+  locale: string;
+  /**
+   * Tags of the catalogues that readers may choose, the default first. The pseudo-locale en-XA
+   * is among them only when it is the default, or when a test adds it.
+   */
+  offeredLocales: readonly string[];
+}
+
+/** Lists the catalogues a server offers: its default first, then the other translations. */
+function listOfferedLocales(locale: string): string[] {
+  return [locale, ...translatedLocales.filter((tag) => tag !== locale)];
 }
 
 /** Reads and validates settings from environment variables. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw = parseInput(ConfigSchema, env, 'environment');
   const publicUrl = raw.PUBLIC_URL ?? `http://${raw.HOST}:${raw.PORT}`;
+  const locale = findCatalogueLocale(raw.LOCALE) ?? 'en';
 
   return {
     databaseUrl: raw.DATABASE_URL,
@@ -86,6 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? defaultResponseMinutes
         : (parseResponseMinutes(raw.ALERT_RESPONSE_MINUTES) ?? defaultResponseMinutes),
     webhookAllowedHosts: raw.WEBHOOK_ALLOWED_HOSTS,
+    locale,
+    offeredLocales: listOfferedLocales(locale),
   };
 }
 
@@ -100,8 +130,8 @@ export function readSettings<T>(load: () => T): { settings: T } | { errors: stri
   } catch (error) {
     if (!(error instanceof DomainError) || error.code !== 'validation_failed') throw error;
     const lines = error
-      .fieldErrors(messages)
-      .map(({ field, message }) => messages.problems.http.invalidVariable(field, message));
+      .fieldErrors(processMessages)
+      .map(({ field, message }) => processMessages.problems.http.invalidVariable(field, message));
 
     return { errors: lines };
   }

@@ -18,6 +18,7 @@ import { exerciseBundles } from './migrations/2026-12-04-61-exercise-bundles.ts'
 import { recipientResponseDue } from './migrations/2026-12-04-70-recipient-response-due.ts';
 import { alertExercise } from './migrations/2026-12-05-10-alert-exercise.ts';
 import { refoldSearchKeys } from './migrations/2026-12-05-20-refold-search-keys.ts';
+import { accountLocale } from './migrations/2026-12-05-30-account-locale.ts';
 import { deliveryContentWithheld } from './migrations/2026-12-05-47-delivery-content-withheld.ts';
 
 /**
@@ -43,6 +44,7 @@ function listMigrations(database: Database): Record<string, Migration> {
     '2026-12-04-70-recipient-response-due': recipientResponseDue,
     '2026-12-05-10-alert-exercise': alertExercise,
     '2026-12-05-20-refold-search-keys': refoldSearchKeys,
+    '2026-12-05-30-account-locale': accountLocale,
     '2026-12-05-47-delivery-content-withheld': deliveryContentWithheld,
   };
 }

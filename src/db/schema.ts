@@ -74,6 +74,8 @@ export interface AccountsTable {
   password_hash: string | null;
   suspended_at: string | null;
   created_at: string;
+  /** Preferred language of the account's mail (BCP 47 tag); null for the server default. */
+  locale: string | null;
 }
 
 /** An API token; only its SHA-256 hash is stored. */

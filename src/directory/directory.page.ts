@@ -1,25 +1,27 @@
-import type { Principal } from '../accounts/principal.ts';
 import { html, type SafeHtml } from '../web/html.ts';
-import { renderPage } from '../web/layout.ts';
+import { renderPage, type PageContext } from '../web/layout.ts';
 import { formatHours } from './directory.csv.ts';
 import type { DirectoryPoc, DirectoryState } from './directory.service.ts';
 import { formatFingerprint } from './openpgp-key.ts';
 import { pocLevels } from './pocs.schema.ts';
-import { messages } from '../i18n/messages.ts';
+import type { Catalogue } from '../i18n/messages.ts';
 
-const m = messages.directory;
+type DirectoryText = Catalogue['directory'];
 
-function date(value: string | null): string {
+function date(m: DirectoryText, value: string | null): string {
   return value === null ? m.never : value.slice(0, 10);
 }
 
-function freshness(item: { lastConfirmedAt: string | null; stale: boolean }): SafeHtml {
+function freshness(
+  m: DirectoryText,
+  item: { lastConfirmedAt: string | null; stale: boolean },
+): SafeHtml {
   const badge = item.stale ? html` <span class="badge stale">${m.stale}</span>` : null;
 
-  return html`${date(item.lastConfirmedAt)}${badge}`;
+  return html`${date(m, item.lastConfirmedAt)}${badge}`;
 }
 
-function coverageTable(states: DirectoryState[]): SafeHtml {
+function coverageTable(m: DirectoryText, states: DirectoryState[]): SafeHtml {
   const rows = states.map(
     (state) =>
       html`<tr>
@@ -35,7 +37,7 @@ function coverageTable(states: DirectoryState[]): SafeHtml {
             ? html`<td>${m.designated}</td>`
             : html`<td class="muted">${m.notDesignated}</td>`,
         )}
-        <td>${state.pocs.length > 0 ? freshness(state) : html`<span class="muted">—</span>`}</td>
+        <td>${state.pocs.length > 0 ? freshness(m, state) : html`<span class="muted">—</span>`}</td>
       </tr>`,
   );
 
@@ -56,18 +58,18 @@ function coverageTable(states: DirectoryState[]): SafeHtml {
   </table>`;
 }
 
-function cell(value: string | null | undefined): SafeHtml {
+function cell(m: DirectoryText, value: string | null | undefined): SafeHtml {
   if (value === undefined) return html`<td class="muted">${m.membersOnly}</td>`;
 
   return html`<td>${value === null || value === '' ? '—' : value}</td>`;
 }
 
 /** Renders the key cell: fingerprint, expiry, an "Expired" badge and the .asc download. */
-function keyCell(poc: DirectoryPoc): SafeHtml {
-  if (poc.pgpKey === undefined) return cell(undefined);
-  if (poc.pgpKey === null || poc.pgpFingerprint == null) return cell(null);
+function keyCell(m: DirectoryText, poc: DirectoryPoc): SafeHtml {
+  if (poc.pgpKey === undefined) return cell(m, undefined);
+  if (poc.pgpKey === null || poc.pgpFingerprint == null) return cell(m, null);
   const expiry =
-    poc.pgpExpiresAt == null ? m.keyNeverExpires : m.keyExpires(date(poc.pgpExpiresAt));
+    poc.pgpExpiresAt == null ? m.keyNeverExpires : m.keyExpires(date(m, poc.pgpExpiresAt));
   const badge =
     poc.pgpKeyExpired === true ? html` <span class="badge stale">${m.keyExpired}</span>` : null;
 
@@ -77,20 +79,20 @@ function keyCell(poc: DirectoryPoc): SafeHtml {
   </td>`;
 }
 
-function pocRow(poc: DirectoryPoc, showMembersFields: boolean): SafeHtml {
+function pocRow(m: DirectoryText, poc: DirectoryPoc, showMembersFields: boolean): SafeHtml {
   const email =
     poc.email === undefined
-      ? cell(undefined)
+      ? cell(m, undefined)
       : html`<td><a href="mailto:${poc.email}">${poc.email}</a></td>`;
   const membersCells = showMembersFields
-    ? html`${cell(poc.phone)}${cell(poc.emergencyPhone)}${cell(formatHours(poc.hours))}`
+    ? html`${cell(m, poc.phone)}${cell(m, poc.emergencyPhone)}${cell(m, formatHours(poc.hours))}`
     : null;
 
   return html`<tr>
     <td>${m.levels[poc.level]}${poc.role === 'alternate' ? html` (${m.alternate})` : null}</td>
-    ${cell(poc.name)}${cell(poc.designation)}${cell(poc.organisation)}${email}${membersCells}
-    ${cell(poc.languages?.join(', '))}${cell(poc.timeZone)}${keyCell(poc)}
-    <td>${freshness(poc)}</td>
+    ${cell(m, poc.name)}${cell(m, poc.designation)}${cell(m, poc.organisation)}${email}
+    ${membersCells}${cell(m, poc.languages?.join(', '))}${cell(m, poc.timeZone)} ${keyCell(m, poc)}
+    <td>${freshness(m, poc)}</td>
     <td><a href="/api/v1/directory/pocs/${poc.id}.vcf">${m.vcard}</a></td>
   </tr>`;
 }
@@ -107,7 +109,7 @@ function hasContactColumns(state: DirectoryState, isMember: boolean): boolean {
   );
 }
 
-function stateSection(state: DirectoryState, isMember: boolean): SafeHtml {
+function stateSection(m: DirectoryText, state: DirectoryState, isMember: boolean): SafeHtml {
   const showMembersFields = hasContactColumns(state, isMember);
   const membersHeaders = showMembersFields
     ? html`<th scope="col">${m.phone}</th>
@@ -135,7 +137,7 @@ function stateSection(state: DirectoryState, isMember: boolean): SafeHtml {
         </tr>
       </thead>
       <tbody>
-        ${state.pocs.map((poc) => pocRow(poc, showMembersFields))}
+        ${state.pocs.map((poc) => pocRow(m, poc, showMembersFields))}
       </tbody>
     </table>
   </section>`;
@@ -147,7 +149,11 @@ export interface SearchError {
   error: string;
 }
 
-function searchForm(query: string, searchError: SearchError | undefined): SafeHtml {
+function searchForm(
+  m: DirectoryText,
+  query: string,
+  searchError: SearchError | undefined,
+): SafeHtml {
   const input =
     searchError === undefined
       ? html`<input id="q" name="q" type="search" value="${query}" />`
@@ -169,17 +175,18 @@ function searchForm(query: string, searchError: SearchError | undefined): SafeHt
 }
 
 /**
- * Renders the public directory page; members also see members-only fields. With `searchError`
- * the search box shows the rejected text and its error, and the page lists the whole directory.
+ * Renders the public directory page in the language of `page.catalogue`; members also see
+ * members-only fields. With `searchError` the search box shows the rejected text and its error,
+ * and the page lists the whole directory.
  */
 export function renderDirectoryPage(
   states: DirectoryState[],
   query: string,
-  principal: Principal | null,
-  csrfToken: string | null,
+  page: PageContext,
   searchError?: SearchError,
 ): string {
-  const isMember = principal !== null;
+  const m = page.catalogue.directory;
+  const isMember = (page.principal ?? null) !== null;
   const withPocs = states.filter((state) => state.pocs.length > 0);
   const designatedCount = states.filter((state) => state.levels.length > 0).length;
   const summary =
@@ -188,16 +195,16 @@ export function renderDirectoryPage(
       : html`<p>${m.matchSummary(states.length, query)} <a href="/">${m.showAll}</a></p>`;
 
   const content = html`<h1>${m.title}</h1>
-    ${searchForm(query, searchError)} ${summary}
+    ${searchForm(m, query, searchError)} ${summary}
     <p>
       ${m.download}: <a href="/api/v1/directory">${m.json}</a> ·
       <a href="/api/v1/directory.csv">${m.csv}</a>
     </p>
     <h2>${m.pointsOfContact}</h2>
     ${withPocs.length === 0 ? html`<p>${m.noMatch}</p>` : null}
-    ${withPocs.map((state) => stateSection(state, isMember))}
+    ${withPocs.map((state) => stateSection(m, state, isMember))}
     <h2>${m.coverage}</h2>
-    ${coverageTable(states)}`;
+    ${coverageTable(m, states)}`;
 
-  return renderPage({ title: m.pageTitle, principal, csrfToken }, content);
+  return renderPage({ ...page, title: m.pageTitle }, content);
 }

@@ -3,9 +3,11 @@ import { z } from 'zod';
 
 import type { AppContext } from '../app/context.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
-import { messages } from '../i18n/messages.ts';
+import { processMessages } from '../i18n/messages.ts';
 import { notFound } from '../shared/errors.ts';
 import { parseInput, toFieldErrors } from '../shared/validation.ts';
+import { appendVary } from '../app/locale.ts';
+import { pageContext } from '../web/layout.ts';
 import { ResponseCache, sendCached } from '../web/response-cache.ts';
 import { directoryToCsv } from './directory.csv.ts';
 import { renderDirectoryPage } from './directory.page.ts';
@@ -29,12 +31,12 @@ const SearchQuery = z.object({ q: searchText.default('') });
 const StateParams = z.object({
   code: z
     .string()
-    .regex(/^[A-Za-z]{2}$/, messages.validation.stateCode)
+    .regex(/^[A-Za-z]{2}$/, processMessages.validation.stateCode)
     .transform((code) => code.toUpperCase()),
 });
 // PoC ids are stored in lower case; RFC 9562 UUIDs compare without regard to case.
 const PocParams = z.object({
-  id: z.uuid(messages.problems.directory.fields.pocId).transform((id) => id.toLowerCase()),
+  id: z.uuid(processMessages.problems.directory.fields.pocId).transform((id) => id.toLowerCase()),
 });
 
 const VCARD_TYPE = 'text/vcard; charset=utf-8';
@@ -48,11 +50,11 @@ const KEY_TYPE = 'application/pgp-keys';
 export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
   const cache = new ResponseCache();
 
-  /** Cache key of a rendering: the data revision, audience and query. */
-  async function cacheKey(kind: string, audience: string, query: string) {
+  /** Cache key of a rendering: the data revision, audience, query and language (of pages). */
+  async function cacheKey(kind: string, audience: string, query: string, locale = '') {
     const revision = await readDirectoryRevision(ctx.db);
 
-    return JSON.stringify([kind, revision, audience, query]);
+    return JSON.stringify([kind, revision, audience, query, locale]);
   }
 
   /** Renders at most once a minute per key, so staleness marks stay at most a minute late. */
@@ -67,15 +69,22 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
     const { q } = search.data;
     const render = async () => {
       const states = await getDirectory(ctx, request.principal, q);
-      return renderDirectoryPage(states, q, request.principal, request.csrfToken);
+      return renderDirectoryPage(states, q, pageContext(request));
     };
     // Members' pages carry their own name and CSRF token, so only the public page is shared.
     if (request.principal !== null) return reply.type(HTML_TYPE).send(await render());
+    // A 304 has no body type for the locale hook to see, so the page names its language here.
+    appendVary(reply, ['Accept-Language']);
 
     return sendCached(
       request,
       reply,
-      await cache.get(await cacheKey('page', 'public', q), currentMinute(), HTML_TYPE, render),
+      await cache.get(
+        await cacheKey('page', 'public', q, request.messages.meta.locale),
+        currentMinute(),
+        HTML_TYPE,
+        render,
+      ),
     );
   });
 
@@ -87,10 +96,11 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
     const typed = (request.query as { q?: unknown }).q;
     const search = {
       value: typeof typed === 'string' ? toInlineText(typed) : '',
-      error: toFieldErrors(error)[0]?.message(messages) ?? messages.validation.invalid,
+      error:
+        toFieldErrors(error)[0]?.message(request.messages) ?? request.messages.validation.invalid,
     };
     const states = await getDirectory(ctx, request.principal);
-    const page = renderDirectoryPage(states, '', request.principal, request.csrfToken, search);
+    const page = renderDirectoryPage(states, '', pageContext(request), search);
 
     return reply.status(422).type(HTML_TYPE).header('cache-control', 'no-store').send(page);
   }
@@ -172,7 +182,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
     if (request.principal === null) return reply.redirect('/signin?next=/directory/health', 303);
     const { sort } = parseInput(HealthQuerySchema, request.query, 'query');
     const health = await getDirectoryHealth(ctx, request.principal, sort);
-    const page = renderHealthPage(health, sort, request.principal, request.csrfToken);
+    const page = renderHealthPage(health, sort, pageContext(request));
 
     return reply.type('text/html; charset=utf-8').send(page);
   });

@@ -4,9 +4,7 @@ import type { AppContext } from '../app/context.ts';
 import { defineJobKind, type JobCounts } from '../jobs/job-kind.ts';
 import { enqueueJob } from '../jobs/jobs.service.ts';
 import { isStale } from './poc-fields.ts';
-import { messages } from '../i18n/messages.ts';
-
-const m = messages.directory;
+import { recipientCatalogue } from '../i18n/locale-choice.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -25,7 +23,7 @@ export const staleReminderMailJob = defineJobKind({
   async run(ctx, payload): Promise<JobCounts> {
     const editor = await ctx.db
       .selectFrom('accounts')
-      .select(['email', 'suspended_at'])
+      .select(['email', 'suspended_at', 'locale'])
       .where('id', '=', payload.accountId)
       .executeTakeFirst();
     if (editor === undefined || editor.suspended_at !== null) return { skipped: 1 };
@@ -40,6 +38,7 @@ export const staleReminderMailJob = defineJobKind({
     const stale = pocs.filter((p) => isStale(p.last_confirmed_at, now, ctx.config.staleAfterDays));
     if (stale.length === 0) return { skipped: 1 };
 
+    const m = recipientCatalogue(ctx.config, editor.locale).directory;
     const lines = stale.map((p) =>
       m.reminderLine(m.levels[p.level as 'policy'], p.name, p.last_confirmed_at),
     );

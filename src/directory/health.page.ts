@@ -1,11 +1,7 @@
-import type { Principal } from '../accounts/principal.ts';
 import { html } from '../web/html.ts';
-import { renderPage } from '../web/layout.ts';
+import { renderPage, type PageContext } from '../web/layout.ts';
 import type { getDirectoryHealth } from './health.service.ts';
 import { KEY_EXPIRY_WARNING_DAYS } from './openpgp-key.ts';
-import { messages } from '../i18n/messages.ts';
-
-const m = messages.directory;
 
 type Health = Awaited<ReturnType<typeof getDirectoryHealth>>;
 
@@ -25,13 +21,9 @@ function sortLink(label: string, column: string, current: string) {
   </th>`;
 }
 
-/** Renders the secretariat's directory health page. */
-export function renderHealthPage(
-  health: Health,
-  sort: string,
-  principal: Principal,
-  csrf: string | null,
-) {
+/** Renders the secretariat's directory health page in the language of `page.catalogue`. */
+export function renderHealthPage(health: Health, sort: string, page: PageContext) {
+  const m = page.catalogue.directory;
   const { counts } = health;
   const rows = health.states.map(
     (state) =>
@@ -70,5 +62,5 @@ export function renderHealthPage(
       </tbody>
     </table>`;
 
-  return renderPage({ title: m.healthTitle, principal, csrfToken: csrf }, content);
+  return renderPage({ ...page, title: m.healthTitle }, content);
 }

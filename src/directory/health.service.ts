@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import type { Principal } from '../accounts/principal.ts';
 import type { Tables } from '../db/schema.ts';
-import { messages } from '../i18n/messages.ts';
+import { processMessages } from '../i18n/messages.ts';
 import type { Clock } from '../shared/clock.ts';
 import { DomainError } from '../shared/errors.ts';
 import { expiresSoon, hasExpired } from './openpgp-key.ts';
@@ -48,7 +48,7 @@ export const HealthQuerySchema = z.object({
     .string()
     .regex(
       new RegExp(`^-?(${healthSorts.join('|')})$`),
-      messages.validation.sortKey(healthSorts, '-missing'),
+      processMessages.validation.sortKey(healthSorts, '-missing'),
     )
     .default('-missing'),
 });

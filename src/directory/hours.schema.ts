@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
-import { messages } from '../i18n/messages.ts';
+import { processMessages } from '../i18n/messages.ts';
 
-const text = messages.validation;
+const text = processMessages.validation;
 
 /** Weekday keys of working hours, Monday first. */
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;

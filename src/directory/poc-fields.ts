@@ -4,7 +4,7 @@ import { requireEmailKey } from '../accounts/accounts.service.ts';
 import type { PocsTable } from '../db/schema.ts';
 import { displayEmail } from '../shared/email.ts';
 import { foldForSearch } from '../shared/text.ts';
-import { messages } from '../i18n/messages.ts';
+import type { Catalogue } from '../i18n/messages.ts';
 import {
   digestKey,
   expiresSoon,
@@ -161,13 +161,18 @@ export interface PocWarning {
 }
 
 /**
- * Returns a saved entry with the warnings its editor should act on: a key that expires within
- * `KEY_EXPIRY_WARNING_DAYS`. An empty list means nothing to act on.
+ * Returns a saved entry with the warnings its editor should act on, in the language of
+ * `catalogue`: a key that expires within `KEY_EXPIRY_WARNING_DAYS`. An empty list means nothing
+ * to act on.
  */
-export function withKeyWarnings(poc: PocView, now: Date): PocView & { warnings: PocWarning[] } {
+export function withKeyWarnings(
+  poc: PocView,
+  now: Date,
+  catalogue: Catalogue,
+): PocView & { warnings: PocWarning[] } {
   const warnings: PocWarning[] = [];
   if (poc.pgpExpiresAt !== null && expiresSoon(poc.pgpExpiresAt, now)) {
-    const message = messages.problems.directory.keyExpiresSoon(
+    const message = catalogue.problems.directory.keyExpiresSoon(
       poc.pgpExpiresAt,
       KEY_EXPIRY_WARNING_DAYS,
     );

@@ -5,7 +5,6 @@ import { z } from 'zod';
 import type { AppContext } from '../app/context.ts';
 import { sendProblem } from '../app/problem.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
-import { messages } from '../i18n/messages.ts';
 import { DomainError, invalidField, type ErrorText } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
 import { importPocsCsv } from './poc-import.service.ts';
@@ -71,7 +70,7 @@ export function registerPocImportRoutes(app: FastifyInstance, ctx: AppContext) {
         dryRun: query.dryRun === 'true',
         confirmDuplicates: query.confirmDuplicates === 'true',
       };
-      const report = await importPocsCsv(ctx, principal, file, options, messages);
+      const report = await importPocsCsv(ctx, principal, file, options, request.messages);
       if (!options.dryRun) {
         const { created, updated, unchanged } = report;
         const counts = { created, updated, unchanged };

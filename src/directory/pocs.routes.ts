@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import type { AppContext } from '../app/context.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
-import { messages } from '../i18n/messages.ts';
+import { processMessages } from '../i18n/messages.ts';
 import { DomainError } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
 import { withKeyWarnings } from './poc-fields.ts';
@@ -24,7 +24,7 @@ const IdParams = z.object({ id: z.string().min(1).max(100) });
 const StateParams = z.object({
   code: z
     .string()
-    .regex(/^[A-Za-z]{2}$/, messages.validation.stateCode)
+    .regex(/^[A-Za-z]{2}$/, processMessages.validation.stateCode)
     .transform((code) => code.toUpperCase()),
 });
 const ListQuery = z.object({
@@ -58,14 +58,16 @@ export function registerPocRoutes(app: FastifyInstance, ctx: AppContext) {
     return reply
       .status(201)
       .header('location', `/api/v1/pocs/${poc.id}`)
-      .send(withKeyWarnings(poc, ctx.clock.now()));
+      .send(withKeyWarnings(poc, ctx.clock.now(), request.messages));
   });
 
   app.patch('/api/v1/pocs/:id', async (request) => {
     const { id } = parseInput(IdParams, request.params, 'path');
     const principal = requirePrincipal(request);
 
-    return withKeyWarnings(await updatePoc(ctx, principal, id, request.body), ctx.clock.now());
+    const poc = await updatePoc(ctx, principal, id, request.body);
+
+    return withKeyWarnings(poc, ctx.clock.now(), request.messages);
   });
 
   app.delete('/api/v1/pocs/:id', async (request, reply) => {
@@ -118,6 +120,6 @@ export function registerPocRoutes(app: FastifyInstance, ctx: AppContext) {
 
     return reply
       .status(action === 'create' ? 201 : 200)
-      .send(withKeyWarnings(poc, ctx.clock.now()));
+      .send(withKeyWarnings(poc, ctx.clock.now(), request.messages));
   });
 }

@@ -1,7 +1,7 @@
 import ISO6391 from 'iso-639-1';
 import { z } from 'zod';
 
-import { messages } from '../i18n/messages.ts';
+import { processMessages } from '../i18n/messages.ts';
 import { singleLine } from '../shared/validation.ts';
 import { HoursSchema, TimeZoneSchema, type Hours } from './hours.schema.ts';
 
@@ -24,15 +24,17 @@ const text = (max: number) => singleLine(max);
 const language = z
   .string()
   .transform((code) => code.trim().toLowerCase())
-  .refine((code) => ISO6391.validate(code), messages.problems.directory.fields.language);
+  .refine((code) => ISO6391.validate(code), processMessages.problems.directory.fields.language);
 
 const pocFields = {
-  level: z.enum(pocLevels, { error: messages.validation.oneOf(pocLevels) }),
-  role: z.enum(contactRoles, { error: messages.problems.directory.fields.role }).default('primary'),
+  level: z.enum(pocLevels, { error: processMessages.validation.oneOf(pocLevels) }),
+  role: z
+    .enum(contactRoles, { error: processMessages.problems.directory.fields.role })
+    .default('primary'),
   name: text(200),
   designation: text(200),
   organisation: text(300),
-  email: z.string().trim().min(1, messages.validation.notEmpty).max(254),
+  email: z.string().trim().min(1, processMessages.validation.notEmpty).max(254),
   phone: z.string().max(40).nullable().optional(),
   emergencyPhone: z.string().max(40).nullable().optional(),
   languages: z.array(language).max(20).default([]),
@@ -41,7 +43,7 @@ const pocFields = {
   pgpKey: z.string().max(100_000).nullable().optional(),
 };
 
-const stateMessage = messages.problems.directory.fields.stateNotAccepted;
+const stateMessage = processMessages.problems.directory.fields.stateNotAccepted;
 
 // The state is never taken from the body; naming it is an error that says so.
 const stateFields = {
@@ -60,7 +62,7 @@ export const PocPatchSchema = z
   .strictObject({
     ...pocFields,
     ...stateFields,
-    role: z.enum(contactRoles, { error: messages.problems.directory.fields.role }),
+    role: z.enum(contactRoles, { error: processMessages.problems.directory.fields.role }),
     languages: z.array(language).max(20),
   })
   .partial();

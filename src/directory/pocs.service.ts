@@ -6,7 +6,7 @@ import type { Principal } from '../accounts/principal.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Config } from '../config/config.ts';
 import type { Tables } from '../db/schema.ts';
-import { messages } from '../i18n/messages.ts';
+import { processMessages } from '../i18n/messages.ts';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/crypto.ts';
 import {
@@ -50,7 +50,7 @@ export interface PocActor {
 const requestNote = z
   .string()
   .trim()
-  .min(3, messages.problems.directory.fields.requestNote)
+  .min(3, processMessages.problems.directory.fields.requestNote)
   .max(2000);
 
 /** Options of a new entry. */
@@ -360,7 +360,7 @@ const ChangeRequestSchema = z.discriminatedUnion(
     z.object({ action: z.literal('delete'), request: requestNote, pocId: z.string() }),
     z.object({ action: z.literal('confirm'), request: requestNote, pocId: z.string() }),
   ],
-  { error: messages.problems.directory.fields.changeAction },
+  { error: processMessages.problems.directory.fields.changeAction },
 );
 
 /**

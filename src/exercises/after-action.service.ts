@@ -4,7 +4,7 @@ import type { AppContext } from '../app/context.ts';
 import { median } from '../checks/check-results.service.ts';
 import { isStale } from '../directory/poc-fields.ts';
 import { pocLevels } from '../directory/pocs.schema.ts';
-import { messages } from '../i18n/messages.ts';
+import type { Catalogue } from '../i18n/messages.ts';
 import {
   listExerciseAlertRecipients,
   listExerciseRequests,
@@ -17,8 +17,6 @@ import { requireExercise } from './exercises.service.ts';
 const MINUTE_MS = 60_000;
 const StoredLevels = z.array(z.string());
 const PARTNER = 'partner';
-const t = messages.exercises.timeline;
-const g = messages.exercises.gaps;
 
 /** One participant's reaction to one inject. */
 export interface ParticipantResult {
@@ -113,7 +111,12 @@ async function collectResults(ctx: AppContext, exerciseId: string) {
  * respond, medians per level, and the gaps found (missing levels, no alternate, stale entries,
  * unreachable mailboxes and unanswered injects).
  */
-export async function getAfterActionReport(ctx: AppContext, exerciseId: string) {
+export async function getAfterActionReport(
+  ctx: AppContext,
+  exerciseId: string,
+  catalogue: Catalogue,
+) {
+  const g = catalogue.exercises.gaps;
   const exercise = await requireExercise(ctx, exerciseId);
   const states = z.array(z.string()).parse(JSON.parse(exercise.states));
   const chosenLevels = z.array(z.string()).parse(JSON.parse(exercise.levels));
@@ -199,7 +202,12 @@ export async function getAfterActionReport(ctx: AppContext, exerciseId: string) 
 }
 
 /** Lists what happened in an exercise so far, oldest first, for the controller's timeline. */
-export async function getExerciseTimeline(ctx: AppContext, exerciseId: string) {
+export async function getExerciseTimeline(
+  ctx: AppContext,
+  exerciseId: string,
+  catalogue: Catalogue,
+) {
+  const t = catalogue.exercises.timeline;
   const exercise = await requireExercise(ctx, exerciseId);
   const { injects, checkRows, alertRows, requestRows } = await collectResults(ctx, exerciseId);
   const entries: TimelineEntry[] = [];

@@ -6,7 +6,8 @@ import { createAlert } from '../alerts/alerts.service.ts';
 import type { AppContext } from '../app/context.ts';
 import { startCheck } from '../checks/checks.service.ts';
 import { publishEvents, recordEvent } from '../events/events.service.ts';
-import { messages } from '../i18n/messages.ts';
+import { serverCatalogue } from '../i18n/locale-choice.ts';
+import type { Catalogue } from '../i18n/messages.ts';
 import { enqueueJobs } from '../jobs/jobs.service.ts';
 import { requestMailJob } from '../requests/request-mail.job.ts';
 import { insertRequest } from '../requests/requests.queries.ts';
@@ -16,7 +17,6 @@ import { checkBundle } from '../sharing/sharing.service.ts';
 import { ShareOptionsSchema } from '../sharing/sharing.schema.ts';
 import type { ExerciseRow, InjectRow } from './exercises.queries.ts';
 
-const m = messages.exercises;
 const StoredList = z.array(z.string());
 type Level = 'diplomatic' | 'policy' | 'technical';
 
@@ -61,8 +61,10 @@ export async function checkInjectBundle(
   return checked;
 }
 
+type ExercisesText = Catalogue['exercises'];
+
 /** Returns an inject's title with the exercise mark in front, cut to the 200 characters of a title. */
-function markedTitle(title: string): string {
+function markedTitle(m: ExercisesText, title: string): string {
   return m.subject(title).slice(0, 200);
 }
 
@@ -77,9 +79,11 @@ async function releaseAlert(
   exercise: ExerciseRow,
   content: { title: string; body: string; tlp: string; windowMinutes: number },
 ) {
+  // An alert is stored once for every recipient, so its text is in the server's language.
+  const m = serverCatalogue(ctx.config).exercises;
   const { states, levels, partners } = participantsOf(exercise);
   const alert = NewAlertSchema.parse({
-    title: markedTitle(content.title),
+    title: markedTitle(m, content.title),
     severity: INJECT_SEVERITY,
     tlp: content.tlp,
     body: `${m.bodyBanner}\n\n${content.body}`,
@@ -128,6 +132,7 @@ async function releaseBundle(
     .onConflict((oc) => oc.columns(['inject_id', 'object_id', 'version']).doNothing())
     .execute();
 
+  const m = serverCatalogue(ctx.config).exercises;
   const link = `${ctx.config.publicUrl}/api/v1/exercises/${exercise.id}/objects`;
   return releaseAlert(ctx, controller, exercise, {
     title: m.bundleAlertTitle(inject.title),
@@ -183,10 +188,12 @@ async function storeExerciseRequest(
   inject: InjectRow,
   target: { toState: string; toLevels: string[]; addressees: RequestAddressee[] },
 ) {
+  // A request is stored once for every recipient, so its text is in the server's language.
+  const m = serverCatalogue(ctx.config).exercises;
   const id = newId();
   const now = ctx.clock.now();
   const dueAt = new Date(now.getTime() + inject.window_minutes * 60_000).toISOString();
-  const subject = markedTitle(inject.title);
+  const subject = markedTitle(m, inject.title);
   const recipients = target.addressees.map((a) => ({
     id: newId(),
     request_id: id,
@@ -303,7 +310,7 @@ export async function createInjectTarget(
     case 'check': {
       const sender = { accountId: exercise.controller_id, stateCode: null };
       const input = {
-        title: markedTitle(inject.title),
+        title: markedTitle(serverCatalogue(ctx.config).exercises, inject.title),
         levels,
         states,
         regions: [],

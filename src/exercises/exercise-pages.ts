@@ -1,13 +1,9 @@
-import { formatRate, renderBarChart } from '../checks/svg-charts.ts';
-import { messages } from '../i18n/messages.ts';
+import { renderBarChart } from '../checks/svg-charts.ts';
+import type { Catalogue } from '../i18n/messages.ts';
 import { html, renderDataTable, type SafeHtml } from '../web/html.ts';
 import type { getAfterActionReport, TimelineEntry } from './after-action.service.ts';
 import type { getExercise } from './exercises.service.ts';
 import { timelineLabels, timelineScript } from './timeline-script.ts';
-
-const m = messages.exercises;
-const p = m.pages;
-const levelNames = messages.checks.levels;
 
 /** Mode in which the controller's page follows new timeline entries. */
 export type TimelineFollow =
@@ -16,12 +12,15 @@ export type TimelineFollow =
 type Exercise = Awaited<ReturnType<typeof getExercise>>;
 type Report = Awaited<ReturnType<typeof getAfterActionReport>>;
 
-/** Banner at the top and bottom of every exercise page. */
-export const exerciseBanner = html`<p class="badge" role="note">
-  <strong>${p.bannerMark}</strong> ${p.bannerNote}
-</p>`;
+/** Renders the banner at the top and bottom of every exercise page. */
+export function renderExerciseBanner(c: Catalogue): SafeHtml {
+  const p = c.exercises.pages;
+
+  return html`<p class="badge" role="note"><strong>${p.bannerMark}</strong> ${p.bannerNote}</p>`;
+}
 
 function renderTimeline(
+  c: Catalogue,
   exercise: Exercise,
   timeline: readonly TimelineEntry[],
   follow: TimelineFollow,
@@ -33,6 +32,7 @@ function renderTimeline(
         ${entry.text}
       </li>`,
   );
+  const m = c.exercises;
   const reload = html`<p><a href="/exercises/${exercise.id}">${m.reload}</a></p>`;
   if (follow.mode !== 'live') {
     return html`<ol id="exercise-timeline" aria-live="polite">
@@ -53,7 +53,7 @@ function renderTimeline(
       aria-live="polite"
       data-exercise-id="${exercise.id}"
       data-last-event-id="${follow.lastEventId}"
-      data-labels="${JSON.stringify(timelineLabels())}"
+      data-labels="${JSON.stringify(timelineLabels(c))}"
     >
       ${entries}
     </ol>
@@ -68,11 +68,13 @@ function renderTimeline(
  * new entries live for the exercise's controller while it runs.
  */
 export function renderControllerPage(
+  c: Catalogue,
   exercise: Exercise,
   timeline: readonly TimelineEntry[],
   csrfToken: string | null,
   follow: TimelineFollow,
 ): SafeHtml {
+  const p = c.exercises.pages;
   const injects = exercise.injects.map((inject) => {
     const action =
       inject.releasedAt === null && exercise.status === 'running'
@@ -95,7 +97,7 @@ export function renderControllerPage(
     </tr>`;
   });
 
-  return html`${exerciseBanner}
+  return html`${renderExerciseBanner(c)}
     <h1>${exercise.title}</h1>
     <p class="muted">
       ${p.statusLine(p.statuses[exercise.status] ?? exercise.status, exercise.states)}
@@ -103,12 +105,16 @@ export function renderControllerPage(
     <p>${exercise.scenario}</p>
     ${renderDataTable(p.injects, [p.when, p.kind, p.title, p.release], injects)}
     <h2>${p.timelineHeading}</h2>
-    ${renderTimeline(exercise, timeline, follow)}
+    ${renderTimeline(c, exercise, timeline, follow)}
     <p><a href="/exercises/${exercise.id}/report">${p.reportLink}</a></p>`;
 }
 
 /** Renders the printable after-action report with its charts. */
-export function renderReportPage(report: Report): SafeHtml {
+export function renderReportPage(c: Catalogue, report: Report): SafeHtml {
+  const p = c.exercises.pages;
+  const levelNames = c.checks.levels;
+  const formatRate = c.checks.rate;
+  const banner = renderExerciseBanner(c);
   const levelBars = Object.entries(report.byLevel).map(([level, figures]) => {
     const rate = figures.participants === 0 ? null : figures.reached / figures.participants;
     return {
@@ -140,8 +146,8 @@ export function renderReportPage(report: Report): SafeHtml {
   const gaps = report.gaps.map(
     (gap) =>
       html`<li>
-        <strong>${messages.exercises.gaps.kinds[gap.kind]}</strong> ${gap.stateCode}
-        ${gap.level ?? ''}: ${gap.detail}
+        <strong>${c.exercises.gaps.kinds[gap.kind]}</strong> ${gap.stateCode} ${gap.level ?? ''}:
+        ${gap.detail}
       </li>`,
   );
 
@@ -154,7 +160,7 @@ export function renderReportPage(report: Report): SafeHtml {
         }
       }
     </style>
-    ${exerciseBanner}
+    ${banner}
     <h1>${p.reportTitle(report.title)}</h1>
     <p class="muted">${p.reportDates(report.startedAt, report.endedAt)}</p>
     <p>${p.statesReached(report.reachedStates, report.states)}</p>
@@ -165,5 +171,5 @@ export function renderReportPage(report: Report): SafeHtml {
     <ul>
       ${gaps}
     </ul>
-    ${exerciseBanner}`;
+    ${banner}`;
 }

@@ -9,8 +9,7 @@ import { requirePrincipal } from '../auth/auth.hooks.ts';
 import { findLastEventId } from '../events/events.queries.ts';
 import { parseInput } from '../shared/validation.ts';
 import { html, type SafeHtml } from '../web/html.ts';
-import { renderPage } from '../web/layout.ts';
-import { messages } from '../i18n/messages.ts';
+import { pageOptions, renderPage } from '../web/layout.ts';
 import { getAfterActionReport, getExerciseTimeline } from './after-action.service.ts';
 import { renderControllerPage, renderReportPage, type TimelineFollow } from './exercise-pages.ts';
 import { findExerciseController } from './exercises.queries.ts';
@@ -30,19 +29,9 @@ function sendPage(request: FastifyRequest, reply: FastifyReply, title: string, c
   return reply
     .header('cache-control', 'no-store')
     .type('text/html; charset=utf-8')
-    .send(
-      renderPage(
-        {
-          title: messages.exercises.subject(title),
-          principal: request.principal,
-          csrfToken: request.csrfToken,
-        },
-        content,
-      ),
-    );
+    .send(renderPage(pageOptions(request, request.messages.exercises.subject(title)), content));
 }
 
-const pages = messages.exercises.pages;
 /**
  * Chooses how the controller's page follows the timeline: live for the account that created a
  * running exercise (the only audience of its `exercise` events), a reload link for other
@@ -125,18 +114,19 @@ export function registerExerciseRoutes(app: FastifyInstance, ctx: AppContext) {
     requireController(requirePrincipal(request));
     const { id } = parseInput(ExerciseParams, request.params, 'path');
 
-    return { marking: 'EXERCISE', entries: await getExerciseTimeline(ctx, id) };
+    return { marking: 'EXERCISE', entries: await getExerciseTimeline(ctx, id, request.messages) };
   });
 
   app.get('/api/v1/exercises/:id/report', async (request) => {
     requireController(requirePrincipal(request));
     const { id } = parseInput(ExerciseParams, request.params, 'path');
 
-    return getAfterActionReport(ctx, id);
+    return getAfterActionReport(ctx, id, request.messages);
   });
 
   app.get('/exercises', async (request, reply) => {
     requireController(requirePrincipal(request));
+    const pages = request.messages.exercises.pages;
     const exercises = await listAllExercises(ctx);
     const items = exercises.map(
       (exercise) =>
@@ -164,7 +154,7 @@ export function registerExerciseRoutes(app: FastifyInstance, ctx: AppContext) {
     // Read before the timeline, so the stream resumes from here and misses no new entry.
     const lastEventId = await findLastEventId(ctx.db);
     const exercise = await getExercise(ctx, id);
-    const timeline = await getExerciseTimeline(ctx, id);
+    const timeline = await getExerciseTimeline(ctx, id, request.messages);
     const follow = await chooseTimelineFollow(ctx, principal, exercise, lastEventId);
     if (follow.mode === 'live') {
       void reply.header(
@@ -172,7 +162,13 @@ export function registerExerciseRoutes(app: FastifyInstance, ctx: AppContext) {
         `script-src 'nonce-${follow.nonce}'; frame-ancestors 'none'`,
       );
     }
-    const content = renderControllerPage(exercise, timeline, request.csrfToken, follow);
+    const content = renderControllerPage(
+      request.messages,
+      exercise,
+      timeline,
+      request.csrfToken,
+      follow,
+    );
 
     return sendPage(request, reply, exercise.title, content);
   });
@@ -189,8 +185,9 @@ export function registerExerciseRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/exercises/:id/report', async (request, reply) => {
     requireController(requirePrincipal(request));
     const { id } = parseInput(ExerciseParams, request.params, 'path');
-    const report = await getAfterActionReport(ctx, id);
+    const report = await getAfterActionReport(ctx, id, request.messages);
+    const title = request.messages.exercises.pages.reportTitle(report.title);
 
-    return sendPage(request, reply, pages.reportTitle(report.title), renderReportPage(report));
+    return sendPage(request, reply, title, renderReportPage(request.messages, report));
   });
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { messages } from '../i18n/messages.ts';
+import { processMessages } from '../i18n/messages.ts';
 import { isSafeMultiLine, isSingleLine, MULTI_LINE, SINGLE_LINE } from '../shared/text.ts';
 
 import { pocLevels } from '../directory/pocs.schema.ts';
@@ -10,8 +10,8 @@ import { pocLevels } from '../directory/pocs.schema.ts';
 const Title = z
   .string()
   .trim()
-  .min(1, messages.validation.notEmpty)
-  .max(200, messages.validation.atMost(200, 'string'))
+  .min(1, processMessages.validation.notEmpty)
+  .max(200, processMessages.validation.atMost(200, 'string'))
   .refine(isSingleLine, SINGLE_LINE);
 
 /**
@@ -26,28 +26,28 @@ export const injectTlps = ['clear', 'green', 'amber', 'amber+strict'] as const;
 /** One timed inject of a new exercise. */
 export const NewInjectSchema = z
   .object({
-    kind: z.enum(injectKinds, { error: messages.validation.oneOf(injectKinds) }),
+    kind: z.enum(injectKinds, { error: processMessages.validation.oneOf(injectKinds) }),
     title: Title,
     body: z
       .string()
-      .max(20_000, messages.validation.atMost(20_000, 'string'))
+      .max(20_000, processMessages.validation.atMost(20_000, 'string'))
       .refine(isSafeMultiLine, MULTI_LINE)
       .default(''),
     offsetMinutes: z
-      .number({ error: messages.problems.exercises.fields.offsetMinutes })
-      .int(messages.problems.exercises.fields.offsetMinutes)
+      .number({ error: processMessages.problems.exercises.fields.offsetMinutes })
+      .int(processMessages.problems.exercises.fields.offsetMinutes)
       .min(0)
       .max(10_080),
     windowMinutes: z
-      .number({ error: messages.problems.exercises.fields.windowMinutes })
-      .int(messages.problems.exercises.fields.windowMinutes)
+      .number({ error: processMessages.problems.exercises.fields.windowMinutes })
+      .int(processMessages.problems.exercises.fields.windowMinutes)
       .min(5)
       .max(10_080)
       .default(60),
     tlp: z
       .string()
       .transform((value) => value.toLowerCase())
-      .pipe(z.enum(injectTlps, { error: messages.validation.oneOf(injectTlps) }))
+      .pipe(z.enum(injectTlps, { error: processMessages.validation.oneOf(injectTlps) }))
       .default('amber'),
     /** The STIX 2.1 bundle of a `bundle` inject, checked as an upload is when the exercise is made. */
     bundle: z.unknown().optional(),
@@ -58,14 +58,14 @@ export const NewInjectSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['bundle'],
-        message: messages.problems.exercises.fields.bundleRequired,
+        message: processMessages.problems.exercises.fields.bundleRequired,
       });
     }
     if (inject.kind !== 'bundle' && inject.bundle !== undefined) {
       ctx.addIssue({
         code: 'custom',
         path: ['bundle'],
-        message: messages.problems.exercises.fields.bundleOnly,
+        message: processMessages.problems.exercises.fields.bundleOnly,
       });
     }
   });
@@ -80,27 +80,27 @@ export const NewExerciseSchema = z
     scenario: z
       .string()
       .trim()
-      .min(1, messages.validation.notEmpty)
+      .min(1, processMessages.validation.notEmpty)
       .max(50_000)
       .refine(isSafeMultiLine, MULTI_LINE),
     states: z
       .array(
         z
           .string()
-          .regex(/^[A-Za-z]{2}$/, messages.validation.stateCode)
+          .regex(/^[A-Za-z]{2}$/, processMessages.validation.stateCode)
           .transform((code) => code.toUpperCase()),
       )
-      .min(1, messages.problems.exercises.fields.statesMissing)
+      .min(1, processMessages.problems.exercises.fields.statesMissing)
       .max(250),
     levels: z
-      .array(z.enum(pocLevels, { error: messages.validation.oneOf(pocLevels) }))
+      .array(z.enum(pocLevels, { error: processMessages.validation.oneOf(pocLevels) }))
       .max(3)
       .default([]),
     /** Partner organisations whose accounts receive every inject besides the states' PoCs. */
     partnerOrgIds: z.array(z.string().min(1).max(100)).max(100).default([]),
     injects: z
       .array(NewInjectSchema)
-      .max(100, messages.problems.exercises.fields.injectsAtMost)
+      .max(100, processMessages.problems.exercises.fields.injectsAtMost)
       .default([]),
   })
   .strict();

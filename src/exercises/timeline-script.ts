@@ -1,13 +1,12 @@
-import { messages } from '../i18n/messages.ts';
+import type { Catalogue } from '../i18n/messages.ts';
 import { SafeHtml } from '../web/html.ts';
-
-const t = messages.exercises.timeline;
 
 /**
  * Templates of live timeline entries, one per entry kind, taken from the catalogue with
  * `{who}` and `{subject}` left for the browser to fill in.
  */
-export function timelineLabels() {
+export function timelineLabels(c: Catalogue) {
+  const t = c.exercises.timeline;
   const who = '{who}';
   const subject = '{subject}';
 

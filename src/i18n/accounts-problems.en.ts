@@ -13,5 +13,9 @@ export const accountsProblems = {
   organisationForPartner: 'is required for role partner and allowed for no other role',
   emailInUse: 'already in use',
   accountNotFound: 'Account not found',
+  /** `offered` lists the language tags that the server offers, such as "en, fr". */
+  localeNotOffered: (offered: string) =>
+    `must be one of the languages this server offers (${offered}), or null for the server ` +
+    'default',
   tokenMissing: 'give the token id or the token itself',
 } as const;

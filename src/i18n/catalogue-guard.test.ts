@@ -1,24 +1,32 @@
 // Renders server pages and mails under the pseudo-locale en-XA, in which every catalogue string
 // is wrapped in ⟦ ⟧, and fails when visible text outside the brackets is more than data values.
-// The catalogue is chosen when src/i18n/messages.ts loads, so LOCALE is set before any import
-// of the application.
+// The test server's default language is en-XA, so requests without Accept-Language get it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import sanitizeHtml from 'sanitize-html';
 
-process.env.LOCALE = 'en-XA';
-const { englishCatalogue, messages, selectCatalogue } = await import('./messages.ts');
-const { stripPseudo } = await import('./pseudo-locale.ts');
-const { testDialects } = await import('../../test/support/database.ts');
-const { insertPoc } = await import('../../test/support/factories.ts');
-const { startTestApp } = await import('../../test/support/test-app.ts');
-const { composeAlertMail } = await import('../alerts/alert-mail.compose.ts');
-const { composeInvitationMail, composePasswordResetMail } =
-  await import('../admin/admin-mail.job.ts');
-const { composeCheckMail } = await import('../checks/check-mail.job.ts');
-const { readMailedToken, runAdminMailJobs, submitPasswordForm } =
-  await import('../admin/admin.test-helpers.ts');
+import { composeAlertMail } from '../alerts/alert-mail.compose.ts';
+import { composeInvitationMail, composePasswordResetMail } from '../admin/admin-mail.job.ts';
+import {
+  readMailedToken,
+  runAdminMailJobs,
+  submitPasswordForm,
+} from '../admin/admin.test-helpers.ts';
+import { composeCheckMail } from '../checks/check-mail.job.ts';
+import { testDialects } from '../../test/support/database.ts';
+import { insertPoc } from '../../test/support/factories.ts';
+import { startTestApp } from '../../test/support/test-app.ts';
+import { englishCatalogue, pseudoCatalogue, selectCatalogue } from './messages.ts';
+import { stripPseudo } from './pseudo-locale.ts';
+
+// The server offers both languages, so every page shows the language switcher.
+const pseudoServer = { locale: 'en-XA', offeredLocales: ['en-XA', 'en'] };
+
+// The switcher names each language in that language, from ICU data rather than the catalogue.
+const languageNames = pseudoServer.offeredLocales.map(
+  (locale) => new Intl.DisplayNames([locale], { type: 'language' }).of(locale) ?? locale,
+);
 
 // Attributes whose text a person sees or a screen reader speaks.
 const textAttributes = ['title', 'aria-label', 'alt', 'placeholder'];
@@ -78,7 +86,7 @@ function visibleTexts(document: string): string[] {
  * what remains with letters once ⟦…⟧ segments, data values and timestamps are removed.
  */
 function inlineText(texts: readonly string[], dataValues: readonly string[]): string[] {
-  const longestFirst = [...dataValues].sort((a, b) => b.length - a.length);
+  const longestFirst = [...dataValues, ...languageNames].sort((a, b) => b.length - a.length);
 
   return texts
     .map((text) => {
@@ -95,9 +103,10 @@ describe('catalogue shape', () => {
     assert.equal(selectCatalogue('ar'), englishCatalogue);
   });
 
-  it('selects the pseudo-locale from LOCALE', () => {
-    assert.equal(messages.meta.locale, 'en-XA');
-    assert.equal(messages.layout.signIn, '⟦Sign in⟧');
+  it('selects the pseudo-locale by its tag', () => {
+    assert.equal(selectCatalogue('en-XA'), pseudoCatalogue);
+    assert.equal(selectCatalogue('en-xa'), pseudoCatalogue);
+    assert.equal(pseudoCatalogue.layout.signIn, '⟦Sign in⟧');
   });
 
   it('finds inline text in a page', () => {
@@ -125,6 +134,7 @@ describe('mails under the pseudo-locale', () => {
   ]) {
     it(`${variant.name} mail text comes from the catalogue`, () => {
       const mail = composeAlertMail(
+        pseudoCatalogue,
         'http://parley.test',
         'poc@cert.fr.test',
         { ...alert, exercise: variant.exercise },
@@ -149,7 +159,14 @@ describe('mails under the pseudo-locale', () => {
         dueAt: '2026-12-01T10:00:00.000Z',
         isEscalation: variant.isEscalation,
       };
-      const mail = composeCheckMail('http://parley.test', 'a@b.test', check, variant.kind, 'tok');
+      const mail = composeCheckMail(
+        pseudoCatalogue,
+        'http://parley.test',
+        'a@b.test',
+        check,
+        variant.kind,
+        'tok',
+      );
       const data = [check.title, 'http://parley.test/checks/answer/tok'];
       assert.deepEqual(inlineText([mail.subject], data), []);
       assert.deepEqual(inlineText([mail.text], data), []);
@@ -163,8 +180,20 @@ describe('mails under the pseudo-locale', () => {
       organisationName: null,
       expiresAt: '2026-12-08T09:00:00.000Z',
     };
-    const invitation = composeInvitationMail('http://parley.test', 'a@b.test', content, 'tok');
-    const reset = composePasswordResetMail('http://parley.test', 'a@b.test', 'x', 'tok');
+    const invitation = composeInvitationMail(
+      pseudoCatalogue,
+      'http://parley.test',
+      'a@b.test',
+      content,
+      'tok',
+    );
+    const reset = composePasswordResetMail(
+      pseudoCatalogue,
+      'http://parley.test',
+      'a@b.test',
+      'x',
+      'tok',
+    );
     const data = ['http://parley.test/invite/tok', 'http://parley.test/reset/tok', 'France'];
     for (const mail of [invitation, reset]) {
       assert.deepEqual(inlineText([mail.subject, mail.text], data), []);
@@ -177,7 +206,7 @@ for (const dialect of testDialects) {
     let t: Awaited<ReturnType<typeof startTestApp>>;
 
     before(async () => {
-      t = await startTestApp(dialect);
+      t = await startTestApp(dialect, pseudoServer);
     });
 
     after(async () => {

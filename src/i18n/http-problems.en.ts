@@ -29,6 +29,7 @@ export const httpProblems = {
     document: 'Invalid document',
     envelope: 'Invalid envelope',
     exercise: 'Invalid exercise',
+    form: 'Invalid form',
     indicator: 'Invalid indicator',
     invitation: 'Invalid invitation',
     link: 'Invalid link',
@@ -38,6 +39,7 @@ export const httpProblems = {
     poc: 'Invalid PoC',
     pocChanges: 'Invalid PoC changes',
     reply: 'Invalid reply',
+    settings: 'Invalid settings',
     sharingOptions: 'Invalid sharing options',
     visibility: 'Invalid visibility',
     webhook: 'Invalid webhook',
@@ -46,6 +48,8 @@ export const httpProblems = {
     `JSON nesting exceeds the limit of ${maxDepth} levels; flatten the document`,
   nestingTooDeepField: (maxDepth: number) => `nesting deeper than ${maxDepth} levels`,
   cursorInvalid: 'must be the `next` value of a previous page of this list and order',
+  /** `offered` lists the language tags that the server offers, such as "en, fr". */
+  languageNotOffered: (offered: string) => `must be one of the offered languages: ${offered}`,
   lastEventIdInvalid: 'must be the id of an event received, a whole number',
   /** `reason` is the JSON parser's own message, in English. */
   bodyNotJson: (reason: string) => `Body is not valid JSON: ${reason}`,

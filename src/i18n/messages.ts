@@ -44,6 +44,8 @@ const en = {
     signIn: 'Sign in',
     signOut: 'Sign out',
     workspace: 'Workspace',
+    language: 'Language',
+    changeLanguage: 'Change language',
   },
   signIn: {
     title: 'Sign in',
@@ -106,28 +108,62 @@ export const pseudoCatalogue: Catalogue = {
   meta: { locale: 'en-XA', direction: 'ltr' },
 };
 
+/** Tag of the pseudo-locale, a test locale that a server offers only when it enables it. */
+export const PSEUDO_LOCALE = 'en-XA';
+
 // A translation into one of the six UN languages (ar, en, es, fr, ru, zh) is added here as a
 // catalogue of the same shape, keyed by its language tag.
-const catalogues: Readonly<Record<string, Catalogue>> = {
+const translations: Readonly<Record<string, Catalogue>> = {
   en: englishCatalogue,
-  'en-XA': pseudoCatalogue,
 };
+
+const catalogues: Readonly<Record<string, Catalogue>> = {
+  ...translations,
+  [PSEUDO_LOCALE]: pseudoCatalogue,
+};
+
+/** Every catalogue, the pseudo-locale included. */
+export const allCatalogues: readonly Catalogue[] = Object.values(catalogues);
+
+/** Tags of the translated catalogues, which every server offers to its readers. */
+export const translatedLocales: readonly string[] = Object.keys(translations);
+
+/** Returns the canonical form of a BCP 47 tag (`en-xa` becomes `en-XA`), or null if invalid. */
+function canonicalLocale(locale: string): string | null {
+  try {
+    return Intl.getCanonicalLocales(locale)[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Returns the tag of the catalogue that serves a BCP 47 locale: the locale itself when a
+ * catalogue has that tag, else its language (`fr` for `fr-CH`), else null.
+ */
+export function findCatalogueLocale(locale: string): string | null {
+  const canonical = canonicalLocale(locale);
+  if (canonical === null) return null;
+  if (catalogues[canonical] !== undefined) return canonical;
+  const language = canonical.split('-')[0] ?? '';
+
+  return catalogues[language] === undefined ? null : language;
+}
 
 /**
  * Returns the catalogue for a BCP 47 locale: an exact match, else the catalogue of its language
  * (`fr` for `fr-CH`), else English.
  */
 export function selectCatalogue(locale: string): Catalogue {
-  const exact = catalogues[locale];
-  if (exact !== undefined) return exact;
-  const language = locale.split('-')[0]?.toLowerCase() ?? '';
+  const tag = findCatalogueLocale(locale);
 
-  return catalogues[language] ?? englishCatalogue;
+  return tag === null ? englishCatalogue : (catalogues[tag] ?? englishCatalogue);
 }
 
 /**
- * The catalogue of this process, chosen once at start from the LOCALE environment variable
- * (default `en`). TODO: choose the catalogue per request (Accept-Language or an account setting)
- * and per mail recipient once a second language exists; pages read this module-level value.
+ * The server default catalogue, chosen once at start from the LOCALE environment variable
+ * (default `en`), for text fixed before any request or recipient is known, such as zod schema
+ * messages, start-up errors and delivery notes. Anything sent to a person uses `request.messages`
+ * or the recipient's catalogue instead.
  */
-export const messages: Catalogue = selectCatalogue(process.env.LOCALE ?? 'en');
+export const processMessages: Catalogue = selectCatalogue(process.env.LOCALE ?? 'en');

@@ -1,8 +1,10 @@
 // Triggers errors of every capability through the real routes under the pseudo-locale en-XA, in
 // which every catalogue string is wrapped in ⟦ ⟧. The test fails when a problem detail, a field
 // message or a TAXII error text came from anywhere but the catalogue. A static check also scans
-// the sources for error text written in place. LOCALE is set before any import of the
-// application, because the catalogue is chosen when src/i18n/messages.ts loads.
+// the sources for error text written in place. The server's default language is en-XA, so
+// requests without Accept-Language get it. LOCALE is set before any import of the application
+// too, because the server default catalogue of zod schema messages is chosen when
+// src/i18n/messages.ts loads.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -87,7 +89,11 @@ for (const dialect of testDialects) {
     let secretariat: Awaited<ReturnType<typeof t.createAccount>>;
 
     before(async () => {
-      t = await startTestApp(dialect, { bodyLimit: BODY_LIMIT });
+      t = await startTestApp(dialect, {
+        bodyLimit: BODY_LIMIT,
+        locale: 'en-XA',
+        offeredLocales: ['en-XA', 'en'],
+      });
       editorFr = await t.createAccount('state-editor', { state: 'FR' });
       pocFr = await t.createAccount('poc', { state: 'FR' });
       secretariat = await t.createAccount('secretariat');

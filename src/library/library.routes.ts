@@ -3,11 +3,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app/context.ts';
 import { DOCUMENT_BODY_LIMIT } from '../app/body-limits.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
-import { messages } from '../i18n/messages.ts';
+import type { Catalogue } from '../i18n/messages.ts';
 import { parseInput } from '../shared/validation.ts';
 import { isTlpLevel, tlpLabel } from '../sharing/tlp.ts';
 import { html, type SafeHtml } from '../web/html.ts';
-import { renderPage } from '../web/layout.ts';
+import { pageOptions, renderPage } from '../web/layout.ts';
 import {
   DocumentParams,
   DocumentPatchSchema,
@@ -24,15 +24,11 @@ import {
 } from './library.service.ts';
 import { renderMarkdown } from './markdown.ts';
 
-const m = messages.library;
-
 function sendPage(request: FastifyRequest, reply: FastifyReply, title: string, content: SafeHtml) {
   return reply
     .header('cache-control', 'no-store')
     .type('text/html; charset=utf-8')
-    .send(
-      renderPage({ title, principal: request.principal, csrfToken: request.csrfToken }, content),
-    );
+    .send(renderPage(pageOptions(request, title), content));
 }
 
 /** Shows a stored TLP level by its TLP 2.0 label, such as `TLP:GREEN`. */
@@ -43,7 +39,11 @@ function versionTlp(tlp: string): string {
 const tlpOptions = ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED'];
 
 /** Renders the form that adds a document, or edits `doc` when it is given. */
-function renderDocumentForm(csrfToken: string | null, doc?: DocumentView): SafeHtml {
+function renderDocumentForm(
+  m: Catalogue['library'],
+  csrfToken: string | null,
+  doc?: DocumentView,
+): SafeHtml {
   const current = doc === undefined ? 'GREEN' : tlpLabel(doc.tlp).replace('TLP:', '');
   const options = tlpOptions.map(
     (option) => html`<option ${option === current ? 'selected' : ''}>${option}</option>`,
@@ -111,6 +111,7 @@ export function registerLibraryRoutes(app: FastifyInstance, ctx: AppContext) {
   });
 
   app.get('/library', async (request, reply) => {
+    const m = request.messages.library;
     const query = parseInput(LibraryQuerySchema, request.query, 'query');
     const documents = await searchLibrary(ctx, request.principal, query);
     const items = documents.map(
@@ -130,7 +131,7 @@ export function registerLibraryRoutes(app: FastifyInstance, ctx: AppContext) {
       <ul>
         ${items}
       </ul>
-      ${request.principal === null ? '' : renderDocumentForm(request.csrfToken)}`;
+      ${request.principal === null ? '' : renderDocumentForm(m, request.csrfToken)}`;
 
     return sendPage(request, reply, m.title, content);
   });
@@ -160,6 +161,7 @@ export function registerLibraryRoutes(app: FastifyInstance, ctx: AppContext) {
   });
 
   app.get('/library/:id', async (request, reply) => {
+    const m = request.messages.library;
     const { id } = parseInput(DocumentParams, request.params, 'path');
     const doc = await getDocument(ctx, request.principal, id);
     const versions = await getDocumentVersions(ctx, request.principal, id);
@@ -182,7 +184,7 @@ export function registerLibraryRoutes(app: FastifyInstance, ctx: AppContext) {
         ${history}
       </ol>
       <p><a href="/api/v1/library/${doc.id}/versions">${m.allVersions}</a></p>
-      ${canEdit ? renderDocumentForm(request.csrfToken, doc) : ''}`;
+      ${canEdit ? renderDocumentForm(m, request.csrfToken, doc) : ''}`;
 
     return sendPage(request, reply, doc.title, content);
   });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { messages } from '../i18n/messages.ts';
+import { processMessages } from '../i18n/messages.ts';
 import { isSafeMultiLine, isSingleLine, MULTI_LINE, SINGLE_LINE } from '../shared/text.ts';
 
 import { parseTlp, type TlpLevel } from '../sharing/tlp.ts';
@@ -10,7 +10,7 @@ const Tlp = z.string().transform((value, ctx): TlpLevel => {
   if (level !== null) return level;
   ctx.addIssue({
     code: 'custom',
-    message: messages.validation.tlp2Level,
+    message: processMessages.validation.tlp2Level,
   });
 
   return z.NEVER;
@@ -19,14 +19,14 @@ const Tlp = z.string().transform((value, ctx): TlpLevel => {
 const Title = z
   .string()
   .trim()
-  .min(1, messages.validation.notEmpty)
-  .max(200, messages.validation.atMost(200, 'string'))
+  .min(1, processMessages.validation.notEmpty)
+  .max(200, processMessages.validation.atMost(200, 'string'))
   .refine(isSingleLine, SINGLE_LINE);
 
 const Body = z
   .string()
-  .min(1, messages.validation.notEmpty)
-  .max(200_000, messages.validation.atMost(200_000, 'string'))
+  .min(1, processMessages.validation.notEmpty)
+  .max(200_000, processMessages.validation.atMost(200_000, 'string'))
   .refine(isSafeMultiLine, MULTI_LINE);
 
 const Tags = z
@@ -35,9 +35,9 @@ const Tags = z
       .string()
       .trim()
       .toLowerCase()
-      .regex(/^[\p{L}\p{N}][\p{L}\p{N} +._-]{0,39}$/u, messages.problems.library.fields.tag),
+      .regex(/^[\p{L}\p{N}][\p{L}\p{N} +._-]{0,39}$/u, processMessages.problems.library.fields.tag),
   )
-  .max(20, messages.problems.library.fields.tagsAtMost)
+  .max(20, processMessages.problems.library.fields.tagsAtMost)
   .transform((tags) => [...new Set(tags)]);
 
 /** Request body of `POST /api/v1/library`. */
@@ -55,7 +55,10 @@ export const DocumentPatchSchema = z
     body: Body.optional(),
     tags: Tags.optional(),
     tlp: Tlp.optional(),
-    baseVersion: z.number({ error: messages.problems.library.fields.baseVersion }).int().min(1),
+    baseVersion: z
+      .number({ error: processMessages.problems.library.fields.baseVersion })
+      .int()
+      .min(1),
   })
   .strict();
 

@@ -3,11 +3,11 @@ import { z } from 'zod';
 
 import type { AppContext } from '../app/context.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
-import { formatRate, renderBarChart } from '../checks/svg-charts.ts';
-import { messages } from '../i18n/messages.ts';
+import { renderBarChart } from '../checks/svg-charts.ts';
+import { processMessages, type Catalogue } from '../i18n/messages.ts';
 import { parseInput } from '../shared/validation.ts';
 import { html, type SafeHtml } from '../web/html.ts';
-import { renderPage } from '../web/layout.ts';
+import { pageOptions, renderPage } from '../web/layout.ts';
 import {
   getOverallReadiness,
   getStateReadiness,
@@ -17,33 +17,37 @@ import {
 const StateParams = z.object({
   state: z
     .string()
-    .regex(/^[A-Za-z]{2}$/, messages.validation.stateCode)
+    .regex(/^[A-Za-z]{2}$/, processMessages.validation.stateCode)
     .transform((code) => code.toUpperCase()),
 });
-
-const m = messages.readiness;
-const regionNames = messages.checks.regionNames;
 
 function sendPage(request: FastifyRequest, reply: FastifyReply, title: string, content: SafeHtml) {
   return reply
     .header('cache-control', 'no-store')
     .type('text/html; charset=utf-8')
-    .send(
-      renderPage({ title, principal: request.principal, csrfToken: request.csrfToken }, content),
-    );
+    .send(renderPage(pageOptions(request, title), content));
 }
 
-function trendChart(title: string, trend: readonly { at: string; rate: number }[]): SafeHtml {
+function trendChart(
+  c: Catalogue,
+  title: string,
+  trend: readonly { at: string; rate: number }[],
+): SafeHtml {
+  const formatRate = c.checks.rate;
   const bars = trend.map((point) => ({
     label: point.at.slice(0, 10),
     value: point.rate,
     caption: formatRate(point.rate),
   }));
 
-  return bars.length === 0 ? html`<p>${m.noClosedCheck}</p>` : renderBarChart(title, bars);
+  return bars.length === 0
+    ? html`<p>${c.readiness.noClosedCheck}</p>`
+    : renderBarChart(title, bars);
 }
 
-function renderState(state: StateReadiness): SafeHtml {
+function renderState(c: Catalogue, state: StateReadiness): SafeHtml {
+  const m = c.readiness;
+  const formatRate = c.checks.rate;
   const bars = [
     {
       label: m.levelsDesignated,
@@ -65,7 +69,8 @@ function renderState(state: StateReadiness): SafeHtml {
 
   return html`<h1>${m.stateTitle(state.name)}</h1>
     <p>${m.indexLine(formatRate(state.index), state.exercisesJoined)}</p>
-    ${renderBarChart(m.chartOfState(state.code), bars)} ${trendChart(m.recentChecks, state.trend)}`;
+    ${renderBarChart(m.chartOfState(state.code), bars)}
+    ${trendChart(c, m.recentChecks, state.trend)}`;
 }
 
 /** Registers the readiness dashboard: overall aggregates for anyone, one state for its own. */
@@ -80,6 +85,9 @@ export function registerReadinessRoutes(app: FastifyInstance, ctx: AppContext) {
   });
 
   app.get('/readiness', async (request, reply) => {
+    const m = request.messages.readiness;
+    const regionNames = request.messages.checks.regionNames;
+    const formatRate = request.messages.checks.rate;
     const overall = await getOverallReadiness(ctx, request.principal);
     const regionBars = Object.entries(overall.byRegion).map(([region, figures]) => ({
       label: regionNames[region] ?? region,
@@ -132,7 +140,7 @@ export function registerReadinessRoutes(app: FastifyInstance, ctx: AppContext) {
         <li>${m.meanFreshness(formatRate(overall.meanFreshness))}</li>
       </ul>
       ${renderBarChart(m.indexByRegion, regionBars)}
-      ${trendChart(m.recentChecksAllStates, overall.trend)} ${table}`;
+      ${trendChart(request.messages, m.recentChecksAllStates, overall.trend)} ${table}`;
 
     return sendPage(request, reply, m.title, content);
   });
@@ -142,6 +150,8 @@ export function registerReadinessRoutes(app: FastifyInstance, ctx: AppContext) {
     const { state } = parseInput(StateParams, request.params, 'path');
     const readiness = await getStateReadiness(ctx, principal, state);
 
-    return sendPage(request, reply, m.stateTitle(readiness.name), renderState(readiness));
+    const title = request.messages.readiness.stateTitle(readiness.name);
+
+    return sendPage(request, reply, title, renderState(request.messages, readiness));
   });
 }

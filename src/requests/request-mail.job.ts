@@ -2,14 +2,14 @@ import { z } from 'zod';
 
 import type { Logger } from 'pino';
 
+import { findRecipientCatalogue } from '../accounts/account-settings.service.ts';
 import {
   withoutExerciseMark,
-  EXERCISE_BANNER,
   formatSeverity,
   requiresEncryption,
 } from '../alerts/alert-mail.compose.ts';
 import type { AppContext } from '../app/context.ts';
-import { messages } from '../i18n/messages.ts';
+import type { Catalogue } from '../i18n/messages.ts';
 import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
 import type { MailMessage } from '../mail/mailer.ts';
 import { encryptMailText } from '../mail/openpgp-mail.ts';
@@ -22,16 +22,24 @@ export const RequestMailPayload = z.object({ recipientId: z.string() });
 
 type Target = NonNullable<Awaited<ReturnType<typeof findRequestMailTarget>>>;
 
-const m = messages.requests;
-
-/** Builds the mail of one message, with a link to its thread in the workspace. */
-export function composeRequestMail(publicUrl: string, to: string, target: Target): MailMessage {
+/**
+ * Builds the mail of one message in the language of `catalogue`, with a link to its thread in the
+ * workspace.
+ */
+export function composeRequestMail(
+  catalogue: Catalogue,
+  publicUrl: string,
+  to: string,
+  target: Target,
+): MailMessage {
+  const m = catalogue.requests;
+  const banner = catalogue.alerts.exerciseBanner;
   const label = isTlpLevel(target.tlp) ? tlpLabel(target.tlp) : target.tlp;
   const typeName = m.typeNames[target.type] ?? target.type;
   const isExercise = target.exercise === 1;
   const link = `${publicUrl}/app/requests/${encodeURIComponent(target.reference)}`;
   const text = [
-    ...(isExercise ? [EXERCISE_BANNER, ''] : []),
+    ...(isExercise ? [banner, ''] : []),
     label,
     '',
     m.mail.heading(typeName, target.reference),
@@ -44,7 +52,7 @@ export function composeRequestMail(publicUrl: string, to: string, target: Target
       toInlineText(target.sender_email),
     ),
     m.mail.sector(toInlineText(target.sector)),
-    m.mail.severity(formatSeverity(target.severity)),
+    m.mail.severity(formatSeverity(catalogue, target.severity)),
     ...(target.response_due_at === null ? [] : [m.mail.responseDue(target.response_due_at)]),
     '',
     target.description,
@@ -53,7 +61,7 @@ export function composeRequestMail(publicUrl: string, to: string, target: Target
     m.mail.replyLink(link),
     '',
     label,
-    ...(isExercise ? ['', EXERCISE_BANNER] : []),
+    ...(isExercise ? ['', banner] : []),
   ].join('\n');
 
   return {
@@ -72,21 +80,24 @@ export function composeRequestMail(publicUrl: string, to: string, target: Target
 
 /**
  * Builds the notice sent in place of a TLP:AMBER or stricter message when encryption to the
- * recipient's key failed. It has no subject text and no content, only the reason and the link
- * to the thread, which needs a sign-in.
+ * recipient's key failed, in the language of `catalogue`. It has no subject text and no content,
+ * only the reason and the link to the thread, which needs a sign-in.
  */
 export function composeWithheldRequestNotice(
+  catalogue: Catalogue,
   publicUrl: string,
   to: string,
   target: Target,
   reason: string,
 ): MailMessage {
+  const m = catalogue.requests;
+  const banner = catalogue.alerts.exerciseBanner;
   const label = isTlpLevel(target.tlp) ? tlpLabel(target.tlp) : target.tlp;
   const typeName = m.typeNames[target.type] ?? target.type;
   const isExercise = target.exercise === 1;
   const link = `${publicUrl}/app/requests/${encodeURIComponent(target.reference)}`;
   const text = [
-    ...(isExercise ? [EXERCISE_BANNER, ''] : []),
+    ...(isExercise ? [banner, ''] : []),
     label,
     '',
     m.mail.withheldIntro,
@@ -95,7 +106,7 @@ export function composeWithheldRequestNotice(
     m.mail.replyLink(link),
     '',
     label,
-    ...(isExercise ? ['', EXERCISE_BANNER] : []),
+    ...(isExercise ? ['', banner] : []),
   ].join('\n');
   const subject = m.mail.subjectLine(
     isExercise,
@@ -109,19 +120,21 @@ export function composeWithheldRequestNotice(
 }
 
 /**
- * Chooses the mail to a recipient whose PoC entry has an OpenPGP key, as alert mail does. A
- * usable key gets the message encrypted, with its subject text left out. Otherwise TLP:CLEAR and
- * TLP:GREEN go out in clear text, and stricter levels get a notice without the content. `note`
- * is recorded on the recipient.
+ * Chooses the mail to a recipient whose PoC entry has an OpenPGP key, as alert mail does, in the
+ * language of `catalogue`. A usable key gets the message encrypted, with its subject text left
+ * out. Otherwise TLP:CLEAR and TLP:GREEN go out in clear text, and stricter levels get a notice
+ * without the content. `note` is recorded on the recipient.
  */
 async function chooseKeyedRequestMail(
   ctx: AppContext,
+  catalogue: Catalogue,
   target: Target,
   plain: MailMessage,
   armoredKey: string,
   logger: Logger,
 ): Promise<{ message: MailMessage; note: string | null; contentWithheld: boolean }> {
   const encrypted = await encryptMailText(armoredKey, plain.text, logger);
+  const m = catalogue.requests;
   if (encrypted.text !== null) {
     const label = isTlpLevel(target.tlp) ? tlpLabel(target.tlp) : target.tlp;
     const typeName = m.typeNames[target.type] ?? target.type;
@@ -141,8 +154,13 @@ async function chooseKeyedRequestMail(
     const note = `OpenPGP key unusable, sent unencrypted: ${reason}`;
     return { message: plain, note, contentWithheld: false };
   }
-  const notice = composeWithheldRequestNotice(ctx.config.publicUrl, plain.to, target, reason);
-
+  const notice = composeWithheldRequestNotice(
+    catalogue,
+    ctx.config.publicUrl,
+    plain.to,
+    target,
+    reason,
+  );
   const note = `Content withheld, OpenPGP key unusable: ${reason}`;
 
   return { message: notice, note, contentWithheld: true };
@@ -159,12 +177,13 @@ async function sendRequestMail(
   if (target.mail_status === 'delivered') return { sent: 0, alreadySent: 1 };
 
   const to = target.email;
-  const plain = composeRequestMail(ctx.config.publicUrl, to, target);
+  const catalogue = await findRecipientCatalogue(ctx, target.email_key);
+  const plain = composeRequestMail(catalogue, ctx.config.publicUrl, to, target);
   const key = target.pgp_key?.trim() ?? '';
   const { message, note, contentWithheld } =
     key === ''
       ? { message: plain, note: null, contentWithheld: false }
-      : await chooseKeyedRequestMail(ctx, target, plain, key, logger);
+      : await chooseKeyedRequestMail(ctx, catalogue, target, plain, key, logger);
   try {
     await ctx.mailer.send(message);
   } catch (error) {

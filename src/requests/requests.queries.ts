@@ -192,7 +192,7 @@ export function findRequestMailTarget(db: Kysely<Tables>, recipientId: string) {
     .selectFrom('request_recipients as r')
     .innerJoin('requests as q', 'q.id', 'r.request_id')
     .leftJoin('pocs as p', 'p.id', 'r.poc_id')
-    .select(['r.id as recipientId', 'r.email', 'r.mail_status', 'p.pgp_key'])
+    .select(['r.id as recipientId', 'r.email', 'r.email_key', 'r.mail_status', 'p.pgp_key'])
     .selectAll('q')
     .where('r.id', '=', recipientId)
     .executeTakeFirst();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { messages } from '../i18n/messages.ts';
+import { processMessages } from '../i18n/messages.ts';
 import { isSafeMultiLine, isSingleLine, MULTI_LINE, SINGLE_LINE } from '../shared/text.ts';
 
 import { PageQuery } from '../shared/keyset.ts';
@@ -28,53 +28,53 @@ const Tlp = z.string().transform((value, ctx): TlpLevel => {
   if (level !== null) return level;
   ctx.addIssue({
     code: 'custom',
-    message: messages.validation.tlp2Level,
+    message: processMessages.validation.tlp2Level,
   });
 
   return z.NEVER;
 });
 
 const Severity = z
-  .number({ error: messages.validation.severity })
-  .int(messages.validation.severity)
-  .min(0, messages.validation.severity)
-  .max(5, messages.validation.severity);
+  .number({ error: processMessages.validation.severity })
+  .int(processMessages.validation.severity)
+  .min(0, processMessages.validation.severity)
+  .max(5, processMessages.validation.severity);
 
 const ResponseMinutes = z
-  .number({ error: messages.problems.requests.fields.responseMinutes })
-  .int(messages.problems.requests.fields.responseMinutes)
-  .min(1, messages.problems.requests.fields.responseMinutes)
-  .max(43_200, messages.problems.requests.fields.responseMinutes);
+  .number({ error: processMessages.problems.requests.fields.responseMinutes })
+  .int(processMessages.problems.requests.fields.responseMinutes)
+  .min(1, processMessages.problems.requests.fields.responseMinutes)
+  .max(43_200, processMessages.problems.requests.fields.responseMinutes);
 
 const Subject = z
   .string()
   .trim()
-  .min(1, messages.validation.notEmpty)
-  .max(200, messages.validation.atMost(200, 'string'))
+  .min(1, processMessages.validation.notEmpty)
+  .max(200, processMessages.validation.atMost(200, 'string'))
   .refine(isSingleLine, SINGLE_LINE);
 
 /** Request body of `POST /api/v1/requests`: a first message to another state's PoCs. */
 export const NewRequestSchema = z.object({
-  type: z.enum(requestTypes, messages.validation.oneOf(requestTypes)),
+  type: z.enum(requestTypes, processMessages.validation.oneOf(requestTypes)),
   toState: z
     .string()
-    .regex(/^[A-Za-z]{2}$/, messages.validation.stateCode)
+    .regex(/^[A-Za-z]{2}$/, processMessages.validation.stateCode)
     .transform((code) => code.toUpperCase()),
   toLevels: z
-    .array(z.enum(pocLevels, messages.problems.requests.fields.level))
-    .min(1, messages.problems.requests.fields.levelsMissing)
+    .array(z.enum(pocLevels, processMessages.problems.requests.fields.level))
+    .min(1, processMessages.problems.requests.fields.levelsMissing)
     .max(3),
   subject: Subject,
   sector: z
     .string()
     .trim()
-    .min(1, messages.validation.notEmpty)
-    .max(200, messages.validation.atMost(200, 'string'))
+    .min(1, processMessages.validation.notEmpty)
+    .max(200, processMessages.validation.atMost(200, 'string'))
     .refine(isSingleLine, SINGLE_LINE),
   description: z
     .string()
     .trim()
-    .min(1, messages.validation.notEmpty)
+    .min(1, processMessages.validation.notEmpty)
     .max(20_000)
     .refine(isSafeMultiLine, MULTI_LINE),
   requestedAction: z.string().trim().max(5_000).refine(isSafeMultiLine, MULTI_LINE).default(''),
@@ -89,11 +89,11 @@ export type NewRequest = z.output<typeof NewRequestSchema>;
 
 /** Request body of `POST /api/v1/requests/{reference}/replies`; omitted fields come from the parent. */
 export const ReplySchema = z.object({
-  type: z.enum(requestTypes, messages.validation.oneOf(requestTypes)).default('response'),
+  type: z.enum(requestTypes, processMessages.validation.oneOf(requestTypes)).default('response'),
   description: z
     .string()
     .trim()
-    .min(1, messages.validation.notEmpty)
+    .min(1, processMessages.validation.notEmpty)
     .max(20_000)
     .refine(isSafeMultiLine, MULTI_LINE),
   requestedAction: z.string().trim().max(5_000).refine(isSafeMultiLine, MULTI_LINE).default(''),
@@ -107,12 +107,14 @@ export type NewReply = z.output<typeof ReplySchema>;
 
 /** Query of `GET /api/v1/requests`. */
 export const RequestListQuery = PageQuery.extend({
-  box: z.enum(['inbox', 'outbox'], messages.problems.requests.fields.box).default('inbox'),
+  box: z.enum(['inbox', 'outbox'], processMessages.problems.requests.fields.box).default('inbox'),
 });
 
 /** Path parameters naming a message by its reference. */
 export const RequestParams = z.object({
-  reference: z.string().regex(/^PRL-\d{4}-\d{6,}$/, messages.problems.requests.fields.reference),
+  reference: z
+    .string()
+    .regex(/^PRL-\d{4}-\d{6,}$/, processMessages.problems.requests.fields.reference),
 });
 
 /** One message as the API returns it to its sender or a recipient. */

@@ -1,7 +1,7 @@
 import { type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import { z } from 'zod';
 
-import { messages } from '../i18n/messages.ts';
+import { processMessages } from '../i18n/messages.ts';
 import { invalidField } from './errors.ts';
 
 /**
@@ -24,12 +24,12 @@ export interface KeysetKey {
 /** Query parameters every paginated list accepts. */
 export const PageQuery = z.object({
   limit: z.coerce
-    .number({ error: messages.validation.pageLimit })
-    .int(messages.validation.pageLimit)
-    .min(1, messages.validation.pageLimit)
-    .max(500, messages.validation.pageLimit)
+    .number({ error: processMessages.validation.pageLimit })
+    .int(processMessages.validation.pageLimit)
+    .min(1, processMessages.validation.pageLimit)
+    .max(500, processMessages.validation.pageLimit)
     .default(100),
-  cursor: z.string().max(2_000, messages.validation.pageCursor).optional(),
+  cursor: z.string().max(2_000, processMessages.validation.pageCursor).optional(),
 });
 
 const CursorValues = z

@@ -1,6 +1,6 @@
 import transliterate from '@sindresorhus/transliterate';
 
-import { messages } from '../i18n/messages.ts';
+import { processMessages } from '../i18n/messages.ts';
 
 // Apostrophe and single-quote look-alikes: right and left quotation marks, modifier letter
 // apostrophe, turned comma, prime, reversed prime, grave and acute accent, fullwidth apostrophe.
@@ -48,21 +48,21 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  */
 export function findUnsafeText(text: string, multiline = false): string | null {
   // The format-character messages come first, because `isSingleLine` refuses these too.
-  if (BIDI_CONTROL.test(text)) return messages.validation.bidiControl;
-  if (INVISIBLE.test(text)) return messages.validation.invisibleCharacters;
+  if (BIDI_CONTROL.test(text)) return processMessages.validation.bidiControl;
+  if (INVISIBLE.test(text)) return processMessages.validation.invisibleCharacters;
   if (!multiline && !isSingleLine(text)) return SINGLE_LINE;
   if (CONTROL.test(text.replace(/\r\n/g, '\n'))) return MULTI_LINE;
-  if (LONE_SURROGATE.test(text)) return messages.validation.validUnicode;
-  if (text.replace(/[\s\p{Cf}]/gu, '') === '') return messages.validation.visibleCharacters;
+  if (LONE_SURROGATE.test(text)) return processMessages.validation.validUnicode;
+  if (text.replace(/[\s\p{Cf}]/gu, '') === '') return processMessages.validation.visibleCharacters;
 
   return null;
 }
 
 /** Message for a single-line field that contains a line break or another control character. */
-export const SINGLE_LINE = messages.validation.singleLine;
+export const SINGLE_LINE = processMessages.validation.singleLine;
 
 /** Message for a multi-line field that contains a control character other than a line break or tab. */
-export const MULTI_LINE = messages.validation.multiLine;
+export const MULTI_LINE = processMessages.validation.multiLine;
 
 // Every C0 and C1 control character, DEL, the Unicode line and paragraph separators, and the
 // bidirectional and invisible format characters above.
@@ -151,16 +151,16 @@ export function findUnsafeLabel(text: string): string | null {
   const codePoints = Array.from(text);
   for (const [index, character] of codePoints.entries()) {
     if (NONCHARACTER.test(character)) {
-      return messages.validation.noncharacter(formatCodePoint(character));
+      return processMessages.validation.noncharacter(formatCodePoint(character));
     }
     if (PRIVATE_USE.test(character)) {
-      return messages.validation.privateUseCharacter(formatCodePoint(character));
+      return processMessages.validation.privateUseCharacter(formatCodePoint(character));
     }
     if (HIDDEN.test(character) && !isMeaningfulIgnorable(codePoints, index)) {
-      return messages.validation.hiddenCharacter(formatCodePoint(character));
+      return processMessages.validation.hiddenCharacter(formatCodePoint(character));
     }
   }
-  if (!LETTER_OR_DIGIT.test(text)) return messages.validation.letterOrDigit;
+  if (!LETTER_OR_DIGIT.test(text)) return processMessages.validation.letterOrDigit;
 
   return null;
 }

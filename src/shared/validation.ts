@@ -1,10 +1,10 @@
 import { z } from 'zod';
 
-import { messages, type Catalogue } from '../i18n/messages.ts';
+import { processMessages, type Catalogue } from '../i18n/messages.ts';
 import { invalidFields, resolvedText, type FieldError } from './errors.ts';
 import { findUnsafeLabel } from './text.ts';
 
-const text = messages.validation;
+const text = processMessages.validation;
 
 /** Name of the input that `parseInput` reads, which its error's summary names. */
 export type InputName = keyof Catalogue['problems']['http']['invalidInput'];
@@ -84,8 +84,8 @@ export function toFieldErrors(error: z.ZodError): FieldError[] {
   });
   const seen = new Set<string>();
 
-  // TODO: zod messages come from the catalogue of this process, chosen when a schema is built or
-  // an input parsed, so they do not follow a per-response catalogue as other error texts do.
+  // TODO: zod messages come from `processMessages`, the server default, when a schema is built or
+  // an input parsed. So field messages stay in that language whatever the request's language.
   return fields
     .filter(({ field, message }) => {
       const key = JSON.stringify([field, message]);
@@ -121,8 +121,8 @@ export function singleLine(max: number) {
     .string()
     .trim()
     .normalize('NFC')
-    .min(1, messages.validation.notEmpty)
-    .max(max, messages.validation.atMost(max, 'string'))
+    .min(1, processMessages.validation.notEmpty)
+    .max(max, processMessages.validation.atMost(max, 'string'))
     .superRefine((text, ctx) => {
       // An empty value already has its message from `min`.
       if (text === '') return;

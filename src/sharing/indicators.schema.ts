@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { messages } from '../i18n/messages.ts';
+import { processMessages } from '../i18n/messages.ts';
 import { findUnsafeText } from '../shared/text.ts';
 import { singleLine } from '../shared/validation.ts';
 import { incidentKinds, isSeverity } from './severity.ts';
@@ -33,8 +33,8 @@ const DOMAIN_NAME =
  */
 const observableText = z
   .string()
-  .min(1, messages.validation.notEmpty)
-  .max(MAX_VALUE_LENGTH, messages.validation.atMost(MAX_VALUE_LENGTH, 'string'))
+  .min(1, processMessages.validation.notEmpty)
+  .max(MAX_VALUE_LENGTH, processMessages.validation.atMost(MAX_VALUE_LENGTH, 'string'))
   .superRefine((text, ctx) => {
     const problem = findUnsafeText(text);
     if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
@@ -45,27 +45,27 @@ function isAddress(value: string, address: z.ZodType, block: z.ZodType): boolean
 }
 
 const ipv4Value = observableText.refine((value) => isAddress(value, z.ipv4(), z.cidrv4()), {
-  error: messages.problems.sharing.fields.ipv4,
+  error: processMessages.problems.sharing.fields.ipv4,
   abort: true,
 });
 
 const ipv6Value = observableText.refine((value) => isAddress(value, z.ipv6(), z.cidrv6()), {
-  error: messages.problems.sharing.fields.ipv6,
+  error: processMessages.problems.sharing.fields.ipv6,
   abort: true,
 });
 
 const domainValue = observableText.refine((value) => DOMAIN_NAME.test(value), {
-  error: messages.problems.sharing.fields.domainName,
+  error: processMessages.problems.sharing.fields.domainName,
   abort: true,
 });
 
 const urlValue = observableText.refine((value) => URL.canParse(value), {
-  error: messages.problems.sharing.fields.url,
+  error: processMessages.problems.sharing.fields.url,
   abort: true,
 });
 
 const emailValue = observableText.refine((value) => z.email().safeParse(value).success, {
-  error: messages.problems.sharing.fields.email,
+  error: processMessages.problems.sharing.fields.email,
   abort: true,
 });
 
@@ -76,7 +76,7 @@ function hashDigest(algorithm: HashAlgorithm) {
     .string()
     .regex(
       new RegExp(`^[0-9A-Fa-f]{${length}}$`),
-      messages.problems.sharing.fields.hexDigits(length),
+      processMessages.problems.sharing.fields.hexDigits(length),
     );
 }
 
@@ -88,7 +88,7 @@ const fileHashes = z
     'SHA-512': hashDigest('SHA-512').optional(),
   })
   .refine((hashes) => Object.keys(hashes).length > 0, {
-    error: messages.problems.sharing.fields.hashesMissing(hashAlgorithms.join(', ')),
+    error: processMessages.problems.sharing.fields.hashesMissing(hashAlgorithms.join(', ')),
   });
 
 /** The observable an indicator is built from, shaped like its STIX cyber-observable. */
@@ -107,12 +107,12 @@ export const ObservableSchema = z.discriminatedUnion(
         hashes: fileHashes.optional(),
       })
       .refine((file) => file.name !== undefined || file.hashes !== undefined, {
-        error: messages.problems.sharing.fields.fileMissing,
+        error: processMessages.problems.sharing.fields.fileMissing,
         path: ['name'],
       }),
   ],
   {
-    error: messages.problems.sharing.fields.observableType,
+    error: processMessages.problems.sharing.fields.observableType,
   },
 );
 
@@ -121,7 +121,7 @@ const tlpLevel = z.string().transform((value, ctx): TlpLevel => {
   if (level !== null) return level;
   ctx.addIssue({
     code: 'custom',
-    message: messages.validation.notTlpLevel(value),
+    message: processMessages.validation.notTlpLevel(value),
   });
 
   return z.NEVER;
@@ -139,8 +139,8 @@ export const NewIndicatorSchema = z.strictObject({
   description: z
     .string()
     .trim()
-    .min(1, messages.problems.sharing.fields.notEmptyOmit)
-    .max(5000, messages.validation.atMost(5_000, 'string'))
+    .min(1, processMessages.problems.sharing.fields.notEmptyOmit)
+    .max(5000, processMessages.validation.atMost(5_000, 'string'))
     .superRefine((text, ctx) => {
       const problem = findUnsafeText(text, true);
       if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
@@ -149,22 +149,22 @@ export const NewIndicatorSchema = z.strictObject({
   tlp: tlpLevel,
   severity: z
     .number()
-    .refine(isSeverity, messages.problems.sharing.fields.severityWhole)
+    .refine(isSeverity, processMessages.problems.sharing.fields.severityWhole)
     .optional(),
-  kind: z.enum(incidentKinds, messages.validation.oneOf(incidentKinds)).optional(),
+  kind: z.enum(incidentKinds, processMessages.validation.oneOf(incidentKinds)).optional(),
   validFrom: timestamp.optional(),
   states: z
     .array(
       z
         .string()
-        .regex(/^[A-Za-z]{2}$/, messages.validation.eachStateCode)
+        .regex(/^[A-Za-z]{2}$/, processMessages.validation.eachStateCode)
         .transform((code) => code.toUpperCase()),
     )
-    .max(250, messages.problems.sharing.fields.statesAtMost)
+    .max(250, processMessages.problems.sharing.fields.statesAtMost)
     .default([]),
-  orgs: z.array(z.string().min(1, messages.validation.notEmpty)).max(500).default([]),
-  accounts: z.array(z.string().min(1, messages.validation.notEmpty)).max(1000).default([]),
-  community: z.uuid(messages.problems.sharing.fields.communityId).optional(),
+  orgs: z.array(z.string().min(1, processMessages.validation.notEmpty)).max(500).default([]),
+  accounts: z.array(z.string().min(1, processMessages.validation.notEmpty)).max(1000).default([]),
+  community: z.uuid(processMessages.problems.sharing.fields.communityId).optional(),
 });
 
 /** A parsed `POST /api/v1/indicators` body. */
@@ -174,11 +174,11 @@ export type NewIndicator = z.output<typeof NewIndicatorSchema>;
 export const PatternMatchSchema = z.strictObject({
   pattern: z
     .string()
-    .min(1, messages.validation.notEmpty)
-    .max(MAX_PATTERN_LENGTH, messages.validation.atMost(MAX_PATTERN_LENGTH, 'string')),
+    .min(1, processMessages.validation.notEmpty)
+    .max(MAX_PATTERN_LENGTH, processMessages.validation.atMost(MAX_PATTERN_LENGTH, 'string')),
   object: z.looseObject({
     type: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9-]*$/, messages.problems.sharing.fields.observableTypeName),
+      .regex(/^[a-z0-9][a-z0-9-]*$/, processMessages.problems.sharing.fields.observableTypeName),
   }),
 });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import type { AppContext } from '../app/context.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
-import { messages } from '../i18n/messages.ts';
+import { processMessages } from '../i18n/messages.ts';
 import { parseInput } from '../shared/validation.ts';
 import {
   decideModeration,
@@ -18,11 +18,11 @@ const ItemParams = z.object({ id: z.string().min(1) });
 /** Body of a moderation decision; a rejection needs a reason the partner will read. */
 const DecisionSchema = z
   .object({
-    decision: z.enum(['approve', 'reject'], messages.problems.sharing.fields.decision),
+    decision: z.enum(['approve', 'reject'], processMessages.problems.sharing.fields.decision),
     reason: z.string().trim().max(2000).default(''),
   })
   .refine((body) => body.decision === 'approve' || body.reason !== '', {
-    error: messages.problems.sharing.fields.rejectReason,
+    error: processMessages.problems.sharing.fields.rejectReason,
     path: ['reason'],
   });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { messages } from '../i18n/messages.ts';
+import { processMessages } from '../i18n/messages.ts';
 import { checkTimestamp, isIdentifier } from './stix-validation.ts';
 import { incidentKinds, isSeverity } from './severity.ts';
 import { parseTlp, type TlpLevel } from './tlp.ts';
@@ -32,7 +32,7 @@ export const ShareOptionsSchema = z.object({
     if (level === null) {
       ctx.addIssue({
         code: 'custom',
-        message: messages.validation.notTlpLevel(value),
+        message: processMessages.validation.notTlpLevel(value),
       });
       return z.NEVER;
     }
@@ -43,7 +43,7 @@ export const ShareOptionsSchema = z.object({
     z.array(
       z
         .string()
-        .regex(/^[A-Za-z]{2}$/, messages.validation.eachStateCode)
+        .regex(/^[A-Za-z]{2}$/, processMessages.validation.eachStateCode)
         .transform((code) => code.toUpperCase()),
     ),
   ),
@@ -55,7 +55,7 @@ export const ShareOptionsSchema = z.object({
     if (!isSeverity(severity)) {
       ctx.addIssue({
         code: 'custom',
-        message: messages.problems.sharing.fields.notSeverity(value),
+        message: processMessages.problems.sharing.fields.notSeverity(value),
       });
       return z.NEVER;
     }
@@ -64,11 +64,11 @@ export const ShareOptionsSchema = z.object({
   }),
   kind: singleField.pipe(
     z
-      .enum(incidentKinds, messages.problems.sharing.fields.kind(incidentKinds.join(', ')))
+      .enum(incidentKinds, processMessages.problems.sharing.fields.kind(incidentKinds.join(', ')))
       .optional(),
   ),
   /** The sharing community to share into: only its members will read the objects. */
-  community: singleField.pipe(z.uuid(messages.problems.sharing.fields.community).optional()),
+  community: singleField.pipe(z.uuid(processMessages.problems.sharing.fields.community).optional()),
   respond_by: singleField.pipe(
     z
       .string()
@@ -88,14 +88,14 @@ export type ShareOptions = Omit<z.output<typeof ShareOptionsSchema>, 'severity' 
 
 /** The envelope of an upload: a STIX bundle, whose objects are checked one by one later. */
 export const BundleEnvelopeSchema = z.looseObject({
-  type: z.literal('bundle', { error: messages.problems.sharing.fields.bundleType }),
-  objects: z.array(z.unknown(), { error: messages.validation.stixObjects }),
+  type: z.literal('bundle', { error: processMessages.problems.sharing.fields.bundleType }),
+  objects: z.array(z.unknown(), { error: processMessages.validation.stixObjects }),
 });
 
 /** Path parameters naming one STIX object. */
 export const ObjectParamsSchema = z.object({
   id: z.string().refine((id) => isIdentifier(id), {
-    error: messages.problems.sharing.fields.bundleObjectId,
+    error: processMessages.problems.sharing.fields.bundleObjectId,
   }),
 });
 
@@ -114,7 +114,7 @@ export const ObjectQuerySchema = z.object({
 export const ObjectListQuerySchema = z.object({
   type: z
     .string()
-    .regex(/^[a-z][a-z0-9-]{2,249}$/, messages.problems.sharing.fields.typeName)
+    .regex(/^[a-z][a-z0-9-]{2,249}$/, processMessages.problems.sharing.fields.typeName)
     .optional(),
   limit: z.coerce.number().int().min(1).max(LIST_LIMIT.max).default(LIST_LIMIT.default),
 });
@@ -122,7 +122,9 @@ export const ObjectListQuerySchema = z.object({
 /** Query of the file export: types (comma-separated or repeated) and `added_after`. */
 export const ExportQuerySchema = z.object({
   type: listField.pipe(
-    z.array(z.string().regex(/^[a-z][a-z0-9-]{2,249}$/, messages.validation.eachStixTypeName)),
+    z.array(
+      z.string().regex(/^[a-z][a-z0-9-]{2,249}$/, processMessages.validation.eachStixTypeName),
+    ),
   ),
   added_after: z
     .string()

@@ -1,6 +1,6 @@
 /** RFC 3339 timestamps as STIX 2.1 writes them, checked and compared without a JavaScript `Date`. */
 
-import { messages } from '../i18n/messages.ts';
+import { processMessages } from '../i18n/messages.ts';
 
 // RFC 3339 in UTC, as the STIX `timestamp` schema writes it; the calendar is checked separately.
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z$/;
@@ -23,10 +23,10 @@ function daysInMonth(year: number, month: number): number {
  */
 export function checkTimestamp(value: unknown): string | null {
   if (typeof value !== 'string')
-    return messages.problems.sharing.fields.timestampType(EXAMPLE_TIMESTAMP);
+    return processMessages.problems.sharing.fields.timestampType(EXAMPLE_TIMESTAMP);
   const match = TIMESTAMP.exec(value);
   if (match === null) {
-    return messages.problems.sharing.fields.timestampFormat(value, EXAMPLE_TIMESTAMP);
+    return processMessages.problems.sharing.fields.timestampFormat(value, EXAMPLE_TIMESTAMP);
   }
 
   const year = Number(match[1]);
@@ -37,14 +37,17 @@ export function checkTimestamp(value: unknown): string | null {
   const second = Number(match[6]);
   const fraction = match[7] ?? '';
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
-    return messages.problems.sharing.fields.notCalendarDate(value);
+    return processMessages.problems.sharing.fields.notCalendarDate(value);
   }
   // Second 60 is a leap second, which RFC 3339 and the STIX timestamp schema allow.
   if (hour > 23 || minute > 59 || second > 60) {
-    return messages.problems.sharing.fields.notTimeOfDay(value);
+    return processMessages.problems.sharing.fields.notTimeOfDay(value);
   }
   if (fraction.length > KEY_FRACTION_DIGITS) {
-    return messages.problems.sharing.fields.tooManyFractionDigits(value, KEY_FRACTION_DIGITS);
+    return processMessages.problems.sharing.fields.tooManyFractionDigits(
+      value,
+      KEY_FRACTION_DIGITS,
+    );
   }
 
   return null;

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { explainMediaType, toDomainError } from '../app/problem.ts';
-import { messages, type Catalogue } from '../i18n/messages.ts';
+import type { Catalogue } from '../i18n/messages.ts';
 import { DomainError, errorStatus } from '../shared/errors.ts';
 import { TAXII_MEDIA_TYPE } from './taxii.media.ts';
 
@@ -34,14 +34,16 @@ export function toTaxiiError(
 }
 
 /**
- * Sends any thrown value as a TAXII error resource. A 413 cites the API root's limit, and a 401
- * carries the Basic challenge, to which TAXII clients reply with an e-mail and an API token.
+ * Sends any thrown value as a TAXII error resource in the language of `catalogue` (by default the
+ * request's). A 413 cites the API root's limit, and a 401 carries the Basic challenge, to which
+ * TAXII clients reply with an e-mail and an API token.
  */
 export function sendTaxiiError(
   request: FastifyRequest,
   reply: FastifyReply,
   error: unknown,
   maxContentLength: number,
+  catalogue: Catalogue = request.messages,
 ) {
   let domainError = explainMediaType(request, toDomainError(error), error, [TAXII_MEDIA_TYPE]);
   if (domainError.code === 'payload_too_large' && !(error instanceof DomainError)) {
@@ -56,7 +58,7 @@ export function sendTaxiiError(
   return reply
     .status(domainError.status)
     .type(TAXII_MEDIA_TYPE)
-    .send(Buffer.from(JSON.stringify(toTaxiiError(domainError, request.id, messages))));
+    .send(Buffer.from(JSON.stringify(toTaxiiError(domainError, request.id, catalogue))));
 }
 
 /** Builds the 413 error that names the API root's `max_content_length`. */

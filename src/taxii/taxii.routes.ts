@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../app/context.ts';
 import { unmatchedRouteError } from '../app/route-methods.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
-import { messages } from '../i18n/messages.ts';
+import { processMessages } from '../i18n/messages.ts';
 import { parseInput } from '../shared/validation.ts';
 import { tlpDefinitionText } from '../sharing/tlp-definitions.ts';
 import { isIdentifier } from '../sharing/stix-validation.ts';
@@ -34,7 +34,7 @@ const RootParams = z.object({ root: z.string() });
 const CollectionParams = RootParams.extend({ collectionId: z.string() });
 const ObjectParams = CollectionParams.extend({
   objectId: z.string().refine((id) => isIdentifier(id), {
-    error: messages.validation.stixIdentifier,
+    error: processMessages.validation.stixIdentifier,
   }),
 });
 const StatusParams = RootParams.extend({ statusId: z.string() });

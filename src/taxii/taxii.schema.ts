@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { messages } from '../i18n/messages.ts';
+import { processMessages } from '../i18n/messages.ts';
 import type { VersionFilter, VersionMatch } from '../sharing/versions.queries.ts';
 import { toMillisecondText } from '../sharing/stix-timestamps.ts';
 import { checkTimestamp, isIdentifier, versionKey } from '../sharing/stix-validation.ts';
@@ -27,24 +27,26 @@ export const TaxiiQuerySchema = z.object({
   'match[id]': listParameter.pipe(
     z.array(
       z.string().refine((id) => isIdentifier(id), {
-        error: messages.problems.taxii.fields.eachId,
+        error: processMessages.problems.taxii.fields.eachId,
       }),
     ),
   ),
   'match[type]': listParameter.pipe(
-    z.array(z.string().regex(/^[a-z][a-z0-9-]{2,249}$/, messages.validation.eachStixTypeName)),
+    z.array(
+      z.string().regex(/^[a-z][a-z0-9-]{2,249}$/, processMessages.validation.eachStixTypeName),
+    ),
   ),
   'match[version]': listParameter.pipe(
     z.array(
       z.string().refine((value) => isVersionWord(value) || checkTimestamp(value) === null, {
-        error: messages.problems.taxii.fields.eachVersion,
+        error: processMessages.problems.taxii.fields.eachVersion,
       }),
     ),
   ),
   'match[spec_version]': listParameter.pipe(
-    z.array(z.string().regex(/^\d+\.\d+$/, messages.problems.taxii.fields.eachSpecVersion)),
+    z.array(z.string().regex(/^\d+\.\d+$/, processMessages.problems.taxii.fields.eachSpecVersion)),
   ),
-  limit: z.coerce.number().int().min(1, messages.problems.taxii.fields.limit).optional(),
+  limit: z.coerce.number().int().min(1, processMessages.problems.taxii.fields.limit).optional(),
   next: z.string().min(1).max(8192).optional(),
 });
 
@@ -94,5 +96,5 @@ export function toVersionFilter(
 
 /** Body of a TAXII POST: an envelope whose objects are checked one by one later. */
 export const EnvelopeSchema = z.looseObject({
-  objects: z.array(z.unknown(), { error: messages.validation.stixObjects }),
+  objects: z.array(z.unknown(), { error: processMessages.validation.stixObjects }),
 });

@@ -3,6 +3,8 @@ import { gzipSync } from 'node:zlib';
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
+import { appendVary } from '../app/locale.ts';
+
 /** A rendered response body kept with its gzip form and entity tag. */
 export interface CachedBody {
   body: Buffer;
@@ -81,9 +83,13 @@ export class ResponseCache {
   }
 }
 
-/** Sends a cached body: 304 when the client has it, gzip when the client accepts it. */
+/**
+ * Sends a cached body: 304 when the client has it, gzip when the client accepts it. `Vary` keeps
+ * the names a route added before, such as `Accept-Language` for a page cached per language.
+ */
 export function sendCached(request: FastifyRequest, reply: FastifyReply, entry: CachedBody) {
-  void reply.header('etag', entry.etag).header('vary', 'accept-encoding, cookie, authorization');
+  void reply.header('etag', entry.etag);
+  appendVary(reply, ['Accept-Encoding', 'Cookie', 'Authorization']);
   void reply.header('cache-control', 'private, no-cache');
   if (request.headers['if-none-match'] === entry.etag) return reply.status(304).send();
 

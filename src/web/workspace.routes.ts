@@ -6,11 +6,8 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import type { AppContext } from '../app/context.ts';
-import { messages } from '../i18n/messages.ts';
 import { html } from './html.ts';
-import { renderPage } from './layout.ts';
-
-const errorText = messages.errors;
+import { pageOptions, renderPage } from './layout.ts';
 
 /** Default location of the built workspace (`npm run build:web` writes it). */
 export const WORKSPACE_DIST_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -65,6 +62,10 @@ async function serveBuiltWorkspace(app: FastifyInstance, distDir: string) {
       // Vite puts a content hash in every file name under assets/, so those never change.
       // index.html names the current hashes, so browsers must check it again on every visit.
       const isHashedAsset = path.startsWith(assetsDir);
+      // TODO: the workspace shows the English strings of src/i18n/workspace.en.ts, built into
+      // the bundle, whatever language the request negotiated. A translated workspace would
+      // load the catalogue of request.messages.meta.locale here and set this header from it.
+      if (path.endsWith('.html')) void reply.header('content-language', 'en');
       void reply.header(
         'cache-control',
         isHashedAsset ? 'public, max-age=31536000, immutable' : 'no-cache',
@@ -77,12 +78,16 @@ async function serveBuiltWorkspace(app: FastifyInstance, distDir: string) {
   app.setNotFoundHandler((request, reply) => {
     if (isClientRoute(request)) return reply.sendFile('index.html');
 
-    return reply.status(404).type('text/plain; charset=utf-8').send(errorText.notFoundTitle);
+    return reply
+      .status(404)
+      .type('text/plain; charset=utf-8')
+      .send(request.messages.errors.notFoundTitle);
   });
 }
 
 function serveMissingBuild(app: FastifyInstance) {
   const answer = (request: FastifyRequest, reply: FastifyReply) => {
+    const errorText = request.messages.errors;
     const title = errorText.workspaceNotBuiltTitle;
     const content = html`<h1>${title}</h1>
       <p>${errorText.workspaceNotBuiltText}</p>
@@ -92,9 +97,7 @@ function serveMissingBuild(app: FastifyInstance) {
       .status(503)
       .header('retry-after', '60')
       .type('text/html; charset=utf-8')
-      .send(
-        renderPage({ title, principal: request.principal, csrfToken: request.csrfToken }, content),
-      );
+      .send(renderPage(pageOptions(request, title), content));
   };
 
   app.get('/', answer);

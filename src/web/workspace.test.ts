@@ -10,6 +10,7 @@ import pino from 'pino';
 
 import { testDialects } from '../../test/support/database.ts';
 import { startTestApp, type TestApp } from '../../test/support/test-app.ts';
+import { registerLocaleNegotiation } from '../app/locale.ts';
 import { registerWorkspaceRoutes, WORKSPACE_DIST_DIR } from './workspace.routes.ts';
 
 const INDEX_HTML = '<!doctype html><title>workspace</title><div id="root"></div>';
@@ -17,6 +18,8 @@ const SCRIPT = 'console.log("bundle");';
 
 async function startWorkspace(distDir: string): Promise<FastifyInstance> {
   const app = Fastify();
+  // The workspace's error pages are written in the request's language.
+  registerLocaleNegotiation(app, { locale: 'en', offeredLocales: ['en'] });
   registerWorkspaceRoutes(app, { logger: pino({ level: 'silent' }) }, { distDir });
   app.get('/apple', () => ({ route: 'outside the workspace' }));
   await app.ready();

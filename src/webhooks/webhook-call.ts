@@ -1,7 +1,7 @@
 import { request as httpRequest, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
-import { messages } from '../i18n/messages.ts';
+import { processMessages } from '../i18n/messages.ts';
 import {
   checkUrlShape,
   ForbiddenTargetError,
@@ -27,7 +27,7 @@ export interface WebhookCall {
 export function postWebhook(call: WebhookCall, policy: WebhookTargetPolicy): Promise<number> {
   const shapeProblem = checkUrlShape(call.url, policy);
   if (shapeProblem !== null)
-    return Promise.reject(new ForbiddenTargetError(shapeProblem(messages)));
+    return Promise.reject(new ForbiddenTargetError(shapeProblem(processMessages)));
   const url = new URL(call.url);
   const options: RequestOptions = {
     method: 'POST',

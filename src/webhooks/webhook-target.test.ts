@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { englishCatalogue, messages } from '../i18n/messages.ts';
+import { englishCatalogue } from '../i18n/messages.ts';
 import type { ErrorText } from '../shared/errors.ts';
 import {
   buildTargetPolicy,
@@ -48,7 +48,7 @@ describe('webhook target addresses', () => {
   }
 
   it('names each refused range with its article', () => {
-    const message = messages.webhooks.addressForbidden;
+    const message = englishCatalogue.webhooks.addressForbidden;
     assert.match(message('0.0.0.0', '0.0.0.0', 'unspecified'), /is the unspecified address/);
     assert.match(message('2002::1', '2002::1', '6to4'), /is a 6to4 relay address/);
     assert.match(message('64:ff9b::1', '64:ff9b::1', 'rfc6052'), /is an IPv4-embedded IPv6/);

@@ -3,7 +3,7 @@ import { isIP, type LookupFunction } from 'node:net';
 
 import ipaddr from 'ipaddr.js';
 
-import { messages } from '../i18n/messages.ts';
+import { processMessages } from '../i18n/messages.ts';
 import type { ErrorText } from '../shared/errors.ts';
 
 /** Host names and address ranges that an operator allows as webhook targets despite the rule. */
@@ -158,7 +158,7 @@ export function guardedLookup(policy: WebhookTargetPolicy): LookupFunction {
         const range = forbiddenRange(address, policy);
         if (range === null) continue;
         callback(
-          new ForbiddenTargetError(messages.webhooks.addressForbidden(host, address, range)),
+          new ForbiddenTargetError(processMessages.webhooks.addressForbidden(host, address, range)),
           '',
           0,
         );

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 
-import { messages } from '../i18n/messages.ts';
+import { processMessages } from '../i18n/messages.ts';
 
 const HttpUrl = z
   .url({
     protocol: /^https?$/,
-    error: messages.webhooks.urlInvalid,
+    error: processMessages.webhooks.urlInvalid,
   })
-  .max(2000, messages.validation.atMost(2_000, 'string'));
+  .max(2000, processMessages.validation.atMost(2_000, 'string'));
 
 /**
  * Request body of `POST /api/v1/webhooks`. State editors and partners register endpoints of
@@ -16,11 +16,11 @@ const HttpUrl = z
 export const NewWebhookSchema = z.object({
   url: HttpUrl,
   /** HMAC key; a random one is made when absent. It is shown only in this reply. */
-  secret: z.string().min(16, messages.validation.atLeast(16, 'string')).max(200).optional(),
+  secret: z.string().min(16, processMessages.validation.atLeast(16, 'string')).max(200).optional(),
   isActive: z.boolean().default(true),
   state: z
     .string()
-    .regex(/^[A-Za-z]{2}$/, messages.validation.stateCode)
+    .regex(/^[A-Za-z]{2}$/, processMessages.validation.stateCode)
     .transform((code) => code.toUpperCase())
     .optional(),
   organisation: z.string().min(1).max(100).optional(),

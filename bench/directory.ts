@@ -31,6 +31,8 @@ export interface LoadFigures {
   serverCpuMsPerResponse: number;
   /** CPU time autocannon's process spent per response, in milliseconds. */
   loadGeneratorCpuMsPerResponse: number;
+  /** TCP segments retransmitted during the run (wrk runs on Linux only), or null. */
+  retransmittedSegments: number | null;
 }
 
 /** Figures for the three URLs under one load generator. */
@@ -121,6 +123,7 @@ async function loadWithAutocannon(
     bytesPerResponse: Math.round(result.throughput.total / Math.max(1, responses)),
     serverCpuMsPerResponse: perResponse((serverCpu.user + serverCpu.system) / 1000, responses),
     loadGeneratorCpuMsPerResponse: perResponse(cpuMs, responses),
+    retransmittedSegments: null,
   };
 }
 
@@ -149,6 +152,7 @@ async function loadWithWrkFigures(
       result.requests,
     ),
     loadGeneratorCpuMsPerResponse: perResponse(result.cpuMs, result.requests),
+    retransmittedSegments: result.retransmittedSegments,
   };
 }
 

@@ -178,6 +178,15 @@ if (directory.wrk === null) {
       target: { value: 0.5, higherIsBetter: true },
     },
     {
+      figure: 'TCP segments retransmitted (page, JSON, static)',
+      value: [page, json, staticFile].reduce(
+        (sum, figures) => sum + (figures.retransmittedSegments ?? 0),
+        0,
+      ),
+      unit: 'segments',
+      target: null,
+    },
+    {
       figure: 'page: wrk CPU per response',
       value: page.loadGeneratorCpuMsPerResponse,
       unit: 'ms',

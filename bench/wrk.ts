@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -18,6 +18,8 @@ export interface WrkResult {
   p50Ms: number;
   p99Ms: number;
   cpuMs: number;
+  /** TCP segments the kernel sent again during the run (Linux `RetransSegs`), or null. */
+  retransmittedSegments: number | null;
 }
 
 interface WrkReport {
@@ -34,6 +36,25 @@ interface WrkReport {
 /** Returns whether wrk is installed (`apt-get install wrk`). */
 export function hasWrk(): boolean {
   return existsSync(WRK_PATH);
+}
+
+/**
+ * Reads Linux's count of retransmitted TCP segments from `/proc/net/snmp`, or null elsewhere.
+ * Retransmissions on loopback delay a response by a retransmission timeout (200 ms or more),
+ * which the latency percentiles then show without the server having been slow.
+ */
+function readRetransmittedSegments(): number | null {
+  try {
+    const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n');
+    const header = lines.findIndex((line) => line.startsWith('Tcp: RtoAlgorithm'));
+    const names = lines[header]?.split(' ') ?? [];
+    const values = lines[header + 1]?.split(' ') ?? [];
+    const value = values[names.indexOf('RetransSegs')];
+
+    return value === undefined ? null : Number(value);
+  } catch {
+    return null;
+  }
 }
 
 /** Reads the children's CPU time from the second line of bash's `times` (`0m1.250s 0m0.310s`). */
@@ -59,7 +80,9 @@ export async function loadWithWrk(
   const command =
     `"${WRK_PATH}" -t1 -c${connections} -d${seconds}s -H 'Accept-Encoding: gzip' ` +
     `-s "${script}" "${url}" && times`;
+  const retransmittedBefore = readRetransmittedSegments();
   const { stdout } = await run('bash', ['-c', command], { maxBuffer: 4 * 1024 * 1024 });
+  const retransmittedAfter = readRetransmittedSegments();
   const reportLine = stdout.split('\n').find((line) => line.startsWith('{"requests"'));
   if (reportLine === undefined) throw new Error(`wrk printed no report: ${stdout}`);
   const report = JSON.parse(reportLine) as WrkReport;
@@ -73,5 +96,9 @@ export async function loadWithWrk(
     p50Ms: report.p50Us / 1000,
     p99Ms: report.p99Us / 1000,
     cpuMs: childCpuMs(timesOutput),
+    retransmittedSegments:
+      retransmittedBefore === null || retransmittedAfter === null
+        ? null
+        : retransmittedAfter - retransmittedBefore,
   };
 }

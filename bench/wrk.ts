@@ -40,8 +40,8 @@ export function hasWrk(): boolean {
 
 /**
  * Reads Linux's count of retransmitted TCP segments from `/proc/net/snmp`, or null elsewhere.
- * Retransmissions on loopback delay a response by a retransmission timeout (200 ms or more),
- * which the latency percentiles then show without the server having been slow.
+ * A retransmission on loopback delays its response by a loss probe or a retransmission timeout
+ * (Linux's minimum is 200 ms), which the percentiles show although the server was not slow.
  */
 function readRetransmittedSegments(): number | null {
   try {

@@ -415,6 +415,26 @@ for (const dialect of testDialects) {
         .executeTakeFirstOrThrow();
       assert.equal(unchanged.clearance, 'amber', 'an invitation never changes a clearance');
 
+      const respelt = await invite(secretariat.token, {
+        email: uniqueEmail('analyst'),
+        role: 'partner',
+        organisation: 'threat  HUNTERS inc',
+        clearance: 'red',
+      });
+      assert.equal(respelt.statusCode, 201, respelt.body);
+      const respeltOrganisation = respelt.json<{ organisation: { id: string } }>().organisation;
+      assert.equal(
+        respeltOrganisation.id,
+        organisation.id,
+        'case and spacing name one organisation',
+      );
+      const named = await t.ctx.db
+        .selectFrom('organisations')
+        .select('id')
+        .where('name', 'in', ['Threat Hunters Inc', 'threat  HUNTERS inc'])
+        .execute();
+      assert.equal(named.length, 1);
+
       await runAdminMailJobs(t);
       const token = await readMailedToken(t, email, '/invite');
       const accepted = await submitPasswordForm(t, `/invite/${token}`, 'partner-password-ok');

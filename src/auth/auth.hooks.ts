@@ -91,8 +91,20 @@ export function registerAuthHooks(app: FastifyInstance, ctx: AppContext) {
       done(new DomainError('csrf_failed', (m) => m.problems.http.csrfFailed));
       return;
     }
+    removeJsonCsrfField(request);
     done();
   });
+}
+
+/**
+ * Removes a checked `_csrf` field from a JSON body, so that the route's strict schema sees only
+ * its own fields. Form bodies keep it, because the forms' own schemas declare it.
+ */
+function removeJsonCsrfField(request: FastifyRequest) {
+  const body = request.body;
+  const isJson = /^application\/([\w.+-]+\+)?json\b/i.test(request.headers['content-type'] ?? '');
+  if (!isJson || body === null || typeof body !== 'object' || Array.isArray(body)) return;
+  if (Object.hasOwn(body, '_csrf')) delete (body as Record<string, unknown>)._csrf;
 }
 
 function readCsrfToken(request: FastifyRequest): string | null {

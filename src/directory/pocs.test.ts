@@ -263,6 +263,21 @@ for (const dialect of testDialects) {
         payload: body,
       });
       assert.equal(withToken.statusCode, 201);
+
+      const inBody = await t.request({
+        method: 'POST',
+        url: '/api/v1/pocs',
+        headers: { cookie },
+        payload: { ...body, name: 'Body Token', email: 'csrf-body@cert.fr.test', _csrf: csrfToken },
+      });
+      assert.equal(inBody.statusCode, 201, inBody.body);
+      const wrongInBody = await t.request({
+        method: 'POST',
+        url: '/api/v1/pocs',
+        headers: { cookie },
+        payload: { ...body, name: 'Wrong Token', email: 'csrf-wrong@cert.fr.test', _csrf: 'guess' },
+      });
+      assert.equal(wrongInBody.statusCode, 403);
     });
   });
 }

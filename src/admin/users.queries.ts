@@ -98,7 +98,7 @@ export function findOrganisationById(db: Kysely<Tables>, id: string) {
 /**
  * Finds an organisation whose name matches regardless of case, accents and spacing, so that
  * `ACME Sec` and `acme  sec` are one organisation with one clearance. Partner organisations are
- * few (tens to hundreds), so the names are compared in memory.
+ * expected to number in the tens or hundreds, so the names are compared in memory.
  */
 export async function findOrganisationByName(db: Kysely<Tables>, name: string) {
   const key = foldForSearch(name);

@@ -97,8 +97,8 @@ export function registerAuthHooks(app: FastifyInstance, ctx: AppContext) {
 }
 
 /**
- * Removes a checked `_csrf` field from a JSON body, so that the route's strict schema sees only
- * its own fields. Form bodies keep it, because the forms' own schemas declare it.
+ * Removes a checked `_csrf` field from a JSON body, so that the route's strict schema receives
+ * only its own fields. Form bodies keep it, because the forms' own schemas declare it.
  */
 function removeJsonCsrfField(request: FastifyRequest) {
   const body = request.body;

@@ -187,6 +187,20 @@ for (const dialect of testDialects) {
       const page = await t.request({ method: 'GET', url: '/?q=Pakistan' });
       assert.match(page.body, /Stale/);
 
+      const unknownField = await t.request({
+        method: 'POST',
+        url: `/api/v1/pocs/${created.id}/confirm`,
+        token: editor.token,
+        payload: { x: 1 },
+      });
+      assert.equal(unknownField.statusCode, 422, unknownField.body);
+      assert.equal(unknownField.json<Problem>().errors?.[0]?.field, 'x');
+      assert.equal(
+        (await publicState('PK')).stale,
+        true,
+        'a rejected confirmation changes nothing',
+      );
+
       const confirm = await t.request({
         method: 'POST',
         url: `/api/v1/pocs/${created.id}/confirm`,

@@ -21,6 +21,8 @@ import { registerPocImportRoutes } from './poc-import.routes.ts';
 import { getStateVisibility, saveStateVisibility, VisibilityUpdateSchema } from './visibility.ts';
 
 const IdParams = z.object({ id: z.string().min(1).max(100) });
+// Confirming takes no fields; an unknown one is rejected as on every other PoC route.
+const ConfirmBody = z.strictObject({});
 const StateParams = z.object({
   code: z
     .string()
@@ -80,6 +82,7 @@ export function registerPocRoutes(app: FastifyInstance, ctx: AppContext) {
 
   app.post('/api/v1/pocs/:id/confirm', async (request) => {
     const { id } = parseInput(IdParams, request.params, 'path');
+    parseInput(ConfirmBody, request.body ?? {}, 'request');
     const principal = requirePrincipal(request);
 
     return confirmPoc(ctx, editorActor(principal), id, 'editor');

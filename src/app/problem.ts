@@ -16,15 +16,17 @@ export interface Problem {
 
 // Fastify's content-type parser errors by code, with the catalogue text that replaces their
 // English message. An unsupported media type is explained later by `explainMediaType`.
+const unsupportedMediaType = {
+  code: 'unsupported_media_type',
+  text: (m) => m.errors.explanations.unsupported_media_type,
+} as const satisfies { code: ErrorCode; text: ErrorText };
+
 const fastifyCodes: Record<string, { code: ErrorCode; text: ErrorText }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: {
     code: 'payload_too_large',
     text: (m) => m.problems.http.bodyTooLarge,
   },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
-    code: 'unsupported_media_type',
-    text: (m) => m.errors.explanations.unsupported_media_type,
-  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: unsupportedMediaType,
   FST_ERR_CTP_EMPTY_JSON_BODY: {
     code: 'invalid_request',
     text: (m) => m.problems.http.emptyJsonBody,
@@ -33,14 +35,8 @@ const fastifyCodes: Record<string, { code: ErrorCode; text: ErrorText }> = {
     code: 'invalid_request',
     text: (m) => m.problems.http.contentLengthMismatch,
   },
-  FST_ERR_CTP_EMPTY_TYPE: {
-    code: 'unsupported_media_type',
-    text: (m) => m.errors.explanations.unsupported_media_type,
-  },
-  FST_ERR_CTP_INVALID_TYPE: {
-    code: 'unsupported_media_type',
-    text: (m) => m.errors.explanations.unsupported_media_type,
-  },
+  FST_ERR_CTP_EMPTY_TYPE: unsupportedMediaType,
+  FST_ERR_CTP_INVALID_TYPE: unsupportedMediaType,
 };
 
 /**

@@ -57,7 +57,7 @@ export function registerDirectoryRoutes(app: FastifyInstance, ctx: AppContext) {
     return JSON.stringify([kind, revision, audience, query, locale]);
   }
 
-  /** Renders at most once a minute per key, so staleness marks stay at most a minute late. */
+  /** Returns the cache period: a cached body is rendered again each minute for staleness marks. */
   function currentMinute() {
     return Math.floor(ctx.clock.now().getTime() / 60_000);
   }

@@ -68,10 +68,10 @@ async function canEncrypt(key: Key, now: Date): Promise<boolean> {
 }
 
 /**
- * Parses an armored OpenPGP public key and returns its fingerprint and expiry. Rejects, naming
- * `field`: text that contains no key or more than one (subkeys of the one key are fine), a private
- * key, a key created more than `KEY_CREATION_SKEW_MS` after `now`, a revoked or expired key, and
- * a key with no subkey that can encrypt at `now`.
+ * Parses an armored OpenPGP public key and returns its fingerprint and expiry. It rejects, naming
+ * `field`, text with no key or more than one key (subkeys of the one key are fine) and a private
+ * key. It also rejects a key created more than `KEY_CREATION_SKEW_MS` after `now`, a revoked or
+ * expired key, and a key with no subkey that can encrypt at `now`.
  */
 export async function inspectPublicKey(
   armoredKey: string,

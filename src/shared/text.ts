@@ -104,10 +104,10 @@ const PRIVATE_USE = /\p{Co}/u;
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
 /**
- * Returns true when a default-ignorable code point is part of the text's meaning. Those are the
- * zero-width joiner and non-joiner (Persian, Devanagari, emoji), a variation selector after an
- * emoji or a Han ideograph, a Mongolian free variation selector after a Mongolian letter, and
- * tag characters after an emoji, as in the flag of Scotland.
+ * Returns true when a default-ignorable code point is part of the text's meaning. Such are the
+ * zero-width joiner and non-joiner (Persian, Devanagari, emoji). So are a variation selector after
+ * an emoji or a Han ideograph and a Mongolian free variation selector after a Mongolian letter.
+ * Tag characters after an emoji count too, as in the flag of Scotland.
  */
 function isMeaningfulIgnorable(codePoints: readonly string[], index: number): boolean {
   const codePoint = codePoints[index]?.codePointAt(0) ?? 0;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 import fastifyStatic from '@fastify/static';
 import type autocannon from 'autocannon';
@@ -16,6 +16,7 @@ import { createContext } from '../src/app/context-factory.ts';
 import { loadConfig } from '../src/config/config.ts';
 import { pocLevels } from '../src/directory/pocs.schema.ts';
 import { newId } from '../src/shared/crypto.ts';
+import { BROTLI_QUALITY } from '../src/web/response-cache.ts';
 import { hasWrk, loadWithWrk } from './wrk.ts';
 
 /** Figures of one autocannon run. */
@@ -95,7 +96,7 @@ function perResponse(cpuMs: number, responses: number): number {
 
 /**
  * Loads one URL with autocannon in a child process, so that the load generator does not share
- * the server's event loop, asking for gzip as browsers do. The CPU time of both processes is
+ * the server's event loop, offering the codings that browsers offer. The CPU time of both processes is
  * recorded per response, which shows which of the two limits the rate.
  */
 async function loadWithAutocannon(
@@ -174,7 +175,7 @@ async function loadAll(
 /**
  * Serves the public directory (195 states, 5 PoCs each) from a fresh SQLite database on
  * 127.0.0.1 and loads the HTML page, the JSON export and the same page saved as a static file
- * (served by the same process, gzip precompressed) with autocannon, one after the other, then
+ * (served by the same process, precompressed with gzip and with Brotli at the server's quality) with autocannon, one after the other, then
  * again with wrk when it is installed.
  */
 export async function benchDirectory(connections = 100, seconds = 10): Promise<DirectoryBenchmark> {
@@ -192,6 +193,11 @@ export async function benchDirectory(connections = 100, seconds = 10): Promise<D
     const page = await (await fetch(`${base}/`)).text();
     await writeFile(join(dir, 'directory.html'), page);
     await writeFile(join(dir, 'directory.html.gz'), gzipSync(page));
+    const brotliParams = { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY };
+    await writeFile(
+      join(dir, 'directory.html.br'),
+      brotliCompressSync(page, { params: brotliParams }),
+    );
 
     const autocannonRuns = await loadAll(base, loadWithAutocannon, connections, seconds);
     const wrkRuns = hasWrk() ? await loadAll(base, loadWithWrkFigures, connections, seconds) : null;

@@ -5,6 +5,9 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/** The `Accept-Encoding` that Chromium sends, which both load generators send too. */
+export const ACCEPT_ENCODING = 'gzip, deflate, br, zstd';
+
 /** Path of Debian's wrk, a load generator written in C. */
 export const WRK_PATH = '/usr/bin/wrk';
 
@@ -68,7 +71,7 @@ function childCpuMs(timesOutput: string): number {
 }
 
 /**
- * Loads one URL with wrk on one thread, asking for gzip as browsers do. The Lua script prints
+ * Loads one URL with wrk on one thread, offering the codings that browsers offer. The Lua script prints
  * the figures as JSON when the run ends; bash's `times` adds the CPU time wrk spent.
  */
 export async function loadWithWrk(
@@ -78,7 +81,7 @@ export async function loadWithWrk(
 ): Promise<WrkResult> {
   const script = fileURLToPath(new URL('./wrk-report.lua', import.meta.url));
   const command =
-    `"${WRK_PATH}" -t1 -c${connections} -d${seconds}s -H 'Accept-Encoding: gzip' ` +
+    `"${WRK_PATH}" -t1 -c${connections} -d${seconds}s -H 'Accept-Encoding: ${ACCEPT_ENCODING}' ` +
     `-s "${script}" "${url}" && times`;
   const retransmittedBefore = readRetransmittedSegments();
   const { stdout } = await run('bash', ['-c', command], { maxBuffer: 4 * 1024 * 1024 });

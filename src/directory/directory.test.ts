@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { brotliDecompressSync } from 'node:zlib';
 
 import { parse } from 'csv-parse/sync';
 
@@ -120,6 +121,43 @@ for (const dialect of testDialects) {
       const zoe = memberRows.find((r) => r.name === 'Zoë Müller');
       assert.equal(zoe?.phone, '+41225550123');
       assert.equal(zoe.state_name, 'Switzerland');
+    });
+
+    it('negotiates the coding of the cached page', async () => {
+      const browser = await t.request({
+        method: 'GET',
+        url: '/',
+        headers: { 'accept-encoding': 'gzip, deflate, br, zstd' },
+      });
+      assert.equal(browser.statusCode, 200);
+      assert.equal(browser.headers['content-encoding'], 'br');
+      assert.match(brotliDecompressSync(browser.rawPayload).toString('utf8'), /<html/);
+      assert.match(String(browser.headers.vary), /Accept-Encoding/);
+
+      const plain = await t.request({ method: 'GET', url: '/api/v1/directory' });
+      assert.equal(plain.headers['content-encoding'], undefined);
+      assert.ok(Array.isArray(plain.json<{ states: unknown }>().states));
+
+      const refused = await t.request({
+        method: 'GET',
+        url: '/api/v1/directory',
+        headers: { 'accept-encoding': 'gzip;q=0, br;q=0, identity;q=0' },
+      });
+      assert.equal(refused.statusCode, 406);
+      assert.match(refused.json<{ detail: string }>().detail, /Accept-Encoding/);
+    });
+
+    it('answers 304 to any matching tag in If-None-Match', async () => {
+      const first = await t.request({ method: 'GET', url: '/api/v1/directory' });
+      const etag = String(first.headers.etag);
+      for (const header of [etag, `"stale", ${etag}`, etag.replace(/^W\//, ''), '*']) {
+        const again = await t.request({
+          method: 'GET',
+          url: '/api/v1/directory',
+          headers: { 'if-none-match': header },
+        });
+        assert.equal(again.statusCode, 304, header);
+      }
     });
 
     it('serves a cached page that follows every change, with ETag and gzip', async () => {

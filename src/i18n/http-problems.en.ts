@@ -100,4 +100,7 @@ export const httpProblems = {
   bodyTooLargeForRoute: (limit: number) =>
     `The request body is larger than the ${formatCount('en', limit)} bytes this endpoint ` +
     'accepts: send a smaller body (STIX bundles go to POST /api/v1/bundles or TAXII)',
+  noAcceptableEncoding:
+    'Accept-Encoding refuses every coding this response comes in (br, gzip, identity): accept ' +
+    'one of them',
 } as const;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 
-import { ResponseCache } from './response-cache.ts';
+import { chooseEncoding, matchesIfNoneMatch, ResponseCache } from './response-cache.ts';
 
 const TYPE = 'text/plain; charset=utf-8';
 
@@ -46,12 +46,13 @@ describe('response cache', () => {
     for (const entry of entries) assert.equal(text(entry.body), 'page');
   });
 
-  it('stores the gzip form and an etag', async () => {
+  it('stores gzip and Brotli forms and an etag', async () => {
     const cache = new ResponseCache();
     const entry = await cache.get('k', 1, TYPE, rendered('héllo'));
 
     assert.equal(gunzipSync(entry.gzip).toString('utf8'), 'héllo');
-    assert.match(entry.etag, /^"[\w-]{27}"$/);
+    assert.equal(brotliDecompressSync(entry.brotli).toString('utf8'), 'héllo');
+    assert.match(entry.etag, /^W\/"[\w-]{27}"$/);
     assert.equal(entry.contentType, TYPE);
   });
 
@@ -104,4 +105,44 @@ describe('response cache', () => {
     assert.equal(text((await cache.get('a', 2, TYPE, rendered('a3'))).body), 'a2');
     assert.equal(text((await cache.get('b', 1, TYPE, rendered('b2'))).body), 'b2');
   });
+});
+
+describe('content coding choice', () => {
+  const cases: [string | undefined, string | null][] = [
+    [undefined, 'identity'],
+    ['', 'identity'],
+    ['gzip', 'gzip'],
+    ['gzip, deflate, br, zstd', 'br'],
+    ['br;q=0.5, gzip', 'gzip'],
+    ['gzip, br;q=0', 'gzip'],
+    ['GZIP', 'gzip'],
+    ['x-compress', 'identity'],
+    ['*', 'br'],
+    ['identity;q=0', null],
+    ['*;q=0', null],
+    ['gzip;q=0, identity;q=0', null],
+  ];
+  for (const [header, expected] of cases) {
+    it(`chooses ${String(expected)} for ${JSON.stringify(header)}`, () => {
+      assert.equal(chooseEncoding(header), expected);
+    });
+  }
+});
+
+describe('If-None-Match comparison', () => {
+  const etag = 'W/"abc"';
+  const cases: [string | undefined, boolean][] = [
+    [undefined, false],
+    ['*', true],
+    ['W/"abc"', true],
+    ['"abc"', true],
+    ['"other", W/"abc"', true],
+    ['"abcd"', false],
+    ['"ab", "c"', false],
+  ];
+  for (const [header, expected] of cases) {
+    it(`${expected ? 'matches' : 'does not match'} ${JSON.stringify(header)}`, () => {
+      assert.equal(matchesIfNoneMatch(header, etag), expected);
+    });
+  }
 });

@@ -1,17 +1,38 @@
 import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import Negotiator from 'negotiator';
 
 import { appendVary } from '../app/locale.ts';
+import { DomainError } from '../shared/errors.ts';
 
-/** A rendered response body kept with its gzip form and entity tag. */
+/** A rendered response body kept with its compressed forms and entity tag. */
 export interface CachedBody {
   body: Buffer;
   gzip: Buffer;
+  brotli: Buffer;
   etag: string;
   contentType: string;
 }
+
+const compressGzip = promisify(gzip);
+const compressBrotli = promisify(brotliCompress);
+
+// Brotli quality 5 compresses the 594 KB directory page of 975 PoCs to 39 KB in about 5 ms, 20 %
+// smaller than gzip's 48 KB. Quality 11 would save 6 KB more but take about 0.8 s per rendering
+// (measured with Node.js 20 zlib on one 2-vCPU machine), and every distinct search renders anew.
+export const BROTLI_QUALITY = 5;
+
+// Codings in the server's order of preference, for a client that accepts several equally.
+const OFFERED_ENCODINGS = ['br', 'gzip', 'identity'];
+
+// negotiator 1.1 breaks ties by the `preferred` option, which @types/negotiator 0.6 leaves out.
+type EncodingsInOrder = (
+  available: readonly string[],
+  options: { preferred: readonly string[] },
+) => string[];
 
 /** A cached body with the time period it was rendered in. */
 interface StoredBody {
@@ -65,10 +86,22 @@ export class ResponseCache {
     render: () => Promise<string>,
   ): Promise<CachedBody> {
     const body = Buffer.from(await render(), 'utf8');
+    // The asynchronous forms compress on libuv's thread pool, off the event loop.
+    const [gzipped, brotli] = await Promise.all([
+      compressGzip(body),
+      compressBrotli(body, {
+        params: {
+          [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
+          [constants.BROTLI_PARAM_SIZE_HINT]: body.length,
+        },
+      }),
+    ]);
     const entry: CachedBody = {
       body,
-      gzip: gzipSync(body),
-      etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
+      gzip: gzipped,
+      brotli,
+      // Weak, because the one tag names the body in each of its codings (RFC 9110, 8.8.3.3).
+      etag: `W/"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
       contentType,
     };
     // Re-inserting moves the key to the end of the Map, so the first key is the least recent.
@@ -84,18 +117,52 @@ export class ResponseCache {
 }
 
 /**
- * Sends a cached body: 304 when the client has it, gzip when the client accepts it. `Vary` keeps
- * the names a route added before, such as `Accept-Language` for a page cached per language.
+ * Returns whether an `If-None-Match` value names `etag`: `*`, or a list of entity tags compared
+ * weakly, so `W/"x"` matches `"x"` (RFC 9110, section 13.1.2).
+ */
+export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  if (header.trim() === '*') return true;
+  const opaque = etag.replace(/^W\//, '');
+
+  return header
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .includes(opaque);
+}
+
+/**
+ * Returns the content coding to send: the client's most preferred of Brotli, gzip and none, by
+ * `Accept-Encoding` q-values (parsed by negotiator), with ties going to the smaller body, or null
+ * when it refuses all three. A request without the header gets the body as it is, although RFC
+ * 9110 would allow any coding, because clients that send none often cannot decompress.
+ */
+export function chooseEncoding(acceptEncoding: string | undefined): string | null {
+  if (acceptEncoding === undefined) return 'identity';
+  const negotiator = new Negotiator({ headers: { 'accept-encoding': acceptEncoding } });
+  const encodings = negotiator.encodings.bind(negotiator) as EncodingsInOrder;
+
+  return encodings(OFFERED_ENCODINGS, { preferred: OFFERED_ENCODINGS })[0] ?? null;
+}
+
+/**
+ * Sends a cached body: 304 when the client has it, otherwise in the coding the client prefers.
+ * A client that refuses every coding on offer, the uncompressed one included, gets 406. `Vary`
+ * keeps the names a route added before, such as `Accept-Language` for a page cached per language.
  */
 export function sendCached(request: FastifyRequest, reply: FastifyReply, entry: CachedBody) {
   void reply.header('etag', entry.etag);
   appendVary(reply, ['Accept-Encoding', 'Cookie', 'Authorization']);
   void reply.header('cache-control', 'private, no-cache');
-  if (request.headers['if-none-match'] === entry.etag) return reply.status(304).send();
+  if (matchesIfNoneMatch(request.headers['if-none-match'], entry.etag)) {
+    return reply.status(304).send();
+  }
 
-  const acceptsGzip = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
   void reply.type(entry.contentType);
-  if (!acceptsGzip) return reply.send(entry.body);
+  const encoding = chooseEncoding(request.headers['accept-encoding']);
+  if (encoding === 'br') return reply.header('content-encoding', 'br').send(entry.brotli);
+  if (encoding === 'gzip') return reply.header('content-encoding', 'gzip').send(entry.gzip);
+  if (encoding === 'identity') return reply.send(entry.body);
 
-  return reply.header('content-encoding', 'gzip').send(entry.gzip);
+  throw new DomainError('not_acceptable', (m) => m.problems.http.noAcceptableEncoding);
 }

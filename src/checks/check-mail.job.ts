@@ -40,10 +40,10 @@ export function composeCheckMail(
   token: string,
 ): MailMessage {
   const m = catalogue.checks.mail;
-  // The mark in the subject, body and data of everything an exercise sends.
-  const exerciseMark = catalogue.exercises.mark;
+  // The line that opens and closes every mail about a drill, the same in alerts and requests.
+  const banner = catalogue.alerts.exerciseBanner;
   const link = `${publicUrl}/checks/answer/${encodeURIComponent(token)}`;
-  const exercise = check.isExercise ? [m.exerciseLine(exerciseMark), ''] : [];
+  const exercise = check.isExercise ? [banner, ''] : [];
   const escalation = check.isEscalation ? [m.escalation, ''] : [];
   const isReminder = kind === 'reminder';
   const text = [
@@ -55,7 +55,7 @@ export function composeCheckMail(
     '',
     m.instructions,
     link,
-    ...(check.isExercise ? ['', exerciseMark] : []),
+    ...(check.isExercise ? ['', banner] : []),
   ].join('\n');
   // An exercise check's title carries the mark, which the subject shows once, after [Parley].
   const subject = check.isExercise

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { testDialects } from '../../test/support/database.ts';
 import { insertPoc } from '../../test/support/factories.ts';
 import { startTestApp, type TestAccount, type TestApp } from '../../test/support/test-app.ts';
+import { englishCatalogue } from '../i18n/messages.ts';
 import type { JobWorker } from '../jobs/worker.ts';
 import { MEMBERS, PUBLIC, taxiiGet } from '../taxii/taxii.test-helpers.ts';
 import type { ParticipantResult, TimelineEntry } from './after-action.service.ts';
@@ -159,7 +160,7 @@ for (const dialect of testDialects) {
       for (const row of requests) {
         assert.equal(row.exercise, 1);
         assert.match(row.subject, /^\[EXERCISE\] Share logs$/);
-        assert.match(row.description, /^EXERCISE/);
+        assert.ok(row.description.startsWith(englishCatalogue.alerts.exerciseBanner));
       }
       const [mail] = await mailsTo(pocs.fr?.email ?? '');
       assert.match(mail?.subject ?? '', /\[EXERCISE\]/);

@@ -80,13 +80,14 @@ async function releaseAlert(
   content: { title: string; body: string; tlp: string; windowMinutes: number },
 ) {
   // An alert is stored once for every recipient, so its text is in the server's language.
-  const m = serverCatalogue(ctx.config).exercises;
+  const catalogue = serverCatalogue(ctx.config);
+  const m = catalogue.exercises;
   const { states, levels, partners } = participantsOf(exercise);
   const alert = NewAlertSchema.parse({
     title: markedTitle(m, content.title),
     severity: INJECT_SEVERITY,
     tlp: content.tlp,
-    body: `${m.bodyBanner}\n\n${content.body}`,
+    body: `${catalogue.alerts.exerciseBanner}\n\n${content.body}`,
     states,
     levels,
     organisations: partners,
@@ -189,7 +190,8 @@ async function storeExerciseRequest(
   target: { toState: string; toLevels: string[]; addressees: RequestAddressee[] },
 ) {
   // A request is stored once for every recipient, so its text is in the server's language.
-  const m = serverCatalogue(ctx.config).exercises;
+  const catalogue = serverCatalogue(ctx.config);
+  const m = catalogue.exercises;
   const id = newId();
   const now = ctx.clock.now();
   const dueAt = new Date(now.getTime() + inject.window_minutes * 60_000).toISOString();
@@ -215,7 +217,7 @@ async function storeExerciseRequest(
         type: 'request-for-information',
         subject,
         sector: m.controlName,
-        description: `${m.bodyBanner}\n\n${inject.body === '' ? inject.title : inject.body}`,
+        description: `${catalogue.alerts.exerciseBanner}\n\n${inject.body === '' ? inject.title : inject.body}`,
         requested_action: '',
         severity: INJECT_SEVERITY,
         tlp: inject.tlp ?? 'amber',

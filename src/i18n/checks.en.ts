@@ -115,7 +115,6 @@ export const checksMessages = {
       `Status ${status}; started ${startedAt}; window closes ${closesAt}`,
   },
   mail: {
-    exerciseLine: (mark: string) => `${mark} - this is not a real incident.`,
     escalation: 'You receive this check because the primary contact of your state did not answer.',
     reminderOpening: 'Reminder: you have not answered this communication check yet.',
     inviteOpening: 'This is a communication check of the Parley directory of points of contact.',

@@ -5,8 +5,6 @@ const locale = 'en';
 /** English text that exercises put into requests, alerts and the controller's pages. */
 export const exercisesMessages = {
   mark: 'EXERCISE',
-  /** First line of the body of every request or alert an inject releases. */
-  bodyBanner: 'EXERCISE - this is a drill, not a real incident.',
   subject: (title: string) => `[EXERCISE] ${title}`,
   controlName: 'Exercise control',
   bundleAlertTitle: (title: string) => `STIX bundle: ${title}`,

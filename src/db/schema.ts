@@ -18,6 +18,7 @@ export interface Tables {
   community_members: CommunityMembersTable;
   taxii_statuses: TaxiiStatusesTable;
   moderation_items: ModerationItemsTable;
+  moderation_item_states: ModerationItemStatesTable;
   alerts: AlertsTable;
   alert_recipients: AlertRecipientsTable;
   alert_deliveries: AlertDeliveriesTable;
@@ -188,6 +189,12 @@ export interface ModerationItemsTable {
   /** JSON summary of the import made on approval. */
   result: string | null;
   created_at: string;
+}
+
+/** A recipient state of a moderation item, whose state editors and PoCs moderate it. */
+export interface ModerationItemStatesTable {
+  item_id: string;
+  state_code: string;
 }
 
 /** The outcome of one TAXII POST, readable by its requester and the secretariat. */

@@ -3,6 +3,7 @@ import { assertMayShareInto } from '../communities/community-access.ts';
 import { newId } from '../shared/crypto.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
+import { insertModerationItem, listVisibleItems } from './moderation.queries.ts';
 import { BundleEnvelopeSchema, type ShareOptions } from './sharing.schema.ts';
 import { importBundle, type ImportResult, type SharingDeps } from './sharing.service.ts';
 
@@ -140,10 +141,8 @@ export async function submitForModeration(
     result: null,
     created_at: deps.clock.now().toISOString(),
   };
-  await deps.db
-    .insertInto('moderation_items')
-    .values({ ...row, bundle: JSON.stringify(envelope) })
-    .execute();
+  const item = { ...row, bundle: JSON.stringify(envelope), decided_by: null };
+  await insertModerationItem(deps.db, item, options.states);
   deps.logger.info(
     { accountId: principal.accountId, itemId: row.id },
     'bundle held for moderation',
@@ -157,27 +156,9 @@ export async function listModeration(
   deps: SharingDeps,
   principal: Principal,
 ): Promise<ModerationSummary[]> {
-  // TODO: items are filtered in memory; a large queue needs the recipient states as a column.
-  const rows = await deps.db
-    .selectFrom('moderation_items')
-    .select([
-      'id',
-      'submitted_by',
-      'organisation_id',
-      'options',
-      'object_count',
-      'status',
-      'reason',
-      'decided_at',
-      'result',
-      'created_at',
-    ])
-    .orderBy('created_at')
-    .execute();
+  const rows = await listVisibleItems(deps.db, principal);
 
-  return rows
-    .filter((row) => isSubmitter(principal, row) || isModerator(principal, row))
-    .map(toSummary);
+  return rows.map(toSummary);
 }
 
 async function findVisibleItem(deps: SharingDeps, principal: Principal, id: string) {

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { testDialects } from '../../test/support/database.ts';
 import { startTestApp, type TestAccount, type TestApp } from '../../test/support/test-app.ts';
+import { moderationStates } from '../db/migrations/2026-12-05-50-moderation-states.ts';
 import { indicator } from '../taxii/taxii.test-helpers.ts';
 import type { ModerationSummary } from './moderation.service.ts';
 import { tlp2MarkingIds } from './tlp.ts';
@@ -87,6 +88,47 @@ for (const dialect of testDialects) {
       });
       const ids = list.json<{ items: ModerationSummary[] }>().items.map((entry) => entry.id);
       assert.ok(ids.includes(item.id));
+    });
+
+    it('lists each viewer only the items it submitted or moderates', async () => {
+      const forFr = await submit([indicator()], '?states=FR');
+      const forDe = await submit([indicator()], '?states=DE');
+      async function listed(token: string) {
+        const res = await t.request({ method: 'GET', url: '/api/v1/moderation', token });
+        assert.equal(res.statusCode, 200);
+
+        return res.json<{ items: ModerationSummary[] }>().items.map((item) => item.id);
+      }
+
+      const fr = await listed(pocFr.token);
+      assert.ok(fr.includes(forFr.id));
+      assert.ok(!fr.includes(forDe.id));
+      const de = await listed(pocDe.token);
+      assert.ok(de.includes(forDe.id));
+      assert.ok(!de.includes(forFr.id));
+      const submitter = await listed(partner.token);
+      assert.ok(submitter.includes(forFr.id) && submitter.includes(forDe.id));
+      assert.deepEqual(await listed(otherPartner.token), []);
+      const all = await listed(secretariat.token);
+      assert.ok(all.includes(forFr.id) && all.includes(forDe.id));
+    });
+
+    it('fills recipient states of older items in the migration', async () => {
+      const item = await submit([indicator()], '?states=FR');
+      await t.ctx.db.deleteFrom('moderation_item_states').execute();
+      await t.ctx.db.schema.dropTable('moderation_item_states').execute();
+
+      await moderationStates.up(t.ctx.db);
+
+      const rows = await t.ctx.db
+        .selectFrom('moderation_item_states')
+        .select('state_code')
+        .where('item_id', '=', item.id)
+        .execute();
+      assert.deepEqual(
+        rows.map((row) => row.state_code),
+        ['FR'],
+      );
     });
 
     it('requires a reason to reject', async () => {

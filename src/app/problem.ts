@@ -91,17 +91,12 @@ export function toProblem(error: DomainError, requestId: string, catalogue: Cata
   return problem;
 }
 
-/**
- * Returns the body media types that the request's route reads: JSON everywhere, and
- * multipart/form-data where the route's scope registered a parser for it.
- */
-export function acceptedMediaTypes(request: FastifyRequest): string[] {
-  const accepted = ['application/json'];
-  if (request.server.hasContentTypeParser('multipart/form-data')) {
-    accepted.push('multipart/form-data');
-  }
+// Body media types that some route reads; each scope registers parsers for its own.
+const BODY_MEDIA_TYPES = ['application/json', 'text/csv', 'multipart/form-data'];
 
-  return accepted;
+/** Returns the body media types that the scope of the request's route has a parser for. */
+export function acceptedMediaTypes(request: FastifyRequest): string[] {
+  return BODY_MEDIA_TYPES.filter((type) => request.server.hasContentTypeParser(type));
 }
 
 /**

@@ -36,6 +36,8 @@ function readImportFile(request: FastifyRequest): Buffer | string {
  */
 export function registerPocImportRoutes(app: FastifyInstance, ctx: AppContext) {
   void app.register(async (scope) => {
+    // A JSON or text body is no CSV file: it gets 415 naming the two types this route reads.
+    scope.removeAllContentTypeParsers();
     await scope.register(multipart, {
       attachFieldsToBody: 'keyValues',
       limits: { fileSize: MAX_IMPORT_BYTES, files: 1, fields: 5, fieldSize: 1024 },

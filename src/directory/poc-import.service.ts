@@ -81,6 +81,8 @@ async function planImport(
     .where('state_code', '=', actor.stateCode)
     .execute();
   const seen = new Map<string, number>();
+  // Name keys of the rows planned so far, so two new rows of one file are compared as well.
+  const plannedNames = new Map<string, { row: number; emailKey: string }>();
   const plans: RowPlan[] = [];
 
   for (const record of records) {
@@ -124,6 +126,19 @@ async function planImport(
         message: (m) => m.problems.directory.importLooksLike(level, name, email, id),
       });
       continue;
+    }
+
+    const earlierName = plannedNames.get(columns.name_key ?? '');
+    const repeatsName = earlierName !== undefined && earlierName.emailKey !== columns.email_key;
+    if (current === undefined && repeatsName && !options.confirmDuplicates) {
+      plan.errors.push({
+        column: 'name',
+        message: (m) => m.problems.directory.importLooksLikeRow(earlierName.row),
+      });
+      continue;
+    }
+    if (earlierName === undefined && columns.name_key !== undefined) {
+      plannedNames.set(columns.name_key, { row: record.row, emailKey: columns.email_key ?? '' });
     }
 
     plan.columns = columns;

@@ -349,6 +349,43 @@ for (const dialect of testDialects) {
       assert.match(res.json<Problem>().detail, /not valid UTF-8/);
     });
 
+    it('flags two new rows of one file with the same name', async () => {
+      const header = 'state_code,level,name,designation,organisation,email\r\n';
+      const csv =
+        `${header}DK,technical,Twin Name,Duty,Org,twin1@dk.example\r\n` +
+        'DK,policy,Twin  NAME,Duty,Org,twin2@dk.example\r\n';
+      const before = await countPocs(target);
+      const res = await importCsv(target, targetEditor.token, csv);
+      assert.equal(res.statusCode, 422);
+      const problem = res.json<Problem>();
+      assert.equal(problem.errors?.[0]?.field, 'rows.3.name');
+      assert.match(problem.errors[0].message, /name of row 2 of this file/);
+      assert.equal(await countPocs(target), before);
+
+      const confirmed = await importCsv(
+        target,
+        targetEditor.token,
+        csv,
+        '?confirmDuplicates=true&dryRun=true',
+      );
+      assert.equal(confirmed.statusCode, 200, confirmed.body);
+    });
+
+    it('answers 415 naming the types it reads for a JSON body', async () => {
+      for (const contentType of ['application/json', 'text/plain']) {
+        const res = await target.request({
+          method: 'POST',
+          url: '/api/v1/pocs/import',
+          token: targetEditor.token,
+          headers: { 'content-type': contentType },
+          payload: contentType === 'application/json' ? '{"rows":[]}' : 'state_code,level',
+        });
+        assert.equal(res.statusCode, 415, contentType);
+        const detail = res.json<Problem>().detail;
+        assert.match(detail, /send the body as text\/csv or multipart\/form-data$/);
+      }
+    });
+
     it('lets only state editors import', async () => {
       const member = await target.createAccount('poc', { state: 'DK' });
       const res = await importCsv(target, member.token, exported);

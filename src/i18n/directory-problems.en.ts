@@ -80,6 +80,9 @@ export const directoryProblems = {
   importLooksLike: (level: string, name: string, email: string, id: string) =>
     `looks like the ${level} PoC ${name} <${email}> (${id}); import with ` +
     'confirmDuplicates=true to add it anyway',
+  importLooksLikeRow: (row: number) =>
+    `has the name of row ${row} of this file with another e-mail address; import with ` +
+    'confirmDuplicates=true to add both',
   importRejected: (rows: number) =>
     rows === 1
       ? '1 row of the CSV file is invalid, so nothing was imported'

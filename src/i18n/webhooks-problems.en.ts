@@ -5,4 +5,9 @@ export const webhooksProblems = {
   ownOnly: (owner: string) => `You may register webhooks only for ${owner}`,
   ownerMissing: 'name the state or the organisation that owns the webhook',
   webhookNotFound: 'Webhook not found',
+  /** `id` is the endpoint already registered with the URL. */
+  urlRegistered: (owner: string, id: string) =>
+    `${owner} already has a webhook with this URL (${id}): each alert would post to it twice; ` +
+    'change or remove that webhook instead',
+  urlRegisteredField: 'is already registered for this owner',
 } as const;

@@ -91,6 +91,26 @@ function toView(row: WebhooksTable): WebhookView {
   };
 }
 
+/**
+ * Rejects a URL that the owner already registered, compared as the WHATWG URL parser writes it
+ * (host in lower case, default port dropped), because each alert would be posted to it twice
+ * under two idempotency keys.
+ */
+async function rejectRegisteredUrl(
+  ctx: AppContext,
+  owner: { kind: 'state' | 'organisation'; id: string },
+  url: string,
+) {
+  const href = new URL(url).href;
+  const existing = await listWebhooks(ctx.db, owner);
+  const same = existing.find((row) => new URL(row.url).href === href);
+  if (same === undefined) return;
+
+  throw new DomainError('conflict', (m) => m.problems.webhooks.urlRegistered(owner.id, same.id), [
+    { field: 'url', message: (m) => m.problems.webhooks.urlRegisteredField },
+  ]);
+}
+
 /** Registers an endpoint and returns it with its secret, which no later read shows. */
 export async function addWebhook(ctx: AppContext, principal: Principal, input: NewWebhook) {
   requireManager(principal);
@@ -98,6 +118,7 @@ export async function addWebhook(ctx: AppContext, principal: Principal, input: N
   const policy = buildTargetPolicy(ctx.config.webhookAllowedHosts);
   const urlProblem = await checkWebhookUrl(input.url, policy);
   if (urlProblem !== null) throw invalidField('url', urlProblem);
+  await rejectRegisteredUrl(ctx, owner, input.url);
   const row: WebhooksTable = {
     id: newId(),
     owner_kind: owner.kind,

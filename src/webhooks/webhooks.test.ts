@@ -108,6 +108,24 @@ for (const dialect of testDialects) {
       assert.equal(removed.statusCode, 204);
     });
 
+    it('rejects a URL the owner already registered', async () => {
+      const first = await addWebhook(editor.token, { url: `${receiver.url}/pt` });
+      assert.equal(first.statusCode, 201);
+      const id = first.json<{ id: string }>().id;
+      for (const [token, payload] of [
+        [editor.token, { url: `${receiver.url}/pt` }],
+        [secretariat.token, { url: `${receiver.url.toUpperCase()}/pt`, state: 'PT' }],
+      ] as const) {
+        const again = await addWebhook(token, payload);
+        assert.equal(again.statusCode, 409, again.body);
+        const problem = again.json<{ detail: string; errors: { field: string }[] }>();
+        assert.equal(problem.errors[0]?.field, 'url');
+        assert.match(problem.detail, new RegExp(id));
+      }
+      const otherState = await addWebhook(otherEditor.token, { url: `${receiver.url}/pt` });
+      assert.equal(otherState.statusCode, 201);
+    });
+
     it('rejects a non-http URL, another state and a PoC', async () => {
       const ftp = await addWebhook(editor.token, { url: 'ftp://127.0.0.1/hook' });
       assert.equal(ftp.statusCode, 422);

@@ -11,7 +11,7 @@ import {
   isValidEmailKey,
   normaliseEmail,
 } from '../shared/email.ts';
-import { parseInput } from '../shared/validation.ts';
+import { parseInput, singleLineText } from '../shared/validation.ts';
 import type { Tables } from '../db/schema.ts';
 import { tlpLevels } from '../sharing/tlp.ts';
 import {
@@ -42,7 +42,7 @@ export const NewAccountSchema = z.object({
     .regex(/^[A-Za-z]{2}$/, processMessages.validation.stateCode)
     .transform((s) => s.toUpperCase())
     .optional(),
-  org: z.string().trim().min(1).max(200).refine(isSingleLine, SINGLE_LINE).optional(),
+  org: singleLineText(200).optional(),
   clearance: z.enum(tlpLevels).optional(),
   password: z
     .string()
@@ -50,6 +50,9 @@ export const NewAccountSchema = z.object({
     .max(1024)
     .optional(),
 });
+
+/** Label that names an API token in token lists. */
+export const TokenLabel = singleLineText(100);
 
 /** Input for a new account, as accepted by `createAccount`. */
 export type NewAccount = z.input<typeof NewAccountSchema>;

@@ -363,6 +363,53 @@ for (const dialect of testDialects) {
       }
     });
 
+    it('hidden characters in organisation get 422', async () => {
+      const cases = [
+        ['Threat\u00ADHunters', 'U+00AD'],
+        ['Hunters \uF8FF', 'U+F8FF'],
+        ['Hunters \uFFFE', 'U+FFFE'],
+      ] as const;
+      for (const [organisation, codePoint] of cases) {
+        const email = uniqueEmail('hidden-org');
+        const body = { email, role: 'partner', organisation, clearance: 'green' };
+        const res = await invite(secretariat.token, body);
+        assert.equal(res.statusCode, 422, res.body);
+        const problem = res.json<Problem>();
+        assert.deepEqual(fieldsOf(problem), ['organisation']);
+        const message = problem.errors?.[0]?.message ?? '';
+        assert.ok(message.includes(codePoint), message);
+        assert.match(message, /delete it/);
+        const stored = await t.ctx.db
+          .selectFrom('invitations')
+          .select('id')
+          .where('email', '=', email)
+          .execute();
+        assert.equal(stored.length, 0, organisation);
+      }
+      const organisations = await t.ctx.db.selectFrom('organisations').select('name').execute();
+      assert.equal(
+        organisations.some((row) => row.name.startsWith('Threat\u00AD')),
+        false,
+        'no organisation is created',
+      );
+    });
+
+    it('organisation names in other scripts are accepted', async () => {
+      for (const organisation of [
+        'مركز الاستجابة',
+        'מרכז סייבר',
+        'साइबर\u200Dकेंद्र',
+        '网络安全中心',
+      ]) {
+        const email = uniqueEmail('script-org');
+        const body = { email, role: 'partner', organisation, clearance: 'green' };
+        const res = await invite(secretariat.token, body);
+        assert.equal(res.statusCode, 201, res.body);
+        const view = res.json<{ organisation: { name: string } }>();
+        assert.equal(view.organisation.name, organisation);
+      }
+    });
+
     it('new invitation replaces pending one', async () => {
       const email = uniqueEmail('twice');
       const first = await inviteAndReadToken(frEditor.token, { email, role: 'poc' });

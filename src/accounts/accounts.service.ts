@@ -167,6 +167,7 @@ async function ensureOrganisation(
 
 /** Creates an API token for the account; returns the token, which is never stored in clear. */
 export async function createToken(deps: AccountDeps, email: string, label = 'cli') {
+  const input = parseInput(z.object({ label: TokenLabel }), { label }, 'apiKey');
   const account = await findAccountByEmailKey(deps.db, requireEmailKey(email));
   if (account === undefined) throw notFound((m) => m.problems.accounts.accountNotFound);
 
@@ -178,7 +179,7 @@ export async function createToken(deps: AccountDeps, email: string, label = 'cli
       id,
       account_id: account.id,
       token_hash: hashSecret(token),
-      label,
+      label: input.label,
       created_at: deps.clock.now().toISOString(),
       last_used_at: null,
       revoked_at: null,

@@ -80,6 +80,28 @@ for (const dialect of testDialects) {
       }
     });
 
+    it('rejects hidden characters in organisation and label', async () => {
+      const org = captureIo();
+      const argv = ['user', 'create', '--email', 'hidden@org.test', '--role', 'partner'];
+      assert.equal(await run([...argv, '--org', 'Acme\u{E0001} Labs'], org.io), 2);
+      assert.match(org.err(), /org: must not contain U\+E0001/);
+      const account = await t.ctx.db
+        .selectFrom('accounts')
+        .select('id')
+        .where('email_key', '=', 'hidden@org.test')
+        .executeTakeFirst();
+      assert.equal(account, undefined);
+
+      const label = captureIo();
+      const tokenArgv = ['token', 'create', '--email', 'editor@fr.test'];
+      assert.equal(await run([...tokenArgv, '--label', 'ci\u001b[31m'], label.io), 2);
+      assert.match(label.err(), /label: must be a single line/);
+      const hidden = captureIo();
+      assert.equal(await run([...tokenArgv, '--label', 'ci\u00AD'], hidden.io), 2);
+      assert.match(hidden.err(), /label: must not contain U\+00AD/);
+      assert.equal(hidden.out(), '', 'no token is printed');
+    });
+
     it('says when an account has no password', async () => {
       const capture = captureIo();
       const argv = ['user', 'create', '--email', 'nopass@x.test', '--role', 'secretariat'];

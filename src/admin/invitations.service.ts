@@ -284,7 +284,7 @@ export async function acceptInvitation(
   // NOTE: a crash between the claim and the account leaves the invitation used without an
   // account; the inviter then sends a new invitation.
   // NOTE: `createAccount` checks the organisation's stored name again, and no route renames an
-  // organisation. So a name stored before the one-line rules of names makes acceptance fail.
+  // organisation. A stored name that fails the current one-line check fails every acceptance.
   let account: AccountRow;
   try {
     const organisation =

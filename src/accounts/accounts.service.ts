@@ -21,6 +21,7 @@ import {
   type AccountRow,
 } from './accounts.queries.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
+import { checkPocAddress } from './poc-address.ts';
 import { roles, type Principal, type Role } from './principal.ts';
 import { isSingleLine, SINGLE_LINE } from '../shared/text.ts';
 
@@ -116,6 +117,7 @@ export async function createAccount(deps: AccountDeps, input: NewAccount): Promi
         { field: 'email', message: (m) => m.problems.accounts.emailInUse },
       ]);
     }
+    await checkPocAddress(trx, { role: data.role, stateCode: data.state ?? null }, emailKey);
     if (data.state !== undefined) {
       const state = trx.selectFrom('states').select('code').where('code', '=', data.state);
       if ((await state.executeTakeFirst()) === undefined) {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 
 import { findAccountByEmailKey, type AccountRow } from '../accounts/accounts.queries.ts';
 import { createAccount, requireEmailKey } from '../accounts/accounts.service.ts';
+import { checkPocAddress } from '../accounts/poc-address.ts';
 import { isRole, type Principal, type Role } from '../accounts/principal.ts';
 import type { Tables } from '../db/schema.ts';
 import { enqueueJob } from '../jobs/jobs.service.ts';
@@ -190,6 +191,7 @@ export async function createInvitation(
         { field: 'email', message: (m) => m.problems.admin.hasAccount },
       ]);
     }
+    await checkPocAddress(trx, scope, emailKey);
     const pending = await listPendingInvitations(trx, emailKey, nowIso);
     if (pending.some((invitation) => !canReplace(caller, invitation))) {
       throw new DomainError('conflict', (m) => m.problems.admin.invitationPending(data.email), [

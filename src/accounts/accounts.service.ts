@@ -11,7 +11,7 @@ import {
   isValidEmailKey,
   normaliseEmail,
 } from '../shared/email.ts';
-import { parseInput } from '../shared/validation.ts';
+import { parseInput, singleLineText } from '../shared/validation.ts';
 import type { Tables } from '../db/schema.ts';
 import { tlpLevels } from '../sharing/tlp.ts';
 import {
@@ -21,6 +21,7 @@ import {
   type AccountRow,
 } from './accounts.queries.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
+import { checkPocAddress } from './poc-address.ts';
 import { roles, type Principal, type Role } from './principal.ts';
 import { isSingleLine, SINGLE_LINE } from '../shared/text.ts';
 
@@ -42,7 +43,7 @@ export const NewAccountSchema = z.object({
     .regex(/^[A-Za-z]{2}$/, processMessages.validation.stateCode)
     .transform((s) => s.toUpperCase())
     .optional(),
-  org: z.string().trim().min(1).max(200).refine(isSingleLine, SINGLE_LINE).optional(),
+  org: singleLineText(200).optional(),
   clearance: z.enum(tlpLevels).optional(),
   password: z
     .string()
@@ -50,6 +51,9 @@ export const NewAccountSchema = z.object({
     .max(1024)
     .optional(),
 });
+
+/** Label that names an API token in token lists. */
+export const TokenLabel = singleLineText(100);
 
 /** Input for a new account, as accepted by `createAccount`. */
 export type NewAccount = z.input<typeof NewAccountSchema>;
@@ -113,6 +117,7 @@ export async function createAccount(deps: AccountDeps, input: NewAccount): Promi
         { field: 'email', message: (m) => m.problems.accounts.emailInUse },
       ]);
     }
+    await checkPocAddress(trx, { role: data.role, stateCode: data.state ?? null }, emailKey);
     if (data.state !== undefined) {
       const state = trx.selectFrom('states').select('code').where('code', '=', data.state);
       if ((await state.executeTakeFirst()) === undefined) {
@@ -164,6 +169,7 @@ async function ensureOrganisation(
 
 /** Creates an API token for the account; returns the token, which is never stored in clear. */
 export async function createToken(deps: AccountDeps, email: string, label = 'cli') {
+  const input = parseInput(z.object({ label: TokenLabel }), { label }, 'apiKey');
   const account = await findAccountByEmailKey(deps.db, requireEmailKey(email));
   if (account === undefined) throw notFound((m) => m.problems.accounts.accountNotFound);
 
@@ -175,7 +181,7 @@ export async function createToken(deps: AccountDeps, email: string, label = 'cli
       id,
       account_id: account.id,
       token_hash: hashSecret(token),
-      label,
+      label: input.label,
       created_at: deps.clock.now().toISOString(),
       last_used_at: null,
       revoked_at: null,

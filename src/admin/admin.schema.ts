@@ -2,7 +2,9 @@ import { z } from 'zod';
 
 import { processMessages } from '../i18n/messages.ts';
 import { isSingleLine, SINGLE_LINE } from '../shared/text.ts';
+import { singleLineText } from '../shared/validation.ts';
 
+import { TokenLabel } from '../accounts/accounts.service.ts';
 import { isGuessablePassword } from '../accounts/password-strength.ts';
 import { MIN_PASSWORD_LENGTH } from '../accounts/passwords.ts';
 import type { Role } from '../accounts/principal.ts';
@@ -30,7 +32,7 @@ export const InvitationRequest = z.strictObject({
     error: processMessages.problems.admin.fields.invitableRole,
   }),
   state: StateCode.optional(),
-  organisation: z.string().trim().min(1).max(200).refine(isSingleLine, SINGLE_LINE).optional(),
+  organisation: singleLineText(200).optional(),
   clearance: Clearance.optional(),
   /** State that sponsors a new partner organisation; its editors may then check the partner. */
   sponsorState: StateCode.optional(),
@@ -55,7 +57,7 @@ export type OrganisationPatch = z.output<typeof OrganisationPatch>;
 
 /** Body of `POST /api/v1/users/{id}/api-keys`. */
 export const ApiKeyRequest = z.strictObject({
-  label: z.string().trim().min(1).max(100).refine(isSingleLine, SINGLE_LINE),
+  label: TokenLabel,
 });
 
 /** Body of `POST /api/v1/users/{id}/api-keys`. */

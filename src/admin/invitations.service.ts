@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 
 import { findAccountByEmailKey, type AccountRow } from '../accounts/accounts.queries.ts';
 import { createAccount, requireEmailKey } from '../accounts/accounts.service.ts';
+import { checkPocAddress } from '../accounts/poc-address.ts';
 import { isRole, type Principal, type Role } from '../accounts/principal.ts';
 import type { Tables } from '../db/schema.ts';
 import { enqueueJob } from '../jobs/jobs.service.ts';
@@ -190,6 +191,7 @@ export async function createInvitation(
         { field: 'email', message: (m) => m.problems.admin.hasAccount },
       ]);
     }
+    await checkPocAddress(trx, scope, emailKey);
     const pending = await listPendingInvitations(trx, emailKey, nowIso);
     if (pending.some((invitation) => !canReplace(caller, invitation))) {
       throw new DomainError('conflict', (m) => m.problems.admin.invitationPending(data.email), [
@@ -283,6 +285,8 @@ export async function acceptInvitation(
   // claim instead of rolling it back.
   // NOTE: a crash between the claim and the account leaves the invitation used without an
   // account; the inviter then sends a new invitation.
+  // NOTE: `createAccount` checks the organisation's stored name again, and no route renames an
+  // organisation. A stored name that fails the current one-line check fails every acceptance.
   let account: AccountRow;
   try {
     const organisation =

@@ -363,6 +363,177 @@ for (const dialect of testDialects) {
       }
     });
 
+    it('hidden characters in organisation get 422', async () => {
+      const cases = [
+        ['Threat\u00ADHunters', 'U+00AD'],
+        ['Hunters \uF8FF', 'U+F8FF'],
+        ['Hunters \uFFFE', 'U+FFFE'],
+      ] as const;
+      for (const [organisation, codePoint] of cases) {
+        const email = uniqueEmail('hidden-org');
+        const body = { email, role: 'partner', organisation, clearance: 'green' };
+        const res = await invite(secretariat.token, body);
+        assert.equal(res.statusCode, 422, res.body);
+        const problem = res.json<Problem>();
+        assert.deepEqual(fieldsOf(problem), ['organisation']);
+        const message = problem.errors?.[0]?.message ?? '';
+        assert.ok(message.includes(codePoint), message);
+        assert.match(message, /delete it/);
+        const stored = await t.ctx.db
+          .selectFrom('invitations')
+          .select('id')
+          .where('email', '=', email)
+          .execute();
+        assert.equal(stored.length, 0, organisation);
+      }
+      const organisations = await t.ctx.db.selectFrom('organisations').select('name').execute();
+      assert.equal(
+        organisations.some((row) => row.name.startsWith('Threat\u00AD')),
+        false,
+        'no organisation is created',
+      );
+    });
+
+    it('organisation names in other scripts are accepted', async () => {
+      for (const organisation of [
+        'مركز الاستجابة',
+        'מרכז סייבר',
+        'साइबर\u200Dकेंद्र',
+        '网络安全中心',
+      ]) {
+        const email = uniqueEmail('script-org');
+        const body = { email, role: 'partner', organisation, clearance: 'green' };
+        const res = await invite(secretariat.token, body);
+        assert.equal(res.statusCode, 201, res.body);
+        const view = res.json<{ organisation: { name: string } }>();
+        assert.equal(view.organisation.name, organisation);
+      }
+    });
+
+    describe('addresses listed as PoCs', () => {
+      let deEditor: TestAccount;
+
+      before(async () => {
+        deEditor = await t.createAccount('state-editor', { state: 'DE' });
+      });
+
+      async function addDePoc(email: string) {
+        const res = await t.request({
+          method: 'POST',
+          url: '/api/v1/pocs?confirmDuplicate=true',
+          token: deEditor.token,
+          payload: {
+            level: 'technical',
+            name: `Duty officer ${email}`,
+            designation: 'Duty officer',
+            organisation: 'BSI',
+            email,
+          },
+        });
+        assert.equal(res.statusCode, 201, res.body);
+      }
+
+      async function countInvitations(emailKey: string) {
+        const rows = await t.ctx.db
+          .selectFrom('invitations')
+          .select('id')
+          .where('email_key', '=', emailKey)
+          .execute();
+
+        return rows.length;
+      }
+
+      it('PoC address of another state gets 422', async () => {
+        await addDePoc('Duty@bücher-cert.example');
+        const cases: [string, Record<string, unknown>, RegExp][] = [
+          [
+            'editor, punycode and upper case',
+            { email: 'DUTY@xn--bcher-cert-9db.example', role: 'poc' },
+            /another state's PoC/,
+          ],
+          [
+            'secretariat, other state',
+            { email: 'duty@BÜCHER-cert.example', role: 'state-editor', state: 'FR' },
+            /another state's PoC/,
+          ],
+          [
+            'partner',
+            {
+              email: 'duty@bücher-cert.example',
+              role: 'partner',
+              organisation: 'Listed Partner Ltd',
+              clearance: 'green',
+            },
+            /a state's PoC in the directory/,
+          ],
+        ];
+        for (const [label, body, message] of cases) {
+          const token = label.startsWith('editor') ? frEditor.token : secretariat.token;
+          const res = await invite(token, body);
+          assert.equal(res.statusCode, 422, `${label}: ${res.body}`);
+          const problem = res.json<Problem>();
+          assert.equal(problem.code, 'validation_failed', label);
+          assert.deepEqual(fieldsOf(problem), ['email'], label);
+          assert.match(problem.errors?.[0]?.message ?? '', message, label);
+        }
+        assert.equal(await countInvitations('duty@xn--bcher-cert-9db.example'), 0);
+        const partnerOrganisation = await t.ctx.db
+          .selectFrom('organisations')
+          .select('id')
+          .where('name', '=', 'Listed Partner Ltd')
+          .executeTakeFirst();
+        assert.equal(partnerOrganisation, undefined, 'no organisation is created');
+      });
+
+      it('own state PoC address is invited', async () => {
+        await addDePoc('own@cert.de.example');
+        const email = 'OWN@cert.de.example';
+        const token = await inviteAndReadToken(deEditor.token, { email, role: 'poc' });
+        const accepted = await submitPasswordForm(t, `/invite/${token}`, 'a-long-enough-password');
+        assert.equal(accepted.statusCode, 303, accepted.body);
+        const account = await t.ctx.db
+          .selectFrom('accounts')
+          .select(['role', 'state_code'])
+          .where('email_key', '=', 'own@cert.de.example')
+          .executeTakeFirstOrThrow();
+        assert.equal(account.role, 'poc');
+        assert.equal(account.state_code, 'DE');
+
+        await addDePoc('editor@cert.de.example');
+        const editor = await invite(secretariat.token, {
+          email: 'editor@cert.de.example',
+          role: 'state-editor',
+          state: 'DE',
+        });
+        assert.equal(editor.statusCode, 201, editor.body);
+      });
+
+      it('PoC listed after invitation blocks acceptance', async () => {
+        const email = uniqueEmail('later-listed');
+        const body = {
+          email,
+          role: 'partner',
+          organisation: 'Later Listed Ltd',
+          clearance: 'green',
+        };
+        const token = await inviteAndReadToken(secretariat.token, body);
+        await addDePoc(email);
+
+        const url = `/invite/${token}`;
+        const rejected = await submitPasswordForm(t, url, 'a-long-enough-password');
+        assert.equal(rejected.statusCode, 422, rejected.body);
+        assert.match(rejected.body, /email: is the address of a state&#39;s PoC in the directory/);
+        const account = await t.ctx.db
+          .selectFrom('accounts')
+          .select('id')
+          .where('email', '=', email)
+          .executeTakeFirst();
+        assert.equal(account, undefined, 'no account is created');
+        const page = await t.request({ method: 'GET', url });
+        assert.equal(page.statusCode, 200, 'the invitation stays usable');
+      });
+    });
+
     it('new invitation replaces pending one', async () => {
       const email = uniqueEmail('twice');
       const first = await inviteAndReadToken(frEditor.token, { email, role: 'poc' });

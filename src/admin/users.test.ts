@@ -317,6 +317,25 @@ for (const dialect of testDialects) {
       });
       assert.equal(noLabel.statusCode, 422);
 
+      const hidden = await t.request({
+        method: 'POST',
+        url: `/api/v1/users/${poc.id}/api-keys`,
+        token: poc.token,
+        payload: { label: 'SOAR\u00AD connector' },
+      });
+      assert.equal(hidden.statusCode, 422);
+      const [error] = hidden.json<{ errors: { field: string; message: string }[] }>().errors;
+      assert.equal(error?.field, 'label');
+      assert.match(error.message, /U\+00AD.*delete it/);
+      const emoji = await t.request({
+        method: 'POST',
+        url: `/api/v1/users/${poc.id}/api-keys`,
+        token: poc.token,
+        payload: { label: 'مفتاح 🔑' },
+      });
+      assert.equal(emoji.statusCode, 201, emoji.body);
+      assert.equal(emoji.json<{ label: string }>().label, 'مفتاح 🔑');
+
       const revoked = await act(
         frEditor.token,
         'DELETE',

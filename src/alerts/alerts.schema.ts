@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { processMessages } from '../i18n/messages.ts';
 import { isSafeMultiLine, isSingleLine, MULTI_LINE, SINGLE_LINE } from '../shared/text.ts';
+import { singleLineText } from '../shared/validation.ts';
 
 import { PageQuery } from '../shared/keyset.ts';
 import { parseTlp, type TlpLevel } from '../sharing/tlp.ts';
@@ -13,8 +14,6 @@ export const severityNames = ['Baseline', 'Low', 'Medium', 'High', 'Severe', 'Em
 export function severityLabel(severity: number): string {
   return `${severity} ${severityNames[severity] ?? 'Unknown'}`;
 }
-
-// C0 and C1 control characters, line breaks and tabs included.
 
 // STIX 2.1 identifier: `<type>--<UUID>`, the type in lower case with digits and hyphens.
 const STIX_ID =
@@ -33,12 +32,7 @@ const Tlp = z.string().transform((value, ctx): TlpLevel => {
 
 /** Request body of `POST /api/v1/alerts`. */
 export const NewAlertSchema = z.object({
-  title: z
-    .string()
-    .trim()
-    .min(1, processMessages.validation.notEmpty)
-    .max(200, processMessages.validation.atMost(200, 'string'))
-    .refine(isSingleLine, SINGLE_LINE),
+  title: singleLineText(200),
   severity: z
     .number({ error: processMessages.validation.severity })
     .int(processMessages.validation.severity)

@@ -210,6 +210,54 @@ for (const dialect of testDialects) {
       assert.equal(res.json<{ errors: { field: string }[] }>().errors[0]?.field, 'title');
     });
 
+    it('rejects hidden characters in a title', async () => {
+      const cases = [
+        ['Phish\u00ADing wave', 'U+00AD', /shows as nothing/],
+        ['Update\u200E now', 'U+200E', /shows as nothing/],
+        ['Logo \uE000 campaign', 'U+E000', /private-use character/],
+        ['Wave \uFDD0', 'U+FDD0', /noncharacter/],
+        ['Wave \u{10FFFF}', 'U+10FFFF', /noncharacter/],
+      ] as const;
+      const before = await t.ctx.db.selectFrom('alerts').select('id').execute();
+      for (const [title, codePoint, reason] of cases) {
+        const res = await send(sender.token, alert({ title }));
+        assert.equal(res.statusCode, 422, codePoint);
+        const errors = res.json<{ errors: { field: string; message: string }[] }>().errors;
+        assert.equal(errors.length, 1, codePoint);
+        const [error] = errors;
+        assert.equal(error?.field, 'title');
+        assert.ok(error.message.includes(codePoint), error.message);
+        assert.match(error.message, reason);
+        assert.match(error.message, /delete it/);
+      }
+      const after = await t.ctx.db.selectFrom('alerts').select('id').execute();
+      assert.equal(after.length, before.length, 'no rejected alert is stored');
+    });
+
+    it('accepts titles in other scripts', async () => {
+      const titles = [
+        'تحذير: حملة تصيد',
+        'אזהרה: מתקפת דיוג',
+        'क्\u200Dषेत्रीय चेतावनी',
+        'می\u200Cخواهم بدانم',
+        '钓鱼攻击警告 葛\u{E0100}',
+        'Team 👩\u200D💻 alert ❤\uFE0F',
+        'Flag 🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}',
+        '🔥🔥🔥',
+      ];
+      for (const title of titles) {
+        const res = await send(sender.token, alert({ title }));
+        assert.equal(res.statusCode, 201, `${title}: ${res.body}`);
+        const { id } = res.json<{ id: string }>();
+        const stored = await t.request({
+          method: 'GET',
+          url: `/api/v1/alerts/${id}`,
+          token: sender.token,
+        });
+        assert.equal(stored.json<AlertBody>().title, title);
+      }
+    });
+
     it('rejects an unknown TLP and a bad STIX id', async () => {
       const res = await send(sender.token, alert({ tlp: 'purple', objectIds: ['evil'] }));
       assert.equal(res.statusCode, 422);

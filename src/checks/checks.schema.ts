@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { processMessages } from '../i18n/messages.ts';
 import { isSingleLine, SINGLE_LINE } from '../shared/text.ts';
+import { singleLineText } from '../shared/validation.ts';
 
 import { pocLevels } from '../directory/pocs.schema.ts';
 
@@ -17,8 +18,6 @@ export const unRegions = [
 /** Maximum response window of a check: 30 days, in minutes. */
 export const MAX_WINDOW_MINUTES = 30 * 24 * 60;
 
-// C0 and C1 control characters, line breaks and tabs included.
-
 const StateCode = z
   .string()
   .regex(/^[A-Za-z]{2}$/, processMessages.validation.stateCode)
@@ -27,12 +26,7 @@ const StateCode = z
 /** Request body of `POST /api/v1/checks`. */
 export const NewCheckSchema = z
   .object({
-    title: z
-      .string()
-      .trim()
-      .min(1, processMessages.validation.notEmpty)
-      .max(200, processMessages.validation.atMost(200, 'string'))
-      .refine(isSingleLine, SINGLE_LINE),
+    title: singleLineText(200),
     levels: z
       .array(z.enum(pocLevels, { error: processMessages.validation.oneOf(pocLevels) }))
       .max(3)

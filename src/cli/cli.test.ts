@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 
 import { authenticateToken } from '../../src/accounts/accounts.service.ts';
 import { testDialects } from '../../test/support/database.ts';
+import { insertPoc } from '../../test/support/factories.ts';
 import { startTestApp, type TestApp } from '../../test/support/test-app.ts';
 import { runCli, type CliIo } from './cli.ts';
 
@@ -78,6 +79,53 @@ for (const dialect of testDialects) {
         assert.equal(await run(argv, capture.io), 2, argv.join(' '));
         assert.match(capture.err(), message, argv.join(' '));
       }
+    });
+
+    it('rejects hidden characters in organisation and label', async () => {
+      const org = captureIo();
+      const argv = ['user', 'create', '--email', 'hidden@org.test', '--role', 'partner'];
+      assert.equal(await run([...argv, '--org', 'Acme\u{E0001} Labs'], org.io), 2);
+      assert.match(org.err(), /org: must not contain U\+E0001/);
+      const account = await t.ctx.db
+        .selectFrom('accounts')
+        .select('id')
+        .where('email_key', '=', 'hidden@org.test')
+        .executeTakeFirst();
+      assert.equal(account, undefined);
+
+      const label = captureIo();
+      const tokenArgv = ['token', 'create', '--email', 'editor@fr.test'];
+      assert.equal(await run([...tokenArgv, '--label', 'ci\u001b[31m'], label.io), 2);
+      assert.match(label.err(), /label: must be a single line/);
+      const hidden = captureIo();
+      assert.equal(await run([...tokenArgv, '--label', 'ci\u00AD'], hidden.io), 2);
+      assert.match(hidden.err(), /label: must not contain U\+00AD/);
+      assert.equal(hidden.out(), '', 'no token is printed');
+    });
+
+    it('rejects an address another state lists', async () => {
+      await insertPoc(t.ctx, { state: 'KE', email: 'desk@cert.ke.example' });
+      const cases: [string[], RegExp][] = [
+        [['--role', 'secretariat'], /email: is the address of a state's PoC/],
+        [['--role', 'partner', '--org', 'Listed Labs'], /email: is the address of a state's PoC/],
+        [['--role', 'poc', '--state', 'FR'], /email: is the address of another state's PoC/],
+      ];
+      for (const [options, message] of cases) {
+        const capture = captureIo();
+        const argv = ['user', 'create', '--email', 'DESK@cert.ke.example', ...options];
+        assert.equal(await run(argv, capture.io), 2, options.join(' '));
+        assert.match(capture.err(), message, options.join(' '));
+      }
+      const accounts = await t.ctx.db
+        .selectFrom('accounts')
+        .select('id')
+        .where('email_key', '=', 'desk@cert.ke.example')
+        .execute();
+      assert.equal(accounts.length, 0);
+
+      const own = captureIo();
+      const argv = ['user', 'create', '--email', 'desk@cert.ke.example', '--role', 'poc'];
+      assert.equal(await run([...argv, '--state', 'KE'], own.io), 0, own.err());
     });
 
     it('says when an account has no password', async () => {

@@ -40,6 +40,18 @@ export function findLikelyDuplicates(
   return query.execute();
 }
 
+/** Returns the codes of the states that have a PoC with the normalised e-mail. */
+export async function listStatesOfPocEmail(db: Kysely<Tables>, emailKey: string) {
+  const rows = await db
+    .selectFrom('pocs')
+    .select('state_code')
+    .distinct()
+    .where('email_key', '=', emailKey)
+    .execute();
+
+  return rows.map((row) => row.state_code);
+}
+
 /** Inserts a PoC row. */
 export async function insertPocRow(db: Kysely<Tables>, row: Insertable<PocsTable>) {
   return db.insertInto('pocs').values(row).returningAll().executeTakeFirstOrThrow();

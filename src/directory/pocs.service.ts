@@ -91,9 +91,8 @@ async function requireOwnPoc(deps: PocDeps, actor: PocActor, id: string, action:
  * Rejects a PoC address that is the e-mail of an account outside the actor's state: a partner,
  * the secretariat or another state's account. Alerts to the state reach that address, and the
  * account would read them, above a partner's clearance or across states. The state's own
- * `poc` and `state-editor` accounts may be PoCs of their state.
- * TODO: the reverse order is not checked: an invitation to an address that another state
- * already lists as a PoC creates an account that reads that state's alerts.
+ * `poc` and `state-editor` accounts may be PoCs of their state. `checkPocAddress` applies the
+ * same rule when an account is invited or created.
  */
 async function checkEmailOwner(db: Kysely<Tables>, actor: PocActor, emailKey: string) {
   const account = await findAccountByEmailKey(db, emailKey);

@@ -1,18 +1,12 @@
 import { z } from 'zod';
 
 import { processMessages } from '../i18n/messages.ts';
-import { isSafeMultiLine, isSingleLine, MULTI_LINE, SINGLE_LINE } from '../shared/text.ts';
+import { isSafeMultiLine, MULTI_LINE } from '../shared/text.ts';
+import { singleLineText } from '../shared/validation.ts';
 
 import { pocLevels } from '../directory/pocs.schema.ts';
 
-// C0 and C1 control characters, line breaks and tabs included.
-
-const Title = z
-  .string()
-  .trim()
-  .min(1, processMessages.validation.notEmpty)
-  .max(200, processMessages.validation.atMost(200, 'string'))
-  .refine(isSingleLine, SINGLE_LINE);
+const Title = singleLineText(200);
 
 /**
  * Kinds of inject: a communication check, an alert, a request to each participating state's PoCs

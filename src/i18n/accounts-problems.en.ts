@@ -12,6 +12,12 @@ export const accountsProblems = {
   stateRolesOnly: 'is only allowed for roles state-editor and poc',
   organisationForPartner: 'is required for role partner and allowed for no other role',
   emailInUse: 'already in use',
+  pocOfOtherState:
+    "is the address of another state's PoC in the directory, and the account would receive " +
+    "that state's alerts: use the person's own address, or ask that state to change its entry",
+  pocOfState:
+    "is the address of a state's PoC in the directory, and this account would receive that " +
+    "state's alerts: use an address that no directory entry lists",
   accountNotFound: 'Account not found',
   /** `offered` lists the language tags that the server offers, such as "en, fr". */
   localeNotOffered: (offered: string) =>

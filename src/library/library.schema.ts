@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { processMessages } from '../i18n/messages.ts';
 import { isSafeMultiLine, isSingleLine, MULTI_LINE, SINGLE_LINE } from '../shared/text.ts';
+import { singleLineText } from '../shared/validation.ts';
 
 import { parseTlp, type TlpLevel } from '../sharing/tlp.ts';
 
@@ -16,12 +17,7 @@ const Tlp = z.string().transform((value, ctx): TlpLevel => {
   return z.NEVER;
 });
 
-const Title = z
-  .string()
-  .trim()
-  .min(1, processMessages.validation.notEmpty)
-  .max(200, processMessages.validation.atMost(200, 'string'))
-  .refine(isSingleLine, SINGLE_LINE);
+const Title = singleLineText(200);
 
 const Body = z
   .string()

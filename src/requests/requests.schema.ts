@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 import { processMessages } from '../i18n/messages.ts';
-import { isSafeMultiLine, isSingleLine, MULTI_LINE, SINGLE_LINE } from '../shared/text.ts';
+import { isSafeMultiLine, MULTI_LINE } from '../shared/text.ts';
+import { singleLineText } from '../shared/validation.ts';
 
 import { PageQuery } from '../shared/keyset.ts';
 import { parseTlp, type TlpLevel } from '../sharing/tlp.ts';
@@ -20,8 +21,6 @@ export type RequestType = (typeof requestTypes)[number];
 
 /** PoC levels a message can be addressed to. */
 export const pocLevels = ['diplomatic', 'policy', 'technical'] as const;
-
-// C0 and C1 control characters, line breaks and tabs included.
 
 const Tlp = z.string().transform((value, ctx): TlpLevel => {
   const level = parseTlp(value);
@@ -46,13 +45,6 @@ const ResponseMinutes = z
   .min(1, processMessages.problems.requests.fields.responseMinutes)
   .max(43_200, processMessages.problems.requests.fields.responseMinutes);
 
-const Subject = z
-  .string()
-  .trim()
-  .min(1, processMessages.validation.notEmpty)
-  .max(200, processMessages.validation.atMost(200, 'string'))
-  .refine(isSingleLine, SINGLE_LINE);
-
 /** Request body of `POST /api/v1/requests`: a first message to another state's PoCs. */
 export const NewRequestSchema = z.object({
   type: z.enum(requestTypes, processMessages.validation.oneOf(requestTypes)),
@@ -64,13 +56,8 @@ export const NewRequestSchema = z.object({
     .array(z.enum(pocLevels, processMessages.problems.requests.fields.level))
     .min(1, processMessages.problems.requests.fields.levelsMissing)
     .max(3),
-  subject: Subject,
-  sector: z
-    .string()
-    .trim()
-    .min(1, processMessages.validation.notEmpty)
-    .max(200, processMessages.validation.atMost(200, 'string'))
-    .refine(isSingleLine, SINGLE_LINE),
+  subject: singleLineText(200),
+  sector: singleLineText(200),
   description: z
     .string()
     .trim()

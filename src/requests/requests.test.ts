@@ -190,6 +190,47 @@ for (const dialect of testDialects) {
       }
     });
 
+    it('rejects hidden characters in subject and sector', async () => {
+      const res = await send(
+        frPoc.token,
+        request({ subject: 'DDoS\u2060\u00AD wave', sector: 'Energy \u{F0000}' }),
+      );
+      assert.equal(res.statusCode, 422);
+      const errors = res.json<{ errors: { field: string; message: string }[] }>().errors;
+      assert.deepEqual(
+        errors.map((error) => error.field),
+        ['subject', 'sector'],
+      );
+      assert.match(errors[0]?.message ?? '', /invisible characters/);
+      assert.match(errors[1]?.message ?? '', /private-use character U\+F0000.*delete it/);
+
+      const softHyphen = await send(frPoc.token, request({ subject: 'Port\u00ADauthority' }));
+      assert.equal(softHyphen.statusCode, 422);
+      const [error] = softHyphen.json<{ errors: { field: string; message: string }[] }>().errors;
+      assert.equal(error?.field, 'subject');
+      assert.match(error.message, /U\+00AD.*delete it and type the text again/);
+    });
+
+    it('accepts subjects in other scripts', async () => {
+      for (const subject of [
+        'هجوم حجب الخدمة',
+        'מתקפת מניעת שירות',
+        'می\u200Cخواهم',
+        '港口 👨\u200D💻',
+      ]) {
+        const res = await send(frPoc.token, request({ subject, sector: subject }));
+        assert.equal(res.statusCode, 201, `${subject}: ${res.body}`);
+        const { reference } = res.json<{ reference: string }>();
+        const stored = await t.ctx.db
+          .selectFrom('requests')
+          .select(['subject', 'sector'])
+          .where('reference', '=', reference)
+          .executeTakeFirstOrThrow();
+        assert.equal(stored.subject, subject);
+        assert.equal(stored.sector, subject);
+      }
+    });
+
     it('rejects line breaks in single-line fields', async () => {
       const forged = await send(frPoc.token, request({ sector: 'x\r\nBcc: a@b.example' }));
       assert.equal(forged.statusCode, 422);

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import {
+  findUnsafeLabel,
+  findUnsafeSingleLine,
   findUnsafeText,
   isSafeMultiLine,
   isSingleLine,
@@ -40,6 +42,45 @@ describe('single-line and multi-line text', () => {
     );
     // Persian needs the zero-width non-joiner, so it stays allowed.
     assert.equal(isSingleLine('\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645'), true);
+  });
+
+  it('rejects hidden code points on one line', () => {
+    const cases = [
+      ['Phish\u00ADing', 'U+00AD'],
+      ['a\u200Fb', 'U+200F'],
+      ['a\u3164b', 'U+3164'],
+      ['a\uFE0Fb', 'U+FE0F'],
+      ['a\u{E0041}', 'U+E0041'],
+      ['a\u2800b', 'U+2800'],
+      ['a\uE000', 'U+E000'],
+      ['a\u{10FFFD}', 'U+10FFFD'],
+      ['a\uFDEF', 'U+FDEF'],
+      ['a\u{1FFFF}', 'U+1FFFF'],
+    ] as const;
+    for (const [text, codePoint] of cases) {
+      const problem = findUnsafeSingleLine(text);
+      assert.ok(problem?.includes(codePoint), `${codePoint}: ${problem}`);
+      assert.equal(findUnsafeLabel(text), problem, codePoint);
+    }
+    assert.equal(findUnsafeSingleLine('x\r\ny'), SINGLE_LINE);
+    assert.equal(findUnsafeSingleLine('\u200D'), 'must contain visible characters');
+  });
+
+  it('keeps joiners and emoji sequences on one line', () => {
+    for (const text of [
+      '\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645',
+      '\u0915\u094D\u200D\u0937',
+      '👨\u200D👩\u200D👧',
+      '❤\uFE0F',
+      '葛\u{E0100}',
+      '🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}',
+      'עדכון אבטחה',
+    ]) {
+      assert.equal(findUnsafeSingleLine(text), null, JSON.stringify(text));
+    }
+    // Unlike a label, free text needs no letter or digit.
+    assert.equal(findUnsafeSingleLine('🔥 ???'), null);
+    assert.equal(findUnsafeLabel('🔥 ???'), 'must contain at least one letter or digit');
   });
 
   it('keeps line breaks and tabs in multi-line text but no other control character', () => {

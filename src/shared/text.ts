@@ -74,9 +74,9 @@ const MULTI_LINE_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F
 
 /**
  * Returns true when text fits on one line: no line break, tab or other control character, and no
- * bidirectional override or invisible character that would change how it reads.
- * TODO: fields checked with this alone (titles, labels, account organisations) still accept the
- * default-ignorable, noncharacter and private-use code points that `findUnsafeLabel` rejects.
+ * bidirectional override or invisible character that would change how it reads. Fields that store
+ * the text use `findUnsafeSingleLine`, which rejects more. This check alone suits search queries
+ * and names that look up existing records, which are folded before they are compared.
  */
 export function isSingleLine(text: string): boolean {
   return !LINE_BREAK_OR_CONTROL.test(text);
@@ -137,17 +137,12 @@ function formatCodePoint(character: string): string {
 }
 
 /**
- * Returns why a name or another single-line label is unsafe to store, or null when it is fine.
- * Besides everything `findUnsafeText` rejects, it rejects characters that render as nothing or
- * differently on each system, and a value without a letter or digit. Those characters are
- * default-ignorable code points that carry no meaning where they stand, noncharacters and
- * private-use characters. They let two entries that look the same escape duplicate detection
- * and search.
+ * Returns a message naming the first code point that renders as nothing or differently on each
+ * system, or null when there is none. Such are default-ignorable code points that carry no
+ * meaning where they stand, noncharacters and private-use characters. They let two values that
+ * look the same differ, which defeats duplicate detection and search, and they hide text.
  */
-export function findUnsafeLabel(text: string): string | null {
-  const unsafe = findUnsafeText(text);
-  if (unsafe !== null) return unsafe;
-
+function findUnsafeCodePoint(text: string): string | null {
   const codePoints = Array.from(text);
   for (const [index, character] of codePoints.entries()) {
     if (NONCHARACTER.test(character)) {
@@ -160,6 +155,26 @@ export function findUnsafeLabel(text: string): string | null {
       return processMessages.validation.hiddenCharacter(formatCodePoint(character));
     }
   }
+
+  return null;
+}
+
+/**
+ * Returns why a single line of free text such as a title is unsafe to store, or null when it is
+ * fine: everything `findUnsafeText` rejects, and the characters that `findUnsafeCodePoint`
+ * rejects. Joiners, emoji variation selectors and emoji tag sequences stay allowed.
+ */
+export function findUnsafeSingleLine(text: string): string | null {
+  return findUnsafeText(text) ?? findUnsafeCodePoint(text);
+}
+
+/**
+ * Returns why a name or another single-line label is unsafe to store, or null when it is fine:
+ * everything `findUnsafeSingleLine` rejects, and a value without a letter or digit.
+ */
+export function findUnsafeLabel(text: string): string | null {
+  const unsafe = findUnsafeSingleLine(text);
+  if (unsafe !== null) return unsafe;
   if (!LETTER_OR_DIGIT.test(text)) return processMessages.validation.letterOrDigit;
 
   return null;

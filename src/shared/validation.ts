@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { processMessages, type Catalogue } from '../i18n/messages.ts';
 import { invalidFields, resolvedText, type FieldError } from './errors.ts';
-import { findUnsafeLabel } from './text.ts';
+import { findUnsafeLabel, findUnsafeSingleLine } from './text.ts';
 
 const text = processMessages.validation;
 
@@ -127,6 +127,25 @@ export function singleLine(max: number) {
       // An empty value already has its message from `min`.
       if (text === '') return;
       const problem = findUnsafeLabel(text);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+    });
+}
+
+/**
+ * Builds the schema of a trimmed single line of free text, such as a title or a label, at most
+ * `max` characters, safe to show and export. Unlike `singleLine` it keeps the text as typed and
+ * needs no letter or digit, so "???" or an emoji is a valid title.
+ */
+export function singleLineText(max: number) {
+  return z
+    .string()
+    .trim()
+    .min(1, processMessages.validation.notEmpty)
+    .max(max, processMessages.validation.atMost(max, 'string'))
+    .superRefine((text, ctx) => {
+      // An empty value already has its message from `min`.
+      if (text === '') return;
+      const problem = findUnsafeSingleLine(text);
       if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
     });
 }

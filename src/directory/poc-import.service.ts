@@ -10,7 +10,7 @@ import { invalidFields, type ErrorText, type FieldError } from '../shared/errors
 import { readDirectoryCsv, readRow, type ImportRecord } from './poc-import.csv.ts';
 import { diffViews, toPocView, type PocColumns } from './poc-fields.ts';
 import { insertPocHistory, insertPocRow, updatePocRow, type PocRow } from './pocs.queries.ts';
-import { editorActor, type PocActor, type PocDeps } from './pocs.service.ts';
+import { editorActor, isOutsideAccountEmail, type PocActor, type PocDeps } from './pocs.service.ts';
 import { bumpDirectoryRevision } from './revision.ts';
 
 /** Action that importing one row takes, or would take in a dry run. */
@@ -116,6 +116,16 @@ async function planImport(
     const current = stored.find(
       (p) => p.email_key === columns.email_key && p.level === columns.level,
     );
+    // The rule of POST /api/v1/pocs: another state's, a partner's or the secretariat's address
+    // would let that account read the state's alerts.
+    const emailKey = columns.email_key ?? '';
+    if (current === undefined && (await isOutsideAccountEmail(db, actor, emailKey))) {
+      plan.errors.push({
+        column: 'email',
+        message: (m) => m.problems.directory.emailOfOutsideAccount,
+      });
+      continue;
+    }
     const lookalike = stored.find(
       (p) => p.name_key === columns.name_key && p.email_key !== columns.email_key,
     );

@@ -386,6 +386,18 @@ for (const dialect of testDialects) {
       }
     });
 
+    it("rejects a row at a partner account's address", async () => {
+      const partner = await target.createAccount('partner', { org: 'Import Probe Labs' });
+      const header = 'state_code,level,name,designation,organisation,email\r\n';
+      const csv = `${header}DK,technical,Probe Person,Duty,Org,${partner.email.toUpperCase()}\r\n`;
+      const before = await countPocs(target);
+      const res = await importCsv(target, targetEditor.token, csv);
+      assert.equal(res.statusCode, 422, res.body);
+      const problem = res.json<Problem>();
+      assert.equal(problem.errors?.[0]?.field, 'rows.2.email');
+      assert.equal(await countPocs(target), before);
+    });
+
     it('lets only state editors import', async () => {
       const member = await target.createAccount('poc', { state: 'DK' });
       const res = await importCsv(target, member.token, exported);

@@ -95,14 +95,24 @@ async function requireOwnPoc(deps: PocDeps, actor: PocActor, id: string, action:
  * same rule when an account is invited or created.
  */
 async function checkEmailOwner(db: Kysely<Tables>, actor: PocActor, emailKey: string) {
+  if (await isOutsideAccountEmail(db, actor, emailKey)) {
+    throw invalidField('email', (m) => m.problems.directory.emailOfOutsideAccount);
+  }
+}
+
+/** Returns whether the address is the e-mail of an account outside the actor's state. */
+export async function isOutsideAccountEmail(
+  db: Kysely<Tables>,
+  actor: PocActor,
+  emailKey: string,
+): Promise<boolean> {
   const account = await findAccountByEmailKey(db, emailKey);
-  if (account === undefined) return;
+  if (account === undefined) return false;
   const isOwnState =
     (account.role === 'poc' || account.role === 'state-editor') &&
     account.state_code === actor.stateCode;
-  if (!isOwnState) {
-    throw invalidField('email', (m) => m.problems.directory.emailOfOutsideAccount);
-  }
+
+  return !isOwnState;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 
 import type { AccountsTable, Tables } from '../db/schema.ts';
+import { foldForSearch } from '../shared/text.ts';
 
 /** A stored account row. */
 export type AccountRow = Selectable<AccountsTable>;
@@ -53,4 +54,16 @@ export async function findAccountLocale(db: Kysely<Tables>, emailKey: string) {
 /** Sets the preferred language of an account; null returns it to the server default. */
 export async function updateAccountLocale(db: Kysely<Tables>, id: string, locale: string | null) {
   await db.updateTable('accounts').set({ locale }).where('id', '=', id).execute();
+}
+
+/**
+ * Finds an organisation whose name matches regardless of case, accents and spacing, so that
+ * `ACME Sec` and `acme  sec` are one organisation with one clearance. Partner organisations are
+ * expected to number in the tens or hundreds, so the names are compared in memory.
+ */
+export async function findOrganisationByName(db: Kysely<Tables>, name: string) {
+  const key = foldForSearch(name);
+  const rows = await db.selectFrom('organisations').selectAll().execute();
+
+  return rows.find((row) => foldForSearch(row.name) === key);
 }

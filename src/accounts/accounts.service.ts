@@ -18,6 +18,7 @@ import {
   findAccountByEmailKey,
   findAccountBySession,
   findAccountByTokenHash,
+  findOrganisationByName,
   type AccountRow,
 } from './accounts.queries.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
@@ -151,11 +152,8 @@ async function ensureOrganisation(
   now: string,
 ): Promise<string> {
   const name = data.org ?? '';
-  const existing = await db
-    .selectFrom('organisations')
-    .select('id')
-    .where('name', '=', name)
-    .executeTakeFirst();
+  // Matched as invitations match, so `acme research` joins `Acme Research` with its clearance.
+  const existing = await findOrganisationByName(db, name);
   if (existing !== undefined) return existing.id;
 
   const id = newId();

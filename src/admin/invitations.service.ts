@@ -29,11 +29,8 @@ import {
   setInvitationAccount,
   type InvitationRow,
 } from './links.queries.ts';
-import {
-  findOrganisationById,
-  findOrganisationByName,
-  insertOrganisation,
-} from './users.queries.ts';
+import { findOrganisationByName } from '../accounts/accounts.queries.ts';
+import { findOrganisationById, insertOrganisation } from './users.queries.ts';
 
 /** How long an invitation link can be used, in milliseconds (7 days). */
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;

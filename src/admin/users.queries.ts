@@ -1,7 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 
 import type { OrganisationsTable, Tables } from '../db/schema.ts';
-import { foldForSearch } from '../shared/text.ts';
 
 /** A stored organisation row. */
 export type OrganisationRow = Selectable<OrganisationsTable>;
@@ -93,18 +92,6 @@ export function listOrganisationRows(db: Kysely<Tables>): Promise<OrganisationRo
 /** Finds an organisation by id. */
 export function findOrganisationById(db: Kysely<Tables>, id: string) {
   return db.selectFrom('organisations').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
-/**
- * Finds an organisation whose name matches regardless of case, accents and spacing, so that
- * `ACME Sec` and `acme  sec` are one organisation with one clearance. Partner organisations are
- * expected to number in the tens or hundreds, so the names are compared in memory.
- */
-export async function findOrganisationByName(db: Kysely<Tables>, name: string) {
-  const key = foldForSearch(name);
-  const rows = await db.selectFrom('organisations').selectAll().execute();
-
-  return rows.find((row) => foldForSearch(row.name) === key);
 }
 
 /** Inserts an organisation and returns it. */

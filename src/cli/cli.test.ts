@@ -64,6 +64,27 @@ for (const dialect of testDialects) {
       assert.match(again.err(), /No active token/);
     });
 
+    it('joins partners to an organisation named in another case', async () => {
+      for (const [email, org] of [
+        ['one@acme.test', 'Acme Research'],
+        ['two@acme.test', 'acme  RESEARCH'],
+      ] as const) {
+        const capture = captureIo();
+        const argv = ['user', 'create', '--email', email, '--role', 'partner', '--org', org];
+        assert.equal(await run(argv, capture.io), 0, capture.err());
+      }
+
+      const organisations = await t.ctx.db
+        .selectFrom('organisations')
+        .select('name')
+        .where('name', 'in', ['Acme Research', 'acme  RESEARCH'])
+        .execute();
+      assert.deepEqual(
+        organisations.map((row) => row.name),
+        ['Acme Research'],
+      );
+    });
+
     it('rejects wrong input with exit code 2 and a reason', async () => {
       const cases: [string[], RegExp][] = [
         [['user', 'create', '--email', 'p@x.test', '--role', 'poc'], /state: is required/],

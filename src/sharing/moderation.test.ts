@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { testDialects } from '../../test/support/database.ts';
 import { startTestApp, type TestAccount, type TestApp } from '../../test/support/test-app.ts';
-import { moderationStates } from '../db/migrations/2026-12-05-50-moderation-states.ts';
+import { moderationStates } from '../db/migrations/2026-12-05-51-moderation-states.ts';
 import { indicator } from '../taxii/taxii.test-helpers.ts';
 import type { ModerationSummary } from './moderation.service.ts';
 import { tlp2MarkingIds } from './tlp.ts';

@@ -362,6 +362,70 @@ for (const dialect of testDialects) {
       assert.deepEqual(await findSevereViolations(editor), []);
     });
 
+    it('stale edit asks to reload the entry', async () => {
+      const diplomatic = stored.find((poc) => poc.name === pocInputs[1]?.name);
+      assert.ok(diplomatic);
+      const editor = await signInEditor('/app/pocs');
+      const row = editor.getByRole('row', { name: new RegExp(diplomatic.name) });
+      await row.getByRole('button', { name: `Edit ${diplomatic.name}` }).click();
+      await editor.getByRole('heading', { name: `Change ${diplomatic.name}` }).waitFor();
+
+      // A second editor of the state changes the entry after the page loaded it.
+      const colleague = await t.createAccount('state-editor', { state: STATE });
+      const newDesignation = 'Director-General, cyber diplomacy';
+      const colleagueEdit = await t.request({
+        method: 'PATCH',
+        url: `/api/v1/pocs/${diplomatic.id}`,
+        token: colleague.token,
+        payload: { designation: newDesignation },
+      });
+      assert.equal(colleagueEdit.statusCode, 200, colleagueEdit.body);
+
+      const newOrganisation = 'Ministry of Foreign and Diaspora Affairs';
+      await editor.getByLabel('Organisation').fill(newOrganisation);
+      await editor.getByRole('button', { name: 'Save changes' }).click();
+      const panel = editor.getByRole('alert', { name: 'Someone else changed this entry' });
+      await panel.waitFor();
+      assert.match(await panel.innerText(), /your changes were not saved/);
+      await saveScreenshot(editor, `directory-${dialect}-stale-entry`);
+      const afterStale = await t.ctx.db
+        .selectFrom('pocs')
+        .select(['designation', 'organisation'])
+        .where('id', '=', diplomatic.id)
+        .executeTakeFirstOrThrow();
+      assert.equal(afterStale.designation, newDesignation);
+      assert.equal(afterStale.organisation, 'Ministry of Foreign Affairs');
+      assert.deepEqual(await findSevereViolations(editor), []);
+
+      await panel.getByRole('button', { name: 'Reload the entry' }).click();
+      await editor
+        .getByRole('status')
+        .getByText(`The current entry of ${diplomatic.name} is loaded.`)
+        .waitFor();
+      await panel.waitFor({ state: 'detached' });
+      assert.equal(await editor.getByLabel('Designation (job title)').inputValue(), newDesignation);
+      await editor.getByLabel('Organisation').fill(newOrganisation);
+      await editor.getByRole('button', { name: 'Save changes' }).click();
+      await editor.getByRole('status').getByText(`${diplomatic.name} was changed.`).waitFor();
+
+      const saved = await t.ctx.db
+        .selectFrom('pocs')
+        .select(['designation', 'organisation'])
+        .where('id', '=', diplomatic.id)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(saved, { designation: newDesignation, organisation: newOrganisation });
+      const history = await t.ctx.db
+        .selectFrom('poc_history')
+        .select('action')
+        .where('poc_id', '=', diplomatic.id)
+        .orderBy('seq')
+        .execute();
+      assert.deepEqual(
+        history.map((entry) => entry.action),
+        ['create', 'update', 'update'],
+      );
+    });
+
     it('likely duplicate needs Add anyway', async () => {
       const technical = pocInputs[0];
       assert.ok(technical);

@@ -20,6 +20,7 @@ import { alertExercise } from './migrations/2026-12-05-10-alert-exercise.ts';
 import { refoldSearchKeys } from './migrations/2026-12-05-20-refold-search-keys.ts';
 import { accountLocale } from './migrations/2026-12-05-30-account-locale.ts';
 import { deliveryContentWithheld } from './migrations/2026-12-05-47-delivery-content-withheld.ts';
+import { pocVersion } from './migrations/2026-12-05-50-poc-version.ts';
 import { moderationStates } from './migrations/2026-12-05-51-moderation-states.ts';
 
 /**
@@ -47,6 +48,7 @@ function listMigrations(database: Database): Record<string, Migration> {
     '2026-12-05-20-refold-search-keys': refoldSearchKeys,
     '2026-12-05-30-account-locale': accountLocale,
     '2026-12-05-47-delivery-content-withheld': deliveryContentWithheld,
+    '2026-12-05-50-poc-version': pocVersion,
     '2026-12-05-51-moderation-states': moderationStates,
   };
 }

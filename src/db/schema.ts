@@ -130,6 +130,8 @@ export interface PocsTable {
   name_key: Generated<string>;
   last_confirmed_at: string | null;
   confirmed_via: string | null;
+  /** Incremented by every write to the row; the entry's `ETag` and `If-Match` compare it. */
+  version: Generated<number>;
 }
 
 /** One change to a PoC entry, with old and new values per field. */

@@ -95,6 +95,15 @@ export function isStale(lastConfirmedAt: string | null, now: Date, staleAfterDay
   return now.getTime() - Date.parse(lastConfirmedAt) > staleAfterDays * 24 * 60 * 60 * 1000;
 }
 
+/**
+ * Returns the strong entity tag of a PoC entry at a version, as the `ETag` header carries it.
+ * NOTE: `stale` in the view follows the server's clock and is not part of the tag, because the
+ * tag names a stored version for `If-Match`. An entry that turns stale keeps its tag.
+ */
+export function pocEtag(version: number): string {
+  return `"${version}"`;
+}
+
 /** Converts a stored row into the API's view for the state's own editors. */
 export function toPocView(row: PocRow, now: Date, staleAfterDays: number): PocView {
   return {
@@ -118,6 +127,8 @@ export function toPocView(row: PocRow, now: Date, staleAfterDays: number): PocVi
     stale: isStale(row.last_confirmed_at, now, staleAfterDays),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    version: row.version,
+    etag: pocEtag(row.version),
   };
 }
 

@@ -5,11 +5,15 @@ import { recordAudit } from '../audit/audit.ts';
 import type { Tables } from '../db/schema.ts';
 import type { Catalogue } from '../i18n/messages.ts';
 import { newId } from '../shared/crypto.ts';
-import type { DomainError } from '../shared/errors.ts';
-import { invalidFields, type ErrorText, type FieldError } from '../shared/errors.ts';
+import { DomainError, invalidFields, type ErrorText, type FieldError } from '../shared/errors.ts';
 import { readDirectoryCsv, readRow, type ImportRecord } from './poc-import.csv.ts';
 import { diffViews, toPocView, type PocColumns } from './poc-fields.ts';
-import { insertPocHistory, insertPocRow, updatePocRow, type PocRow } from './pocs.queries.ts';
+import {
+  insertPocHistory,
+  insertPocRow,
+  updatePocRowAtVersion,
+  type PocRow,
+} from './pocs.queries.ts';
 import { editorActor, isOutsideAccountEmail, type PocActor, type PocDeps } from './pocs.service.ts';
 import { bumpDirectoryRevision } from './revision.ts';
 
@@ -193,6 +197,7 @@ function newRow(columns: PocColumns, actor: PocActor, at: string): PocRow {
     updated_by: actor.accountId,
     last_confirmed_at: at,
     confirmed_via: 'editor',
+    version: 1,
   };
 }
 
@@ -225,11 +230,17 @@ async function applyPlan(deps: PocDeps, trx: Kysely<Tables>, actor: PocActor, pl
     return;
   }
   if (plan.result.action === 'update' && current !== null) {
-    const row = await updatePocRow(trx, current.id, {
+    // The plan read the row in this transaction, but on PostgreSQL another transaction may still
+    // change it before this write. The import then fails whole rather than overwrite that change.
+    const row = await updatePocRowAtVersion(trx, current.id, current.version, {
       ...columns,
       updated_at: at,
       updated_by: actor.accountId,
     });
+    if (row === undefined) {
+      const id = current.id;
+      throw new DomainError('conflict', (m) => m.problems.directory.importEntryChanged(id));
+    }
     const changes = diffViews(
       toPocView(current, new Date(at), staleAfter),
       toPocView(row, new Date(at), staleAfter),

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
 
 import type { PocsTable, Tables } from '../db/schema.ts';
 
@@ -21,6 +21,11 @@ export function findPocInState(db: Kysely<Tables>, id: string, stateCode: string
     .where('id', '=', id)
     .where('state_code', '=', stateCode)
     .executeTakeFirst();
+}
+
+/** Finds a PoC by id in any state. */
+export function findPocById(db: Kysely<Tables>, id: string) {
+  return db.selectFrom('pocs').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /** Finds PoCs of a state with the same normalised e-mail or the same folded name. */
@@ -57,19 +62,40 @@ export async function insertPocRow(db: Kysely<Tables>, row: Insertable<PocsTable
   return db.insertInto('pocs').values(row).returningAll().executeTakeFirstOrThrow();
 }
 
-/** Updates a PoC row and returns it. */
-export async function updatePocRow(db: Kysely<Tables>, id: string, changes: Updateable<PocsTable>) {
+/**
+ * Updates a PoC row only while it is still at `version`, increments its version and returns the
+ * updated row. Returns undefined when another write changed or deleted the row first: the version
+ * check and the write are one statement, so two writers that read the same version cannot both
+ * succeed.
+ */
+export async function updatePocRowAtVersion(
+  db: Kysely<Tables>,
+  id: string,
+  version: number,
+  changes: Updateable<PocsTable>,
+): Promise<PocRow | undefined> {
   return db
     .updateTable('pocs')
-    .set(changes)
+    .set({ ...changes, version: sql<number>`version + 1` })
     .where('id', '=', id)
+    .where('version', '=', version)
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
 }
 
-/** Deletes a PoC row. */
-export async function deletePocRow(db: Kysely<Tables>, id: string) {
-  await db.deleteFrom('pocs').where('id', '=', id).execute();
+/** Deletes a PoC row only while it is still at `version`. Returns false when it was not. */
+export async function deletePocRowAtVersion(
+  db: Kysely<Tables>,
+  id: string,
+  version: number,
+): Promise<boolean> {
+  const result = await db
+    .deleteFrom('pocs')
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+
+  return result.numDeletedRows > 0n;
 }
 
 /** Appends one entry to a PoC's change history. */

@@ -5,6 +5,7 @@ import type { AppContext } from '../app/context.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
 import { processMessages } from '../i18n/messages.ts';
 import { DomainError } from '../shared/errors.ts';
+import { parseIfMatch } from '../shared/if-match.ts';
 import { parseInput } from '../shared/validation.ts';
 import { withKeyWarnings } from './poc-fields.ts';
 import {
@@ -13,6 +14,7 @@ import {
   createPoc,
   deletePoc,
   editorActor,
+  getPoc,
   getPocHistory,
   listPocs,
   updatePoc,
@@ -39,7 +41,11 @@ const CreateQuery = z.object({
   confirmDuplicate: z.enum(['true', 'false']).default('false'),
 });
 
-/** Registers the routes of state editors' PoC management. */
+/**
+ * Registers the routes of state editors' PoC management. Replies that carry one entry send its
+ * `ETag`, and changes to an entry take `If-Match` (RFC 9110 §13.1.1). A change without
+ * `If-Match` is still accepted, for clients written before entries had versions.
+ */
 export function registerPocRoutes(app: FastifyInstance, ctx: AppContext) {
   registerPocImportRoutes(app, ctx);
 
@@ -60,32 +66,47 @@ export function registerPocRoutes(app: FastifyInstance, ctx: AppContext) {
     return reply
       .status(201)
       .header('location', `/api/v1/pocs/${poc.id}`)
+      .header('etag', poc.etag)
       .send(withKeyWarnings(poc, ctx.clock.now(), request.messages));
   });
 
-  app.patch('/api/v1/pocs/:id', async (request) => {
+  app.get('/api/v1/pocs/:id', async (request, reply) => {
     const { id } = parseInput(IdParams, request.params, 'path');
     const principal = requirePrincipal(request);
+    const poc = await getPoc(ctx, principal, id);
 
-    const poc = await updatePoc(ctx, principal, id, request.body);
+    return reply.header('etag', poc.etag).send(poc);
+  });
 
-    return withKeyWarnings(poc, ctx.clock.now(), request.messages);
+  app.patch('/api/v1/pocs/:id', async (request, reply) => {
+    const { id } = parseInput(IdParams, request.params, 'path');
+    const condition = parseIfMatch(request.headers['if-match']);
+    const principal = requirePrincipal(request);
+    const poc = await updatePoc(ctx, principal, id, request.body, condition);
+
+    return reply
+      .header('etag', poc.etag)
+      .send(withKeyWarnings(poc, ctx.clock.now(), request.messages));
   });
 
   app.delete('/api/v1/pocs/:id', async (request, reply) => {
     const { id } = parseInput(IdParams, request.params, 'path');
+    const condition = parseIfMatch(request.headers['if-match']);
     const principal = requirePrincipal(request);
-    await deletePoc(ctx, principal, id);
+    await deletePoc(ctx, principal, id, condition);
 
     return reply.status(204).send();
   });
 
+  // `If-Match` names the entry's ETag. The reply carries the new one in its body only, because
+  // an ETag header would describe this confirmation resource, not the entry.
   app.post('/api/v1/pocs/:id/confirm', async (request) => {
     const { id } = parseInput(IdParams, request.params, 'path');
     parseInput(ConfirmBody, request.body ?? {}, 'request');
+    const condition = parseIfMatch(request.headers['if-match']);
     const principal = requirePrincipal(request);
 
-    return confirmPoc(ctx, editorActor(principal), id, 'editor');
+    return confirmPoc(ctx, editorActor(principal), id, 'editor', condition);
   });
 
   app.get('/api/v1/pocs/:id/history', async (request) => {

@@ -92,4 +92,8 @@ export interface PocView {
   stale: boolean;
   createdAt: string;
   updatedAt: string;
+  /** Incremented by every change, confirmations included. */
+  version: number;
+  /** The `ETag` of the entry, such as `"3"`, for `If-Match` when a client cannot read headers. */
+  etag: string;
 }

@@ -16,18 +16,21 @@ import {
   notFound,
   type FieldError,
 } from '../shared/errors.ts';
+import type { IfMatch } from '../shared/if-match.ts';
 import { parseInput } from '../shared/validation.ts';
 import { diffViews, toPocColumns, toPocView } from './poc-fields.ts';
+import { requireMatch, VersionMoved, writeAtReadVersion } from './poc-versions.ts';
 import { bumpDirectoryRevision } from './revision.ts';
 import {
-  deletePocRow,
+  deletePocRowAtVersion,
   findLikelyDuplicates,
+  findPocById,
   findPocInState,
   insertPocHistory,
   insertPocRow,
   listPocHistory,
   listPocRows,
-  updatePocRow,
+  updatePocRowAtVersion,
   type PocRow,
 } from './pocs.queries.ts';
 import { PocCreateSchema, PocPatchSchema, type PocView } from './pocs.schema.ts';
@@ -177,6 +180,23 @@ export async function listPocs(deps: PocDeps, principal: Principal, state?: stri
   return (await listPocRows(deps.db, stateCode)).map((row) => view(deps, row));
 }
 
+/**
+ * Returns one entry for editing: an entry of a state editor's own state, or any entry for the
+ * secretariat. Another state's entry gives the same 404 as an unknown id.
+ */
+export async function getPoc(deps: PocDeps, principal: Principal, id: string) {
+  if (principal.role === 'secretariat') {
+    const row = await findPocById(deps.db, id);
+    if (row === undefined) throw notFound((m) => m.problems.directory.pocNotFound);
+    return view(deps, row);
+  }
+  if (principal.role !== 'state-editor') {
+    throw new DomainError('forbidden', (m) => m.problems.directory.readEditorsOnly);
+  }
+
+  return view(deps, await requireOwnPoc(deps, editorActor(principal), id, 'poc.read'));
+}
+
 /** Adds a PoC to the actor's state; it counts as confirmed from the moment it is entered. */
 export async function createPocAs(
   deps: PocDeps,
@@ -228,74 +248,103 @@ export async function createPocAs(
   });
 }
 
-/** Changes fields of a PoC of the actor's state, recording old and new values. */
-export async function updatePocAs(deps: PocDeps, actor: PocActor, id: string, input: unknown) {
+/**
+ * Changes fields of a PoC of the actor's state, recording old and new values. `condition` is the
+ * request's `If-Match`, null when it sent none.
+ */
+export async function updatePocAs(
+  deps: PocDeps,
+  actor: PocActor,
+  id: string,
+  input: unknown,
+  condition: IfMatch | null = null,
+) {
   const data = parseInput(PocPatchSchema, input, 'pocChanges');
-  const current = await requireOwnPoc(deps, actor, id, 'poc.update');
+  const first = await requireOwnPoc(deps, actor, id, 'poc.update');
+  // A stale tag fails here, before the key and telephone checks run.
+  requireMatch(first, condition);
   const now = deps.clock.now();
-  const columns = await toPocColumns(data, current.state_code, now);
+  const columns = await toPocColumns(data, first.state_code, now);
   const at = now.toISOString();
+  const reread = () => requireOwnPoc(deps, actor, id, 'poc.update');
 
-  return deps.db.transaction().execute(async (trx) => {
-    const keys = {
-      emailKey: columns.email_key ?? current.email_key,
-      nameKey: columns.name_key ?? current.name_key,
-    };
-    const level = columns.level ?? current.level;
-    if (keys.emailKey !== current.email_key) await checkEmailOwner(trx, actor, keys.emailKey);
-    await checkDuplicates(trx, actor, { id, level, ...keys }, true);
-    const row = await updatePocRow(trx, id, {
-      ...columns,
-      updated_at: at,
-      updated_by: actor.accountId,
-    });
-    const changes = diffViews(view(deps, current), view(deps, row));
-    if (Object.keys(changes).length > 0) {
-      const entry = { pocId: id, stateCode: current.state_code, accountId: actor.accountId };
-      await insertPocHistory(trx, { ...entry, action: 'update', at, note: actor.note }, changes);
-      await bumpDirectoryRevision(trx);
-    }
+  return writeAtReadVersion(first, condition, reread, (current) =>
+    deps.db.transaction().execute(async (trx) => {
+      const keys = {
+        emailKey: columns.email_key ?? current.email_key,
+        nameKey: columns.name_key ?? current.name_key,
+      };
+      const level = columns.level ?? current.level;
+      if (keys.emailKey !== current.email_key) await checkEmailOwner(trx, actor, keys.emailKey);
+      await checkDuplicates(trx, actor, { id, level, ...keys }, true);
+      const row = await updatePocRowAtVersion(trx, id, current.version, {
+        ...columns,
+        updated_at: at,
+        updated_by: actor.accountId,
+      });
+      if (row === undefined) throw new VersionMoved();
+      const changes = diffViews(view(deps, current), view(deps, row));
+      if (Object.keys(changes).length > 0) {
+        const entry = { pocId: id, stateCode: current.state_code, accountId: actor.accountId };
+        await insertPocHistory(trx, { ...entry, action: 'update', at, note: actor.note }, changes);
+        await bumpDirectoryRevision(trx);
+      }
 
-    return view(deps, row);
-  });
+      return view(deps, row);
+    }),
+  );
 }
 
-/** Removes a PoC of the actor's state; its history is kept. */
-export async function deletePocAs(deps: PocDeps, actor: PocActor, id: string) {
-  const current = await requireOwnPoc(deps, actor, id, 'poc.delete');
+/** Removes a PoC of the actor's state and keeps its history. `condition` is as for updates. */
+export async function deletePocAs(
+  deps: PocDeps,
+  actor: PocActor,
+  id: string,
+  condition: IfMatch | null = null,
+) {
+  const first = await requireOwnPoc(deps, actor, id, 'poc.delete');
   const at = deps.clock.now().toISOString();
+  const reread = () => requireOwnPoc(deps, actor, id, 'poc.delete');
 
-  await deps.db.transaction().execute(async (trx) => {
-    await deletePocRow(trx, id);
-    const entry = { pocId: id, stateCode: current.state_code, accountId: actor.accountId };
-    const changes = diffViews(view(deps, current), null);
-    await insertPocHistory(trx, { ...entry, action: 'delete', at, note: actor.note }, changes);
-    await bumpDirectoryRevision(trx);
-  });
+  await writeAtReadVersion(first, condition, reread, (current) =>
+    deps.db.transaction().execute(async (trx) => {
+      if (!(await deletePocRowAtVersion(trx, id, current.version))) throw new VersionMoved();
+      const entry = { pocId: id, stateCode: current.state_code, accountId: actor.accountId };
+      const changes = diffViews(view(deps, current), null);
+      await insertPocHistory(trx, { ...entry, action: 'delete', at, note: actor.note }, changes);
+      await bumpDirectoryRevision(trx);
+    }),
+  );
 }
 
 /**
  * Marks an entry confirmed now. `via` says how: `editor` (re-confirmed by an editor) or `check`
- * (its PoC answered a communication check).
+ * (its PoC answered a communication check). `condition` is as for updates.
  */
 export async function confirmPoc(
   deps: PocDeps,
   actor: PocActor,
   id: string,
   via: 'editor' | 'check',
+  condition: IfMatch | null = null,
 ) {
-  const current = await requireOwnPoc(deps, actor, id, 'poc.confirm');
+  const first = await requireOwnPoc(deps, actor, id, 'poc.confirm');
   const at = deps.clock.now().toISOString();
+  const reread = () => requireOwnPoc(deps, actor, id, 'poc.confirm');
 
-  return deps.db.transaction().execute(async (trx) => {
-    const row = await updatePocRow(trx, id, { last_confirmed_at: at, confirmed_via: via });
-    const changes = { lastConfirmedAt: { old: current.last_confirmed_at, new: at } };
-    const entry = { pocId: id, stateCode: current.state_code, accountId: actor.accountId };
-    await insertPocHistory(trx, { ...entry, action: 'confirm', at, note: actor.note }, changes);
-    await bumpDirectoryRevision(trx);
+  return writeAtReadVersion(first, condition, reread, (current) =>
+    deps.db.transaction().execute(async (trx) => {
+      const confirmed = { last_confirmed_at: at, confirmed_via: via };
+      const row = await updatePocRowAtVersion(trx, id, current.version, confirmed);
+      if (row === undefined) throw new VersionMoved();
+      const changes = { lastConfirmedAt: { old: current.last_confirmed_at, new: at } };
+      const entry = { pocId: id, stateCode: current.state_code, accountId: actor.accountId };
+      await insertPocHistory(trx, { ...entry, action: 'confirm', at, note: actor.note }, changes);
+      await bumpDirectoryRevision(trx);
 
-    return view(deps, row);
-  });
+      return view(deps, row);
+    }),
+  );
 }
 
 /** Adds a PoC to the editor's own state. */
@@ -308,14 +357,25 @@ export function createPoc(
   return createPocAs(deps, editorActor(principal), input, options);
 }
 
-/** Changes a PoC of the editor's own state. */
-export function updatePoc(deps: PocDeps, principal: Principal, id: string, input: unknown) {
-  return updatePocAs(deps, editorActor(principal), id, input);
+/** Changes a PoC of the editor's own state, if it still matches `If-Match` when one was sent. */
+export function updatePoc(
+  deps: PocDeps,
+  principal: Principal,
+  id: string,
+  input: unknown,
+  condition: IfMatch | null,
+) {
+  return updatePocAs(deps, editorActor(principal), id, input, condition);
 }
 
-/** Removes a PoC of the editor's own state. */
-export function deletePoc(deps: PocDeps, principal: Principal, id: string) {
-  return deletePocAs(deps, editorActor(principal), id);
+/** Removes a PoC of the editor's own state, if it still matches `If-Match` when one was sent. */
+export function deletePoc(
+  deps: PocDeps,
+  principal: Principal,
+  id: string,
+  condition: IfMatch | null,
+) {
+  return deletePocAs(deps, editorActor(principal), id, condition);
 }
 
 /**

@@ -26,6 +26,16 @@ export const directoryProblems = {
   looksLike: (level: string, name: string, email: string, id: string) =>
     `looks like the ${level} PoC ${name} <${email}> (${id}); repeat with confirmDuplicate=true ` +
     'to add it anyway',
+  readEditorsOnly:
+    'Only state editors and the secretariat read entries for editing; read GET /api/v1/directory',
+  pocChanged:
+    'The PoC entry changed since it was read, so If-Match no longer matches its ETag: reload the ' +
+    'entry, apply your change to it again and send it with the new ETag',
+  pocChangedWhileSaving:
+    'The PoC entry changed again during each attempt to save this request: send the request again',
+  importEntryChanged: (id: string) =>
+    `The PoC ${id} changed while the CSV file was being imported, so nothing was imported: ` +
+    'import the file again',
   historyEditorsOnly: "Only the state's editors and the secretariat read a PoC's history",
   listEditorsOnly:
     'Only state editors and the secretariat list entries for editing; read GET /api/v1/directory',

@@ -70,6 +70,12 @@ export const httpProblems = {
   noTaxiiResource: (path: string) => `No TAXII resource at ${path}`,
   methodNotAllowed: (method: string, allowed: string) =>
     `${method} is not allowed here; this resource accepts ${allowed}`,
+  ifMatchInvalid:
+    'must be * or one or more entity tags in double quotes, such as "3", as the ETag header ' +
+    'gives them',
+  ifMatchWeak:
+    'If-Match compares strong entity tags, so a weak tag (W/"…") never matches: send the ETag ' +
+    'header of the resource as it was given, without W/',
   credentialsInvalid: 'The credentials given are invalid or revoked',
   authorizationMalformed:
     'The Authorization header must be "Bearer <token>" or "Basic <credentials>", with nothing ' +

@@ -203,6 +203,39 @@ for (const dialect of testDialects) {
         },
       },
       {
+        name: 'directory: PoC changed since read',
+        status: 412,
+        send: async () => {
+          const created = await t.request({
+            method: 'POST',
+            url: '/api/v1/pocs',
+            token: editorFr.token,
+            payload: { ...poc, email: 'version@anssi.fr.example', name: 'Paul Version' },
+          });
+          assert.equal(created.statusCode, 201, created.body);
+          return t.request({
+            method: 'PATCH',
+            url: `/api/v1/pocs/${created.json<{ id: string }>().id}`,
+            token: editorFr.token,
+            headers: { 'if-match': '"99"' },
+            payload: { designation: 'Adviser' },
+          });
+        },
+      },
+      {
+        name: 'http: If-Match malformed',
+        status: 400,
+        fields: ['If-Match'],
+        send: () =>
+          t.request({
+            method: 'PATCH',
+            url: `/api/v1/pocs/${UNKNOWN_ID}`,
+            token: editorFr.token,
+            headers: { 'if-match': '99' },
+            payload: { designation: 'Adviser' },
+          }),
+      },
+      {
         name: 'directory: health forbidden to a PoC',
         status: 403,
         send: () =>

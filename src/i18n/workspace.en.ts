@@ -188,6 +188,15 @@ export const workspaceMessages = {
     saved: (name: string) => `${name} was changed.`,
     noChanges: 'Nothing was changed.',
     deleted: (name: string) => `${name} was deleted.`,
+    staleEntryHeading: 'Someone else changed this entry',
+    staleEntryText: (name: string) =>
+      `${name} was changed after this page loaded it, so your changes were not saved. Reload ` +
+      'the entry to see its current values, then make your changes again.',
+    reloadEntry: 'Reload the entry',
+    reloaded: (name: string) => `The current entry of ${name} is loaded.`,
+    changedElsewhere: (name: string) =>
+      `${name} was changed by someone else after this list was loaded, so nothing was done. ` +
+      'The list now shows the current entry: check it and try again.',
     fields: {
       level: 'Level',
       name: 'Full name',

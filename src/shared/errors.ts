@@ -17,6 +17,7 @@ export const errorStatus = {
   request_timeout: 408,
   conflict: 409,
   duplicate_suspected: 409,
+  precondition_failed: 412,
   tlp_conflict: 422,
   rate_limited: 429,
   internal: 500,

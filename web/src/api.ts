@@ -33,6 +33,8 @@ export interface ApiRequest<S extends z.ZodType> {
   schema?: S;
   /** CSRF token of the session, sent on every unsafe method. */
   csrfToken?: string | null;
+  /** Entity tag sent as `If-Match`, so the change applies only to the version that was read. */
+  ifMatch?: string;
 }
 
 /** Returns the sign-in URL that brings the browser back to the current workspace page. */
@@ -71,6 +73,7 @@ export async function callApi<S extends z.ZodType>(request: ApiRequest<S>): Prom
   const method = request.method ?? 'GET';
   const headers: Record<string, string> = { accept: 'application/json' };
   if (method !== 'GET' && request.csrfToken != null) headers['x-csrf-token'] = request.csrfToken;
+  if (request.ifMatch !== undefined) headers['if-match'] = request.ifMatch;
 
   let body: string | undefined;
   if (request.body !== undefined) {

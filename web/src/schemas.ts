@@ -88,6 +88,10 @@ export const Poc = z.object({
   stale: z.boolean().default(false),
   createdAt: z.string(),
   updatedAt: z.string(),
+  version: z.number().int(),
+  // The entry's ETag, sent back as If-Match so that a change made by someone else in the
+  // meantime is not overwritten.
+  etag: z.string(),
 });
 
 /** One point of contact of the caller's state. */

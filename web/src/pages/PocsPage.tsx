@@ -1,6 +1,6 @@
 import { useState } from 'react';
 
-import { callApi, toApiError, type ApiError } from '../api.ts';
+import { ApiError, callApi, toApiError } from '../api.ts';
 import { ErrorSummary, PageHeading, StatusMessage } from '../components.tsx';
 import { useResource } from '../hooks.ts';
 import { messages } from '../messages.ts';
@@ -16,6 +16,7 @@ import {
 } from './poc-form-values.ts';
 import { PocForm, StoredKeyFacts, type StoredKey } from './PocForm.tsx';
 import { PocTable } from './PocTable.tsx';
+import { isStaleEntry, StalePocPanel } from './StalePocPanel.tsx';
 
 const text = messages.pocs;
 
@@ -29,6 +30,16 @@ function storedKeyOf(poc: Poc): StoredKey | null {
   if (poc.pgpFingerprint == null) return null;
 
   return { fingerprint: poc.pgpFingerprint, expiresAt: poc.pgpExpiresAt ?? null };
+}
+
+/**
+ * Returns the error with text for the editor in place of the API's detail of a rejected
+ * `If-Match`, because the editor sent no header themselves.
+ */
+function explainStale(error: ApiError, poc: Poc): ApiError {
+  if (!isStaleEntry(error)) return error;
+
+  return new ApiError(error.status, error.code, text.changedElsewhere(poc.name));
 }
 
 /** A new entry the API flagged as a likely duplicate, kept so it can be sent again. */
@@ -48,6 +59,8 @@ export function PocsPage() {
   const [formError, setFormError] = useState<ApiError | null>(null);
   const [actionError, setActionError] = useState<ApiError | null>(null);
   const [duplicate, setDuplicate] = useState<PendingDuplicate | null>(null);
+  // True when saving the entry being edited failed because someone else changed it first.
+  const [isStale, setIsStale] = useState(false);
   const [saved, setSaved] = useState<Poc | null>(null);
   const [isBusy, setIsBusy] = useState(false);
   const [confirmingId, setConfirmingId] = useState<string | null>(null);
@@ -59,6 +72,7 @@ export function PocsPage() {
     setEditing(poc);
     setFormError(null);
     setDuplicate(null);
+    setIsStale(false);
     setFormKey((key) => key + 1);
   }
 
@@ -105,10 +119,39 @@ export function PocsPage() {
         body,
         schema: Poc,
         csrfToken: me.csrfToken,
+        ifMatch: poc.etag,
       });
       finishSave(changed, text.saved(changed.name));
     } catch (caught) {
-      setFormError(toApiError(caught));
+      const error = toApiError(caught);
+      if (isStaleEntry(error)) {
+        setIsStale(true);
+        pocs.reload();
+      } else {
+        setFormError(error);
+      }
+    }
+  }
+
+  // Loads the current version of the entry into the form. The editor's unsaved values are
+  // replaced, because they were based on the version that someone else changed.
+  async function handleReloadEntry(poc: Poc) {
+    setIsBusy(true);
+    setActionError(null);
+    try {
+      const current = await callApi({
+        path: `/api/v1/pocs/${encodeURIComponent(poc.id)}`,
+        schema: Poc,
+      });
+      resetForm(current);
+      setStatus(text.reloaded(current.name));
+    } catch (caught) {
+      // Most likely deleted in the meantime: the reloaded list no longer shows it.
+      resetForm(null);
+      setActionError(toApiError(caught));
+    } finally {
+      setIsBusy(false);
+      pocs.reload();
     }
   }
 
@@ -132,11 +175,14 @@ export function PocsPage() {
         path: `/api/v1/pocs/${encodeURIComponent(poc.id)}/confirm`,
         schema: Poc,
         csrfToken: me.csrfToken,
+        ifMatch: poc.etag,
       });
       setStatus(text.confirmed(poc.name));
       pocs.reload();
     } catch (caught) {
-      setActionError(toApiError(caught));
+      const error = toApiError(caught);
+      setActionError(explainStale(error, poc));
+      if (isStaleEntry(error)) pocs.reload();
     } finally {
       setConfirmingId(null);
     }
@@ -150,12 +196,15 @@ export function PocsPage() {
         method: 'DELETE',
         path: `/api/v1/pocs/${encodeURIComponent(poc.id)}`,
         csrfToken: me.csrfToken,
+        ifMatch: poc.etag,
       });
       setStatus(text.deleted(poc.name));
       if (editing?.id === poc.id) resetForm(null);
       pocs.reload();
     } catch (caught) {
-      setActionError(toApiError(caught));
+      const error = toApiError(caught);
+      setActionError(explainStale(error, poc));
+      if (isStaleEntry(error)) pocs.reload();
     }
   }
 
@@ -200,6 +249,13 @@ export function PocsPage() {
           onCancel={() => {
             setDuplicate(null);
           }}
+        />
+      )}
+      {isStale && editing !== null && (
+        <StalePocPanel
+          name={editing.name}
+          isBusy={isBusy}
+          onReload={() => void handleReloadEntry(editing)}
         />
       )}
       <PocForm

@@ -78,7 +78,9 @@ for (const dialect of testDialects) {
       page.once('dialog', (dialog) => void dialog.accept());
       await row.getByRole('button', { name: 'Revoke token SIEM feed' }).click();
       await page.getByText('The token "SIEM feed" was revoked.').waitFor();
-      assert.match(await row.innerText(), /Revoked/);
+      // The notice shows before the list reloads, so the row is awaited in its revoked state;
+      // the wait fails the test when the row never says so.
+      await row.getByText('Revoked').waitFor();
       assert.equal(await row.getByRole('button').count(), 0);
       const after = await t.request({ method: 'GET', url: '/api/v1/me', token });
       assert.equal(after.statusCode, 401);

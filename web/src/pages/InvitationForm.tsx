@@ -1,7 +1,13 @@
 import { useState, type SubmitEvent } from 'react';
 
 import { callApi, toApiError, type ApiError } from '../api.ts';
-import { ErrorSummary, Field, fieldErrorsFor, StatusMessage } from '../components.tsx';
+import {
+  ErrorSummary,
+  Field,
+  fieldErrorsFor,
+  StatusMessage,
+  SubmitButton,
+} from '../components.tsx';
 import { formatDateTime, formatTlp } from '../format.ts';
 import { messages } from '../messages.ts';
 import { tlpLevels, type Me } from '../schemas.ts';
@@ -176,11 +182,7 @@ export function InvitationForm({ me }: { me: Me }) {
             )}
           </Field>
         )}
-        <p className="actions">
-          <button type="submit" disabled={isBusy}>
-            {text.invite}
-          </button>
-        </p>
+        <SubmitButton isBusy={isBusy} label={text.invite} />
       </form>
     </section>
   );

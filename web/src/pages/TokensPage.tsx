@@ -8,6 +8,7 @@ import {
   fieldErrorsFor,
   PageHeading,
   StatusMessage,
+  SubmitButton,
 } from '../components.tsx';
 import { useResource } from '../hooks.ts';
 import { messages } from '../messages.ts';
@@ -106,11 +107,7 @@ export function TokensPage() {
               />
             )}
           </Field>
-          <p className="actions">
-            <button type="submit" disabled={isBusy}>
-              {isBusy ? text.creating : text.create}
-            </button>
-          </p>
+          <SubmitButton isBusy={isBusy} label={text.create} busyLabel={text.creating} />
         </form>
         {created !== null && <NewTokenPanel created={created} />}
       </section>

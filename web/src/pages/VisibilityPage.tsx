@@ -1,7 +1,7 @@
 import { useCallback, useState, type SubmitEvent } from 'react';
 
 import { callApi, toApiError, type ApiError } from '../api.ts';
-import { ErrorSummary, PageHeading, StatusMessage } from '../components.tsx';
+import { ErrorSummary, PageHeading, StatusMessage, SubmitButton } from '../components.tsx';
 import { useResource } from '../hooks.ts';
 import { messages } from '../messages.ts';
 import { useSession } from '../session.tsx';
@@ -104,11 +104,7 @@ function VisibilityForm({ stateCode, csrfToken }: { stateCode: string; csrfToken
             </div>
           </fieldset>
         ))}
-        <p className="actions">
-          <button type="submit" disabled={isBusy}>
-            {text.save}
-          </button>
-        </p>
+        <SubmitButton isBusy={isBusy} label={text.save} />
       </form>
     </>
   );

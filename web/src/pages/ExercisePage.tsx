@@ -1,8 +1,8 @@
 import { useState } from 'react';
 
-import { callApi, toApiError, type ApiError } from '../api.ts';
+import { callApi } from '../api.ts';
 import { DateTime, ErrorSummary, PageHeading, StatusMessage, TlpBadge } from '../components.tsx';
-import { useResource } from '../hooks.ts';
+import { useResource, useSubmission } from '../hooks.ts';
 import { messages } from '../messages.ts';
 import { Link, paths } from '../router.tsx';
 import { useSession } from '../session.tsx';
@@ -26,14 +26,12 @@ export function ExercisePage({ exerciseId }: { exerciseId: string }) {
   const path = `/api/v1/exercises/${encodeURIComponent(exerciseId)}`;
   const exercise = useResource(() => callApi({ path, schema: Exercise }));
   const organisations = useResource(loadOrganisationNames);
-  const [error, setError] = useState<ApiError | null>(null);
   const [status, setStatus] = useState('');
-  const [isBusy, setIsBusy] = useState(false);
+  const submission = useSubmission();
+  const { error, isBusy } = submission;
 
   async function act(suffix: string, done: string) {
-    setIsBusy(true);
-    setError(null);
-    try {
+    await submission.run(async () => {
       const updated = await callApi({
         method: 'POST',
         path: `${path}${suffix}`,
@@ -42,17 +40,11 @@ export function ExercisePage({ exerciseId }: { exerciseId: string }) {
       });
       exercise.setData(() => updated);
       setStatus(done);
-    } catch (caught) {
-      setError(toApiError(caught));
-    } finally {
-      setIsBusy(false);
-    }
+    });
   }
 
   async function release(inject: Inject) {
-    setIsBusy(true);
-    setError(null);
-    try {
+    await submission.run(async () => {
       const result = await callApi({
         method: 'POST',
         path: `${path}/injects/${encodeURIComponent(inject.id)}/release`,
@@ -61,11 +53,7 @@ export function ExercisePage({ exerciseId }: { exerciseId: string }) {
       });
       setStatus(result.released ? text.released(inject.title) : text.alreadyReleased(inject.title));
       exercise.reload();
-    } catch (caught) {
-      setError(toApiError(caught));
-    } finally {
-      setIsBusy(false);
-    }
+    });
   }
 
   const data = exercise.data;

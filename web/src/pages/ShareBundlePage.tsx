@@ -1,6 +1,6 @@
 import { useState, type SubmitEvent } from 'react';
 
-import { ApiError, callApi, formCheckError, toApiError } from '../api.ts';
+import { ApiError, callApi, formCheckError } from '../api.ts';
 import {
   ErrorSummary,
   Field,
@@ -11,7 +11,7 @@ import {
   TlpSelectField,
 } from '../components.tsx';
 import { checkStateCodes } from '../format.ts';
-import { useResource } from '../hooks.ts';
+import { useResource, useSubmission } from '../hooks.ts';
 import { messages } from '../messages.ts';
 import { BundleResult, type TlpLevel } from '../schemas.ts';
 import { useSession } from '../session.tsx';
@@ -77,20 +77,18 @@ export function ShareBundlePage() {
   const [file, setFile] = useState<File | null>(null);
   const [tlp, setTlp] = useState<TlpLevel | ''>('');
   const [states, setStates] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
   const [result, setResult] = useState<BundleResult | null>(null);
-  const [isBusy, setIsBusy] = useState(false);
+  const submission = useSubmission();
+  const { error, isBusy } = submission;
   const errors = fieldErrorsFor(error, fieldIds);
 
   async function handleSubmit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
-    setIsBusy(true);
-    setError(null);
     setResult(null);
-    try {
+    await submission.run(async () => {
       const upload = await prepareUpload(file, tlp, states, chosen);
       if (upload instanceof ApiError) {
-        setError(upload);
+        submission.setError(upload);
         return;
       }
       const reply = await callApi({
@@ -101,11 +99,7 @@ export function ShareBundlePage() {
         csrfToken: me.csrfToken,
       });
       setResult(reply);
-    } catch (caught) {
-      setError(toApiError(caught));
-    } finally {
-      setIsBusy(false);
-    }
+    });
   }
 
   return (

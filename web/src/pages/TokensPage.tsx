@@ -10,7 +10,7 @@ import {
   StatusMessage,
   SubmitButton,
 } from '../components.tsx';
-import { useResource } from '../hooks.ts';
+import { useResource, useSubmission } from '../hooks.ts';
 import { messages } from '../messages.ts';
 import { useSession } from '../session.tsx';
 import { ApiKeyList, CreatedApiKey, type ApiKey } from './tokens.schemas.ts';
@@ -32,18 +32,16 @@ export function TokensPage() {
   );
   const [label, setLabel] = useState('');
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
   const [listError, setListError] = useState<ApiError | null>(null);
   const [status, setStatus] = useState('');
-  const [isBusy, setIsBusy] = useState(false);
+  const submission = useSubmission();
+  const { error, isBusy } = submission;
   const errors = fieldErrorsFor(error, fieldIds);
 
   async function handleSubmit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
-    setIsBusy(true);
-    setError(null);
     setCreated(null);
-    try {
+    await submission.run(async () => {
       const key = await callApi({
         method: 'POST',
         path: keysPath(me.accountId),
@@ -54,11 +52,7 @@ export function TokensPage() {
       setCreated(key);
       setLabel('');
       keys.reload();
-    } catch (caught) {
-      setError(toApiError(caught));
-    } finally {
-      setIsBusy(false);
-    }
+    });
   }
 
   async function handleRevoke(key: ApiKey) {

@@ -6,6 +6,7 @@ import { useResource, useSubmission } from '../hooks.ts';
 import { messages } from '../messages.ts';
 import { Link, paths } from '../router.tsx';
 import { useSession } from '../session.tsx';
+import { DataTable } from '../tables.tsx';
 import { OrganisationList } from './admin.schemas.ts';
 import { Exercise, ReleaseResult, type Inject } from './exercises.schemas.ts';
 
@@ -148,55 +149,66 @@ function InjectTable({
   if (exercise.injects.length === 0) return <p>{text.noInjects}</p>;
 
   return (
-    <table>
-      <caption>{text.injectsCaption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{columns.title}</th>
-          <th scope="col">{columns.kind}</th>
-          <th scope="col">{columns.tlp}</th>
-          <th scope="col">{columns.offset}</th>
-          <th scope="col">{columns.window}</th>
-          <th scope="col">{columns.released}</th>
-          <th scope="col">{columns.actions}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {exercise.injects.map((inject) => (
-          <tr key={inject.id} data-inject-id={inject.id}>
-            <th scope="row">{inject.title}</th>
-            <td>{text.kinds[inject.kind] ?? inject.kind}</td>
-            <td>{inject.tlp == null ? messages.none : <TlpBadge tlp={inject.tlp} />}</td>
-            <td>{text.minutes(inject.offsetMinutes)}</td>
-            <td>{text.minutes(inject.windowMinutes)}</td>
-            <td>
-              {inject.releasedAt === null ? (
-                text.notReleased
-              ) : (
-                <>
-                  <DateTime iso={inject.releasedAt} />
-                  {inject.releasedBy === 'schedule' && ` ${text.bySchedule}`}
-                </>
-              )}
-            </td>
-            <td>
-              {exercise.status === 'running' && inject.releasedAt === null && (
-                <button
-                  type="button"
-                  className="secondary"
-                  aria-label={text.releaseInject(inject.title)}
-                  disabled={isBusy}
-                  onClick={() => {
-                    onRelease(inject);
-                  }}
-                >
-                  {text.release}
-                </button>
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      caption={text.injectsCaption}
+      rows={exercise.injects}
+      rowKey={(inject) => inject.id}
+      rowAttributes={(inject) => ({ 'data-inject-id': inject.id })}
+      columns={[
+        { key: 'title', header: columns.title, isRowHeader: true, cell: (inject) => inject.title },
+        {
+          key: 'kind',
+          header: columns.kind,
+          cell: (inject) => text.kinds[inject.kind] ?? inject.kind,
+        },
+        {
+          key: 'tlp',
+          header: columns.tlp,
+          cell: (inject) => (inject.tlp == null ? messages.none : <TlpBadge tlp={inject.tlp} />),
+        },
+        {
+          key: 'offset',
+          header: columns.offset,
+          cell: (inject) => text.minutes(inject.offsetMinutes),
+        },
+        {
+          key: 'window',
+          header: columns.window,
+          cell: (inject) => text.minutes(inject.windowMinutes),
+        },
+        {
+          key: 'released',
+          header: columns.released,
+          cell: (inject) =>
+            inject.releasedAt === null ? (
+              text.notReleased
+            ) : (
+              <>
+                <DateTime iso={inject.releasedAt} />
+                {inject.releasedBy === 'schedule' && ` ${text.bySchedule}`}
+              </>
+            ),
+        },
+        {
+          key: 'actions',
+          header: columns.actions,
+          cell: (inject) =>
+            exercise.status === 'running' &&
+            inject.releasedAt === null && (
+              <button
+                type="button"
+                className="secondary"
+                aria-label={text.releaseInject(inject.title)}
+                disabled={isBusy}
+                onClick={() => {
+                  onRelease(inject);
+                }}
+              >
+                {text.release}
+              </button>
+            ),
+        },
+      ]}
+    />
   );
 }

@@ -264,6 +264,23 @@ export function listChannelDeliveries(db: Kysely<Tables>, alertId: string) {
     .execute();
 }
 
+/**
+ * Columns of an alert joined as `a` that mail and webhook deliveries carry: its content, sender
+ * state, time, exercise mark and response deadline.
+ */
+export const deliveredAlertColumns = [
+  'a.id as alertId',
+  'a.title',
+  'a.severity',
+  'a.tlp',
+  'a.body',
+  'a.object_ids',
+  'a.sender_state',
+  'a.created_at',
+  'a.exercise',
+  'a.response_due_at',
+] as const;
+
 /** Finds what the mail job needs: the recipient, its alert and its delivery on one channel. */
 export function findMailTarget(db: Kysely<Tables>, recipientId: string, channel: string) {
   return db
@@ -277,18 +294,9 @@ export function findMailTarget(db: Kysely<Tables>, recipientId: string, channel:
       'r.email',
       'r.email_key',
       'r.acknowledged_at',
-      'a.id as alertId',
-      'a.title',
-      'a.severity',
-      'a.tlp',
-      'a.body',
-      'a.object_ids',
+      ...deliveredAlertColumns,
       'a.sender_account_id',
-      'a.sender_state',
-      'a.created_at',
-      'a.exercise',
       'a.exercise_id',
-      'a.response_due_at',
       'r.state_code',
       'r.level',
       'r.organisation_id',

@@ -3,26 +3,12 @@ import { z } from 'zod';
 
 import type { Tables } from '../db/schema.ts';
 import { bumpDirectoryRevision } from './revision.ts';
-
-/** PoC fields whose visibility each state chooses. */
-export const visibilityFields = [
-  'name',
-  'designation',
-  'organisation',
-  'email',
-  'phone',
-  'emergencyPhone',
-  'languages',
-  'timeZone',
-  'hours',
-  'pgpKey',
-] as const;
-
-/** A PoC field whose visibility a state chooses. */
-export type VisibilityField = (typeof visibilityFields)[number];
-
-/** Audience of a field: everyone, or signed-in members only. */
-export type Visibility = 'public' | 'members';
+import {
+  visibilityChoices,
+  visibilityFields,
+  type Visibility,
+  type VisibilityField,
+} from './visibility-fields.ts';
 
 /** Field visibility of one state. */
 export type VisibilityMap = Record<VisibilityField, Visibility>;
@@ -47,7 +33,7 @@ export const defaultVisibility: VisibilityMap = {
 /** Body of `PUT /api/v1/states/{code}/visibility`: any subset of the fields. */
 export const VisibilityUpdateSchema = z.strictObject(
   Object.fromEntries(
-    visibilityFields.map((field) => [field, z.enum(['public', 'members']).optional()]),
+    visibilityFields.map((field) => [field, z.enum(visibilityChoices).optional()]),
   ) as Record<VisibilityField, z.ZodOptional<z.ZodEnum<{ public: 'public'; members: 'members' }>>>,
 );
 

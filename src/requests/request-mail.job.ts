@@ -22,6 +22,54 @@ export const RequestMailPayload = z.object({ recipientId: z.string() });
 
 type Target = NonNullable<Awaited<ReturnType<typeof findRequestMailTarget>>>;
 
+/** Returns the TLP label of `target`, such as `TLP:AMBER`, or the stored value if unknown. */
+function labelOf(target: Target): string {
+  return isTlpLevel(target.tlp) ? tlpLabel(target.tlp) : target.tlp;
+}
+
+/** Builds the subject line of a mail about `target` whose text is `title`. */
+function subjectLineOf(catalogue: Catalogue, target: Target, title: string): string {
+  const m = catalogue.requests;
+  const typeName = m.typeNames[target.type] ?? target.type;
+
+  return m.mail.subjectLine(
+    target.exercise === 1,
+    labelOf(target),
+    target.reference,
+    typeName,
+    title,
+  );
+}
+
+/**
+ * Joins the `body` lines of a mail about `target` with the parts that every such mail has: the TLP
+ * label first and last, the exercise banner outside it for a drill, and the link to the thread.
+ */
+function frameMailText(
+  catalogue: Catalogue,
+  publicUrl: string,
+  target: Target,
+  body: string[],
+): string {
+  const m = catalogue.requests;
+  const banner = catalogue.alerts.exerciseBanner;
+  const label = labelOf(target);
+  const isExercise = target.exercise === 1;
+  const link = `${publicUrl}/app/requests/${encodeURIComponent(target.reference)}`;
+
+  return [
+    ...(isExercise ? [banner, ''] : []),
+    label,
+    '',
+    ...body,
+    '',
+    m.mail.replyLink(link),
+    '',
+    label,
+    ...(isExercise ? ['', banner] : []),
+  ].join('\n');
+}
+
 /**
  * Builds the mail of one message in the language of `catalogue`, with a link to its thread in the
  * workspace.
@@ -33,15 +81,8 @@ export function composeRequestMail(
   target: Target,
 ): MailMessage {
   const m = catalogue.requests;
-  const banner = catalogue.alerts.exerciseBanner;
-  const label = isTlpLevel(target.tlp) ? tlpLabel(target.tlp) : target.tlp;
   const typeName = m.typeNames[target.type] ?? target.type;
-  const isExercise = target.exercise === 1;
-  const link = `${publicUrl}/app/requests/${encodeURIComponent(target.reference)}`;
-  const text = [
-    ...(isExercise ? [banner, ''] : []),
-    label,
-    '',
+  const text = frameMailText(catalogue, publicUrl, target, [
     m.mail.heading(typeName, target.reference),
     // Stored values go on one line each, so none can forge a line such as `Severity: 5`.
     m.mail.subject(toInlineText(target.subject)),
@@ -57,22 +98,12 @@ export function composeRequestMail(
     '',
     target.description,
     ...(target.requested_action === '' ? [] : ['', m.mail.requested, target.requested_action]),
-    '',
-    m.mail.replyLink(link),
-    '',
-    label,
-    ...(isExercise ? ['', banner] : []),
-  ].join('\n');
+  ]);
+  const title = target.exercise === 1 ? withoutExerciseMark(target.subject) : target.subject;
 
   return {
     to,
-    subject: m.mail.subjectLine(
-      isExercise,
-      label,
-      target.reference,
-      typeName,
-      isExercise ? withoutExerciseMark(target.subject) : target.subject,
-    ),
+    subject: subjectLineOf(catalogue, target, title),
     text,
     messageId: `<${target.recipientId}@parley.requests>`,
   };
@@ -91,30 +122,11 @@ export function composeWithheldRequestNotice(
   reason: string,
 ): MailMessage {
   const m = catalogue.requests;
-  const banner = catalogue.alerts.exerciseBanner;
-  const label = isTlpLevel(target.tlp) ? tlpLabel(target.tlp) : target.tlp;
-  const typeName = m.typeNames[target.type] ?? target.type;
-  const isExercise = target.exercise === 1;
-  const link = `${publicUrl}/app/requests/${encodeURIComponent(target.reference)}`;
-  const text = [
-    ...(isExercise ? [banner, ''] : []),
-    label,
-    '',
+  const text = frameMailText(catalogue, publicUrl, target, [
     m.mail.withheldIntro,
     m.mail.withheldReason(toInlineText(reason)),
-    '',
-    m.mail.replyLink(link),
-    '',
-    label,
-    ...(isExercise ? ['', banner] : []),
-  ].join('\n');
-  const subject = m.mail.subjectLine(
-    isExercise,
-    label,
-    target.reference,
-    typeName,
-    m.mail.withheldTitle,
-  );
+  ]);
+  const subject = subjectLineOf(catalogue, target, m.mail.withheldTitle);
 
   return { to, subject, text, messageId: `<${target.recipientId}@parley.requests>` };
 }
@@ -134,18 +146,8 @@ async function chooseKeyedRequestMail(
   logger: Logger,
 ): Promise<{ message: MailMessage; note: string | null; contentWithheld: boolean }> {
   const encrypted = await encryptMailText(armoredKey, plain.text, logger);
-  const m = catalogue.requests;
   if (encrypted.text !== null) {
-    const label = isTlpLevel(target.tlp) ? tlpLabel(target.tlp) : target.tlp;
-    const typeName = m.typeNames[target.type] ?? target.type;
-    const isExercise = target.exercise === 1;
-    const subject = m.mail.subjectLine(
-      isExercise,
-      label,
-      target.reference,
-      typeName,
-      m.mail.encryptedTitle,
-    );
+    const subject = subjectLineOf(catalogue, target, catalogue.requests.mail.encryptedTitle);
     const message = { ...plain, subject, text: encrypted.text };
     return { message, note: null, contentWithheld: false };
   }

@@ -1,5 +1,6 @@
 import type { Insertable, Kysely } from 'kysely';
 
+import { deliveredAlertColumns } from '../alerts/alerts.queries.ts';
 import type { Tables, WebhookDeliveriesTable, WebhooksTable } from '../db/schema.ts';
 
 /** Inserts a webhook endpoint. */
@@ -86,16 +87,7 @@ export function findWebhookTarget(db: Kysely<Tables>, deliveryId: string) {
       'd.webhook_id',
       'w.secret',
       'w.is_active',
-      'a.id as alertId',
-      'a.title',
-      'a.severity',
-      'a.tlp',
-      'a.body',
-      'a.object_ids',
-      'a.sender_state',
-      'a.created_at',
-      'a.exercise',
-      'a.response_due_at',
+      ...deliveredAlertColumns,
     ])
     .where('d.id', '=', deliveryId)
     .executeTakeFirst();

@@ -24,6 +24,11 @@ export class ApiError extends Error {
   }
 }
 
+/** Builds the error of a form whose own checks failed before anything was sent (status 0). */
+export function formCheckError(fieldErrors: FieldError[]): ApiError {
+  return new ApiError(0, 'validation_failed', messages.errors.checkFields, fieldErrors);
+}
+
 /** One API call. `body` is sent as JSON unless it is a string, which is sent as given. */
 export interface ApiRequest<S extends z.ZodType> {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -3,6 +3,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import type { ApiError, FieldError } from './api.ts';
 import { formatDateTime, formatSeverity, formatTlp, tlpClass } from './format.ts';
 import { messages } from './messages.ts';
+import { tlpLevels, type TlpLevel } from './schemas.ts';
 
 let hasNavigated = false;
 
@@ -124,6 +125,97 @@ export function Field({
       )}
       {children(aria)}
     </div>
+  );
+}
+
+/** Renders a required choice of TLP level, which starts on an empty "choose" option. */
+export function TlpSelectField({
+  id,
+  label,
+  error,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  error: string | undefined;
+  value: TlpLevel | '';
+  onChange: (value: TlpLevel | '') => void;
+}) {
+  return (
+    <Field id={id} label={label} error={error}>
+      {(aria) => (
+        <select
+          {...aria}
+          name="tlp"
+          required
+          value={value}
+          onChange={(event) => {
+            onChange(event.target.value as TlpLevel | '');
+          }}
+        >
+          <option value="">{messages.tlp.choose}</option>
+          {tlpLevels.map((level) => (
+            <option key={level} value={level}>
+              {messages.tlp.levels[level]}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+/** Renders the optional `states` field, where a person types state codes such as `FR, KE`. */
+export function StateCodesField({
+  id,
+  label,
+  hint,
+  error,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  hint: string;
+  error: string | undefined;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field id={id} label={`${label} ${messages.optional}`} hint={hint} error={error}>
+      {(aria) => (
+        <input
+          {...aria}
+          name="states"
+          type="text"
+          autoComplete="off"
+          value={value}
+          onChange={(event) => {
+            onChange(event.target.value);
+          }}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** Renders a form's submit button, disabled and showing `busyLabel` while the form is sent. */
+export function SubmitButton({
+  isBusy,
+  label,
+  busyLabel = label,
+}: {
+  isBusy: boolean;
+  label: string;
+  busyLabel?: string;
+}) {
+  return (
+    <p className="actions">
+      <button type="submit" disabled={isBusy}>
+        {isBusy ? busyLabel : label}
+      </button>
+    </p>
   );
 }
 

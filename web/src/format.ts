@@ -1,3 +1,4 @@
+import type { FieldError } from './api.ts';
 import { messages } from './messages.ts';
 
 const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
@@ -39,6 +40,22 @@ export function parseStateCodes(input: string): { codes: string[]; invalid: stri
   const codes = [...new Set(parts.map((part) => part.toUpperCase()))];
 
   return { codes, invalid };
+}
+
+/**
+ * Parses a form's `states` field into upper-case codes without duplicates. Adds the field's error
+ * to `errors` when some part is not two letters.
+ */
+export function checkStateCodes(input: string, errors: FieldError[]): string[] {
+  const { codes, invalid } = parseStateCodes(input);
+  if (invalid.length > 0) {
+    errors.push({
+      field: 'states',
+      message: messages.errors.stateCodesInvalid(invalid.join(', ')),
+    });
+  }
+
+  return codes;
 }
 
 /** Splits a list typed by a person at commas, semicolons, spaces and line breaks. */

@@ -45,3 +45,32 @@ export function useResource<T>(load: () => Promise<T>): Resource<T> {
 
   return { data, error, reload, setData: setDataState };
 }
+
+/** Error and busy state of a form or button that sends one request at a time. */
+export interface Submission {
+  error: ApiError | null;
+  setError: (error: ApiError | null) => void;
+  isBusy: boolean;
+  /** Clears the error and runs `action` while busy. What `action` throws becomes the error. */
+  run: (action: () => Promise<void>) => Promise<void>;
+}
+
+/** Tracks the error and busy state of a form or button whose requests `run` sends. */
+export function useSubmission(): Submission {
+  const [error, setError] = useState<ApiError | null>(null);
+  const [isBusy, setIsBusy] = useState(false);
+
+  async function run(action: () => Promise<void>) {
+    setIsBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (caught) {
+      setError(toApiError(caught));
+    } finally {
+      setIsBusy(false);
+    }
+  }
+
+  return { error, setError, isBusy, run };
+}

@@ -4,6 +4,7 @@ import { useLiveEvent } from '../events.tsx';
 import { useResource } from '../hooks.ts';
 import { messages } from '../messages.ts';
 import { Deliveries, type DeliveryRecipient } from '../schemas.ts';
+import { DataTable } from '../tables.tsx';
 
 type WebhookCall = Deliveries['webhooks'][number];
 
@@ -88,65 +89,78 @@ function RecipientTable({ recipients }: { recipients: DeliveryRecipient[] }) {
   const columns = text.columns;
 
   return (
-    <table>
-      <caption>{text.caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{columns.email}</th>
-          <th scope="col">{columns.state}</th>
-          <th scope="col">{columns.level}</th>
-          <th scope="col">{columns.status}</th>
-          <th scope="col">{columns.attempts}</th>
-          <th scope="col">{columns.sentAt}</th>
-          <th scope="col">{columns.openedAt}</th>
-          <th scope="col">{columns.acknowledgedAt}</th>
-          <th scope="col">{columns.channels}</th>
-          <th scope="col">{columns.escalation}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {recipients.map((recipient) => (
-          <tr key={recipient.email} data-recipient={recipient.email}>
-            <th scope="row">{recipient.email}</th>
-            <td>{recipient.state ?? messages.none}</td>
-            <td>{recipient.level ?? messages.none}</td>
-            <td>
-              {recipient.failureReason == null
-                ? recipient.status
-                : text.failedBecause(recipient.failureReason)}
-            </td>
-            <td>{recipient.attempts}</td>
-            <td>
-              <DateTime iso={recipient.sentAt} />
-            </td>
-            <td>
-              <DateTime iso={recipient.openedAt} />
-            </td>
-            <td>
+    <DataTable
+      caption={text.caption}
+      rows={recipients}
+      rowKey={(recipient) => recipient.email}
+      rowAttributes={(recipient) => ({ 'data-recipient': recipient.email })}
+      columns={[
+        {
+          key: 'email',
+          header: columns.email,
+          isRowHeader: true,
+          cell: (recipient) => recipient.email,
+        },
+        {
+          key: 'state',
+          header: columns.state,
+          cell: (recipient) => recipient.state ?? messages.none,
+        },
+        {
+          key: 'level',
+          header: columns.level,
+          cell: (recipient) => recipient.level ?? messages.none,
+        },
+        {
+          key: 'status',
+          header: columns.status,
+          cell: (recipient) =>
+            recipient.failureReason == null
+              ? recipient.status
+              : text.failedBecause(recipient.failureReason),
+        },
+        { key: 'attempts', header: columns.attempts, cell: (recipient) => recipient.attempts },
+        {
+          key: 'sentAt',
+          header: columns.sentAt,
+          cell: (recipient) => <DateTime iso={recipient.sentAt} />,
+        },
+        {
+          key: 'openedAt',
+          header: columns.openedAt,
+          cell: (recipient) => <DateTime iso={recipient.openedAt} />,
+        },
+        {
+          key: 'acknowledgedAt',
+          header: columns.acknowledgedAt,
+          cell: (recipient) => (
+            <>
               <DateTime iso={recipient.acknowledgedAt} />
               {recipient.acknowledgedVia != null &&
                 ` ${text.acknowledgedVia(recipient.acknowledgedVia)}`}
-            </td>
-            <td>
-              {recipient.channels
-                .map((channel) => `${channel.channel}: ${channel.status}`)
-                .join(', ')}
-            </td>
-            <td>
-              {[
-                recipient.remindedAt == null ? null : text.remindedAt(recipient.remindedAt),
-                recipient.escalatedAt == null ? null : text.escalatedAt(recipient.escalatedAt),
-                recipient.escalatedFrom == null
-                  ? null
-                  : text.escalatedFrom(recipient.escalatedFrom),
-              ]
-                .filter((part) => part !== null)
-                .join('; ')}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+            </>
+          ),
+        },
+        {
+          key: 'channels',
+          header: columns.channels,
+          cell: (recipient) =>
+            recipient.channels.map((channel) => `${channel.channel}: ${channel.status}`).join(', '),
+        },
+        {
+          key: 'escalation',
+          header: columns.escalation,
+          cell: (recipient) =>
+            [
+              recipient.remindedAt == null ? null : text.remindedAt(recipient.remindedAt),
+              recipient.escalatedAt == null ? null : text.escalatedAt(recipient.escalatedAt),
+              recipient.escalatedFrom == null ? null : text.escalatedFrom(recipient.escalatedFrom),
+            ]
+              .filter((part) => part !== null)
+              .join('; '),
+        },
+      ]}
+    />
   );
 }
 
@@ -154,28 +168,21 @@ function WebhookTable({ calls }: { calls: WebhookCall[] }) {
   const columns = text.webhookColumns;
 
   return (
-    <table>
-      <caption>{text.webhooksCaption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{columns.url}</th>
-          <th scope="col">{columns.owner}</th>
-          <th scope="col">{columns.status}</th>
-          <th scope="col">{columns.attempts}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {calls.map((call) => (
-          <tr key={call.url}>
-            <th scope="row">{call.url}</th>
-            <td>{call.owner}</td>
-            <td>
-              {call.failureReason == null ? call.status : text.failedBecause(call.failureReason)}
-            </td>
-            <td>{call.attempts}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      caption={text.webhooksCaption}
+      rows={calls}
+      rowKey={(call) => call.url}
+      columns={[
+        { key: 'url', header: columns.url, isRowHeader: true, cell: (call) => call.url },
+        { key: 'owner', header: columns.owner, cell: (call) => call.owner },
+        {
+          key: 'status',
+          header: columns.status,
+          cell: (call) =>
+            call.failureReason == null ? call.status : text.failedBecause(call.failureReason),
+        },
+        { key: 'attempts', header: columns.attempts, cell: (call) => call.attempts },
+      ]}
+    />
   );
 }

@@ -1,11 +1,12 @@
 import { useState } from 'react';
 
-import { callApi, toApiError, type ApiError } from '../api.ts';
+import { callApi } from '../api.ts';
 import { DateTime, ErrorSummary, PageHeading, StatusMessage, TlpBadge } from '../components.tsx';
-import { useResource } from '../hooks.ts';
+import { useResource, useSubmission } from '../hooks.ts';
 import { messages } from '../messages.ts';
 import { Link, paths } from '../router.tsx';
 import { useSession } from '../session.tsx';
+import { DataTable } from '../tables.tsx';
 import { OrganisationList } from './admin.schemas.ts';
 import { Exercise, ReleaseResult, type Inject } from './exercises.schemas.ts';
 
@@ -26,14 +27,12 @@ export function ExercisePage({ exerciseId }: { exerciseId: string }) {
   const path = `/api/v1/exercises/${encodeURIComponent(exerciseId)}`;
   const exercise = useResource(() => callApi({ path, schema: Exercise }));
   const organisations = useResource(loadOrganisationNames);
-  const [error, setError] = useState<ApiError | null>(null);
   const [status, setStatus] = useState('');
-  const [isBusy, setIsBusy] = useState(false);
+  const submission = useSubmission();
+  const { error, isBusy } = submission;
 
   async function act(suffix: string, done: string) {
-    setIsBusy(true);
-    setError(null);
-    try {
+    await submission.run(async () => {
       const updated = await callApi({
         method: 'POST',
         path: `${path}${suffix}`,
@@ -42,17 +41,11 @@ export function ExercisePage({ exerciseId }: { exerciseId: string }) {
       });
       exercise.setData(() => updated);
       setStatus(done);
-    } catch (caught) {
-      setError(toApiError(caught));
-    } finally {
-      setIsBusy(false);
-    }
+    });
   }
 
   async function release(inject: Inject) {
-    setIsBusy(true);
-    setError(null);
-    try {
+    await submission.run(async () => {
       const result = await callApi({
         method: 'POST',
         path: `${path}/injects/${encodeURIComponent(inject.id)}/release`,
@@ -61,11 +54,7 @@ export function ExercisePage({ exerciseId }: { exerciseId: string }) {
       });
       setStatus(result.released ? text.released(inject.title) : text.alreadyReleased(inject.title));
       exercise.reload();
-    } catch (caught) {
-      setError(toApiError(caught));
-    } finally {
-      setIsBusy(false);
-    }
+    });
   }
 
   const data = exercise.data;
@@ -160,55 +149,66 @@ function InjectTable({
   if (exercise.injects.length === 0) return <p>{text.noInjects}</p>;
 
   return (
-    <table>
-      <caption>{text.injectsCaption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{columns.title}</th>
-          <th scope="col">{columns.kind}</th>
-          <th scope="col">{columns.tlp}</th>
-          <th scope="col">{columns.offset}</th>
-          <th scope="col">{columns.window}</th>
-          <th scope="col">{columns.released}</th>
-          <th scope="col">{columns.actions}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {exercise.injects.map((inject) => (
-          <tr key={inject.id} data-inject-id={inject.id}>
-            <th scope="row">{inject.title}</th>
-            <td>{text.kinds[inject.kind] ?? inject.kind}</td>
-            <td>{inject.tlp == null ? messages.none : <TlpBadge tlp={inject.tlp} />}</td>
-            <td>{text.minutes(inject.offsetMinutes)}</td>
-            <td>{text.minutes(inject.windowMinutes)}</td>
-            <td>
-              {inject.releasedAt === null ? (
-                text.notReleased
-              ) : (
-                <>
-                  <DateTime iso={inject.releasedAt} />
-                  {inject.releasedBy === 'schedule' && ` ${text.bySchedule}`}
-                </>
-              )}
-            </td>
-            <td>
-              {exercise.status === 'running' && inject.releasedAt === null && (
-                <button
-                  type="button"
-                  className="secondary"
-                  aria-label={text.releaseInject(inject.title)}
-                  disabled={isBusy}
-                  onClick={() => {
-                    onRelease(inject);
-                  }}
-                >
-                  {text.release}
-                </button>
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      caption={text.injectsCaption}
+      rows={exercise.injects}
+      rowKey={(inject) => inject.id}
+      rowAttributes={(inject) => ({ 'data-inject-id': inject.id })}
+      columns={[
+        { key: 'title', header: columns.title, isRowHeader: true, cell: (inject) => inject.title },
+        {
+          key: 'kind',
+          header: columns.kind,
+          cell: (inject) => text.kinds[inject.kind] ?? inject.kind,
+        },
+        {
+          key: 'tlp',
+          header: columns.tlp,
+          cell: (inject) => (inject.tlp == null ? messages.none : <TlpBadge tlp={inject.tlp} />),
+        },
+        {
+          key: 'offset',
+          header: columns.offset,
+          cell: (inject) => text.minutes(inject.offsetMinutes),
+        },
+        {
+          key: 'window',
+          header: columns.window,
+          cell: (inject) => text.minutes(inject.windowMinutes),
+        },
+        {
+          key: 'released',
+          header: columns.released,
+          cell: (inject) =>
+            inject.releasedAt === null ? (
+              text.notReleased
+            ) : (
+              <>
+                <DateTime iso={inject.releasedAt} />
+                {inject.releasedBy === 'schedule' && ` ${text.bySchedule}`}
+              </>
+            ),
+        },
+        {
+          key: 'actions',
+          header: columns.actions,
+          cell: (inject) =>
+            exercise.status === 'running' &&
+            inject.releasedAt === null && (
+              <button
+                type="button"
+                className="secondary"
+                aria-label={text.releaseInject(inject.title)}
+                disabled={isBusy}
+                onClick={() => {
+                  onRelease(inject);
+                }}
+              >
+                {text.release}
+              </button>
+            ),
+        },
+      ]}
+    />
   );
 }

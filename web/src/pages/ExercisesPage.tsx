@@ -3,6 +3,7 @@ import { DateTime, ErrorSummary, PageHeading } from '../components.tsx';
 import { useResource } from '../hooks.ts';
 import { messages } from '../messages.ts';
 import { Link, paths } from '../router.tsx';
+import { DataTable, ResourceList } from '../tables.tsx';
 import { ExerciseList } from './exercises.schemas.ts';
 
 const text = messages.exercises;
@@ -21,33 +22,36 @@ export function ExercisesPage() {
         <Link href={paths.newExercise}>{text.newLink}</Link>
       </p>
       <ErrorSummary error={exercises.error} />
-      {exercises.data === null && exercises.error === null && <p>{messages.loading}</p>}
-      {exercises.data?.length === 0 && <p>{text.empty}</p>}
-      {exercises.data !== null && exercises.data.length > 0 && (
-        <table>
-          <caption>{text.caption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{text.columns.title}</th>
-              <th scope="col">{text.columns.status}</th>
-              <th scope="col">{text.columns.created}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {exercises.data.map((exercise) => (
-              <tr key={exercise.id} data-exercise-id={exercise.id}>
-                <th scope="row">
+      <ResourceList items={exercises.data} error={exercises.error} empty={text.empty}>
+        {(items) => (
+          <DataTable
+            caption={text.caption}
+            rows={items}
+            rowKey={(exercise) => exercise.id}
+            rowAttributes={(exercise) => ({ 'data-exercise-id': exercise.id })}
+            columns={[
+              {
+                key: 'title',
+                header: text.columns.title,
+                isRowHeader: true,
+                cell: (exercise) => (
                   <Link href={paths.exercise(exercise.id)}>{exercise.title}</Link>
-                </th>
-                <td>{text.statuses[exercise.status] ?? exercise.status}</td>
-                <td>
-                  <DateTime iso={exercise.createdAt} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+                ),
+              },
+              {
+                key: 'status',
+                header: text.columns.status,
+                cell: (exercise) => text.statuses[exercise.status] ?? exercise.status,
+              },
+              {
+                key: 'created',
+                header: text.columns.created,
+                cell: (exercise) => <DateTime iso={exercise.createdAt} />,
+              },
+            ]}
+          />
+        )}
+      </ResourceList>
     </>
   );
 }

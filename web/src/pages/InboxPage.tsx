@@ -15,6 +15,7 @@ import { messages } from '../messages.ts';
 import { Link, paths } from '../router.tsx';
 import { AlertList, type Alert } from '../schemas.ts';
 import { useSession } from '../session.tsx';
+import { DataTable, ResourceList } from '../tables.tsx';
 
 const text = messages.inbox;
 
@@ -93,15 +94,15 @@ export function InboxPage() {
       <PageHeading title={messages.pages.inbox}>{messages.pages.inbox}</PageHeading>
       <StatusMessage>{announcement}</StatusMessage>
       <ErrorSummary error={actionError ?? alerts.error} />
-      {alerts.data === null && alerts.error === null && <p>{messages.loading}</p>}
-      {alerts.data?.length === 0 && <p>{text.empty}</p>}
-      {alerts.data !== null && alerts.data.length > 0 && (
-        <AlertTable
-          alerts={alerts.data}
-          pendingId={pendingId}
-          onAcknowledge={(alert) => void handleAcknowledge(alert)}
-        />
-      )}
+      <ResourceList items={alerts.data} error={alerts.error} empty={text.empty}>
+        {(items) => (
+          <AlertTable
+            alerts={items}
+            pendingId={pendingId}
+            onAcknowledge={(alert) => void handleAcknowledge(alert)}
+          />
+        )}
+      </ResourceList>
       {pages.data?.hasMore === true && (
         <button
           type="button"
@@ -127,48 +128,51 @@ function AlertTable({
   onAcknowledge: (alert: Alert) => void;
 }) {
   return (
-    <table>
-      <caption>{text.caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{text.columns.severity}</th>
-          <th scope="col">{text.columns.tlp}</th>
-          <th scope="col">{text.columns.title}</th>
-          <th scope="col">{text.columns.from}</th>
-          <th scope="col">{text.columns.received}</th>
-          <th scope="col">{text.columns.status}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {alerts.map((alert) => (
-          <tr key={alert.id} data-alert-id={alert.id}>
-            <td>
-              <SeverityBadge level={alert.severity} />
-            </td>
-            <td>
-              <TlpBadge tlp={alert.tlp} />
-            </td>
-            <td>
-              <details>
-                <summary>{alert.title}</summary>
-                <p className="alert-body">{alert.body}</p>
-              </details>
-            </td>
-            <td>{alert.senderState ?? text.fromUnknown}</td>
-            <td>
-              <DateTime iso={alert.createdAt} />
-            </td>
-            <td>
-              <AlertStatus
-                alert={alert}
-                isPending={pendingId === alert.id}
-                onAcknowledge={onAcknowledge}
-              />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      caption={text.caption}
+      rows={alerts}
+      rowKey={(alert) => alert.id}
+      rowAttributes={(alert) => ({ 'data-alert-id': alert.id })}
+      columns={[
+        {
+          key: 'severity',
+          header: text.columns.severity,
+          cell: (alert) => <SeverityBadge level={alert.severity} />,
+        },
+        { key: 'tlp', header: text.columns.tlp, cell: (alert) => <TlpBadge tlp={alert.tlp} /> },
+        {
+          key: 'title',
+          header: text.columns.title,
+          cell: (alert) => (
+            <details>
+              <summary>{alert.title}</summary>
+              <p className="alert-body">{alert.body}</p>
+            </details>
+          ),
+        },
+        {
+          key: 'from',
+          header: text.columns.from,
+          cell: (alert) => alert.senderState ?? text.fromUnknown,
+        },
+        {
+          key: 'received',
+          header: text.columns.received,
+          cell: (alert) => <DateTime iso={alert.createdAt} />,
+        },
+        {
+          key: 'status',
+          header: text.columns.status,
+          cell: (alert) => (
+            <AlertStatus
+              alert={alert}
+              isPending={pendingId === alert.id}
+              onAcknowledge={onAcknowledge}
+            />
+          ),
+        },
+      ]}
+    />
   );
 }
 

@@ -1,8 +1,15 @@
 import { useState, type SubmitEvent } from 'react';
 
-import { callApi, toApiError, type ApiError } from '../api.ts';
-import { ErrorSummary, Field, fieldErrorsFor, StatusMessage } from '../components.tsx';
+import { callApi } from '../api.ts';
+import {
+  ErrorSummary,
+  Field,
+  fieldErrorsFor,
+  StatusMessage,
+  SubmitButton,
+} from '../components.tsx';
 import { formatDateTime, formatTlp } from '../format.ts';
+import { useSubmission } from '../hooks.ts';
 import { messages } from '../messages.ts';
 import { tlpLevels, type Me } from '../schemas.ts';
 import { Invitation, invitableRoles, type InvitableRole } from './admin.schemas.ts';
@@ -59,18 +66,16 @@ function toBody(me: Me, values: InvitationValues): Record<string, string> {
  */
 export function InvitationForm({ me }: { me: Me }) {
   const [values, setValues] = useState<InvitationValues>(emptyValues);
-  const [error, setError] = useState<ApiError | null>(null);
   const [status, setStatus] = useState('');
-  const [isBusy, setIsBusy] = useState(false);
+  const submission = useSubmission();
+  const { error, isBusy } = submission;
   const errors = fieldErrorsFor(error, fieldIds);
   const isSecretariat = me.role === 'secretariat';
 
   async function handleSubmit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
-    setIsBusy(true);
-    setError(null);
     setStatus('');
-    try {
+    await submission.run(async () => {
       const invitation = await callApi({
         method: 'POST',
         path: '/api/v1/invitations',
@@ -80,11 +85,7 @@ export function InvitationForm({ me }: { me: Me }) {
       });
       setStatus(text.invited(invitation.email, formatDateTime(invitation.expiresAt)));
       setValues(emptyValues);
-    } catch (caught) {
-      setError(toApiError(caught));
-    } finally {
-      setIsBusy(false);
-    }
+    });
   }
 
   function textInput(name: 'email' | 'state' | 'organisation', hint?: string) {
@@ -176,11 +177,7 @@ export function InvitationForm({ me }: { me: Me }) {
             )}
           </Field>
         )}
-        <p className="actions">
-          <button type="submit" disabled={isBusy}>
-            {text.invite}
-          </button>
-        </p>
+        <SubmitButton isBusy={isBusy} label={text.invite} />
       </form>
     </section>
   );

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type SubmitEvent } from 'react';
 
-import { ApiError, callApi, toApiError } from '../api.ts';
-import { ChoiceGroup, ErrorSummary, Field, PageHeading } from '../components.tsx';
+import { callApi, formCheckError, toApiError, type ApiError } from '../api.ts';
+import { ChoiceGroup, ErrorSummary, Field, PageHeading, SubmitButton } from '../components.tsx';
 import { useResource } from '../hooks.ts';
 import { messages } from '../messages.ts';
 import { Link, navigate, paths } from '../router.tsx';
@@ -68,7 +68,7 @@ export function NewExercisePage() {
     setError(null);
     const built = buildExerciseBody(draft);
     if ('errors' in built) {
-      setError(new ApiError(0, 'validation_failed', messages.errors.checkFields, built.errors));
+      setError(formCheckError(built.errors));
       return;
     }
     setIsBusy(true);
@@ -216,11 +216,7 @@ export function NewExercisePage() {
             </button>
           </p>
         </section>
-        <p className="actions">
-          <button type="submit" disabled={isBusy}>
-            {isBusy ? text.creating : text.create}
-          </button>
-        </p>
+        <SubmitButton isBusy={isBusy} label={text.create} busyLabel={text.creating} />
       </form>
     </>
   );

@@ -6,6 +6,7 @@ import { formatTlp } from '../format.ts';
 import { useResource } from '../hooks.ts';
 import { messages } from '../messages.ts';
 import { tlpLevels, type TlpLevel } from '../schemas.ts';
+import { DataTable, ResourceList } from '../tables.tsx';
 import { Organisation, OrganisationList as OrganisationListReply } from './admin.schemas.ts';
 
 const text = messages.admin;
@@ -52,23 +53,27 @@ export function OrganisationList({ csrfToken }: { csrfToken: string | null }) {
       <h2 id="organisations-heading">{text.organisationsHeading}</h2>
       <StatusMessage>{status}</StatusMessage>
       <ErrorSummary error={error ?? organisations.error} />
-      {organisations.data === null && organisations.error === null && <p>{messages.loading}</p>}
-      {organisations.data?.length === 0 && <p>{text.organisationsEmpty}</p>}
-      {organisations.data !== null && organisations.data.length > 0 && (
-        <table>
-          <caption>{text.organisationsCaption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{columns.name}</th>
-              <th scope="col">{columns.clearance}</th>
-              <th scope="col">{columns.created}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {organisations.data.map((organisation) => (
-              <tr key={organisation.id}>
-                <th scope="row">{organisation.name}</th>
-                <td>
+      <ResourceList
+        items={organisations.data}
+        error={organisations.error}
+        empty={text.organisationsEmpty}
+      >
+        {(items) => (
+          <DataTable
+            caption={text.organisationsCaption}
+            rows={items}
+            rowKey={(organisation) => organisation.id}
+            columns={[
+              {
+                key: 'name',
+                header: columns.name,
+                isRowHeader: true,
+                cell: (organisation) => organisation.name,
+              },
+              {
+                key: 'clearance',
+                header: columns.clearance,
+                cell: (organisation) => (
                   <div className="inline-input">
                     <select
                       aria-label={text.clearanceOf(organisation.name)}
@@ -94,15 +99,17 @@ export function OrganisationList({ csrfToken }: { csrfToken: string | null }) {
                       {text.saveClearance}
                     </button>
                   </div>
-                </td>
-                <td>
-                  <DateTime iso={organisation.createdAt} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+                ),
+              },
+              {
+                key: 'created',
+                header: columns.created,
+                cell: (organisation) => <DateTime iso={organisation.createdAt} />,
+              },
+            ]}
+          />
+        )}
+      </ResourceList>
     </section>
   );
 }

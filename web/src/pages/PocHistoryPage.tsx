@@ -6,6 +6,7 @@ import { formatDateTime } from '../format.ts';
 import { useResource } from '../hooks.ts';
 import { messages } from '../messages.ts';
 import { Link, paths } from '../router.tsx';
+import { DataTable, ResourceList } from '../tables.tsx';
 import { PocHistory, type PocHistoryEntry } from './directory.schemas.ts';
 
 const text = messages.pocHistory;
@@ -72,37 +73,39 @@ export function PocHistoryPage({ pocId }: { pocId: string }) {
         <Link href={paths.pocs}>{text.back}</Link>
       </p>
       <ErrorSummary error={history.error} />
-      {history.data === null && history.error === null && <p>{messages.loading}</p>}
-      {history.data?.length === 0 && <p>{text.empty}</p>}
-      {history.data !== null && history.data.length > 0 && (
-        <table>
-          <caption>{text.caption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{text.columns.at}</th>
-              <th scope="col">{text.columns.by}</th>
-              <th scope="col">{text.columns.action}</th>
-              <th scope="col">{text.columns.fields}</th>
-              <th scope="col">{text.columns.note}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {history.data.map((entry, index) => (
-              <tr key={`${entry.at}-${index}`} data-action={entry.action}>
-                <td>
-                  <DateTime iso={entry.at} />
-                </td>
-                <td>{entry.by ?? text.unknownAccount}</td>
-                <td>{text.actions[entry.action] ?? entry.action}</td>
-                <td>
-                  <ChangeList entry={entry} />
-                </td>
-                <td>{entry.note ?? messages.none}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <ResourceList items={history.data} error={history.error} empty={text.empty}>
+        {(items) => (
+          <DataTable
+            caption={text.caption}
+            rows={items}
+            rowKey={(entry, index) => `${entry.at}-${index}`}
+            rowAttributes={(entry) => ({ 'data-action': entry.action })}
+            columns={[
+              { key: 'at', header: text.columns.at, cell: (entry) => <DateTime iso={entry.at} /> },
+              {
+                key: 'by',
+                header: text.columns.by,
+                cell: (entry) => entry.by ?? text.unknownAccount,
+              },
+              {
+                key: 'action',
+                header: text.columns.action,
+                cell: (entry) => text.actions[entry.action] ?? entry.action,
+              },
+              {
+                key: 'fields',
+                header: text.columns.fields,
+                cell: (entry) => <ChangeList entry={entry} />,
+              },
+              {
+                key: 'note',
+                header: text.columns.note,
+                cell: (entry) => entry.note ?? messages.none,
+              },
+            ]}
+          />
+        )}
+      </ResourceList>
     </>
   );
 }

@@ -6,6 +6,7 @@ import { useLiveEvent } from '../events.tsx';
 import { useResource } from '../hooks.ts';
 import { messages } from '../messages.ts';
 import { Link, paths } from '../router.tsx';
+import { DataTable, ResourceList } from '../tables.tsx';
 import { formatSender } from './request-sender.ts';
 import { RequestList, type RequestMessage } from './requests.schemas.ts';
 
@@ -45,11 +46,9 @@ export function RequestsPage({ box }: { box: 'inbox' | 'outbox' }) {
         <Link href={paths.newRequest}>{messages.pages.newRequest}</Link>
       </p>
       <ErrorSummary error={list.error} />
-      {list.data === null && list.error === null && <p>{messages.loading}</p>}
-      {list.data?.items.length === 0 && <p>{text.empty}</p>}
-      {list.data !== null && list.data.items.length > 0 && (
-        <RequestTable requests={list.data.items} box={box} />
-      )}
+      <ResourceList items={list.data?.items ?? null} error={list.error} empty={text.empty}>
+        {(items) => <RequestTable requests={items} box={box} />}
+      </ResourceList>
       {list.data?.hasMore === true && (
         <button
           type="button"
@@ -69,42 +68,56 @@ function RequestTable({ requests, box }: { requests: RequestMessage[]; box: stri
   const columns = text.columns;
 
   return (
-    <table>
-      <caption>{text.caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{columns.reference}</th>
-          <th scope="col">{columns.subject}</th>
-          <th scope="col">{box === 'inbox' ? columns.from : columns.to}</th>
-          <th scope="col">{columns.severity}</th>
-          <th scope="col">{columns.due}</th>
-          <th scope="col">{columns.acknowledged}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {requests.map((request) => (
-          <tr key={request.id} data-reference={request.reference}>
-            <th scope="row">
-              <Link href={paths.requestThread(request.threadReference)}>{request.reference}</Link>
-            </th>
-            <td>
+    <DataTable
+      caption={text.caption}
+      rows={requests}
+      rowKey={(request) => request.id}
+      rowAttributes={(request) => ({ 'data-reference': request.reference })}
+      columns={[
+        {
+          key: 'reference',
+          header: columns.reference,
+          isRowHeader: true,
+          cell: (request) => (
+            <Link href={paths.requestThread(request.threadReference)}>{request.reference}</Link>
+          ),
+        },
+        {
+          key: 'subject',
+          header: columns.subject,
+          cell: (request) => (
+            <>
               {request.exercise && `${text.exercise} `}
               {text.types[request.type] ?? request.type}: {request.subject}
-            </td>
-            <td>{box === 'inbox' ? formatSender(request.sender) : request.toState}</td>
-            <td>
-              <SeverityBadge level={request.severity} />
-            </td>
-            <td>
+            </>
+          ),
+        },
+        {
+          key: 'party',
+          header: box === 'inbox' ? columns.from : columns.to,
+          cell: (request) => (box === 'inbox' ? formatSender(request.sender) : request.toState),
+        },
+        {
+          key: 'severity',
+          header: columns.severity,
+          cell: (request) => <SeverityBadge level={request.severity} />,
+        },
+        {
+          key: 'due',
+          header: columns.due,
+          cell: (request) => (
+            <>
               <DateTime iso={request.responseDueAt} />
               {request.isOverdue && <strong className="overdue"> {text.overdue}</strong>}
-            </td>
-            <td>
-              <DateTime iso={request.acknowledgedAt} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+            </>
+          ),
+        },
+        {
+          key: 'acknowledged',
+          header: columns.acknowledged,
+          cell: (request) => <DateTime iso={request.acknowledgedAt} />,
+        },
+      ]}
+    />
   );
 }

@@ -1,11 +1,19 @@
 import { useState, type SubmitEvent } from 'react';
 
-import { ApiError, callApi, toApiError } from '../api.ts';
-import { ErrorSummary, Field, fieldErrorsFor, PageHeading } from '../components.tsx';
-import { formatSeverity, parseStateCodes, splitList } from '../format.ts';
+import { callApi, formCheckError, toApiError, type ApiError } from '../api.ts';
+import {
+  ErrorSummary,
+  Field,
+  fieldErrorsFor,
+  PageHeading,
+  StateCodesField,
+  SubmitButton,
+  TlpSelectField,
+} from '../components.tsx';
+import { checkStateCodes, formatSeverity, parseStateCodes, splitList } from '../format.ts';
 import { messages } from '../messages.ts';
 import { navigate, paths } from '../router.tsx';
-import { SentAlert, tlpLevels, type TlpLevel } from '../schemas.ts';
+import { SentAlert, type TlpLevel } from '../schemas.ts';
 import { useSession } from '../session.tsx';
 
 const text = messages.sendAlert;
@@ -40,15 +48,9 @@ function checkForm(values: AlertFormValues): ApiError | null {
   }
   if (values.tlp === '') fieldErrors.push({ field: 'tlp', message: text.tlpMissing });
   if (values.body.trim() === '') fieldErrors.push({ field: 'body', message: text.bodyMissing });
-  const { invalid } = parseStateCodes(values.states);
-  if (invalid.length > 0) {
-    const message = messages.errors.stateCodesInvalid(invalid.join(', '));
-    fieldErrors.push({ field: 'states', message });
-  }
+  checkStateCodes(values.states, fieldErrors);
 
-  return fieldErrors.length === 0
-    ? null
-    : new ApiError(0, 'validation_failed', messages.errors.checkFields, fieldErrors);
+  return fieldErrors.length === 0 ? null : formCheckError(fieldErrors);
 }
 
 /** Renders the form that sends an alert, then opens the alert's deliveries page. */
@@ -139,26 +141,15 @@ export function SendAlertPage() {
             </select>
           )}
         </Field>
-        <Field id={fieldIds.tlp} label={text.fields.tlp} error={errors.tlp}>
-          {(aria) => (
-            <select
-              {...aria}
-              name="tlp"
-              required
-              value={values.tlp}
-              onChange={(event) => {
-                update({ tlp: event.target.value as TlpLevel | '' });
-              }}
-            >
-              <option value="">{messages.tlp.choose}</option>
-              {tlpLevels.map((level) => (
-                <option key={level} value={level}>
-                  {messages.tlp.levels[level]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <TlpSelectField
+          id={fieldIds.tlp}
+          label={text.fields.tlp}
+          error={errors.tlp}
+          value={values.tlp}
+          onChange={(tlp) => {
+            update({ tlp });
+          }}
+        />
         <Field id={fieldIds.body} label={text.fields.body} error={errors.body}>
           {(aria) => (
             <textarea
@@ -173,25 +164,16 @@ export function SendAlertPage() {
             />
           )}
         </Field>
-        <Field
+        <StateCodesField
           id={fieldIds.states}
-          label={`${text.fields.states} ${messages.optional}`}
+          label={text.fields.states}
           hint={text.statesHint}
           error={errors.states}
-        >
-          {(aria) => (
-            <input
-              {...aria}
-              name="states"
-              type="text"
-              autoComplete="off"
-              value={values.states}
-              onChange={(event) => {
-                update({ states: event.target.value });
-              }}
-            />
-          )}
-        </Field>
+          value={values.states}
+          onChange={(states) => {
+            update({ states });
+          }}
+        />
         <Field
           id={fieldIds.accounts}
           label={`${text.fields.accounts} ${messages.optional}`}
@@ -210,11 +192,7 @@ export function SendAlertPage() {
             />
           )}
         </Field>
-        <p className="actions">
-          <button type="submit" disabled={isBusy}>
-            {isBusy ? text.sending : text.submit}
-          </button>
-        </p>
+        <SubmitButton isBusy={isBusy} label={text.submit} busyLabel={text.sending} />
       </form>
     </>
   );

@@ -1,11 +1,19 @@
 import { useState, type SubmitEvent } from 'react';
 
-import { ApiError, callApi, toApiError } from '../api.ts';
-import { ErrorSummary, Field, fieldErrorsFor, PageHeading } from '../components.tsx';
-import { parseStateCodes } from '../format.ts';
-import { useResource } from '../hooks.ts';
+import { ApiError, callApi, formCheckError } from '../api.ts';
+import {
+  ErrorSummary,
+  Field,
+  fieldErrorsFor,
+  PageHeading,
+  StateCodesField,
+  SubmitButton,
+  TlpSelectField,
+} from '../components.tsx';
+import { checkStateCodes } from '../format.ts';
+import { useResource, useSubmission } from '../hooks.ts';
 import { messages } from '../messages.ts';
-import { BundleResult, tlpLevels, type TlpLevel } from '../schemas.ts';
+import { BundleResult, type TlpLevel } from '../schemas.ts';
 import { useSession } from '../session.tsx';
 import { ShareRecipients } from './sharing.schemas.ts';
 import { ShareRecipientsFields, type ChosenRecipients } from './ShareRecipientsFields.tsx';
@@ -44,16 +52,8 @@ async function prepareUpload(
     }
   }
   if (tlp === '') fieldErrors.push({ field: 'tlp', message: text.tlpMissing });
-  const { codes, invalid } = parseStateCodes(states);
-  if (invalid.length > 0) {
-    fieldErrors.push({
-      field: 'states',
-      message: messages.errors.stateCodesInvalid(invalid.join(', ')),
-    });
-  }
-  if (fieldErrors.length > 0) {
-    return new ApiError(0, 'validation_failed', messages.errors.checkFields, fieldErrors);
-  }
+  const codes = checkStateCodes(states, fieldErrors);
+  if (fieldErrors.length > 0) return formCheckError(fieldErrors);
 
   const query = new URLSearchParams({ tlp });
   if (codes.length > 0) query.set('states', codes.join(','));
@@ -77,20 +77,18 @@ export function ShareBundlePage() {
   const [file, setFile] = useState<File | null>(null);
   const [tlp, setTlp] = useState<TlpLevel | ''>('');
   const [states, setStates] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
   const [result, setResult] = useState<BundleResult | null>(null);
-  const [isBusy, setIsBusy] = useState(false);
+  const submission = useSubmission();
+  const { error, isBusy } = submission;
   const errors = fieldErrorsFor(error, fieldIds);
 
   async function handleSubmit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
-    setIsBusy(true);
-    setError(null);
     setResult(null);
-    try {
+    await submission.run(async () => {
       const upload = await prepareUpload(file, tlp, states, chosen);
       if (upload instanceof ApiError) {
-        setError(upload);
+        submission.setError(upload);
         return;
       }
       const reply = await callApi({
@@ -101,11 +99,7 @@ export function ShareBundlePage() {
         csrfToken: me.csrfToken,
       });
       setResult(reply);
-    } catch (caught) {
-      setError(toApiError(caught));
-    } finally {
-      setIsBusy(false);
-    }
+    });
   }
 
   return (
@@ -128,45 +122,21 @@ export function ShareBundlePage() {
             />
           )}
         </Field>
-        <Field id={fieldIds.tlp} label={text.fields.tlp} error={errors.tlp}>
-          {(aria) => (
-            <select
-              {...aria}
-              name="tlp"
-              required
-              value={tlp}
-              onChange={(event) => {
-                setTlp(event.target.value as TlpLevel | '');
-              }}
-            >
-              <option value="">{messages.tlp.choose}</option>
-              {tlpLevels.map((level) => (
-                <option key={level} value={level}>
-                  {messages.tlp.levels[level]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field
+        <TlpSelectField
+          id={fieldIds.tlp}
+          label={text.fields.tlp}
+          error={errors.tlp}
+          value={tlp}
+          onChange={setTlp}
+        />
+        <StateCodesField
           id={fieldIds.states}
-          label={`${text.fields.states} ${messages.optional}`}
+          label={text.fields.states}
           hint={text.statesHint}
           error={errors.states}
-        >
-          {(aria) => (
-            <input
-              {...aria}
-              name="states"
-              type="text"
-              autoComplete="off"
-              value={states}
-              onChange={(event) => {
-                setStates(event.target.value);
-              }}
-            />
-          )}
-        </Field>
+          value={states}
+          onChange={setStates}
+        />
         {recipients.error !== null && <ErrorSummary error={recipients.error} />}
         {recipients.data === null && recipients.error === null && <p>{messages.loading}</p>}
         {recipients.data !== null && (
@@ -178,11 +148,7 @@ export function ShareBundlePage() {
             onChange={setChosen}
           />
         )}
-        <p className="actions">
-          <button type="submit" disabled={isBusy}>
-            {isBusy ? text.sending : text.submit}
-          </button>
-        </p>
+        <SubmitButton isBusy={isBusy} label={text.submit} busyLabel={text.sending} />
       </form>
       {result !== null && <BundleResultView result={result} />}
     </>

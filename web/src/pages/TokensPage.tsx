@@ -8,10 +8,12 @@ import {
   fieldErrorsFor,
   PageHeading,
   StatusMessage,
+  SubmitButton,
 } from '../components.tsx';
-import { useResource } from '../hooks.ts';
+import { useResource, useSubmission } from '../hooks.ts';
 import { messages } from '../messages.ts';
 import { useSession } from '../session.tsx';
+import { DataTable, ResourceList } from '../tables.tsx';
 import { ApiKeyList, CreatedApiKey, type ApiKey } from './tokens.schemas.ts';
 
 const text = messages.tokens;
@@ -31,18 +33,16 @@ export function TokensPage() {
   );
   const [label, setLabel] = useState('');
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
   const [listError, setListError] = useState<ApiError | null>(null);
   const [status, setStatus] = useState('');
-  const [isBusy, setIsBusy] = useState(false);
+  const submission = useSubmission();
+  const { error, isBusy } = submission;
   const errors = fieldErrorsFor(error, fieldIds);
 
   async function handleSubmit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
-    setIsBusy(true);
-    setError(null);
     setCreated(null);
-    try {
+    await submission.run(async () => {
       const key = await callApi({
         method: 'POST',
         path: keysPath(me.accountId),
@@ -53,11 +53,7 @@ export function TokensPage() {
       setCreated(key);
       setLabel('');
       keys.reload();
-    } catch (caught) {
-      setError(toApiError(caught));
-    } finally {
-      setIsBusy(false);
-    }
+    });
   }
 
   async function handleRevoke(key: ApiKey) {
@@ -106,11 +102,7 @@ export function TokensPage() {
               />
             )}
           </Field>
-          <p className="actions">
-            <button type="submit" disabled={isBusy}>
-              {isBusy ? text.creating : text.create}
-            </button>
-          </p>
+          <SubmitButton isBusy={isBusy} label={text.create} busyLabel={text.creating} />
         </form>
         {created !== null && <NewTokenPanel created={created} />}
       </section>
@@ -118,11 +110,9 @@ export function TokensPage() {
         <h2 id="token-list-heading">{text.listHeading}</h2>
         <StatusMessage>{status}</StatusMessage>
         <ErrorSummary error={listError ?? keys.error} />
-        {keys.data === null && keys.error === null && <p>{messages.loading}</p>}
-        {keys.data?.length === 0 && <p>{text.empty}</p>}
-        {keys.data !== null && keys.data.length > 0 && (
-          <TokenTable keys={keys.data} onRevoke={(key) => void handleRevoke(key)} />
-        )}
+        <ResourceList items={keys.data} error={keys.error} empty={text.empty}>
+          {(items) => <TokenTable keys={items} onRevoke={(key) => void handleRevoke(key)} />}
+        </ResourceList>
       </section>
     </>
   );
@@ -132,52 +122,55 @@ function TokenTable({ keys, onRevoke }: { keys: ApiKey[]; onRevoke: (key: ApiKey
   const columns = text.columns;
 
   return (
-    <table>
-      <caption>{text.caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{columns.label}</th>
-          <th scope="col">{columns.created}</th>
-          <th scope="col">{columns.lastUsed}</th>
-          <th scope="col">{columns.status}</th>
-          <th scope="col">{columns.actions}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {keys.map((key) => (
-          <tr key={key.id} data-token-id={key.id}>
-            <th scope="row">{key.label}</th>
-            <td>
-              <DateTime iso={key.createdAt} />
-            </td>
-            <td>{key.lastUsedAt === null ? text.neverUsed : <DateTime iso={key.lastUsedAt} />}</td>
-            <td>
-              {key.revokedAt === null ? (
-                text.active
-              ) : (
-                <>
-                  {text.revokedStatus} <DateTime iso={key.revokedAt} />
-                </>
-              )}
-            </td>
-            <td>
-              {key.revokedAt === null && (
-                <button
-                  type="button"
-                  className="danger"
-                  aria-label={text.revokeToken(key.label)}
-                  onClick={() => {
-                    onRevoke(key);
-                  }}
-                >
-                  {text.revoke}
-                </button>
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      caption={text.caption}
+      rows={keys}
+      rowKey={(key) => key.id}
+      rowAttributes={(key) => ({ 'data-token-id': key.id })}
+      columns={[
+        { key: 'label', header: columns.label, isRowHeader: true, cell: (key) => key.label },
+        {
+          key: 'created',
+          header: columns.created,
+          cell: (key) => <DateTime iso={key.createdAt} />,
+        },
+        {
+          key: 'lastUsed',
+          header: columns.lastUsed,
+          cell: (key) =>
+            key.lastUsedAt === null ? text.neverUsed : <DateTime iso={key.lastUsedAt} />,
+        },
+        {
+          key: 'status',
+          header: columns.status,
+          cell: (key) =>
+            key.revokedAt === null ? (
+              text.active
+            ) : (
+              <>
+                {text.revokedStatus} <DateTime iso={key.revokedAt} />
+              </>
+            ),
+        },
+        {
+          key: 'actions',
+          header: columns.actions,
+          cell: (key) =>
+            key.revokedAt === null && (
+              <button
+                type="button"
+                className="danger"
+                aria-label={text.revokeToken(key.label)}
+                onClick={() => {
+                  onRevoke(key);
+                }}
+              >
+                {text.revoke}
+              </button>
+            ),
+        },
+      ]}
+    />
   );
 }
 

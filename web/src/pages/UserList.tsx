@@ -5,6 +5,7 @@ import { DateTime, ErrorSummary, StatusMessage } from '../components.tsx';
 import { useResource } from '../hooks.ts';
 import { messages } from '../messages.ts';
 import type { Me } from '../schemas.ts';
+import { DataTable, ResourceList } from '../tables.tsx';
 import { UserList as UserListReply, type User } from './admin.schemas.ts';
 
 const text = messages.admin;
@@ -95,35 +96,45 @@ export function UserList({ me }: { me: Me }) {
       <h2 id="users-heading">{text.usersHeading}</h2>
       <StatusMessage>{status}</StatusMessage>
       <ErrorSummary error={error ?? users.error} />
-      {users.data === null && users.error === null && <p>{messages.loading}</p>}
-      {users.data?.length === 0 && <p>{text.usersEmpty}</p>}
-      {users.data !== null && users.data.length > 0 && (
-        <table>
-          <caption>{text.usersCaption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{columns.email}</th>
-              <th scope="col">{columns.role}</th>
-              <th scope="col">{columns.scope}</th>
-              <th scope="col">{columns.status}</th>
-              <th scope="col">{columns.created}</th>
-              <th scope="col">{columns.actions}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.data.map((user) => (
-              <tr key={user.id} data-user-email={user.email}>
-                <th scope="row">
-                  {user.email}
-                  {user.id === me.accountId && ` ${text.you}`}
-                </th>
-                <td>{messages.roles[user.role]}</td>
-                <td>{user.state ?? user.organisation?.name ?? messages.none}</td>
-                <td>{user.suspended ? text.suspendedStatus : text.active}</td>
-                <td>
-                  <DateTime iso={user.createdAt} />
-                </td>
-                <td>
+      <ResourceList items={users.data} error={users.error} empty={text.usersEmpty}>
+        {(items) => (
+          <DataTable
+            caption={text.usersCaption}
+            rows={items}
+            rowKey={(user) => user.id}
+            rowAttributes={(user) => ({ 'data-user-email': user.email })}
+            columns={[
+              {
+                key: 'email',
+                header: columns.email,
+                isRowHeader: true,
+                cell: (user) => (
+                  <>
+                    {user.email}
+                    {user.id === me.accountId && ` ${text.you}`}
+                  </>
+                ),
+              },
+              { key: 'role', header: columns.role, cell: (user) => messages.roles[user.role] },
+              {
+                key: 'scope',
+                header: columns.scope,
+                cell: (user) => user.state ?? user.organisation?.name ?? messages.none,
+              },
+              {
+                key: 'status',
+                header: columns.status,
+                cell: (user) => (user.suspended ? text.suspendedStatus : text.active),
+              },
+              {
+                key: 'created',
+                header: columns.created,
+                cell: (user) => <DateTime iso={user.createdAt} />,
+              },
+              {
+                key: 'actions',
+                header: columns.actions,
+                cell: (user) => (
                   <div className="row-actions">
                     {buttons
                       .filter((button) => canActOn(me, user, button.action))
@@ -140,12 +151,12 @@ export function UserList({ me }: { me: Me }) {
                         </button>
                       ))}
                   </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+                ),
+              },
+            ]}
+          />
+        )}
+      </ResourceList>
     </section>
   );
 }

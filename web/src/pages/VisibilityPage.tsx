@@ -1,8 +1,8 @@
 import { useCallback, useState, type SubmitEvent } from 'react';
 
-import { callApi, toApiError, type ApiError } from '../api.ts';
-import { ErrorSummary, PageHeading, StatusMessage } from '../components.tsx';
-import { useResource } from '../hooks.ts';
+import { callApi } from '../api.ts';
+import { ErrorSummary, PageHeading, StatusMessage, SubmitButton } from '../components.tsx';
+import { useResource, useSubmission } from '../hooks.ts';
 import { messages } from '../messages.ts';
 import { useSession } from '../session.tsx';
 import {
@@ -40,32 +40,27 @@ function VisibilityForm({ stateCode, csrfToken }: { stateCode: string; csrfToken
   const stored = useResource(load);
   // Choices made since the last load. A field shows its stored choice until the user changes it.
   const [changes, setChanges] = useState<Choices>({});
-  const [error, setError] = useState<ApiError | null>(null);
   const [status, setStatus] = useState('');
-  const [isBusy, setIsBusy] = useState(false);
+  const submission = useSubmission();
+  const { error, isBusy } = submission;
 
   async function handleSubmit(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
-    if (stored.data === null) return;
-    setIsBusy(true);
-    setError(null);
+    const data = stored.data;
+    if (data === null) return;
     setStatus('');
-    try {
+    await submission.run(async () => {
       const saved = await callApi({
         method: 'PUT',
         path,
-        body: { ...stored.data.fields, ...changes },
+        body: { ...data.fields, ...changes },
         schema: StateVisibility,
         csrfToken,
       });
       stored.setData(() => saved);
       setChanges({});
       setStatus(text.saved);
-    } catch (caught) {
-      setError(toApiError(caught));
-    } finally {
-      setIsBusy(false);
-    }
+    });
   }
 
   if (stored.data === null) {
@@ -104,11 +99,7 @@ function VisibilityForm({ stateCode, csrfToken }: { stateCode: string; csrfToken
             </div>
           </fieldset>
         ))}
-        <p className="actions">
-          <button type="submit" disabled={isBusy}>
-            {text.save}
-          </button>
-        </p>
+        <SubmitButton isBusy={isBusy} label={text.save} />
       </form>
     </>
   );

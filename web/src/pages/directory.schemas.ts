@@ -1,6 +1,16 @@
 import { z } from 'zod';
 
+import { visibilityChoices, visibilityFields } from '../../../src/directory/visibility-fields.ts';
+
 // Reply schemas of the directory APIs that only the PoC history and visibility pages read.
+
+// The field list is the server's own, so the settings page offers exactly the fields it accepts.
+export {
+  visibilityChoices,
+  visibilityFields,
+  type Visibility,
+  type VisibilityField,
+} from '../../../src/directory/visibility-fields.ts';
 
 /** One change of a PoC entry: who made it, when, and each field's old and new value. */
 export const PocHistoryEntry = z.object({
@@ -16,29 +26,6 @@ export type PocHistoryEntry = z.infer<typeof PocHistoryEntry>;
 
 /** Reply of `GET /api/v1/pocs/{id}/history`, oldest change first. */
 export const PocHistory = z.object({ history: z.array(PocHistoryEntry) });
-
-/** PoC fields whose visibility a state chooses, in the order the settings page lists them. */
-export const visibilityFields = [
-  'name',
-  'designation',
-  'organisation',
-  'email',
-  'phone',
-  'emergencyPhone',
-  'languages',
-  'timeZone',
-  'hours',
-  'pgpKey',
-] as const;
-
-/** A PoC field whose visibility a state chooses. */
-export type VisibilityField = (typeof visibilityFields)[number];
-
-/** Audience of a field: everyone, or signed-in members only. */
-export const visibilityChoices = ['public', 'members'] as const;
-
-/** Audience of a field. */
-export type Visibility = (typeof visibilityChoices)[number];
 
 /** Reply of `GET` and `PUT /api/v1/states/{code}/visibility`. */
 export const StateVisibility = z.object({

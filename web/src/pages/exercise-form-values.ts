@@ -1,5 +1,5 @@
 import type { ApiError, FieldError } from '../api.ts';
-import { parseStateCodes } from '../format.ts';
+import { checkStateCodes } from '../format.ts';
 import { messages } from '../messages.ts';
 import type { InjectKind, InjectTlp } from './exercises.schemas.ts';
 
@@ -98,13 +98,7 @@ export function buildExerciseBody(
   draft: ExerciseDraft,
 ): { body: Record<string, unknown> } | { errors: FieldError[] } {
   const errors: FieldError[] = [];
-  const { codes, invalid } = parseStateCodes(draft.states);
-  if (invalid.length > 0) {
-    errors.push({
-      field: 'states',
-      message: messages.errors.stateCodesInvalid(invalid.join(', ')),
-    });
-  }
+  const codes = checkStateCodes(draft.states, errors);
   const injects = draft.injects.map((inject, index) => injectBody(inject, index, errors));
   if (errors.length > 0) return { errors };
 

@@ -15,6 +15,7 @@ const countKeys = [
   'sent',
   'delivered',
   'failed',
+  'liveDelivered',
   'opened',
   'acknowledged',
   'reminded',

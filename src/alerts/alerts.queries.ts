@@ -147,18 +147,25 @@ export async function listPocIdsWithKey(db: Kysely<Tables>, pocIds: string[]) {
   return found;
 }
 
-/** Inserts deliveries, skipping a recipient and channel pair that exists. */
+/**
+ * Inserts deliveries, skipping a recipient and channel pair that exists, and returns the number
+ * of rows inserted.
+ */
 export async function insertDeliveries(
   trx: Kysely<Tables>,
   deliveries: Insertable<AlertDeliveriesTable>[],
-): Promise<void> {
+): Promise<number> {
+  let inserted = 0;
   for (let i = 0; i < deliveries.length; i += INSERT_CHUNK) {
-    await trx
+    const result = await trx
       .insertInto('alert_deliveries')
       .values(deliveries.slice(i, i + INSERT_CHUNK))
       .onConflict((oc) => oc.columns(['recipient_id', 'channel']).doNothing())
-      .execute();
+      .executeTakeFirst();
+    inserted += Number(result.numInsertedOrUpdatedRows ?? 0);
   }
+
+  return inserted;
 }
 
 /** Finds one alert the viewer sent or received, within a partner's clearance. */

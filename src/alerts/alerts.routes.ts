@@ -5,7 +5,12 @@ import type { AppContext } from '../app/context.ts';
 import { requirePrincipal } from '../auth/auth.hooks.ts';
 import { parseInput } from '../shared/validation.ts';
 import { registerAckPageRoutes } from './ack-page.routes.ts';
-import { AcknowledgeSchema, AlertListQuery, NewAlertSchema } from './alerts.schema.ts';
+import {
+  AcknowledgeSchema,
+  AlertListQuery,
+  LiveReceiptSchema,
+  NewAlertSchema,
+} from './alerts.schema.ts';
 import {
   acknowledgeAsRecipient,
   createAlert,
@@ -14,10 +19,11 @@ import {
   requireAlertSender,
 } from './alerts.service.ts';
 import { getDeliveryReport } from './deliveries.service.ts';
+import { recordLiveReceipt } from './live-receipts.service.ts';
 
 const AlertParams = z.object({ id: z.string().min(1).max(100) });
 
-/** Registers the routes of alerts, acknowledgements and deliveries. */
+/** Registers the routes of alerts, acknowledgements, live receipts and deliveries. */
 export function registerAlertRoutes(app: FastifyInstance, ctx: AppContext) {
   app.post('/api/v1/alerts', async (request, reply) => {
     const principal = requirePrincipal(request);
@@ -55,6 +61,14 @@ export function registerAlertRoutes(app: FastifyInstance, ctx: AppContext) {
     const { via } = parseInput(AcknowledgeSchema, request.body ?? undefined, 'acknowledgement');
 
     return acknowledgeAsRecipient(ctx, principal, id, via);
+  });
+
+  app.post('/api/v1/alerts/:id/receipts', async (request) => {
+    const principal = requirePrincipal(request);
+    const { id } = parseInput(AlertParams, request.params, 'path');
+    const receipt = parseInput(LiveReceiptSchema, request.body ?? {}, 'receipt');
+
+    return recordLiveReceipt(ctx, principal, id, receipt);
   });
 
   registerAckPageRoutes(app, ctx);

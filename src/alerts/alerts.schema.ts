@@ -101,6 +101,25 @@ export const AcknowledgeSchema = z
   .object({ via: z.enum(['web', 'api']).default('api') })
   .default({ via: 'api' });
 
+/** Delivery channel of an alert's live event in a signed-in workspace. */
+export const LIVE_CHANNEL = 'live';
+
+/**
+ * Request body of `POST /api/v1/alerts/{id}/receipts`, by which the workspace confirms that its
+ * open stream received the alert's live event with this SSE id.
+ */
+export const LiveReceiptSchema = z.strictObject({
+  channel: z.literal(LIVE_CHANNEL),
+  eventId: z
+    .number({ error: processMessages.problems.alerts.fields.eventId })
+    .int(processMessages.problems.alerts.fields.eventId)
+    .min(1, processMessages.problems.alerts.fields.eventId)
+    .max(Number.MAX_SAFE_INTEGER, processMessages.problems.alerts.fields.eventId),
+});
+
+/** A validated live receipt. */
+export type LiveReceipt = z.output<typeof LiveReceiptSchema>;
+
 /** Channel through which a recipient acknowledged an alert. */
 export type AcknowledgedVia = 'web' | 'link' | 'api';
 
@@ -145,10 +164,13 @@ export interface DeliveryReport {
   responseDueAt: string | null;
   counts: {
     recipients: number;
+    /** Recipients by the status of their first mail, from `queued` to `failed`. */
     queued: number;
     sent: number;
     delivered: number;
     failed: number;
+    /** Recipients whose open workspace confirmed the alert's live event. */
+    liveDelivered: number;
     opened: number;
     acknowledged: number;
     reminded: number;
@@ -164,7 +186,10 @@ export interface DeliveryReport {
     level: string | null;
     organisationId: string | null;
     contactRole: string | null;
-    /** Status of the first-mail channel, then `opened` or `acknowledged` once reached. */
+    /**
+     * Furthest step reached: `acknowledged`, `opened`, `delivered` by the first mail or the live
+     * stream, else the status of the first mail.
+     */
     status: string;
     attempts: number;
     sentAt: string | null;

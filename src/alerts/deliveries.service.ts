@@ -8,26 +8,37 @@ import {
   listRecipients,
   type RecipientRow,
 } from './alerts.queries.ts';
-import type { ChannelDelivery, DeliveryReport } from './alerts.schema.ts';
-
-// TODO: the live stream has no per-recipient delivery row, because the server cannot tell which
-// open stream showed the event. The report shows its effect as `openedAt` on a page view.
+import { LIVE_CHANNEL, type ChannelDelivery, type DeliveryReport } from './alerts.schema.ts';
 
 // Channels of a recipient's first mail; a reminder is a later, separate channel.
 const FIRST_MAIL_CHANNELS = new Set(['email', 'email-pgp']);
 
-/** Returns the furthest step a recipient reached: acknowledged, opened, or its first mail's status. */
-function progressOf(recipient: RecipientRow, first: ChannelDelivery | undefined): string {
+/**
+ * Returns the furthest step a recipient reached: acknowledged, opened, delivered by the first
+ * mail or the live stream, else its first mail's status.
+ */
+function progressOf(
+  recipient: RecipientRow,
+  first: ChannelDelivery | undefined,
+  isLiveDelivered: boolean,
+): string {
   if (recipient.acknowledged_at !== null) return 'acknowledged';
   if (recipient.opened_at !== null) return 'opened';
+  if (isLiveDelivered) return 'delivered';
 
   return first?.status ?? 'queued';
 }
 
+function isLiveDelivery(channel: ChannelDelivery): boolean {
+  return channel.channel === LIVE_CHANNEL && channel.status === 'delivered';
+}
+
 /**
  * Returns the delivery report of an alert to its sender or the secretariat: per recipient the
- * status and times of every channel, reminder and escalation, per endpoint the webhook call,
- * and counts of each step.
+ * status and times of every channel (mail, reminder, live stream) and escalation, per endpoint
+ * the webhook call, and counts of each step. `queued` to `failed` count first mails only, so a
+ * recipient reached by mail and live stream counts once in `delivered` and once in
+ * `liveDelivered`.
  */
 export async function getDeliveryReport(
   ctx: AppContext,
@@ -70,7 +81,7 @@ export async function getDeliveryReport(
       level: row.level,
       organisationId: row.organisation_id,
       contactRole: row.contact_role,
-      status: progressOf(row, first),
+      status: progressOf(row, first, channels.some(isLiveDelivery)),
       attempts: first?.attempts ?? 0,
       sentAt: first?.sentAt ?? null,
       deliveredAt: first?.deliveredAt ?? null,
@@ -98,6 +109,7 @@ export async function getDeliveryReport(
       sent: firstStatus('sent'),
       delivered: firstStatus('delivered'),
       failed: firstStatus('failed'),
+      liveDelivered: recipients.filter((r) => r.channels.some(isLiveDelivery)).length,
       opened: recipients.filter((r) => r.openedAt !== null).length,
       acknowledged: recipients.filter((r) => r.acknowledgedAt !== null).length,
       reminded: recipients.filter((r) => r.remindedAt !== null).length,

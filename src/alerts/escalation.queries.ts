@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 import type { Tables } from '../db/schema.ts';
+import { LIVE_CHANNEL } from './alerts.schema.ts';
 
 /**
  * Lists unacknowledged recipients whose response time has passed: the alert's deadline, or for an
@@ -106,8 +107,10 @@ export function listNewAlternates(
 }
 
 /**
- * Lists recipients of alerts created between `after` and `before` that have no delivery row at
- * all. The lower bound keeps the scan to recent alerts.
+ * Lists recipients of alerts created between `after` and `before` that have no mail delivery
+ * row. A `live` row does not count, because the live event goes out before the mail rows are
+ * written, so a receipt may exist for a recipient whose mail was lost. The lower bound keeps the
+ * scan to recent alerts.
  */
 export function listRecipientsWithoutDelivery(
   db: Kysely<Tables>,
@@ -128,7 +131,8 @@ export function listRecipientsWithoutDelivery(
           eb
             .selectFrom('alert_deliveries as d')
             .select('d.id')
-            .whereRef('d.recipient_id', '=', 'r.id'),
+            .whereRef('d.recipient_id', '=', 'r.id')
+            .where('d.channel', '!=', LIVE_CHANNEL),
         ),
       ),
     )

@@ -41,6 +41,11 @@ export function listEventsAfter(db: Kysely<Tables>, afterId: number, limit: numb
     .execute();
 }
 
+/** Finds a stored event by id. A pruned event is not found. */
+export function findEvent(db: Kysely<Tables>, id: number) {
+  return db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 /** Returns the highest event id, or 0 when there is none. */
 export async function findLastEventId(db: Kysely<Tables>): Promise<number> {
   const row = await db

@@ -1,5 +1,6 @@
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 
+import { LIVE_CHANNEL } from '../alerts/alerts.schema.ts';
 import type { ExerciseInjectsTable, ExercisesTable, Tables } from '../db/schema.ts';
 
 /** A stored exercise. */
@@ -166,7 +167,8 @@ export function listExerciseAlertRecipients(db: Kysely<Tables>, alertIds: readon
         .selectFrom('alert_deliveries as d')
         .select('d.delivered_at')
         .whereRef('d.recipient_id', '=', 'r.id')
-        .where('d.channel', '!=', 'email-reminder')
+        // A reminder is not the first mail, and a live receipt is not a mail.
+        .where('d.channel', 'not in', ['email-reminder', LIVE_CHANNEL])
         .where('d.delivered_at', 'is not', null)
         .orderBy('d.delivered_at')
         .limit(1)

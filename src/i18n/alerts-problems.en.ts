@@ -28,5 +28,9 @@ export const alertsProblems = {
     level: 'must be diplomatic, policy or technical',
     organisationsAtMost: 'may name at most 500 organisations',
     responseMinutes: 'must be a whole number of minutes from 0 to 43200 (30 days)',
+    eventId: 'must be the id of the live alert event, a positive integer',
+    eventNotOfAlert:
+      'is not the id of a live event of this alert sent to your account; send the id of the ' +
+      'alert event your stream received',
   },
 } as const;

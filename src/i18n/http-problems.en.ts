@@ -38,6 +38,7 @@ export const httpProblems = {
     patternMatch: 'Invalid pattern match',
     poc: 'Invalid PoC',
     pocChanges: 'Invalid PoC changes',
+    receipt: 'Invalid receipt',
     reply: 'Invalid reply',
     settings: 'Invalid settings',
     sharingOptions: 'Invalid sharing options',

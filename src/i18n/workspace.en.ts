@@ -401,6 +401,7 @@ export const workspaceMessages = {
       failed: 'Failed',
       acknowledged: 'Acknowledged',
       delivered: 'Delivered',
+      liveDelivered: 'Delivered live',
       opened: 'Opened',
       reminded: 'Reminded',
       escalated: 'Escalated',

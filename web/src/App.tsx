@@ -21,6 +21,7 @@ import { SendAlertPage } from './pages/SendAlertPage.tsx';
 import { ShareBundlePage } from './pages/ShareBundlePage.tsx';
 import { TokensPage } from './pages/TokensPage.tsx';
 import { VisibilityPage } from './pages/VisibilityPage.tsx';
+import { LiveReceipts } from './receipts.tsx';
 import { matchRoute, usePath, type Route } from './router.tsx';
 import { Me } from './schemas.ts';
 import { SessionContext, useSession } from './session.tsx';
@@ -48,6 +49,7 @@ export function App() {
   return (
     <SessionContext.Provider value={me}>
       <LiveEventsProvider>
+        <LiveReceipts />
         <a className="skip" href="#main">
           {messages.skipToContent}
         </a>

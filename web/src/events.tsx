@@ -5,7 +5,8 @@ import { liveEventSchemas, type LiveEventData, type LiveEventName } from './sche
 /** State of the live event stream, shown to the user. */
 export type LiveStatus = 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
-type Listener = (data: unknown) => void;
+/** Receives the data of one event and its SSE id (empty for `resync`, which has none). */
+type Listener = (data: unknown, eventId: string) => void;
 
 /** Fan-out of one EventSource to the components that listen. */
 class LiveEventHub {
@@ -19,8 +20,8 @@ class LiveEventHub {
     return () => set.delete(listener);
   }
 
-  emit(name: LiveEventName, data: unknown) {
-    for (const listener of this.listeners.get(name) ?? []) listener(data);
+  emit(name: LiveEventName, data: unknown, eventId: string) {
+    for (const listener of this.listeners.get(name) ?? []) listener(data, eventId);
   }
 }
 
@@ -47,7 +48,7 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
     // NOTE: no test drops a live connection, so the resync after a reconnect has not been run.
     source.onopen = () => {
       setStatus('connected');
-      if (hasFailed) hub.emit('resync', null);
+      if (hasFailed) hub.emit('resync', null, '');
     };
     source.onerror = () => {
       hasFailed = true;
@@ -56,7 +57,7 @@ export function LiveEventsProvider({ children }: { children: ReactNode }) {
     };
     for (const name of Object.keys(liveEventSchemas) as LiveEventName[]) {
       source.addEventListener(name, (event: MessageEvent<string>) => {
-        hub.emit(name, parseEventData(event.data));
+        hub.emit(name, parseEventData(event.data), event.lastEventId);
       });
     }
 
@@ -86,12 +87,12 @@ export function useLiveStatus(): LiveStatus {
 }
 
 /**
- * Calls `onEvent` with the data of every live event of the given name. Data that does not
- * match the event's schema is skipped, because a page cannot act on it.
+ * Calls `onEvent` with the data and the SSE id of every live event of the given name. Data that
+ * does not match the event's schema is skipped, because a page cannot act on it.
  */
 export function useLiveEvent<K extends LiveEventName>(
   name: K,
-  onEvent: (data: LiveEventData[K]) => void,
+  onEvent: (data: LiveEventData[K], eventId: string) => void,
 ) {
   const hub = useContext(HubContext);
   const handlerRef = useRef(onEvent);
@@ -103,9 +104,9 @@ export function useLiveEvent<K extends LiveEventName>(
     if (hub === null) return undefined;
     const schema = liveEventSchemas[name];
 
-    return hub.on(name, (data) => {
+    return hub.on(name, (data, eventId) => {
       const parsed = schema.safeParse(data);
-      if (parsed.success) handlerRef.current(parsed.data as LiveEventData[K]);
+      if (parsed.success) handlerRef.current(parsed.data as LiveEventData[K], eventId);
     });
   }, [hub, name]);
 }

@@ -161,6 +161,7 @@ export const Deliveries = z.object({
     failed: z.number().int(),
     acknowledged: z.number().int(),
     delivered: z.number().int().default(0),
+    liveDelivered: z.number().int().default(0),
     opened: z.number().int().default(0),
     reminded: z.number().int().default(0),
     escalated: z.number().int().default(0),

@@ -16,6 +16,7 @@ const countKeys = [
   'sent',
   'delivered',
   'failed',
+  'liveDelivered',
   'opened',
   'acknowledged',
   'reminded',

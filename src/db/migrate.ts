@@ -21,6 +21,7 @@ import { refoldSearchKeys } from './migrations/2026-12-05-20-refold-search-keys.
 import { accountLocale } from './migrations/2026-12-05-30-account-locale.ts';
 import { deliveryContentWithheld } from './migrations/2026-12-05-47-delivery-content-withheld.ts';
 import { moderationStates } from './migrations/2026-12-05-50-moderation-states.ts';
+import { lowerCaseStixIds } from './migrations/2026-12-05-60-lower-case-stix-ids.ts';
 
 /**
  * Every migration, keyed by a name that sorts in the order it must run: Kysely runs them by
@@ -48,6 +49,7 @@ function listMigrations(database: Database): Record<string, Migration> {
     '2026-12-05-30-account-locale': accountLocale,
     '2026-12-05-47-delivery-content-withheld': deliveryContentWithheld,
     '2026-12-05-50-moderation-states': moderationStates,
+    '2026-12-05-60-lower-case-stix-ids': lowerCaseStixIds,
   };
 }
 

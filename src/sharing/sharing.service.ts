@@ -21,6 +21,7 @@ import {
   findStateCodes,
 } from './sharing.queries.ts';
 import { BundleEnvelopeSchema, type ShareOptions } from './sharing.schema.ts';
+import { canonicalIdentifier, isIdentifier } from './stix-identifiers.ts';
 import { checkStixObject, versionKey, type CheckedObject } from './stix-validation.ts';
 import { readPriority } from './severity.ts';
 import { tlpByMarkingId } from './tlp.ts';
@@ -311,8 +312,10 @@ function bundleWarnings(
   return warnings;
 }
 
-function idOf(value: unknown): string | null {
+/** Returns the id of a rejected object as given, or in lower case when it is an identifier. */
+export function idOf(value: unknown): string | null {
   const id = (value as Record<string, unknown> | null)?.id;
+  if (isIdentifier(id)) return canonicalIdentifier(id);
 
   return typeof id === 'string' ? id : null;
 }

@@ -57,6 +57,38 @@ export async function findVersionsOf(
   return rows;
 }
 
+/**
+ * Claims each object id for `owner` unless another owner claimed it first, and returns the owner
+ * of every id. Ids are claimed in sorted order. On PostgreSQL the claim of an id that another
+ * open transaction has just claimed waits until that transaction ends, so two imports of one id
+ * run one after the other. Call it inside the import's transaction, before reading versions.
+ */
+export async function claimObjects(
+  db: Kysely<Tables>,
+  objectIds: readonly string[],
+  owner: string,
+): Promise<Map<string, string>> {
+  const sorted = [...objectIds].sort();
+  for (const ids of chunk(sorted, LOOKUP_CHUNK)) {
+    await db
+      .insertInto('stix_object_owners')
+      .values(ids.map((id) => ({ object_id: id, owner })))
+      .onConflict((oc) => oc.column('object_id').doNothing())
+      .execute();
+  }
+  const owners = new Map<string, string>();
+  for (const ids of chunk(sorted, LOOKUP_CHUNK)) {
+    const rows = await db
+      .selectFrom('stix_object_owners')
+      .select(['object_id', 'owner'])
+      .where('object_id', 'in', ids)
+      .execute();
+    for (const row of rows) owners.set(row.object_id, row.owner);
+  }
+
+  return owners;
+}
+
 /** Finds the latest stored version of each given marking definition. */
 export async function findMarkingDefinitions(
   db: Kysely<Tables>,

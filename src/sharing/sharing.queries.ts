@@ -148,25 +148,29 @@ export async function findStateCodes(db: Kysely<Tables>, codes: readonly string[
   return rows.map((row) => row.code);
 }
 
-/** Finds organisations named by id or by name. */
+/** Finds organisations named by id or by name, with their clearance. */
 export function findOrganisations(db: Kysely<Tables>, idsOrNames: readonly string[]) {
   if (idsOrNames.length === 0) return Promise.resolve([]);
 
   return db
     .selectFrom('organisations')
-    .select(['id', 'name'])
+    .select(['id', 'name', 'clearance'])
     .where((eb) => eb.or([eb('id', 'in', idsOrNames), eb('name', 'in', idsOrNames)]))
     .execute();
 }
 
-/** Finds accounts by normalised e-mail. */
+/**
+ * Finds accounts by normalised e-mail, with their role and their organisation's clearance (null
+ * for accounts without an organisation).
+ */
 export function findAccountsByEmailKeys(db: Kysely<Tables>, emailKeys: readonly string[]) {
   if (emailKeys.length === 0) return Promise.resolve([]);
 
   return db
-    .selectFrom('accounts')
-    .select(['id', 'email_key'])
-    .where('email_key', 'in', emailKeys)
+    .selectFrom('accounts as a')
+    .leftJoin('organisations as o', 'o.id', 'a.organisation_id')
+    .select(['a.id', 'a.email_key', 'a.role', 'o.clearance'])
+    .where('a.email_key', 'in', emailKeys)
     .execute();
 }
 

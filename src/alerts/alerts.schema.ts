@@ -5,6 +5,7 @@ import { isSafeMultiLine, isSingleLine, MULTI_LINE, SINGLE_LINE } from '../share
 import { singleLineText } from '../shared/validation.ts';
 
 import { PageQuery } from '../shared/keyset.ts';
+import { canonicalIdentifier } from '../sharing/stix-identifiers.ts';
 import { parseTlp, type TlpLevel } from '../sharing/tlp.ts';
 
 /** Severity names by level, from 0 (Baseline) to 5 (Emergency). */
@@ -15,9 +16,10 @@ export function severityLabel(severity: number): string {
   return `${severity} ${severityNames[severity] ?? 'Unknown'}`;
 }
 
-// STIX 2.1 identifier: `<type>--<UUID>`, the type in lower case with digits and hyphens.
+// STIX 2.1 identifier: `<type>--<UUID>`, the type in lower case with digits and hyphens. The UUID
+// may come in either case and is kept in lower case, the form in which objects are stored.
 const STIX_ID =
-  /^[a-z][a-z0-9-]*[a-z0-9]--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  /^[a-z][a-z0-9-]*[a-z0-9]--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 const Tlp = z.string().transform((value, ctx): TlpLevel => {
   const level = parseTlp(value);
@@ -44,7 +46,12 @@ export const NewAlertSchema = z.object({
     .max(20_000, processMessages.validation.atMost(20_000, 'string'))
     .refine(isSafeMultiLine, MULTI_LINE),
   objectIds: z
-    .array(z.string().regex(STIX_ID, processMessages.problems.alerts.fields.objectId))
+    .array(
+      z
+        .string()
+        .regex(STIX_ID, processMessages.problems.alerts.fields.objectId)
+        .transform(canonicalIdentifier),
+    )
     .max(100, processMessages.problems.alerts.fields.objectsAtMost)
     .default([]),
   states: z

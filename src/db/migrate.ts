@@ -22,6 +22,8 @@ import { accountLocale } from './migrations/2026-12-05-30-account-locale.ts';
 import { deliveryContentWithheld } from './migrations/2026-12-05-47-delivery-content-withheld.ts';
 import { pocVersion } from './migrations/2026-12-05-50-poc-version.ts';
 import { moderationStates } from './migrations/2026-12-05-51-moderation-states.ts';
+import { lowerCaseStixIds } from './migrations/2026-12-05-60-lower-case-stix-ids.ts';
+import { stixObjectOwners } from './migrations/2026-12-05-61-stix-object-owners.ts';
 
 /**
  * Every migration, keyed by a name that sorts in the order it must run: Kysely runs them by
@@ -50,6 +52,8 @@ function listMigrations(database: Database): Record<string, Migration> {
     '2026-12-05-47-delivery-content-withheld': deliveryContentWithheld,
     '2026-12-05-50-poc-version': pocVersion,
     '2026-12-05-51-moderation-states': moderationStates,
+    '2026-12-05-60-lower-case-stix-ids': lowerCaseStixIds,
+    '2026-12-05-61-stix-object-owners': stixObjectOwners,
   };
 }
 

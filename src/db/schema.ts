@@ -14,6 +14,7 @@ export interface Tables {
   poc_history: PocHistoryTable;
   stix_objects: StixObjectsTable;
   stix_object_grants: StixObjectGrantsTable;
+  stix_object_owners: StixObjectOwnersTable;
   communities: CommunitiesTable;
   community_members: CommunityMembersTable;
   taxii_statuses: TaxiiStatusesTable;
@@ -222,6 +223,14 @@ export interface StixObjectGrantsTable {
   object_seq: number;
   grantee_kind: 'state' | 'organisation' | 'account' | 'secretariat';
   grantee: string;
+}
+
+/** The creator of a STIX object, the one owner whose versions of its id are accepted. */
+export interface StixObjectOwnersTable {
+  /** The object's id, in lower case. */
+  object_id: string;
+  /** `state:<code>`, `organisation:<id>` or `secretariat`. */
+  owner: string;
 }
 
 /** A sharing community: a named group of states and partner organisations. */

@@ -5,6 +5,15 @@ export const sharingProblems = {
   unknownOrganisations: (organisations: string) =>
     `unknown partner organisations ${organisations}: give an admitted partner's name or id`,
   unknownAccounts: (emails: string) => `no account has the e-mail ${emails}`,
+  partnersNotCleared: 'Named partners are not cleared for the objects of this upload',
+  /** `clearance` and `level` are TLP labels such as TLP:GREEN. */
+  organisationNotCleared: (organisation: string, clearance: string, level: string) =>
+    `${organisation} is cleared only up to ${clearance}, but this upload shares ${level} ` +
+    `objects with it; remove it from orgs, or share only objects up to ${clearance}`,
+  /** `clearance` and `level` are TLP labels such as TLP:GREEN. */
+  accountNotCleared: (email: string, clearance: string, level: string) =>
+    `${email} is a partner account cleared only up to ${clearance}, but this upload shares ` +
+    `${level} objects with it; remove it from accounts, or share only objects up to ${clearance}`,
   objectNotFound: 'STIX object not found',
   /** `id` is the STIX id of a rejected object, `reason` why the import rejected it. */
   rejectedObject: (id: string, reason: string) => `${id}: ${reason}`,

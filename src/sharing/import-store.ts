@@ -4,7 +4,7 @@ import type { Principal } from '../accounts/principal.ts';
 import type { StixObjectGrantsTable, StixObjectsTable } from '../db/schema.ts';
 import { audienceGrants, type Recipients } from './access.ts';
 import type { PapLevel } from './markings.ts';
-import { findVersionsOf, insertGrants, insertVersions } from './sharing.queries.ts';
+import { claimObjects, findVersionsOf, insertGrants, insertVersions } from './sharing.queries.ts';
 import type { SharingDeps, RejectedObject } from './sharing.service.ts';
 import type { CheckedObject } from './stix-validation.ts';
 import type { TlpLevel } from './tlp.ts';
@@ -37,8 +37,6 @@ interface KnownVersion {
   key: string;
   data: string;
   revoked: boolean;
-  /** The state, organisation or secretariat that shared this version. */
-  owner: string;
 }
 
 /** Names who owns what a sharer shares: their state, their organisation, or the secretariat. */
@@ -62,13 +60,19 @@ type Decision =
   { kind: 'insert' } | { kind: 'duplicate'; version: string } | { kind: 'reject'; reason: string };
 
 /**
- * Decides what to do with one incoming version, given the versions known for its id. The same
- * version with the same content is a no-op, and the same version with other content is rejected.
- * Revocation is final in STIX 2.1, so a later version that is not itself revoked is rejected too.
+ * Decides what to do with one incoming version from `owner`, given the versions known for its id
+ * and the id's creator. The same version with the same content is a no-op, and the same version
+ * with other content is rejected. Revocation is final in STIX 2.1, so a later version that is not
+ * itself revoked is rejected too.
  */
 // NOTE: a rejection tells the sharer that the id is taken even when they cannot read it; a
 // bundle cannot be partly accepted without saying which objects were refused.
-function decide(candidate: Candidate, known: readonly KnownVersion[], owner: string): Decision {
+function decide(
+  candidate: Candidate,
+  known: readonly KnownVersion[],
+  creator: string | undefined,
+  owner: string,
+): Decision {
   if (candidate.item.version === null) {
     // Observables have no version of their own; identical content is the same observable.
     const same = known.find((version) => version.data === candidate.data);
@@ -81,7 +85,7 @@ function decide(candidate: Candidate, known: readonly KnownVersion[], owner: str
     return { kind: 'duplicate', version: sameKey.version };
   }
   // STIX 2.1 §3.6: only the creator of an object makes new versions of it.
-  if (known.some((version) => version.owner !== owner)) {
+  if (creator !== undefined && creator !== owner) {
     return {
       kind: 'reject',
       reason:
@@ -137,6 +141,8 @@ function byIdThenVersion(a: Candidate, b: Candidate): number {
 /**
  * Stores the candidates of one import in one transaction, with the audience grants of every new
  * row. Versions of one id are decided oldest first, so a revocation in the same bundle counts.
+ * The ids are claimed before their versions are read, so a concurrent import of the same id by
+ * another owner waits for this one and is then rejected.
  */
 export async function storeVersions(
   deps: SharingDeps,
@@ -146,7 +152,12 @@ export async function storeVersions(
   now: string,
 ): Promise<StoreOutcome> {
   return deps.db.transaction().execute(async (trx) => {
+    const sharerOwner = ownerOf({
+      sharer_state: sharer.stateCode,
+      sharer_org: sharer.organisationId,
+    });
     const ids = [...new Set(candidates.map((candidate) => candidate.item.id))];
+    const creators = await claimObjects(trx, ids, sharerOwner);
     const known = new Map<string, KnownVersion[]>();
     for (const row of await findVersionsOf(trx, ids)) {
       const list = known.get(row.object_id) ?? [];
@@ -155,20 +166,15 @@ export async function storeVersions(
         key: row.version_key,
         data: row.data,
         revoked: isRevoked(row.data),
-        owner: ownerOf(row),
       });
       known.set(row.object_id, list);
     }
 
     const outcome: StoreOutcome = { accepted: [], rejected: [], inserted: 0, storedRed: 0 };
-    const sharerOwner = ownerOf({
-      sharer_state: sharer.stateCode,
-      sharer_org: sharer.organisationId,
-    });
     const toInsert: Candidate[] = [];
     for (const candidate of [...candidates].sort(byIdThenVersion)) {
       const versions = known.get(candidate.item.id) ?? [];
-      const decision = decide(candidate, versions, sharerOwner);
+      const decision = decide(candidate, versions, creators.get(candidate.item.id), sharerOwner);
       if (decision.kind === 'reject') {
         outcome.rejected.push({
           id: candidate.item.id,
@@ -187,7 +193,6 @@ export async function storeVersions(
         key: candidate.versionKey,
         data: candidate.data,
         revoked: candidate.item.revoked,
-        owner: sharerOwner,
       });
       known.set(candidate.item.id, versions);
       outcome.accepted.push({ id: candidate.item.id, version: candidate.version });

@@ -1,11 +1,16 @@
 import type { Principal } from '../accounts/principal.ts';
-import { assertMayShareInto } from '../communities/community-access.ts';
 import { newId } from '../shared/crypto.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
 import { insertModerationItem, listVisibleItems } from './moderation.queries.ts';
+import { assertPartnersCleared, resolveAudience } from './audience.ts';
 import { BundleEnvelopeSchema, type ShareOptions } from './sharing.schema.ts';
-import { importBundle, type ImportResult, type SharingDeps } from './sharing.service.ts';
+import {
+  checkBundle,
+  importBundle,
+  type ImportResult,
+  type SharingDeps,
+} from './sharing.service.ts';
 
 /** A moderation item as its submitter and its moderators see it, without the bundle. */
 export interface ModerationSummary {
@@ -115,7 +120,11 @@ async function completeTaxiiStatus(
     .execute();
 }
 
-/** Holds a partner's bundle for moderation; nothing is shared until a moderator approves it. */
+/**
+ * Holds a partner's bundle for moderation; nothing is shared until a moderator approves it. The
+ * audience is checked now as an upload checks it, so unknown recipients and named partners
+ * cleared below an object's TLP are rejected before the item is stored. Approval checks it again.
+ */
 export async function submitForModeration(
   deps: SharingDeps,
   principal: Principal,
@@ -126,9 +135,9 @@ export async function submitForModeration(
     throw new DomainError('forbidden', (m) => m.problems.sharing.partnersOnlySubmit);
   }
   const envelope = parseInput(BundleEnvelopeSchema, bundle, 'bundle');
-  if (options.community !== undefined) {
-    await assertMayShareInto(deps.db, principal, options.community);
-  }
+  const { partners } = await resolveAudience(deps, principal, options);
+  const checked = await checkBundle(deps, bundle, options);
+  assertPartnersCleared(partners, checked.candidates);
   const row: ItemRow = {
     id: newId(),
     submitted_by: principal.accountId,

@@ -108,6 +108,12 @@ for (const dialect of testDialects) {
       const reply = await listFor(pocFr);
       const organisation = reply.organisations[0];
       assert.ok(organisation !== undefined);
+      // An organisation named for TLP:AMBER objects must be cleared for them.
+      await t.ctx.db
+        .updateTable('organisations')
+        .set({ clearance: 'amber' })
+        .where('id', '=', String(organisation.id))
+        .execute();
       const query = new URLSearchParams({
         tlp: 'amber',
         accounts: pocDe.email,

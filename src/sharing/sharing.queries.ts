@@ -57,6 +57,38 @@ export async function findVersionsOf(
   return rows;
 }
 
+/**
+ * Claims each object id for `owner` unless another owner claimed it first, and returns the owner
+ * of every id. Ids are claimed in sorted order. On PostgreSQL the claim of an id that another
+ * open transaction has just claimed waits until that transaction ends, so two imports of one id
+ * run one after the other. Call it inside the import's transaction, before reading versions.
+ */
+export async function claimObjects(
+  db: Kysely<Tables>,
+  objectIds: readonly string[],
+  owner: string,
+): Promise<Map<string, string>> {
+  const sorted = [...objectIds].sort();
+  for (const ids of chunk(sorted, LOOKUP_CHUNK)) {
+    await db
+      .insertInto('stix_object_owners')
+      .values(ids.map((id) => ({ object_id: id, owner })))
+      .onConflict((oc) => oc.column('object_id').doNothing())
+      .execute();
+  }
+  const owners = new Map<string, string>();
+  for (const ids of chunk(sorted, LOOKUP_CHUNK)) {
+    const rows = await db
+      .selectFrom('stix_object_owners')
+      .select(['object_id', 'owner'])
+      .where('object_id', 'in', ids)
+      .execute();
+    for (const row of rows) owners.set(row.object_id, row.owner);
+  }
+
+  return owners;
+}
+
 /** Finds the latest stored version of each given marking definition. */
 export async function findMarkingDefinitions(
   db: Kysely<Tables>,
@@ -116,25 +148,29 @@ export async function findStateCodes(db: Kysely<Tables>, codes: readonly string[
   return rows.map((row) => row.code);
 }
 
-/** Finds organisations named by id or by name. */
+/** Finds organisations named by id or by name, with their clearance. */
 export function findOrganisations(db: Kysely<Tables>, idsOrNames: readonly string[]) {
   if (idsOrNames.length === 0) return Promise.resolve([]);
 
   return db
     .selectFrom('organisations')
-    .select(['id', 'name'])
+    .select(['id', 'name', 'clearance'])
     .where((eb) => eb.or([eb('id', 'in', idsOrNames), eb('name', 'in', idsOrNames)]))
     .execute();
 }
 
-/** Finds accounts by normalised e-mail. */
+/**
+ * Finds accounts by normalised e-mail, with their role and their organisation's clearance (null
+ * for accounts without an organisation).
+ */
 export function findAccountsByEmailKeys(db: Kysely<Tables>, emailKeys: readonly string[]) {
   if (emailKeys.length === 0) return Promise.resolve([]);
 
   return db
-    .selectFrom('accounts')
-    .select(['id', 'email_key'])
-    .where('email_key', 'in', emailKeys)
+    .selectFrom('accounts as a')
+    .leftJoin('organisations as o', 'o.id', 'a.organisation_id')
+    .select(['a.id', 'a.email_key', 'a.role', 'o.clearance'])
+    .where('a.email_key', 'in', emailKeys)
     .execute();
 }
 

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 import { processMessages } from '../i18n/messages.ts';
-import { checkTimestamp, isIdentifier } from './stix-validation.ts';
+import { canonicalIdentifier, isIdentifier } from './stix-identifiers.ts';
+import { checkTimestamp } from './stix-validation.ts';
 import { incidentKinds, isSeverity } from './severity.ts';
 import { parseTlp, type TlpLevel } from './tlp.ts';
 
@@ -92,11 +93,14 @@ export const BundleEnvelopeSchema = z.looseObject({
   objects: z.array(z.unknown(), { error: processMessages.validation.stixObjects }),
 });
 
-/** Path parameters naming one STIX object. */
+/** Path parameters naming one STIX object; the id is looked up in lower case. */
 export const ObjectParamsSchema = z.object({
-  id: z.string().refine((id) => isIdentifier(id), {
-    error: processMessages.problems.sharing.fields.bundleObjectId,
-  }),
+  id: z
+    .string()
+    .refine((id) => isIdentifier(id), {
+      error: processMessages.problems.sharing.fields.bundleObjectId,
+    })
+    .transform(canonicalIdentifier),
 });
 
 /** Query of a single object read: an optional exact version (`modified`). */

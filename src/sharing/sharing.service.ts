@@ -1,10 +1,10 @@
 import type { Principal } from '../accounts/principal.ts';
 import type { AppContext } from '../app/context.ts';
-import { assertMayShareInto } from '../communities/community-access.ts';
-import { invalidField, notFound, type FieldError } from '../shared/errors.ts';
+import { notFound, type FieldError } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
 import { storeVersions, type Candidate } from './import-store.ts';
 import { assertMayShare, type Recipients } from './access.ts';
+import { assertPartnersCleared, resolveAudience } from './audience.ts';
 import {
   classifyObject,
   markingRefsOf,
@@ -12,20 +12,13 @@ import {
   type MarkingCatalogue,
   type MarkingMeaning,
 } from './markings.ts';
-import {
-  exportObjects,
-  findAccountsByEmailKeys,
-  findMarkingDefinitions,
-  findOrganisations,
-  findReadableVersion,
-  findStateCodes,
-} from './sharing.queries.ts';
+import { exportObjects, findMarkingDefinitions, findReadableVersion } from './sharing.queries.ts';
 import { BundleEnvelopeSchema, type ShareOptions } from './sharing.schema.ts';
+import { canonicalIdentifier, isIdentifier } from './stix-identifiers.ts';
 import { checkStixObject, versionKey, type CheckedObject } from './stix-validation.ts';
 import { readPriority } from './severity.ts';
 import { tlpByMarkingId } from './tlp.ts';
 import { TLP2_CREATED, tlpDefinitionText, withTlp2Marking } from './tlp-definitions.ts';
-import { normaliseEmail } from '../shared/email.ts';
 
 /** The parts of the application context that the sharing services use. */
 export type SharingDeps = Pick<AppContext, 'db' | 'clock' | 'logger'>;
@@ -67,49 +60,6 @@ export interface ImportResult {
   warnings: ImportWarning[];
   /** The id and version of every object counted in `stored`. */
   accepted: { id: string; version: string }[];
-}
-
-async function resolveRecipients(
-  deps: SharingDeps,
-  principal: Principal,
-  options: ShareOptions,
-): Promise<Recipients> {
-  const states = [...new Set(options.states)];
-  const known = new Set(await findStateCodes(deps.db, states));
-  const unknownStates = states.filter((code) => !known.has(code));
-  if (unknownStates.length > 0) {
-    const codes = unknownStates.join(', ');
-    throw invalidField('states', (m) => m.problems.sharing.unknownStates(codes));
-  }
-
-  const organisations = await findOrganisations(deps.db, options.orgs);
-  const unknownOrgs = options.orgs.filter(
-    (org) => !organisations.some((row) => row.id === org || row.name === org),
-  );
-  if (unknownOrgs.length > 0) {
-    const names = unknownOrgs.join(', ');
-    throw invalidField('orgs', (m) => m.problems.sharing.unknownOrganisations(names));
-  }
-
-  const emailKeys = options.accounts.map((email) => normaliseEmail(email) ?? email);
-  const accounts = await findAccountsByEmailKeys(deps.db, emailKeys);
-  const unknownAccounts = options.accounts.filter(
-    (_email, i) => !accounts.some((row) => row.email_key === emailKeys[i]),
-  );
-  if (unknownAccounts.length > 0) {
-    const emails = unknownAccounts.join(', ');
-    throw invalidField('accounts', (m) => m.problems.sharing.unknownAccounts(emails));
-  }
-
-  const communityId = options.community ?? null;
-  if (communityId !== null) await assertMayShareInto(deps.db, principal, communityId);
-
-  return {
-    states,
-    organisationIds: organisations.map((row) => row.id),
-    accountIds: accounts.map((row) => row.id),
-    communityId,
-  };
 }
 
 /** Collects what the marking definitions in the bundle and in storage mean. */
@@ -200,8 +150,9 @@ export async function checkBundle(
 /**
  * Imports a STIX 2.1 bundle shared by `principal`: checks every object, classifies it by TLP,
  * and stores the accepted versions with their audience in one transaction. A bad object is
- * reported in `rejected` and does not stop the others. Called by the HTTP upload, the demo data
- * loader and TAXII.
+ * reported in `rejected` and does not stop the others, but a named partner cleared below an
+ * object's TLP rejects the whole upload before anything is stored. Called by the HTTP upload,
+ * the demo data loader and TAXII.
  */
 export async function importBundle(
   deps: SharingDeps,
@@ -211,8 +162,9 @@ export async function importBundle(
 ): Promise<ImportResult> {
   assertMayShare(principal);
   parseInput(BundleEnvelopeSchema, bundle, 'bundle');
-  const recipients = await resolveRecipients(deps, principal, options);
+  const { recipients, partners } = await resolveAudience(deps, principal, options);
   const checked = await checkBundle(deps, bundle, options);
+  assertPartnersCleared(partners, checked.candidates);
 
   const rejected = [...checked.rejected];
   const outcome = await storeVersions(deps, principal, recipients, checked.candidates, checked.now);
@@ -311,8 +263,10 @@ function bundleWarnings(
   return warnings;
 }
 
-function idOf(value: unknown): string | null {
+/** Returns the id of a rejected object as given, or in lower case when it is an identifier. */
+export function idOf(value: unknown): string | null {
   const id = (value as Record<string, unknown> | null)?.id;
+  if (isIdentifier(id)) return canonicalIdentifier(id);
 
   return typeof id === 'string' ? id : null;
 }

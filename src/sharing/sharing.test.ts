@@ -553,18 +553,30 @@ for (const dialect of testDialects) {
           .where('name', '=', 'Acme Research')
           .executeTakeFirstOrThrow();
         const named = indicator({ object_marking_refs: [tlp2MarkingIds['amber+strict']] });
+        const setAcmeClearance = (clearance: string) =>
+          t.ctx.db
+            .updateTable('organisations')
+            .set({ clearance })
+            .where('id', '=', acme.id)
+            .execute();
+        // Acme's clearance is TLP:GREEN until the secretariat raises it, so naming it is rejected.
+        const refused = await share(
+          sharerFr.token,
+          bundleOf([named]),
+          `?states=de&orgs=${acme.id}`,
+        );
+        assert.equal(refused.statusCode, 422, refused.body);
+        assert.ok(refused.json<ProblemReply>().errors?.some((e) => e.field === 'orgs.0'));
+        await setAcmeClearance('amber+strict');
         await shareOk(sharerFr.token, [named], `?states=de&orgs=${acme.id}`);
         assert.equal((await read(pocDe.token, String(named.id))).statusCode, 200);
-        // Acme's clearance is TLP:GREEN until the secretariat raises it.
-        assert.equal((await read(partnerAcme.token, String(named.id))).statusCode, 404);
-        await t.ctx.db
-          .updateTable('organisations')
-          .set({ clearance: 'amber+strict' })
-          .where('id', '=', acme.id)
-          .execute();
         assert.equal((await read(partnerAcme.token, String(named.id))).statusCode, 200);
         assert.equal((await read(partnerBeta.token, String(named.id))).statusCode, 404);
         assert.equal((await read(pocJp.token, String(named.id))).statusCode, 404);
+        // A partner never reads above its current clearance, whatever the upload named.
+        await setAcmeClearance('green');
+        assert.equal((await read(partnerAcme.token, String(named.id))).statusCode, 404);
+        await setAcmeClearance('amber+strict');
       });
 
       it('defaults an unmarked object to TLP:AMBER for the sharer state', async () => {

@@ -5,6 +5,7 @@ import {
   timestampProperties,
   type StixKind,
 } from './stix-types.ts';
+import { isIdentifier, withCanonicalIdentifiers } from './stix-identifiers.ts';
 import { parsePattern } from './stix-pattern.ts';
 import { checkTimestamp, versionKey } from './stix-timestamps.ts';
 
@@ -27,22 +28,10 @@ export interface CheckedObject {
 /** Outcome of checking one object: the object, or every problem found in it. */
 export type CheckResult = { ok: true; value: CheckedObject } | { ok: false; problems: string[] };
 
-// Identifier form of the STIX `identifier` schema: `<type>--<UUID>` with UUID version 1 to 5.
-const IDENTIFIER =
-  /^([a-z][a-z0-9-]*[a-z0-9])--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-5][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$/;
-
 // Type names of the STIX `core` schema: lower-case words joined by hyphens, 3 to 250 characters.
 const TYPE_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*-?$/;
 
 const EXAMPLE_UUID = '6f1a2c3e-9b7d-4e21-8c55-0d2f4a6b8e91';
-
-/** Returns true when the value is a STIX identifier, optionally of the given type. */
-export function isIdentifier(value: unknown, type?: string): value is string {
-  if (typeof value !== 'string') return false;
-  const match = IDENTIFIER.exec(value);
-
-  return match !== null && (type === undefined || match[1] === type);
-}
 
 function isPresent(object: Record<string, unknown>, name: string): boolean {
   return object[name] !== undefined && object[name] !== null;
@@ -166,7 +155,8 @@ function checkReferences(object: Record<string, unknown>, problems: string[]) {
 /**
  * Checks one object of a bundle: the common properties, the identifier, the timestamps (real
  * calendar dates, `modified` not before `created`) and the properties its type requires. Custom
- * types get the common checks only.
+ * types get the common checks only. The object that passes comes back with its id and references
+ * in lower case, so every way in stores and compares one form of each id.
  */
 export function checkStixObject(value: unknown): CheckResult {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -186,12 +176,13 @@ export function checkStixObject(value: unknown): CheckResult {
   if (problems.length > 0) return { ok: false, problems };
 
   const version = hasModified(kind) ? object.modified : hasCreated(kind) ? object.created : null;
+  const canonical = withCanonicalIdentifiers(object);
 
   return {
     ok: true,
     value: {
-      object,
-      id: object.id as string,
+      object: canonical,
+      id: canonical.id as string,
       type,
       kind,
       version: typeof version === 'string' ? version : null,

@@ -148,9 +148,13 @@ export async function findSharersOf(db: Kysely<Tables>, objectId: string): Promi
   return rows.map((row) => row.shared_by);
 }
 
-/** Deletes every stored version of an object with its audience entries, in one transaction. */
+/**
+ * Deletes every stored version of an object with its audience entries and its owner, in one
+ * transaction, so the id is free again.
+ */
 export async function deleteAllVersions(db: Kysely<Tables>, objectId: string): Promise<number> {
   return db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('stix_object_owners').where('object_id', '=', objectId).execute();
     await trx
       .deleteFrom('stix_object_grants')
       .where('object_seq', 'in', (eb) =>

@@ -252,6 +252,12 @@ for (const dialect of testDialects) {
           if (version.community !== null && sharer.role !== 'secretariat') {
             if (!isMember(sharer, version.community)) version.community = null;
           }
+          // An upload that names a partner cleared below its TLP is rejected, so none is named.
+          const isCleared = (caller: Caller | undefined) =>
+            caller?.role !== 'partner' ||
+            tlpRank(caller.clearance ?? 'clear') >= tlpRank(version.tlp);
+          version.orgs = version.orgs.filter((org) => isCleared(orgs.find((c) => c.org === org)));
+          version.accounts = version.accounts.filter((caller) => isCleared(caller));
           const object = {
             type: 'indicator',
             spec_version: '2.1',

@@ -7,7 +7,7 @@ import { requirePrincipal } from '../auth/auth.hooks.ts';
 import { processMessages } from '../i18n/messages.ts';
 import { parseInput } from '../shared/validation.ts';
 import { tlpDefinitionText } from '../sharing/tlp-definitions.ts';
-import { isIdentifier } from '../sharing/stix-validation.ts';
+import { canonicalIdentifier, isIdentifier } from '../sharing/stix-identifiers.ts';
 import type { VersionRow } from '../sharing/versions.queries.ts';
 import {
   apiRoots,
@@ -33,9 +33,12 @@ import { addObjects, assertObjectVisible, deleteObject, readStatus } from './tax
 const RootParams = z.object({ root: z.string() });
 const CollectionParams = RootParams.extend({ collectionId: z.string() });
 const ObjectParams = CollectionParams.extend({
-  objectId: z.string().refine((id) => isIdentifier(id), {
-    error: processMessages.validation.stixIdentifier,
-  }),
+  objectId: z
+    .string()
+    .refine((id) => isIdentifier(id), {
+      error: processMessages.validation.stixIdentifier,
+    })
+    .transform(canonicalIdentifier),
 });
 const StatusParams = RootParams.extend({ statusId: z.string() });
 

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { processMessages } from '../i18n/messages.ts';
 import type { VersionFilter, VersionMatch } from '../sharing/versions.queries.ts';
 import { toMillisecondText } from '../sharing/stix-timestamps.ts';
-import { checkTimestamp, isIdentifier, versionKey } from '../sharing/stix-validation.ts';
+import { canonicalIdentifier, isIdentifier } from '../sharing/stix-identifiers.ts';
+import { checkTimestamp, versionKey } from '../sharing/stix-validation.ts';
 
 // TAXII 2.1: several values of one match field are comma-separated and ORed.
 const listParameter = z
@@ -21,14 +22,20 @@ const timestamp = z.string().superRefine((value, ctx) => {
   if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-/** Query parameters of the TAXII list endpoints; unknown match fields are ignored. */
+/**
+ * Query parameters of the TAXII list endpoints; unknown match fields are ignored. `match[id]`
+ * values are matched in lower case, the form in which ids are stored.
+ */
 export const TaxiiQuerySchema = z.object({
   added_after: timestamp.optional(),
   'match[id]': listParameter.pipe(
     z.array(
-      z.string().refine((id) => isIdentifier(id), {
-        error: processMessages.problems.taxii.fields.eachId,
-      }),
+      z
+        .string()
+        .refine((id) => isIdentifier(id), {
+          error: processMessages.problems.taxii.fields.eachId,
+        })
+        .transform(canonicalIdentifier),
     ),
   ),
   'match[type]': listParameter.pipe(

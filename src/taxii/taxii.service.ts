@@ -4,7 +4,7 @@ import type { Principal } from '../accounts/principal.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
 import { submitForModeration } from '../sharing/moderation.service.ts';
-import { importBundle, type SharingDeps } from '../sharing/sharing.service.ts';
+import { idOf, importBundle, type SharingDeps } from '../sharing/sharing.service.ts';
 import {
   deleteAllVersions,
   findSharersOf,
@@ -111,13 +111,10 @@ async function holdForModeration(
     { type: 'bundle', objects },
     shareOptionsOf(collection),
   );
-  const pendings = objects.map((object, index) => {
-    const id = (object as Record<string, unknown> | null)?.id;
-    return {
-      id: typeof id === 'string' ? id : `objects[${index}]`,
-      version: versionOf(object, requestTimestamp),
-    };
-  });
+  const pendings = objects.map((object, index) => ({
+    id: idOf(object) ?? `objects[${index}]`,
+    version: versionOf(object, requestTimestamp),
+  }));
   const status: StatusResource = {
     id: item.id,
     status: 'pending',

@@ -100,7 +100,8 @@ export class SseHub {
 
   /**
    * Adds a stream. With `lastEventId` it first replays the stored events after that id that the
-   * principal may see, or sends one `resync` event when that id has left the replay window.
+   * principal may see. It sends one `resync` event instead when that id has left the replay window
+   * or is newer than any event issued.
    */
   async connect(
     principal: Principal,
@@ -125,16 +126,28 @@ export class SseHub {
   }
 
   private async catchUp(client: SseClient, lastEventId: number | null): Promise<void> {
+    const prunedThrough = await findPrunedThrough(this.ctx.db);
+    // Ids are never reused, so the newest id issued is the last row or, when pruning emptied the
+    // table, the last pruned one.
+    const newestId = Math.max(await findLastEventId(this.ctx.db), prunedThrough);
     if (lastEventId === null) {
-      client.lastSentId = await findLastEventId(this.ctx.db);
-    } else if (lastEventId < (await findPrunedThrough(this.ctx.db))) {
-      client.lastSentId = await findLastEventId(this.ctx.db);
-      const data = JSON.stringify({ reason: 'Last-Event-ID is older than the replay window' });
-      client.write(`id: ${client.lastSentId}\nevent: resync\ndata: ${data}\n\n`);
+      client.lastSentId = newestId;
+    } else if (lastEventId < prunedThrough) {
+      this.resync(client, newestId, 'Last-Event-ID is older than the replay window');
+    } else if (lastEventId > newestId) {
+      // Taking such an id as the position would hide every event up to it.
+      this.resync(client, newestId, 'Last-Event-ID is newer than any event this server issued');
     } else {
       client.lastSentId = lastEventId;
       await this.replay(client);
     }
+  }
+
+  /** Moves a stream to the newest event and sends `resync`, so the client reloads its state. */
+  private resync(client: SseClient, newestId: number, reason: string): void {
+    client.lastSentId = newestId;
+    const data = JSON.stringify({ reason });
+    client.write(`id: ${newestId}\nevent: resync\ndata: ${data}\n\n`);
   }
 
   /** Removes a stream. */

@@ -1,9 +1,10 @@
 import type { Principal } from '../accounts/principal.ts';
+import { withoutPartnersBelow } from '../alerts/addressing.ts';
 import { findAlertAudience, findAlertSender } from '../alerts/alerts.queries.ts';
 import type { AppContext } from '../app/context.ts';
 import { findExerciseController } from '../exercises/exercises.queries.ts';
 import { findRequestAudience } from '../requests/requests.queries.ts';
-import type { LiveEvent } from './event-catalogue.ts';
+import type { AlertEvent, LiveEvent } from './event-catalogue.ts';
 import { parseLiveEvent } from './event-catalogue.ts';
 import { findLastEventId, findPrunedThrough, listEventsAfter } from './events.queries.ts';
 
@@ -61,10 +62,10 @@ function mayReceive(audience: Audience | null, principal: Principal): boolean {
 /**
  * The SSE adapter of the event bus. It reads events in id order from the `events` table after
  * each bus message and sends each one only to the streams whose principal may see it: the alert's
- * sender and recipients for `alert`, the sender for `acknowledgement`, the exercise's controller
- * for `exercise`. An `access` event goes to no stream, but closes the account's streams whose
- * credentials stopped working. Reading rows, not trusting bus order, keeps every stream gap-free
- * when requests publish concurrently.
+ * sender and recipients for `alert` (partners only within their current clearance), the sender
+ * for `acknowledgement`, the exercise's controller for `exercise`. An `access` event goes to no
+ * stream, but closes the account's streams whose credentials stopped working. Reading rows, not
+ * trusting bus order, keeps every stream gap-free when requests publish concurrently.
  */
 export class SseHub {
   private readonly clients = new Set<SseClient>();
@@ -235,10 +236,24 @@ export class SseHub {
     this.cursor = event.id;
   }
 
+  /**
+   * Returns the sender and recipients of an alert event, without partner accounts whose
+   * organisation is cleared below the alert's TLP now. Replay and fan-out read the clearance at
+   * send time, because it may have been lowered since the recipient rows were written.
+   */
+  private async alertAudience(alert: AlertEvent): Promise<Audience | null> {
+    const audience = await findAlertAudience(this.ctx.db, alert.id, alert.escalatedFrom);
+    if (audience === null) return null;
+    const recipients = [...audience.recipientEmailKeys].map((emailKey) => ({ emailKey }));
+    const cleared = await withoutPartnersBelow(this.ctx.db, recipients, alert.tlp);
+
+    return { ...audience, recipientEmailKeys: new Set(cleared.map((entry) => entry.emailKey)) };
+  }
+
   private async audienceOf(event: LiveEvent): Promise<Audience | null> {
     switch (event.name) {
       case 'alert':
-        return findAlertAudience(this.ctx.db, event.payload.id, event.payload.escalatedFrom);
+        return this.alertAudience(event.payload);
       case 'request':
         return findRequestAudience(this.ctx.db, event.payload.id);
       case 'exercise': {

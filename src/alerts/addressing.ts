@@ -5,7 +5,7 @@ import type { AppContext } from '../app/context.ts';
 import type { Tables } from '../db/schema.ts';
 import { normaliseEmail } from '../shared/email.ts';
 import { invalidField } from '../shared/errors.ts';
-import { isTlpLevel, tlpRank, type TlpLevel } from '../sharing/tlp.ts';
+import { isTlpLevel, parseTlp, tlpRank, type TlpLevel } from '../sharing/tlp.ts';
 import { listKnownStates, listPocsFor, type PocFilter } from './alerts.queries.ts';
 import type { NewAlert } from './alerts.schema.ts';
 
@@ -68,6 +68,37 @@ export async function withoutPartnersBelow<T extends { emailKey: string }>(
   }
 
   return recipients.filter((recipient) => !blocked.has(recipient.emailKey));
+}
+
+/**
+ * Returns true unless `emailKey` is that of a partner account whose organisation is cleared below
+ * the alert's `tlp` now. The mail job and the link page call it at send or read time, because the
+ * secretariat may lower a clearance after the alert went out.
+ */
+export async function isRecipientCleared(
+  db: Kysely<Tables>,
+  emailKey: string,
+  tlp: string,
+): Promise<boolean> {
+  // A stored level is always valid; were it not, the strictest label is the safe one.
+  const level = parseTlp(tlp) ?? 'red';
+
+  return (await withoutPartnersBelow(db, [{ emailKey }], level)).length === 1;
+}
+
+/** Returns true when the partner organisation is cleared for the alert's `tlp` now. */
+export async function isOrganisationCleared(
+  db: Kysely<Tables>,
+  organisationId: string,
+  tlp: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('organisations')
+    .select('clearance')
+    .where('id', '=', organisationId)
+    .executeTakeFirst();
+
+  return mayRead(row?.clearance ?? 'clear', parseTlp(tlp) ?? 'red');
 }
 
 async function checkStates(ctx: AppContext, states: string[]) {

@@ -13,11 +13,14 @@ import type { Logger } from 'pino';
 import type { MailMessage } from '../mail/mailer.ts';
 import { encryptMailText } from '../mail/openpgp-mail.ts';
 import { filterReadableIds, readerOfAlertRecipient } from '../sharing/cited-objects.ts';
+import { isTlpLevel, tlpLabel } from '../sharing/tlp.ts';
+import { isRecipientCleared } from './addressing.ts';
 import {
   findMailTarget,
   markDeliveryAttemptFailed,
   markDeliverySending,
   markDeliverySent,
+  markDeliveryWithheld,
 } from './alerts.queries.ts';
 import {
   composeAlertMail,
@@ -124,6 +127,41 @@ async function recordExerciseDelivery(
 }
 
 /**
+ * Records a mail that is not sent because the recipient is a partner account whose organisation
+ * is no longer cleared for the alert's TLP. The delivery report shows it as failed with the
+ * reason, and its content as withheld.
+ */
+async function withholdFromUncleared(
+  ctx: AppContext,
+  target: MailTarget,
+  channel: AlertMailPayload['channel'],
+  logger: Logger,
+): Promise<JobCounts> {
+  const label = isTlpLevel(target.tlp) ? tlpLabel(target.tlp) : target.tlp;
+  const reason = `Withheld: the recipient's organisation is not cleared for ${label}`;
+  const failedAt = ctx.clock.now().toISOString();
+  const events = await ctx.db.transaction().execute(async (trx) => {
+    await markDeliveryWithheld(trx, target.deliveryId, failedAt, reason);
+    const outcome = { kind: 'delivery-failed' as const, at: failedAt };
+    return recordExerciseDelivery(trx, ctx, target, channel, outcome);
+  });
+  await publishEvents(ctx, events);
+  await publishDeliveryChange(ctx, {
+    alertId: target.alertId,
+    recipient: target.email,
+    channel,
+    status: 'failed',
+    reason,
+  });
+  logger.info(
+    { alertId: target.alertId, deliveryId: target.deliveryId, channel },
+    'alert mail withheld, recipient above its clearance',
+  );
+
+  return { sent: 0, withheld: 1 };
+}
+
+/**
  * Sends one alert mail and records the outcome on the recipient's delivery row of that channel.
  * The address is the one stored on the recipient row, so a PoC entry deleted after the alert
  * still gets its mail. An encrypted channel whose entry has an OpenPGP key gets what
@@ -143,6 +181,9 @@ async function sendAlertMail(
   if (payload.ackToken === undefined) throw new PermanentJobError('Acknowledgement token missing');
   if (payload.channel === 'email-reminder' && target.acknowledged_at !== null) {
     return { sent: 0, acknowledged: 1 };
+  }
+  if (!(await isRecipientCleared(ctx.db, target.email_key, target.tlp))) {
+    return withholdFromUncleared(ctx, target, payload.channel, logger);
   }
 
   // The mailer sends the domain in its ASCII (punycode) form, which every SMTP server accepts.

@@ -209,6 +209,8 @@ export async function hasWithheldDelivery(db: Kysely<Tables>, recipientId: strin
     .select('id')
     .where('recipient_id', '=', recipientId)
     .where('content_withheld', '=', 1)
+    // A withheld delivery that failed sent nothing, so no link went out with it.
+    .where('status', '=', 'delivered')
     .executeTakeFirst();
 
   return row !== undefined;
@@ -348,6 +350,24 @@ export async function markDeliverySent(
       attempts: eb('attempts', '+', 1),
     }))
     .where('id', '=', deliveryId)
+    .execute();
+}
+
+/**
+ * Records a delivery that ends without a send because its recipient may no longer read the
+ * alert: failed for good, with the content withheld and the reason. No attempt is counted.
+ */
+export async function markDeliveryWithheld(
+  db: Kysely<Tables>,
+  deliveryId: string,
+  now: string,
+  reason: string,
+) {
+  await db
+    .updateTable('alert_deliveries')
+    .set({ status: 'failed', failed_at: now, failure_reason: reason, content_withheld: 1 })
+    .where('id', '=', deliveryId)
+    .where('status', 'in', ['queued', 'sent'])
     .execute();
 }
 

@@ -12,7 +12,7 @@ import { hashSecret, newId, newSecret } from '../shared/crypto.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
 import { cutPage, decodeCursor } from '../shared/keyset.ts';
 import { listWebhooksFor, queueWebhookDeliveries } from '../webhooks/webhook-fan-out.ts';
-import { chooseRecipients, type Addressee } from './addressing.ts';
+import { chooseRecipients, isRecipientCleared, type Addressee } from './addressing.ts';
 import { requiresEncryption } from './alert-mail.compose.ts';
 import { alertMailJob } from './alert-mail.job.ts';
 import {
@@ -287,14 +287,27 @@ export async function acknowledgeAsRecipient(
 }
 
 /**
+ * Finds the recipient and alert behind a personal link. A partner whose organisation is no longer
+ * cleared for the alert's TLP gets the same not found as an unknown link, as in the API.
+ */
+async function findByToken(ctx: AppContext, token: string) {
+  const recipient = await findRecipientByTokenHash(ctx.db, hashSecret(token));
+  const alert = recipient === undefined ? undefined : await findAlert(ctx.db, recipient.alert_id);
+  const isReadable =
+    recipient !== undefined &&
+    alert !== undefined &&
+    (await isRecipientCleared(ctx.db, recipient.email_key, alert.tlp));
+  if (!isReadable) throw notFound((m) => m.problems.alerts.alertNotFound);
+
+  return { recipient, alert };
+}
+
+/**
  * Loads the alert behind a personal link and records the first opening. `contentWithheld` is
  * true when the link went out in a notice without the alert's content.
  */
 export async function openAlertByToken(ctx: AppContext, token: string) {
-  const recipient = await findRecipientByTokenHash(ctx.db, hashSecret(token));
-  const alert = recipient === undefined ? undefined : await findAlert(ctx.db, recipient.alert_id);
-  if (recipient === undefined || alert === undefined)
-    throw notFound((m) => m.problems.alerts.alertNotFound);
+  const { recipient, alert } = await findByToken(ctx, token);
 
   await markOpened(ctx.db, recipient.id, ctx.clock.now().toISOString());
   // A link mailed in clear text beside withheld content must not show that content either.
@@ -306,8 +319,7 @@ export async function openAlertByToken(ctx: AppContext, token: string) {
 
 /** Acknowledges through a personal link of the first mail or the reminder. */
 export async function acknowledgeByToken(ctx: AppContext, token: string) {
-  const recipient = await findRecipientByTokenHash(ctx.db, hashSecret(token));
-  if (recipient === undefined) throw notFound((m) => m.problems.alerts.alertNotFound);
+  const { recipient } = await findByToken(ctx, token);
 
   return acknowledge(ctx, recipient, 'link');
 }

@@ -238,7 +238,13 @@ for (const dialect of testDialects) {
     });
 
     it('returns to the home page after a foreign referer', async () => {
-      for (const referer of ['https://elsewhere.example/page', 'http://localhost//evil.example/']) {
+      const referers = [
+        'https://elsewhere.example/page',
+        'http://localhost//evil.example/',
+        'http://localhost/a/../..//evil.example/',
+        'http://localhost/\\evil.example/',
+      ];
+      for (const referer of referers) {
         const res = await t.request({
           method: 'POST',
           url: '/language',

@@ -8,16 +8,20 @@ import { announceAccessChange } from '../events/events.service.ts';
 import { newSecret, safeEqual } from '../shared/crypto.ts';
 import { html } from '../web/html.ts';
 import { pageOptions, renderPage } from '../web/layout.ts';
+import { redirectTargetOr } from '../web/redirect-target.ts';
 import { requirePrincipal, SESSION_COOKIE } from './auth.hooks.ts';
 import { isSignInThrottled, recordSignInFailure, SIGNIN_WINDOW_MS } from './signin-throttle.ts';
 
 // Double-submit cookie that protects the sign-in form, which has no session yet.
 const SIGNIN_CSRF_COOKIE = 'parley_signin_csrf';
 
+// Page opened after sign-in when the form names none, or names one that is not on this server.
+const DEFAULT_NEXT = '/app/';
+
 const SignInForm = z.object({
   email: z.string().default(''),
   password: z.string().default(''),
-  next: z.string().default('/app/'),
+  next: z.string().default(DEFAULT_NEXT),
   _csrf: z.string().default(''),
 });
 
@@ -37,9 +41,9 @@ export function setSessionCookie(reply: FastifyReply, ctx: AppContext, sessionId
   });
 }
 
-/** Only same-site paths are followed after sign-in, never another origin. */
-function safeNext(next: string): string {
-  return next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/app/';
+/** Returns the page to open after sign-in: `next` when it is a path on this server. */
+function safeNext(ctx: AppContext, next: unknown): string {
+  return redirectTargetOr(next, ctx.config.publicUrl, DEFAULT_NEXT);
 }
 
 function renderSignIn(
@@ -87,7 +91,8 @@ function renderSignIn(
 export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
   app.get('/signin', (request, reply) => {
     const query = request.query as Record<string, unknown>;
-    const next = typeof query.next === 'string' ? safeNext(query.next) : '/app/';
+    // A rejected `next` is not echoed into the form, so the page never carries it on.
+    const next = safeNext(ctx, query.next);
 
     return renderSignIn(request, reply, ctx, next);
   });
@@ -96,10 +101,10 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: AppContext) {
     const t = request.messages.signIn;
     const parsed = SignInForm.safeParse(request.body ?? {});
     if (!parsed.success) {
-      return renderSignIn(request, reply.status(400), ctx, '/app/', t.invalidForm);
+      return renderSignIn(request, reply.status(400), ctx, DEFAULT_NEXT, t.invalidForm);
     }
     const form = parsed.data;
-    const next = safeNext(form.next);
+    const next = safeNext(ctx, form.next);
     const expected = request.cookies[SIGNIN_CSRF_COOKIE] ?? '';
     if (expected === '' || !safeEqual(expected, form._csrf)) {
       return renderSignIn(request, reply.status(403), ctx, next, t.formExpired);

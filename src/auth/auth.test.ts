@@ -15,7 +15,7 @@ for (const dialect of testDialects) {
     });
     after(() => t.close());
 
-    async function attempt(email: string, password: string, ip = '192.0.2.10') {
+    async function attempt(email: string, password: string, ip = '192.0.2.10', next?: string) {
       const form = await t.app.inject({ method: 'GET', url: '/signin', remoteAddress: ip });
       const csrf = form.cookies.find((c) => c.name === 'parley_signin_csrf')?.value ?? '';
 
@@ -24,9 +24,33 @@ for (const dialect of testDialects) {
         url: '/signin',
         remoteAddress: ip,
         headers: { cookie: `parley_signin_csrf=${csrf}` },
-        payload: { email, password, _csrf: csrf },
+        payload: { email, password, _csrf: csrf, ...(next === undefined ? {} : { next }) },
       });
     }
+
+    // Targets a browser would follow to another host, once it drops tabs and line breaks, reads
+    // a backslash as a slash and resolves dot segments.
+    const foreignTargets = [
+      '//evil.example/',
+      '/\\evil.example',
+      '/\t/evil.example/phish',
+      '/\n/evil.example',
+      '/\r\n/evil.example',
+      '/ /evil.example',
+      '/\u00a0/evil.example',
+      '/\u0000/evil.example',
+      '/\u0085/evil.example',
+      '/app/\\..\\/evil.example',
+      '/a/../..//evil.example',
+      '/.//evil.example',
+      '/%2e%2e//evil.example',
+      '\t//evil.example',
+      ' /app/',
+      'https://evil.example/',
+      'javascript:alert(1)',
+      'app/',
+      '',
+    ];
 
     it('signs in with the right password and sets a safe cookie', async () => {
       const res = await attempt(editor.email, editor.password, '192.0.2.1');
@@ -60,6 +84,50 @@ for (const dialect of testDialects) {
     it('never redirects to another site after sign-in', async () => {
       const form = await t.app.inject({ method: 'GET', url: '/signin?next=//evil.example/' });
       assert.match(form.body, /name="next" value="\/app\/"/);
+    });
+
+    it('keeps a foreign next out of the form', async () => {
+      for (const next of foreignTargets) {
+        const label = JSON.stringify(next);
+        const form = await t.app.inject({
+          method: 'GET',
+          url: `/signin?next=${encodeURIComponent(next)}`,
+        });
+        assert.equal(form.statusCode, 200, label);
+        assert.match(form.body, /name="next" value="\/app\/"/, label);
+        assert.doesNotMatch(form.body, /evil\.example/, label);
+      }
+    });
+
+    it('signs in to /app/ for a foreign next', async () => {
+      for (const [i, next] of foreignTargets.entries()) {
+        const label = JSON.stringify(next);
+        const res = await attempt(editor.email, editor.password, `198.51.100.${i + 1}`, next);
+        assert.equal(res.statusCode, 303, label);
+        assert.equal(res.headers.location, '/app/', label);
+      }
+    });
+
+    it('signs in to a next path on this server', async () => {
+      const cases = [
+        { next: '/app/inbox?tab=open#latest', location: '/app/inbox?tab=open#latest' },
+        { next: '/directory/health', location: '/directory/health' },
+        { next: '/app/x/../inbox', location: '/app/inbox' },
+        // Percent-encoded, so the Location header carries ASCII only.
+        { next: '/app/ré?q=ü', location: '/app/r%C3%A9?q=%C3%BC' },
+        { next: '/app/%09x', location: '/app/%09x' },
+      ];
+      for (const { next, location } of cases) {
+        const form = await t.app.inject({
+          method: 'GET',
+          url: `/signin?next=${encodeURIComponent(next)}`,
+        });
+        assert.ok(form.body.includes(`name="next" value="${location}"`), next);
+
+        const res = await attempt(editor.email, editor.password, '198.51.100.200', next);
+        assert.equal(res.statusCode, 303, next);
+        assert.equal(res.headers.location, location, next);
+      }
     });
 
     it('rejects an Authorization header with extra text', async () => {

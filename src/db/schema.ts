@@ -321,7 +321,10 @@ export interface AlertDeliveriesTable {
   delivered_at: string | null;
   /** Message-ID of the mail, the same on every attempt so receivers can drop a resend. */
   message_id: string | null;
-  /** 1 when the mail was a notice without the alert's content because encryption failed. */
+  /**
+   * 1 when the mail was a notice without the alert's content because encryption failed, or when
+   * no mail went out because the recipient is no longer cleared for the alert's TLP.
+   */
   content_withheld: Generated<number>;
 }
 

@@ -8,6 +8,7 @@ import { insertPoc } from '../../test/support/factories.ts';
 import { openStream } from '../../test/support/sse-stream.ts';
 import { startTestApp, type TestAccount, type TestApp } from '../../test/support/test-app.ts';
 import { enqueueJob } from '../jobs/jobs.service.ts';
+import { findLastEventId } from './events.queries.ts';
 import { pruneEventsJob } from './events.service.ts';
 
 for (const dialect of testDialects) {
@@ -168,6 +169,24 @@ for (const dialect of testDialects) {
       );
       assert.deepEqual(titles, ['Fresh news']);
       current.close();
+    });
+
+    it('sends resync for an unissued id', async () => {
+      const ahead = String((await findLastEventId(t.ctx.db)) + 1000);
+      const stream = await openStream(baseUrl, poc.token, { 'last-event-id': ahead });
+      assert.equal(stream.res.status, 200);
+      await stream.waitFor(1);
+      const [resync] = stream.frames;
+      assert.equal(resync?.event, 'resync');
+      // The resync carries an id the server issued, so the next reconnect resumes from there.
+      assert.ok(Number(resync.id) < Number(ahead), `resync id ${resync.id ?? ''}`);
+
+      await publish('After a future id');
+      await stream.waitFor(2);
+      const live = stream.frames[1];
+      assert.equal(live?.event, 'alert');
+      assert.equal((JSON.parse(live.data ?? '{}') as { title: string }).title, 'After a future id');
+      stream.close();
     });
   });
 }

@@ -1,9 +1,10 @@
 import type { Principal } from '../accounts/principal.ts';
+import { withoutPartnersBelow } from '../alerts/addressing.ts';
 import { findAlertAudience, findAlertSender } from '../alerts/alerts.queries.ts';
 import type { AppContext } from '../app/context.ts';
 import { findExerciseController } from '../exercises/exercises.queries.ts';
 import { findRequestAudience } from '../requests/requests.queries.ts';
-import type { LiveEvent } from './event-catalogue.ts';
+import type { AlertEvent, LiveEvent } from './event-catalogue.ts';
 import { parseLiveEvent } from './event-catalogue.ts';
 import { findLastEventId, findPrunedThrough, listEventsAfter } from './events.queries.ts';
 
@@ -61,10 +62,10 @@ function mayReceive(audience: Audience | null, principal: Principal): boolean {
 /**
  * The SSE adapter of the event bus. It reads events in id order from the `events` table after
  * each bus message and sends each one only to the streams whose principal may see it: the alert's
- * sender and recipients for `alert`, the sender for `acknowledgement`, the exercise's controller
- * for `exercise`. An `access` event goes to no stream, but closes the account's streams whose
- * credentials stopped working. Reading rows, not trusting bus order, keeps every stream gap-free
- * when requests publish concurrently.
+ * sender and recipients for `alert` (partners only within their current clearance), the sender
+ * for `acknowledgement`, the exercise's controller for `exercise`. An `access` event goes to no
+ * stream, but closes the account's streams whose credentials stopped working. Reading rows, not
+ * trusting bus order, keeps every stream gap-free when requests publish concurrently.
  */
 export class SseHub {
   private readonly clients = new Set<SseClient>();
@@ -100,7 +101,8 @@ export class SseHub {
 
   /**
    * Adds a stream. With `lastEventId` it first replays the stored events after that id that the
-   * principal may see, or sends one `resync` event when that id has left the replay window.
+   * principal may see. It sends one `resync` event instead when that id has left the replay window
+   * or is newer than any event issued.
    */
   async connect(
     principal: Principal,
@@ -125,16 +127,28 @@ export class SseHub {
   }
 
   private async catchUp(client: SseClient, lastEventId: number | null): Promise<void> {
+    const prunedThrough = await findPrunedThrough(this.ctx.db);
+    // Ids are never reused, so the newest id issued is the last row or, when pruning emptied the
+    // table, the last pruned one.
+    const newestId = Math.max(await findLastEventId(this.ctx.db), prunedThrough);
     if (lastEventId === null) {
-      client.lastSentId = await findLastEventId(this.ctx.db);
-    } else if (lastEventId < (await findPrunedThrough(this.ctx.db))) {
-      client.lastSentId = await findLastEventId(this.ctx.db);
-      const data = JSON.stringify({ reason: 'Last-Event-ID is older than the replay window' });
-      client.write(`id: ${client.lastSentId}\nevent: resync\ndata: ${data}\n\n`);
+      client.lastSentId = newestId;
+    } else if (lastEventId < prunedThrough) {
+      this.resync(client, newestId, 'Last-Event-ID is older than the replay window');
+    } else if (lastEventId > newestId) {
+      // Taking such an id as the position would hide every event up to it.
+      this.resync(client, newestId, 'Last-Event-ID is newer than any event this server issued');
     } else {
       client.lastSentId = lastEventId;
       await this.replay(client);
     }
+  }
+
+  /** Moves a stream to the newest event and sends `resync`, so the client reloads its state. */
+  private resync(client: SseClient, newestId: number, reason: string): void {
+    client.lastSentId = newestId;
+    const data = JSON.stringify({ reason });
+    client.write(`id: ${newestId}\nevent: resync\ndata: ${data}\n\n`);
   }
 
   /** Removes a stream. */
@@ -222,10 +236,24 @@ export class SseHub {
     this.cursor = event.id;
   }
 
+  /**
+   * Returns the sender and recipients of an alert event, without partner accounts whose
+   * organisation is cleared below the alert's TLP now. Replay and fan-out read the clearance at
+   * send time, because it may have been lowered since the recipient rows were written.
+   */
+  private async alertAudience(alert: AlertEvent): Promise<Audience | null> {
+    const audience = await findAlertAudience(this.ctx.db, alert.id, alert.escalatedFrom);
+    if (audience === null) return null;
+    const recipients = [...audience.recipientEmailKeys].map((emailKey) => ({ emailKey }));
+    const cleared = await withoutPartnersBelow(this.ctx.db, recipients, alert.tlp);
+
+    return { ...audience, recipientEmailKeys: new Set(cleared.map((entry) => entry.emailKey)) };
+  }
+
   private async audienceOf(event: LiveEvent): Promise<Audience | null> {
     switch (event.name) {
       case 'alert':
-        return findAlertAudience(this.ctx.db, event.payload.id, event.payload.escalatedFrom);
+        return this.alertAudience(event.payload);
       case 'request':
         return findRequestAudience(this.ctx.db, event.payload.id);
       case 'exercise': {

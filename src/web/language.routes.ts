@@ -7,6 +7,7 @@ import type { AppContext } from '../app/context.ts';
 import { isSecure } from '../auth/auth.routes.ts';
 import { invalidFields } from '../shared/errors.ts';
 import { parseInput } from '../shared/validation.ts';
+import { redirectTargetOr } from './redirect-target.ts';
 
 const LanguageForm = z.object({ lang: z.string().max(35), _csrf: z.string().optional() });
 
@@ -22,10 +23,9 @@ function returnPath(request: FastifyRequest): string {
   } catch {
     return '/';
   }
-  // A path such as `//evil.example/` would be read as another host in the Location header.
-  const isOtherHost = url.hostname !== request.hostname || /^\/[/\\]/.test(url.pathname);
+  if (url.hostname !== request.hostname) return '/';
 
-  return isOtherHost ? '/' : `${url.pathname}${url.search}`;
+  return redirectTargetOr(`${url.pathname}${url.search}`, url.origin, '/');
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 
+import { isOrganisationCleared } from '../alerts/addressing.ts';
 import { publishDeliveryChange } from '../alerts/delivery-events.ts';
 import { severityNames } from '../alerts/alerts.schema.ts';
 import type { AppContext } from '../app/context.ts';
@@ -97,6 +98,17 @@ async function callWebhook(
     );
     await failDelivery(ctx, target, 'Endpoint removed or deactivated before the call', null);
     return { posted: 0, skipped: 1 };
+  }
+  // The secretariat may have lowered the organisation's clearance since the alert went out.
+  const isCleared =
+    target.owner_kind !== 'organisation' ||
+    (await isOrganisationCleared(ctx.db, target.owner, target.tlp));
+  if (!isCleared) {
+    const label = isTlpLevel(target.tlp) ? tlpLabel(target.tlp) : target.tlp;
+    const reason = `Withheld: the endpoint's organisation is not cleared for ${label}`;
+    logger.info({ deliveryId, webhookId: target.webhook_id }, 'webhook call withheld');
+    await failDelivery(ctx, target, reason, null);
+    return { posted: 0, withheld: 1 };
   }
 
   const cited = z.array(z.string()).parse(JSON.parse(target.object_ids));

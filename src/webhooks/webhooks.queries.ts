@@ -85,6 +85,8 @@ export function findWebhookTarget(db: Kysely<Tables>, deliveryId: string) {
       'd.status',
       'd.url',
       'd.webhook_id',
+      'd.owner_kind',
+      'd.owner',
       'w.secret',
       'w.is_active',
       ...deliveredAlertColumns,

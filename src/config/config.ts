@@ -1,3 +1,4 @@
+import { isIPv6 } from 'node:net';
 import { z } from 'zod';
 
 import { defaultResponseMinutes, parseResponseMinutes } from '../alerts/response-times.ts';
@@ -95,7 +96,9 @@ function listOfferedLocales(locale: string): string[] {
 /** Reads and validates settings from environment variables. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const raw = parseInput(ConfigSchema, env, 'environment');
-  const publicUrl = raw.PUBLIC_URL ?? `http://${raw.HOST}:${raw.PORT}`;
+  // An IPv6 address goes in brackets in a URL (RFC 3986), so HOST=::1 gives http://[::1]:3000.
+  const host = isIPv6(raw.HOST) ? `[${raw.HOST}]` : raw.HOST;
+  const publicUrl = raw.PUBLIC_URL ?? `http://${host}:${raw.PORT}`;
   const locale = findCatalogueLocale(raw.LOCALE) ?? 'en';
 
   return {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 
 import type { Principal } from '../accounts/principal.ts';
 import type { SharingDeps } from './sharing.service.ts';
 import { tlpDefinitionText, referencedTlpDefinitions } from './tlp-definitions.ts';
-import { findVersionPage, type PagePosition, type VersionFilter } from './versions.queries.ts';
+import { findVersionPage, type VersionFilter } from './versions.queries.ts';
 
 /** Filters of a file export. */
 export interface ExportFilter {
@@ -12,19 +13,21 @@ export interface ExportFilter {
   addedAfter: string | null;
 }
 
-/** Rows read per query while building an export. */
+/** Rows read per query while building an export, which bounds the memory an export takes. */
 const EXPORT_BATCH = 1000;
 
+type VersionRows = Awaited<ReturnType<typeof findVersionPage>>;
+
 /**
- * Builds a STIX 2.1 bundle of the latest version of every object the principal may read, with
- * the TLP 2.0 marking definitions its objects reference, as JSON text.
+ * Streams a STIX 2.1 bundle of the latest version of every object the principal may read,
+ * followed by the TLP 2.0 marking definitions its objects reference, as JSON text. The first
+ * page is read before the stream starts, so a database failure still gets an error response.
  */
-// TODO: the bundle is built in memory; very large exports should stream to the client instead.
 export async function exportBundle(
   deps: SharingDeps,
   principal: Principal | null,
   filter: ExportFilter,
-): Promise<string> {
+): Promise<Readable> {
   const versionFilter: VersionFilter = {
     ids: [],
     types: filter.types,
@@ -34,25 +37,40 @@ export async function exportBundle(
     tlp: null,
     community: null,
   };
-  const texts: string[] = [];
-  let after: PagePosition | null = null;
+  const first = await findVersionPage(deps.db, principal, versionFilter, null, EXPORT_BATCH);
+
+  return Readable.from(bundleChunks(deps, principal, versionFilter, first));
+}
+
+/** Yields the bundle's JSON text a page of objects at a time. */
+async function* bundleChunks(
+  deps: SharingDeps,
+  principal: Principal | null,
+  versionFilter: VersionFilter,
+  first: VersionRows,
+): AsyncGenerator<string> {
+  yield `{"type":"bundle","id":"bundle--${randomUUID()}","objects":[`;
+  const definitions = new Map<unknown, Record<string, unknown>>();
+  let separator = '';
+  let rows = first;
   for (;;) {
-    const rows = await findVersionPage(deps.db, principal, versionFilter, after, EXPORT_BATCH);
     const page = rows.slice(0, EXPORT_BATCH);
-    // Stored TLP definitions are replaced by the built-in ones below.
-    texts.push(
-      ...page
-        .filter((row) => tlpDefinitionText(row.object_id) === undefined)
-        .map((row) => row.data),
-    );
+    // Stored TLP definitions are replaced by the built-in ones at the end.
+    const texts = page
+      .filter((row) => tlpDefinitionText(row.object_id) === undefined)
+      .map((row) => row.data);
+    for (const definition of referencedTlpDefinitions(texts)) {
+      definitions.set(definition.id, definition);
+    }
+    if (texts.length > 0) {
+      yield separator + texts.join(',');
+      separator = ',';
+    }
     const last = page.at(-1);
     if (rows.length <= EXPORT_BATCH || last === undefined) break;
-    after = { dateAdded: last.date_added, seq: last.seq };
+    const after = { dateAdded: last.date_added, seq: last.seq };
+    rows = await findVersionPage(deps.db, principal, versionFilter, after, EXPORT_BATCH);
   }
-  const definitions = referencedTlpDefinitions(texts).map((definition) =>
-    JSON.stringify(definition),
-  );
-  const objects = [...definitions, ...texts];
-
-  return `{"type":"bundle","id":"bundle--${randomUUID()}","objects":[${objects.join(',')}]}`;
+  const tail = [...definitions.values()].map((definition) => JSON.stringify(definition));
+  yield `${tail.length > 0 ? separator : ''}${tail.join(',')}]}`;
 }

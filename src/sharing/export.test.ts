@@ -160,5 +160,29 @@ for (const dialect of testDialects) {
       assert.equal(levels[String(clear.id)], 'clear');
       assert.equal(levels[String(legacy.id)], 'amber');
     });
+
+    it('pages through more objects than one read batch', async () => {
+      const many = Array.from({ length: 2_345 }, () => indicator());
+      const res = await t.request({
+        method: 'POST',
+        url: '/api/v1/bundles?tlp=green',
+        token: sharer.token,
+        payload: { type: 'bundle', objects: many },
+      });
+      assert.equal(res.statusCode, 201, res.body);
+
+      const exported = await exportAs(reader.token, '?type=indicator');
+      const ids = exported.map((object) => object.id);
+      assert.equal(new Set(ids).size, ids.length, 'no object twice');
+      for (const object of many) assert.ok(ids.includes(object.id), String(object.id));
+      assert.ok(ids.includes(clear.id));
+      const definitions = (await exportAs(reader.token)).filter(
+        (object) => object.type === 'marking-definition',
+      );
+      assert.deepEqual(
+        definitions.map((definition) => definition.id).sort(),
+        [tlp2MarkingIds.clear, tlp2MarkingIds.green].sort(),
+      );
+    });
   });
 }

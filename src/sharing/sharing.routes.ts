@@ -133,7 +133,7 @@ export function registerSharingRoutes(app: FastifyInstance, ctx: AppContext) {
 
     scope.get('/api/v1/export/stix', async (request, reply) => {
       const query = parseInput(ExportQuerySchema, request.query, 'query');
-      const text = await exportBundle(ctx, request.principal, {
+      const bundle = await exportBundle(ctx, request.principal, {
         types: query.type,
         addedAfter: query.added_after === undefined ? null : toMillisecondText(query.added_after),
       });
@@ -141,7 +141,7 @@ export function registerSharingRoutes(app: FastifyInstance, ctx: AppContext) {
       return reply
         .type('application/stix+json;version=2.1')
         .header('content-disposition', 'attachment; filename="parley-export.json"')
-        .send(Buffer.from(text));
+        .send(bundle);
     });
 
     scope.get('/api/v1/objects', async (request, reply) => {

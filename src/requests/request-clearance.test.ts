@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 
 import { testDialects } from '../../test/support/database.ts';
 import { insertPoc } from '../../test/support/factories.ts';
+import { openStream } from '../../test/support/sse-stream.ts';
 import { startTestApp, type TestAccount, type TestApp } from '../../test/support/test-app.ts';
+import { findLastEventId } from '../events/events.queries.ts';
+import { publishEvents, recordEvent } from '../events/events.service.ts';
 
 interface RequestSummary {
   reference: string;
@@ -18,11 +22,14 @@ interface RequestSummary {
 for (const dialect of testDialects) {
   describe(`requests after a lowered partner clearance on ${dialect}`, () => {
     let t: TestApp;
+    let baseUrl: string;
     let secretariat: TestAccount;
     let partner: TestAccount;
     let colleague: TestAccount;
     let organisationId = '';
     let exerciseId = '';
+    // Stored event id before any request of these tests, for replay.
+    let startEventId = 0;
     const injects: Record<string, string> = {};
     // References of the partner organisation's threads, by inject title.
     const threads: Record<string, string> = {};
@@ -31,6 +38,8 @@ for (const dialect of testDialects) {
 
     before(async () => {
       t = await startTestApp(dialect);
+      await t.app.listen({ host: '127.0.0.1', port: 0 });
+      baseUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
       secretariat = await t.createAccount('secretariat');
       partner = await t.createAccount('partner', { org: 'Example Hunters' });
       colleague = await t.createAccount('partner', { org: 'Example Hunters' });
@@ -82,10 +91,13 @@ for (const dialect of testDialects) {
 
       return res.json<{ reference: string }>().reference;
     };
+    const subjectOf = (data: string | null) =>
+      (JSON.parse(data ?? '{}') as { subject?: string }).subject ?? '';
     const unknownReference = 'PRL-2099-999999';
 
     it('reads the AMBER thread while cleared', async () => {
       await setClearance('amber');
+      startEventId = await findLastEventId(t.ctx.db);
       const res = await post('/api/v1/exercises', secretariat.token, {
         title: 'Clearance drill',
         scenario: 'A partner is cleared lower during the drill.',
@@ -125,6 +137,7 @@ for (const dialect of testDialects) {
       assert.match(thread.body, /Amber reply body/);
 
       await setClearance('green');
+      // Released after the downgrade, so its events follow every event of the AMBER thread.
       await release('Green marker');
     });
 
@@ -234,6 +247,57 @@ for (const dialect of testDialects) {
         { description: 'Marked within clearance' },
       );
       assert.equal(allowed.statusCode, 201, allowed.body);
+    });
+
+    it('replays no request event above the clearance', async () => {
+      const stream = await openStream(baseUrl, partner.token, {
+        'last-event-id': String(startEventId),
+      });
+      assert.equal(stream.res.status, 200);
+      // Events replay in id order, and every AMBER event is older than the GREEN marker's.
+      await stream.waitFor(1);
+      stream.close();
+      assert.equal(stream.frames[0]?.event, 'request');
+      assert.match(subjectOf(stream.frames[0].data), /Green marker/);
+      const subjects = stream.frames.map((frame) => subjectOf(frame.data));
+      assert.ok(!subjects.some((subject) => subject.includes('Amber probe')));
+    });
+
+    it('sends no live request event above the clearance', async () => {
+      const stream = await openStream(baseUrl, colleague.token);
+      assert.equal(stream.res.status, 200);
+      const rows = await t.ctx.db
+        .selectFrom('requests')
+        .selectAll()
+        .where('reference', 'in', [threads['Amber probe'] ?? '', threads['Green marker'] ?? ''])
+        .orderBy('tlp')
+        .execute();
+      // A change to each thread, the AMBER one first: `amber` sorts before `green`.
+      assert.deepEqual(
+        rows.map((row) => row.tlp),
+        ['amber', 'green'],
+      );
+      for (const row of rows) {
+        const event = await t.ctx.db.transaction().execute((trx) =>
+          recordEvent(trx, t.ctx.database.dialect, t.clock, 'request', {
+            id: row.id,
+            reference: row.reference,
+            threadId: row.thread_id,
+            type: 'request-for-information',
+            subject: `${row.subject} live`,
+            severity: row.severity,
+            change: 'acknowledged',
+            exercise: true,
+          }),
+        );
+        await publishEvents(t.ctx, [event]);
+      }
+
+      await stream.waitFor(1);
+      stream.close();
+      assert.match(subjectOf(stream.frames[0]?.data ?? null), /Green marker live/);
+      const subjects = stream.frames.map((frame) => subjectOf(frame.data));
+      assert.ok(!subjects.some((subject) => subject.includes('Amber probe')));
     });
   });
 }

@@ -248,12 +248,16 @@ export async function updateRequestMail(
   await db.updateTable('request_recipients').set(values).where('id', '=', recipientId).execute();
 }
 
-/** Returns who may see a message's live events: its sender and its recipients' e-mail keys. */
+/**
+ * Returns who may see a message's live events: its sender, with the e-mail key of the sending
+ * account as it is now, and its recipients' e-mail keys, plus the message's TLP.
+ */
 export async function findRequestAudience(db: Kysely<Tables>, requestId: string) {
   const request = await db
-    .selectFrom('requests')
-    .select('sender_account_id')
-    .where('id', '=', requestId)
+    .selectFrom('requests as q')
+    .leftJoin('accounts as a', 'a.id', 'q.sender_account_id')
+    .select(['q.sender_account_id', 'q.tlp', 'a.email_key as sender_email_key'])
+    .where('q.id', '=', requestId)
     .executeTakeFirst();
   if (request === undefined) return null;
   const recipients = await db
@@ -264,6 +268,8 @@ export async function findRequestAudience(db: Kysely<Tables>, requestId: string)
 
   return {
     senderAccountId: request.sender_account_id,
+    senderEmailKey: request.sender_email_key,
+    tlp: request.tlp,
     recipientEmailKeys: new Set(recipients.map((row) => row.email_key)),
   };
 }

@@ -141,6 +141,39 @@ for (const dialect of testDialects) {
       await release('Green marker');
     });
 
+    it('withholds queued mail above the clearance', async () => {
+      await t.createWorker().runUntilIdle();
+
+      const mails = await t.ctx.db
+        .selectFrom('mail_outbox')
+        .select(['to_address', 'subject', 'text_body'])
+        .where('to_address', 'in', [partner.email, colleague.email])
+        .execute();
+      for (const account of [partner, colleague]) {
+        const own = mails.filter((mail) => mail.to_address === account.email);
+        assert.ok(
+          own.some((mail) => mail.subject.includes('Green marker')),
+          account.email,
+        );
+      }
+      assert.ok(!mails.some((mail) => mail.subject.includes('Amber probe')));
+      assert.ok(!mails.some((mail) => mail.text_body.includes('Amber probe body')));
+
+      const recipients = await t.ctx.db
+        .selectFrom('request_recipients as r')
+        .innerJoin('requests as q', 'q.id', 'r.request_id')
+        .select(['r.email_key', 'r.mail_status', 'r.failure_reason', 'r.mailed_at'])
+        .where('q.reference', '=', threads['Amber probe'] ?? '')
+        .orderBy('r.email_key')
+        .execute();
+      assert.equal(recipients.length, 2);
+      for (const recipient of recipients) {
+        assert.equal(recipient.mail_status, 'failed', recipient.email_key);
+        assert.equal(recipient.mailed_at, null);
+        assert.match(recipient.failure_reason ?? '', /^Withheld: .*not cleared for TLP:AMBER/);
+      }
+    });
+
     it('lists no message above the clearance', async () => {
       const inbox = await box(partner, 'inbox');
       const references = inbox.map((message) => message.reference);

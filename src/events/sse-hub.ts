@@ -4,6 +4,7 @@ import { findAlertAudience, findAlertSender } from '../alerts/alerts.queries.ts'
 import type { AppContext } from '../app/context.ts';
 import { findExerciseController } from '../exercises/exercises.queries.ts';
 import { findRequestAudience } from '../requests/requests.queries.ts';
+import { parseTlp } from '../sharing/tlp.ts';
 import type { AlertEvent, LiveEvent } from './event-catalogue.ts';
 import { parseLiveEvent } from './event-catalogue.ts';
 import { findLastEventId, findPrunedThrough, listEventsAfter } from './events.queries.ts';
@@ -61,11 +62,12 @@ function mayReceive(audience: Audience | null, principal: Principal): boolean {
 
 /**
  * The SSE adapter of the event bus. It reads events in id order from the `events` table after
- * each bus message and sends each one only to the streams whose principal may see it: the alert's
- * sender and recipients for `alert` (partners only within their current clearance), the sender
- * for `acknowledgement`, the exercise's controller for `exercise`. An `access` event goes to no
- * stream, but closes the account's streams whose credentials stopped working. Reading rows, not
- * trusting bus order, keeps every stream gap-free when requests publish concurrently.
+ * each bus message and sends each one only to the streams whose principal may see it: the
+ * sender and recipients for `alert` and `request` (partners only within their current
+ * clearance), the sender for `acknowledgement`, the exercise's controller for `exercise`. An
+ * `access` event goes to no stream, but closes the account's streams whose credentials stopped
+ * working. Reading rows, not trusting bus order, keeps every stream gap-free when requests
+ * publish concurrently.
  */
 export class SseHub {
   private readonly clients = new Set<SseClient>();
@@ -250,12 +252,39 @@ export class SseHub {
     return { ...audience, recipientEmailKeys: new Set(cleared.map((entry) => entry.emailKey)) };
   }
 
+  /**
+   * Returns the sender and recipients of a message event, without partner accounts whose
+   * organisation is cleared below the message's TLP now, as for alerts. A partner that sent the
+   * message is left out too, because it no longer reads it either.
+   */
+  private async requestAudience(requestId: string): Promise<Audience | null> {
+    const audience = await findRequestAudience(this.ctx.db, requestId);
+    if (audience === null) return null;
+    // A stored level is always valid. Were it not, the strictest level is the safe reading.
+    const tlp = parseTlp(audience.tlp) ?? 'red';
+    const keys = [...audience.recipientEmailKeys];
+    if (audience.senderEmailKey !== null) keys.push(audience.senderEmailKey);
+    const entries = keys.map((emailKey) => ({ emailKey }));
+    const cleared = new Set(
+      (await withoutPartnersBelow(this.ctx.db, entries, tlp)).map((entry) => entry.emailKey),
+    );
+    const isSenderCleared =
+      audience.senderEmailKey === null || cleared.has(audience.senderEmailKey);
+
+    return {
+      senderAccountId: isSenderCleared ? audience.senderAccountId : null,
+      recipientEmailKeys: new Set(
+        [...audience.recipientEmailKeys].filter((key) => cleared.has(key)),
+      ),
+    };
+  }
+
   private async audienceOf(event: LiveEvent): Promise<Audience | null> {
     switch (event.name) {
       case 'alert':
         return this.alertAudience(event.payload);
       case 'request':
-        return findRequestAudience(this.ctx.db, event.payload.id);
+        return this.requestAudience(event.payload.id);
       case 'exercise': {
         // Only the account that created the exercise follows its timeline live.
         const controllerId = await findExerciseController(this.ctx.db, event.payload.exerciseId);

@@ -8,6 +8,10 @@ export const requestsProblems = {
   requestNotFound: 'Request not found',
   participantsOnlyReply: 'Only the sender and the recipients of a message reply to it',
   recipientsOnlyAcknowledge: 'Only a recipient of the message acknowledges it',
+  /** `clearance` is a TLP label such as TLP:GREEN. */
+  replyAboveClearance: (clearance: string) =>
+    `must be ${clearance} or less strict, because your organisation is cleared only up to ` +
+    `${clearance}; omit tlp or choose a lower level`,
   /** Messages of the request schema's own checks. */
   fields: {
     responseMinutes: 'must be a whole number of minutes from 1 to 43200 (30 days)',

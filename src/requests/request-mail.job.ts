@@ -8,6 +8,7 @@ import {
   formatSeverity,
   requiresEncryption,
 } from '../alerts/alert-mail.compose.ts';
+import { isRecipientCleared } from '../alerts/addressing.ts';
 import type { AppContext } from '../app/context.ts';
 import type { Catalogue } from '../i18n/messages.ts';
 import { defineJobKind, PermanentJobError, type JobCounts } from '../jobs/job-kind.ts';
@@ -168,6 +169,29 @@ async function chooseKeyedRequestMail(
   return { message: notice, note, contentWithheld: true };
 }
 
+/**
+ * Records a mail that is not sent because the recipient is a partner account whose organisation
+ * is no longer cleared for the message's TLP, as alert mail does. The recipient's `mailNote`
+ * shows the reason.
+ */
+async function withholdFromUncleared(
+  ctx: AppContext,
+  target: Target,
+  logger: Logger,
+): Promise<JobCounts> {
+  const reason = `Withheld: the recipient's organisation is not cleared for ${labelOf(target)}`;
+  await updateRequestMail(ctx.db, target.recipientId, {
+    mail_status: 'failed',
+    failure_reason: reason,
+  });
+  logger.info(
+    { requestId: target.id, recipientId: target.recipientId },
+    'request mail withheld, recipient above its clearance',
+  );
+
+  return { sent: 0, withheld: 1 };
+}
+
 async function sendRequestMail(
   ctx: AppContext,
   recipientId: string,
@@ -177,6 +201,10 @@ async function sendRequestMail(
   const target = await findRequestMailTarget(ctx.db, recipientId);
   if (target === undefined) throw new PermanentJobError('Request recipient not found');
   if (target.mail_status === 'delivered') return { sent: 0, alreadySent: 1 };
+  // The secretariat may have lowered the organisation's clearance since the message was stored.
+  if (!(await isRecipientCleared(ctx.db, target.email_key, target.tlp))) {
+    return withholdFromUncleared(ctx, target, logger);
+  }
 
   const to = target.email;
   const catalogue = await findRecipientCatalogue(ctx, target.email_key);

@@ -1,7 +1,9 @@
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
 
+import type { Principal } from '../accounts/principal.ts';
 import type { RequestRecipientsTable, RequestsTable, Tables } from '../db/schema.ts';
 import { afterKeyset, type KeysetKey, type KeysetValues } from '../shared/keyset.ts';
+import { withinClearance } from '../sharing/access.ts';
 
 /** A stored message row. */
 export type RequestRow = Selectable<RequestsTable>;
@@ -51,6 +53,30 @@ export function listThread(db: Kysely<Tables>, threadId: string) {
     .orderBy('created_at')
     .orderBy('seq')
     .execute();
+}
+
+/** Lists the references and TLP of the messages of some threads, oldest first. */
+export function listThreadReferences(db: Kysely<Tables>, threadIds: string[]) {
+  if (threadIds.length === 0) return Promise.resolve([]);
+
+  return db
+    .selectFrom('requests')
+    .select(['thread_id', 'reference', 'tlp'])
+    .where('thread_id', 'in', threadIds)
+    .orderBy('created_at')
+    .orderBy('seq')
+    .execute();
+}
+
+/** Finds the clearance of a partner organisation, or null when it does not exist. */
+export async function findOrganisationClearance(db: Kysely<Tables>, organisationId: string) {
+  const row = await db
+    .selectFrom('organisations')
+    .select('clearance')
+    .where('id', '=', organisationId)
+    .executeTakeFirst();
+
+  return row?.clearance ?? null;
 }
 
 /** Lists the recipients of some messages. */
@@ -116,13 +142,22 @@ export interface BoxPage {
   after: KeysetValues | null;
 }
 
-/** Lists a page of the messages an e-mail received, in the order of `requestSortKeys`. */
-export function listInbox(db: Kysely<Tables>, emailKey: string, page: BoxPage) {
+/** The account a box is listed for. */
+export type BoxReader = Pick<Principal, 'accountId' | 'emailKey' | 'role' | 'organisationId'>;
+
+/**
+ * Lists a page of the messages the reader's e-mail received, in the order of `requestSortKeys`.
+ * A partner account never lists a message above its organisation's current clearance.
+ */
+export function listInbox(db: Kysely<Tables>, reader: BoxReader, page: BoxPage) {
   let query = db
     .selectFrom('requests as q')
     .innerJoin('request_recipients as r', 'r.request_id', 'q.id')
     .selectAll('q')
-    .where('r.email_key', '=', emailKey);
+    .where('r.email_key', '=', reader.emailKey)
+    .$if(reader.role === 'partner', (qb) =>
+      qb.where(() => withinClearance(reader.organisationId, sql.ref('q.tlp'))),
+    );
   const after = page.after;
   if (after !== null) query = query.where((eb) => afterKeyset(eb, requestSortKeys, after));
   for (const key of requestSortKeys) query = query.orderBy(key.expression, key.direction);
@@ -130,12 +165,18 @@ export function listInbox(db: Kysely<Tables>, emailKey: string, page: BoxPage) {
   return query.limit(page.limit).execute();
 }
 
-/** Lists a page of the messages an account sent, in the order of `requestSortKeys`. */
-export function listOutbox(db: Kysely<Tables>, accountId: string, page: BoxPage) {
+/**
+ * Lists a page of the messages the reader sent, in the order of `requestSortKeys`. A partner
+ * account does not list its own replies above its organisation's current clearance either.
+ */
+export function listOutbox(db: Kysely<Tables>, reader: BoxReader, page: BoxPage) {
   let query = db
     .selectFrom('requests as q')
     .selectAll('q')
-    .where('q.sender_account_id', '=', accountId);
+    .where('q.sender_account_id', '=', reader.accountId)
+    .$if(reader.role === 'partner', (qb) =>
+      qb.where(() => withinClearance(reader.organisationId, sql.ref('q.tlp'))),
+    );
   const after = page.after;
   if (after !== null) query = query.where((eb) => afterKeyset(eb, requestSortKeys, after));
   for (const key of requestSortKeys) query = query.orderBy(key.expression, key.direction);
@@ -207,12 +248,16 @@ export async function updateRequestMail(
   await db.updateTable('request_recipients').set(values).where('id', '=', recipientId).execute();
 }
 
-/** Returns who may see a message's live events: its sender and its recipients' e-mail keys. */
+/**
+ * Returns who may see a message's live events: its sender, with the e-mail key of the sending
+ * account as it is now, and its recipients' e-mail keys, plus the message's TLP.
+ */
 export async function findRequestAudience(db: Kysely<Tables>, requestId: string) {
   const request = await db
-    .selectFrom('requests')
-    .select('sender_account_id')
-    .where('id', '=', requestId)
+    .selectFrom('requests as q')
+    .leftJoin('accounts as a', 'a.id', 'q.sender_account_id')
+    .select(['q.sender_account_id', 'q.tlp', 'a.email_key as sender_email_key'])
+    .where('q.id', '=', requestId)
     .executeTakeFirst();
   if (request === undefined) return null;
   const recipients = await db
@@ -223,6 +268,8 @@ export async function findRequestAudience(db: Kysely<Tables>, requestId: string)
 
   return {
     senderAccountId: request.sender_account_id,
+    senderEmailKey: request.sender_email_key,
+    tlp: request.tlp,
     recipientEmailKeys: new Set(recipients.map((row) => row.email_key)),
   };
 }

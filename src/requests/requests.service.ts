@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 
 import type { Principal } from '../accounts/principal.ts';
 import type { AppContext } from '../app/context.ts';
+import { recordAudit } from '../audit/audit.ts';
 import type { Tables } from '../db/schema.ts';
 import type { LiveEvent } from '../events/event-catalogue.ts';
 import { publishEvents, recordEvent } from '../events/events.service.ts';
@@ -11,8 +12,10 @@ import { enqueueJobs } from '../jobs/jobs.service.ts';
 import { newId } from '../shared/crypto.ts';
 import { DomainError, invalidField, notFound } from '../shared/errors.ts';
 import { cutPage, decodeCursor } from '../shared/keyset.ts';
+import { isTlpLevel, tlpLabel, tlpRank, type TlpLevel } from '../sharing/tlp.ts';
 import { requestMailJob } from './request-mail.job.ts';
 import {
+  findOrganisationClearance,
   findRequestByReference,
   insertRequest,
   isThreadParticipant,
@@ -20,6 +23,7 @@ import {
   listOutbox,
   listRecipientsOf,
   listThread,
+  listThreadReferences,
   markRequestAcknowledged,
   markRequestAnswered,
   markRequestOpened,
@@ -235,14 +239,63 @@ export async function sendRequest(ctx: AppContext, sender: Principal, input: New
   ]);
 }
 
-async function findReadable(ctx: AppContext, viewer: Principal, reference: string) {
+/** The highest TLP a reader may read now, and the test of a message's TLP against it. */
+interface ReaderClearance {
+  /** The organisation's clearance of a partner account, or null for other accounts. */
+  level: TlpLevel | null;
+  mayRead(tlp: string): boolean;
+}
+
+/**
+ * Reads the viewer's clearance now. A partner account reads up to its organisation's current
+ * clearance (TLP:CLEAR only without an organisation). Every other account reads any level.
+ */
+async function readerClearance(ctx: AppContext, viewer: Principal): Promise<ReaderClearance> {
+  if (viewer.role !== 'partner') return { level: null, mayRead: () => true };
+  const stored =
+    viewer.organisationId === null
+      ? null
+      : await findOrganisationClearance(ctx.db, viewer.organisationId);
+  const level = stored !== null && isTlpLevel(stored) ? stored : 'clear';
+
+  return {
+    level,
+    // A stored level is always valid. Were it not, the strictest level is the safe reading.
+    mayRead: (tlp) => tlpRank(isTlpLevel(tlp) ? tlp : 'red') <= tlpRank(level),
+  };
+}
+
+/**
+ * Finds a message of a thread the viewer takes part in, within a partner's current clearance.
+ * Anything else is the 404 of an unknown reference. A message above the clearance is rejected
+ * with that same 404, and the rejection is audited as `request.<action>`.
+ */
+async function findReadable(
+  ctx: AppContext,
+  viewer: Principal,
+  reference: string,
+  action: 'read' | 'acknowledge' | 'reply',
+) {
   const row = await findRequestByReference(ctx.db, reference);
-  const mayRead =
+  const isParticipant =
     row !== undefined &&
     (await isThreadParticipant(ctx.db, row.thread_id, viewer.accountId, viewer.emailKey));
-  if (row === undefined || !mayRead) throw notFound((m) => m.problems.requests.requestNotFound);
+  if (row === undefined || !isParticipant) {
+    throw notFound((m) => m.problems.requests.requestNotFound);
+  }
+  const clearance = await readerClearance(ctx, viewer);
+  if (!clearance.mayRead(row.tlp)) {
+    await recordAudit(ctx.db, ctx.clock, {
+      accountId: viewer.accountId,
+      action: `request.${action}`,
+      target: `request:${reference}`,
+      outcome: 'denied',
+      details: { reason: 'above clearance', tlp: row.tlp, clearance: clearance.level },
+    });
+    throw notFound((m) => m.problems.requests.requestNotFound);
+  }
 
-  return row;
+  return { row, clearance };
 }
 
 /**
@@ -258,12 +311,18 @@ export async function replyToRequest(
   input: NewReply,
 ) {
   const senderState = requireReplySender(viewer);
-  const parent = await findReadable(ctx, viewer, reference);
+  const { row: parent, clearance } = await findReadable(ctx, viewer, reference, 'reply');
   const parentRecipients = await listRecipientsOf(ctx.db, [parent.id]);
   const isParentSender = parent.sender_account_id === viewer.accountId;
   const ownRecipientRow = parentRecipients.find((r) => r.email_key === viewer.emailKey);
   if (!isParentSender && ownRecipientRow === undefined) {
     throw new DomainError('forbidden', (m) => m.problems.requests.participantsOnlyReply);
+  }
+  // The other accounts of a partner organisation read the thread too, so none goes above it.
+  const tlp = input.tlp ?? parent.tlp;
+  if (clearance.level !== null && !clearance.mayRead(tlp)) {
+    const label = tlpLabel(clearance.level);
+    throw invalidField('tlp', (m) => m.problems.requests.replyAboveClearance(label));
   }
 
   const addressees: RequestAddressee[] = isParentSender
@@ -293,7 +352,7 @@ export async function replyToRequest(
     requestedAction: input.requestedAction,
     severity: input.severity ?? parent.severity,
     responseMinutes: input.responseMinutes,
-    tlp: input.tlp ?? parent.tlp,
+    tlp,
     exercise: parent.exercise === 1,
     toState: isParentSender ? parent.to_state : parent.sender_state,
     toLevels: isParentSender ? (JSON.parse(parent.to_levels) as string[]) : [],
@@ -350,7 +409,7 @@ async function recordExerciseRequestEntries(
 
 /** Records a recipient's acknowledgement of receipt once and tells both sides live. */
 export async function acknowledgeRequest(ctx: AppContext, viewer: Principal, reference: string) {
-  const row = await findReadable(ctx, viewer, reference);
+  const { row } = await findReadable(ctx, viewer, reference, 'acknowledge');
   const recipients = await listRecipientsOf(ctx.db, [row.id]);
   const ownRow = recipients.find((r) => r.email_key === viewer.emailKey);
   if (ownRow === undefined) {
@@ -396,7 +455,7 @@ function toView(
   recipients: RequestRecipientRow[],
   viewer: Principal,
   now: Date,
-  references: ReadonlyMap<string, string> = new Map(),
+  references: References = { byId: new Map(), byThread: new Map() },
 ): RequestView {
   const isOverdue =
     row.response_due_at !== null &&
@@ -406,8 +465,8 @@ function toView(
   return {
     id: row.id,
     reference: row.reference,
-    threadReference: references.get(row.thread_id) ?? row.reference,
-    parentReference: row.parent_id === null ? null : (references.get(row.parent_id) ?? null),
+    threadReference: references.byThread.get(row.thread_id) ?? row.reference,
+    parentReference: row.parent_id === null ? null : (references.byId.get(row.parent_id) ?? null),
     type: row.type,
     subject: row.subject,
     sector: row.sector,
@@ -446,7 +505,22 @@ function toView(
   };
 }
 
-async function referencesOf(ctx: AppContext, rows: RequestRow[]) {
+/** References that message views name: parents by id, and each thread by its first message. */
+interface References {
+  byId: ReadonlyMap<string, string>;
+  byThread: ReadonlyMap<string, string>;
+}
+
+/**
+ * Finds the references of the parents and threads of `rows` that the reader may read. A thread
+ * whose first message is above a partner's clearance is named by its oldest message the partner
+ * may read, so no view names a message that the reader gets a 404 for.
+ */
+async function referencesOf(
+  ctx: AppContext,
+  rows: RequestRow[],
+  clearance: ReaderClearance,
+): Promise<References> {
   const ids = [
     ...new Set(rows.flatMap((r) => [r.thread_id, ...(r.parent_id === null ? [] : [r.parent_id])])),
   ];
@@ -455,11 +529,26 @@ async function referencesOf(ctx: AppContext, rows: RequestRow[]) {
       ? []
       : await ctx.db
           .selectFrom('requests')
-          .select(['id', 'reference'])
+          .select(['id', 'reference', 'tlp'])
           .where('id', 'in', ids)
           .execute();
+  const byId = new Map(
+    found.filter((r) => clearance.mayRead(r.tlp)).map((r) => [r.id, r.reference] as const),
+  );
+  const byThread = new Map<string, string>();
+  const hiddenThreads: string[] = [];
+  for (const threadId of new Set(rows.map((r) => r.thread_id))) {
+    const first = byId.get(threadId);
+    if (first === undefined) hiddenThreads.push(threadId);
+    else byThread.set(threadId, first);
+  }
+  for (const message of await listThreadReferences(ctx.db, hiddenThreads)) {
+    if (!byThread.has(message.thread_id) && clearance.mayRead(message.tlp)) {
+      byThread.set(message.thread_id, message.reference);
+    }
+  }
 
-  return new Map(found.map((r) => [r.id, r.reference]));
+  return { byId, byThread };
 }
 
 /**
@@ -475,14 +564,14 @@ export async function listRequests(
   const query = { limit: page.limit + 1, after };
   const fetched =
     page.box === 'inbox'
-      ? await listInbox(ctx.db, viewer.emailKey, query)
-      : await listOutbox(ctx.db, viewer.accountId, query);
+      ? await listInbox(ctx.db, viewer, query)
+      : await listOutbox(ctx.db, viewer, query);
   const { rows, next } = cutPage(fetched, page.limit, requestSortValues);
   const recipients = await listRecipientsOf(
     ctx.db,
     rows.map((r) => r.id),
   );
-  const references = await referencesOf(ctx, rows);
+  const references = await referencesOf(ctx, rows, await readerClearance(ctx, viewer));
   const now = ctx.clock.now();
 
   return { rows: rows.map((row) => toView(row, recipients, viewer, now, references)), next };
@@ -490,11 +579,13 @@ export async function listRequests(
 
 /**
  * Returns the thread of a message to a participant, oldest first, and records the viewer's
- * first opening of each message addressed to them.
+ * first opening of each message addressed to them. A partner account gets only the messages
+ * within its organisation's current clearance.
  */
 export async function getThread(ctx: AppContext, viewer: Principal, reference: string) {
-  const row = await findReadable(ctx, viewer, reference);
-  const rows = await listThread(ctx.db, row.thread_id);
+  const { row, clearance } = await findReadable(ctx, viewer, reference, 'read');
+  const thread = await listThread(ctx.db, row.thread_id);
+  const rows = thread.filter((message) => clearance.mayRead(message.tlp));
   const recipients = await listRecipientsOf(
     ctx.db,
     rows.map((r) => r.id),
@@ -505,7 +596,7 @@ export async function getThread(ctx: AppContext, viewer: Principal, reference: s
       await markRequestOpened(ctx.db, recipient.id, now.toISOString());
     }
   }
-  const references = await referencesOf(ctx, rows);
+  const references = await referencesOf(ctx, rows, clearance);
 
   return {
     reference,

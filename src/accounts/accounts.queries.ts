@@ -67,3 +67,14 @@ export async function findOrganisationByName(db: Kysely<Tables>, name: string) {
 
   return rows.find((row) => foldForSearch(row.name) === key);
 }
+
+/** Finds the clearance of a partner organisation, or null when it does not exist. */
+export async function findOrganisationClearance(db: Kysely<Tables>, organisationId: string) {
+  const row = await db
+    .selectFrom('organisations')
+    .select('clearance')
+    .where('id', '=', organisationId)
+    .executeTakeFirst();
+
+  return row?.clearance ?? null;
+}

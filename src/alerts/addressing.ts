@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 
+import { findOrganisationClearance } from '../accounts/accounts.queries.ts';
 import type { Principal } from '../accounts/principal.ts';
 import type { AppContext } from '../app/context.ts';
 import type { Tables } from '../db/schema.ts';
@@ -92,13 +93,9 @@ export async function isOrganisationCleared(
   organisationId: string,
   tlp: string,
 ): Promise<boolean> {
-  const row = await db
-    .selectFrom('organisations')
-    .select('clearance')
-    .where('id', '=', organisationId)
-    .executeTakeFirst();
+  const clearance = await findOrganisationClearance(db, organisationId);
 
-  return mayRead(row?.clearance ?? 'clear', parseTlp(tlp) ?? 'red');
+  return mayRead(clearance ?? 'clear', parseTlp(tlp) ?? 'red');
 }
 
 async function checkStates(ctx: AppContext, states: string[]) {

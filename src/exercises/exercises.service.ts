@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { findAccountById } from '../accounts/accounts.queries.ts';
+import { findAccountById, findOrganisationClearance } from '../accounts/accounts.queries.ts';
 import { isRole, type Principal } from '../accounts/principal.ts';
 import type { AppContext } from '../app/context.ts';
 import { listKnownStateCodes } from '../checks/checks.queries.ts';
@@ -322,12 +322,8 @@ export async function readExerciseObjects(ctx: AppContext, viewer: Principal, id
 
   let clearance: string | null = null;
   if (viewer.role === 'partner') {
-    const organisation = await ctx.db
-      .selectFrom('organisations')
-      .select('clearance')
-      .where('id', '=', viewer.organisationId ?? '')
-      .executeTakeFirst();
-    clearance = organisation?.clearance ?? 'clear';
+    const stored = await findOrganisationClearance(ctx.db, viewer.organisationId ?? '');
+    clearance = stored ?? 'clear';
   }
   const rows = await listExerciseObjects(ctx.db, id);
   const readable = rows.filter(

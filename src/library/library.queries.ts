@@ -64,17 +64,6 @@ export function listVersions(db: Kysely<Tables>, documentId: string) {
     .execute();
 }
 
-/** Finds the clearance of a partner organisation. */
-export async function findClearance(db: Kysely<Tables>, organisationId: string) {
-  const row = await db
-    .selectFrom('organisations')
-    .select('clearance')
-    .where('id', '=', organisationId)
-    .executeTakeFirst();
-
-  return row?.clearance ?? null;
-}
-
 // `like` treats % and _ as wildcards; the search words are matched literally.
 function escapeLike(word: string): string {
   return word.replace(/[\\%_]/g, (ch) => `\\${ch}`);

@@ -9,8 +9,8 @@ import { DomainError, notFound } from '../shared/errors.ts';
 import { foldForSearch } from '../shared/text.ts';
 import { audienceGrants, canReadVersion, type Grant } from '../sharing/access.ts';
 import { isTlpLevel } from '../sharing/tlp.ts';
+import { findOrganisationClearance } from '../accounts/accounts.queries.ts';
 import {
-  findClearance,
   findDocument,
   insertDocument,
   listVersions,
@@ -65,7 +65,7 @@ async function readerFor(ctx: AppContext, principal: Principal | null) {
   const clearance =
     principal?.organisationId === null || principal?.organisationId === undefined
       ? null
-      : await findClearance(ctx.db, principal.organisationId);
+      : await findOrganisationClearance(ctx.db, principal.organisationId);
   const level = clearance !== null && isTlpLevel(clearance) ? clearance : null;
 
   return (row: DocumentRow) => {

@@ -68,17 +68,6 @@ export function listThreadReferences(db: Kysely<Tables>, threadIds: string[]) {
     .execute();
 }
 
-/** Finds the clearance of a partner organisation, or null when it does not exist. */
-export async function findOrganisationClearance(db: Kysely<Tables>, organisationId: string) {
-  const row = await db
-    .selectFrom('organisations')
-    .select('clearance')
-    .where('id', '=', organisationId)
-    .executeTakeFirst();
-
-  return row?.clearance ?? null;
-}
-
 /** Lists the recipients of some messages. */
 export function listRecipientsOf(db: Kysely<Tables>, requestIds: string[]) {
   if (requestIds.length === 0) return Promise.resolve([]);

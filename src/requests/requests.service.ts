@@ -14,8 +14,8 @@ import { DomainError, invalidField, notFound } from '../shared/errors.ts';
 import { cutPage, decodeCursor } from '../shared/keyset.ts';
 import { isTlpLevel, tlpLabel, tlpRank, type TlpLevel } from '../sharing/tlp.ts';
 import { requestMailJob } from './request-mail.job.ts';
+import { findOrganisationClearance } from '../accounts/accounts.queries.ts';
 import {
-  findOrganisationClearance,
   findRequestByReference,
   insertRequest,
   isThreadParticipant,

@@ -91,19 +91,40 @@ function toView(row: WebhooksTable): WebhookView {
   };
 }
 
+// A percent-encoded octet; those of unreserved characters equal the characters themselves.
+const PERCENT_ENCODED = /%([0-9A-Fa-f]{2})/g;
+const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
+
 /**
- * Rejects a URL that the owner already registered, compared as the WHATWG URL parser writes it
- * (host in lower case, default port dropped), because each alert would be posted to it twice
- * under two idempotency keys.
+ * Returns the form of a URL under which two spellings of one receiver compare equal: as the
+ * WHATWG URL parser writes it (scheme and host in lower case, default port and dot segments
+ * dropped), without the fragment, which is never sent, or an empty query, and with
+ * percent-encoded unreserved characters decoded (RFC 3986, section 6.2.2.2).
+ */
+export function receiverKey(url: string): string {
+  const parsed = new URL(url);
+  parsed.hash = '';
+  if (parsed.search === '') parsed.search = '';
+  const decode = (_octet: string, hex: string) => {
+    const character = String.fromCharCode(Number.parseInt(hex, 16));
+    return UNRESERVED.test(character) ? character : `%${hex.toUpperCase()}`;
+  };
+
+  return parsed.href.replace(PERCENT_ENCODED, decode);
+}
+
+/**
+ * Rejects a URL that the owner already registered under any spelling of `receiverKey`, because
+ * each alert would be posted to it twice under two idempotency keys.
  */
 async function rejectRegisteredUrl(
   ctx: AppContext,
   owner: { kind: 'state' | 'organisation'; id: string },
   url: string,
 ) {
-  const href = new URL(url).href;
+  const key = receiverKey(url);
   const existing = await listWebhooks(ctx.db, owner);
-  const same = existing.find((row) => new URL(row.url).href === href);
+  const same = existing.find((row) => receiverKey(row.url) === key);
   if (same === undefined) return;
 
   throw new DomainError('conflict', (m) => m.problems.webhooks.urlRegistered(owner.id, same.id), [

@@ -7,6 +7,22 @@ import { startTestApp, type TestAccount, type TestApp } from '../../test/support
 import { startWebhookReceiver, type WebhookReceiver } from './webhook.test-helpers.ts';
 import { SIGNATURE_HEADER, signatureHeader, verifySignature } from './signature.ts';
 import type { WebhookAlertBody } from './webhooks.schema.ts';
+import { receiverKey } from './webhooks.service.ts';
+
+describe('webhook receiver key', () => {
+  const cases: [string, string][] = [
+    ['HTTPS://Hooks.Example:443/a/./b', 'https://hooks.example/a/b'],
+    ['https://hooks.example/p#fragment', 'https://hooks.example/p'],
+    ['https://hooks.example/p?', 'https://hooks.example/p'],
+    ['https://hooks.example/%70%7e%7E', 'https://hooks.example/p~~'],
+    ['https://hooks.example/a%2fb?q=%41%26', 'https://hooks.example/a%2Fb?q=A%26'],
+  ];
+  for (const [url, key] of cases) {
+    it(`reads ${url} as ${key}`, () => {
+      assert.equal(receiverKey(url), key);
+    });
+  }
+});
 
 describe('webhook signature', () => {
   const body = '{"type":"alert"}';
@@ -115,6 +131,10 @@ for (const dialect of testDialects) {
       for (const [token, payload] of [
         [editor.token, { url: `${receiver.url}/pt` }],
         [secretariat.token, { url: `${receiver.url.toUpperCase()}/pt`, state: 'PT' }],
+        [editor.token, { url: `${receiver.url}/pt#section` }],
+        [editor.token, { url: `${receiver.url}/pt?` }],
+        [editor.token, { url: `${receiver.url}/%70t` }],
+        [editor.token, { url: `${receiver.url}/./pt` }],
       ] as const) {
         const again = await addWebhook(token, payload);
         assert.equal(again.statusCode, 409, again.body);

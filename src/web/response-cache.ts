@@ -151,18 +151,20 @@ export function chooseEncoding(acceptEncoding: string | undefined): string | nul
  * keeps the names a route added before, such as `Accept-Language` for a page cached per language.
  */
 export function sendCached(request: FastifyRequest, reply: FastifyReply, entry: CachedBody) {
-  void reply.header('etag', entry.etag);
   appendVary(reply, ['Accept-Encoding', 'Cookie', 'Authorization']);
   void reply.header('cache-control', 'private, no-cache');
+  const encoding = chooseEncoding(request.headers['accept-encoding']);
+  if (encoding === null) {
+    throw new DomainError('not_acceptable', (m) => m.problems.http.noAcceptableEncoding);
+  }
+  void reply.header('etag', entry.etag);
   if (matchesIfNoneMatch(request.headers['if-none-match'], entry.etag)) {
     return reply.status(304).send();
   }
 
   void reply.type(entry.contentType);
-  const encoding = chooseEncoding(request.headers['accept-encoding']);
   if (encoding === 'br') return reply.header('content-encoding', 'br').send(entry.brotli);
   if (encoding === 'gzip') return reply.header('content-encoding', 'gzip').send(entry.gzip);
-  if (encoding === 'identity') return reply.send(entry.body);
 
-  throw new DomainError('not_acceptable', (m) => m.problems.http.noAcceptableEncoding);
+  return reply.send(entry.body);
 }

@@ -224,7 +224,8 @@ export async function decideModeration(
     .updateTable('moderation_items')
     .set({
       status,
-      reason: decision.reason,
+      // An approval needs no reason; none given reads as null, as on a pending item.
+      reason: decision.reason === '' ? null : decision.reason,
       decided_by: principal.accountId,
       decided_at: decidedAt,
       result,

@@ -62,6 +62,7 @@ for (const dialect of testDialects) {
       const approved = await decide(pocFr.token, item.id, { decision: 'approve' });
       assert.equal(approved.statusCode, 200, approved.body);
       assert.equal(approved.json<ModerationSummary>().status, 'approved');
+      assert.equal(approved.json<ModerationSummary>().reason, null);
       assert.deepEqual(approved.json<ModerationSummary>().result, { stored: 1, rejected: 0 });
       assert.equal((await readObject(pocDe.token, String(object.id))).statusCode, 200);
     });

@@ -319,6 +319,24 @@ for (const dialect of testDialects) {
       assert.equal(stored.name, '=Formula Name');
     });
 
+    it('answers 400 to a form with two files', async () => {
+      const csv = 'state_code,level,name,designation,organisation,email\r\n';
+      const boundary = 'parley-import-boundary';
+      const part = (name: string) =>
+        `--${boundary}\r\n` +
+        `Content-Disposition: form-data; name="${name}"; filename="${name}.csv"\r\n` +
+        `Content-Type: text/csv\r\n\r\n${csv}\r\n`;
+      const res = await target.request({
+        method: 'POST',
+        url: '/api/v1/pocs/import?dryRun=true',
+        token: targetEditor.token,
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        payload: `${part('file')}${part('other')}--${boundary}--\r\n`,
+      });
+      assert.equal(res.statusCode, 400, res.body);
+      assert.match(res.json<Problem>().detail, /more than one file: send one file/);
+    });
+
     it('rejects a file with an unknown column', async () => {
       const csv = 'state_code,level,name,designation,organisation,email,mobile\r\n';
       const res = await importCsv(

@@ -107,6 +107,10 @@ export const httpProblems = {
   bodyTooLargeForRoute: (limit: number) =>
     `The request body is larger than the ${formatCount('en', limit)} bytes this endpoint ` +
     'accepts: send a smaller body (STIX bundles go to POST /api/v1/bundles or TAXII)',
+  tooManyFiles:
+    'The form carries more than one file: send one file, in the field this endpoint documents',
+  tooManyFormParts:
+    'The form carries more fields than this endpoint reads: send only the documented fields',
   noAcceptableEncoding:
     'Accept-Encoding refuses every coding this response comes in (br, gzip, identity): accept ' +
     'one of them',

@@ -231,8 +231,15 @@ for (const dialect of testDialects) {
       assert.equal(soren?.action, 'update');
       assert.deepEqual(soren.changedFields, ['designation']);
 
+      const versionsOf = () =>
+        target.ctx.db.selectFrom('pocs').select(['email', 'version']).orderBy('email').execute();
+      const versionsBefore = await versionsOf();
       const real = await importCsv(target, targetEditor.token, danishOnly);
       assert.equal(real.statusCode, 200);
+      for (const { email, version } of await versionsOf()) {
+        const before = versionsBefore.find((row) => row.email === email)?.version;
+        assert.equal(version, email === 'soren@cert.dk.example' ? (before ?? 0) + 1 : before);
+      }
       const updates = await target.ctx.db
         .selectFrom('poc_history')
         .select('changes')

@@ -120,7 +120,8 @@ export async function isOutsideAccountEmail(
 
 /**
  * Rejects an entry that looks like another of the same state (same address, or same name once
- * case, accents and spacing are ignored) unless the editor confirmed it. The same address at the
+ * case, accents, spacing and look-alike letters of other scripts are ignored) unless the editor
+ * confirmed it. The same address at the
  * same level is always rejected.
  */
 async function checkDuplicates(

@@ -100,6 +100,41 @@ for (const dialect of testDialects) {
       assert.equal(second.json<Problem>().code, 'duplicate_suspected');
     });
 
+    it('flags a name with look-alike letters of another script', async () => {
+      const poc = { level: 'technical', designation: 'Analyst', organisation: 'CERT' };
+      const latin = await t.request({
+        method: 'POST',
+        url: '/api/v1/pocs',
+        token: editor.token,
+        payload: { ...poc, name: 'New Person', email: 'np@cert.dk.example' },
+      });
+      assert.equal(latin.statusCode, 201, latin.body);
+      // U+0435 CYRILLIC SMALL LETTER IE in place of each Latin "e".
+      const cyrillic = { ...poc, name: 'N\u0435w P\u0435rson', email: 'cyr@cert.dk.example' };
+
+      const flagged = await t.request({
+        method: 'POST',
+        url: '/api/v1/pocs',
+        token: editor.token,
+        payload: cyrillic,
+      });
+      assert.equal(flagged.statusCode, 409);
+      const problem = flagged.json<Problem>();
+      assert.equal(problem.code, 'duplicate_suspected');
+      assert.equal(problem.errors?.[0]?.field, 'name');
+      assert.match(problem.errors[0].message, /New Person/);
+
+      const confirmed = await t.request({
+        method: 'POST',
+        url: '/api/v1/pocs?confirmDuplicate=true',
+        token: editor.token,
+        payload: cyrillic,
+      });
+      assert.equal(confirmed.statusCode, 201, confirmed.body);
+      const names = (await search('new person')).map((found) => found.name);
+      assert.deepEqual(names, ['New Person']);
+    });
+
     it('recomputes stored name keys in the refolding migration', async () => {
       const { id } = await insertPoc(t.ctx, { state: 'NO', name: 'Åse Bjørnstad' });
       await t.ctx.db.updateTable('pocs').set({ name_key: 'stale' }).where('id', '=', id).execute();

@@ -2,7 +2,7 @@ import type { Insertable } from 'kysely';
 
 import { requireEmailKey } from '../accounts/accounts.service.ts';
 import type { PocsTable } from '../db/schema.ts';
-import { displayEmail } from '../shared/email.ts';
+import { confusableSkeleton, displayEmail } from '../shared/email.ts';
 import { foldForSearch } from '../shared/text.ts';
 import type { Catalogue } from '../i18n/messages.ts';
 import {
@@ -86,6 +86,15 @@ async function addKeyColumns(columns: PocColumns, armored: string | null, now: D
   columns.pgp_key = armored.trim();
   columns.pgp_fingerprint = facts.fingerprint;
   columns.pgp_expires_at = facts.expiresAt;
+}
+
+/**
+ * Returns the key under which two names count as likely duplicates: the UTS #39 confusable
+ * skeleton of the folded name, so `New Person` and the same name written with a Cyrillic `е`
+ * share one key. Search keeps matching on the folded name alone.
+ */
+export function nameLookalikeKey(nameKey: string): string {
+  return confusableSkeleton(nameKey);
 }
 
 /** Returns true when an entry's last confirmation is older than the stale period. */

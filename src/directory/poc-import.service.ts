@@ -7,7 +7,7 @@ import type { Catalogue } from '../i18n/messages.ts';
 import { newId } from '../shared/crypto.ts';
 import { DomainError, invalidFields, type ErrorText, type FieldError } from '../shared/errors.ts';
 import { readDirectoryCsv, readRow, type ImportRecord } from './poc-import.csv.ts';
-import { diffViews, toPocView, type PocColumns } from './poc-fields.ts';
+import { diffViews, nameLookalikeKey, toPocView, type PocColumns } from './poc-fields.ts';
 import {
   insertPocHistory,
   insertPocRow,
@@ -85,7 +85,7 @@ async function planImport(
     .where('state_code', '=', actor.stateCode)
     .execute();
   const seen = new Map<string, number>();
-  // Name keys of the rows planned so far, so two new rows of one file are compared as well.
+  // Look-alike keys of the names planned so far, so two new rows of one file are compared too.
   const plannedNames = new Map<string, { row: number; emailKey: string }>();
   const plans: RowPlan[] = [];
 
@@ -130,8 +130,9 @@ async function planImport(
       });
       continue;
     }
+    const lookalikeKey = nameLookalikeKey(columns.name_key ?? '');
     const lookalike = stored.find(
-      (p) => p.name_key === columns.name_key && p.email_key !== columns.email_key,
+      (p) => nameLookalikeKey(p.name_key) === lookalikeKey && p.email_key !== columns.email_key,
     );
     if (current === undefined && lookalike !== undefined && !options.confirmDuplicates) {
       const { level, name, email, id } = lookalike;
@@ -142,7 +143,7 @@ async function planImport(
       continue;
     }
 
-    const earlierName = plannedNames.get(columns.name_key ?? '');
+    const earlierName = plannedNames.get(lookalikeKey);
     const repeatsName = earlierName !== undefined && earlierName.emailKey !== columns.email_key;
     if (current === undefined && repeatsName && !options.confirmDuplicates) {
       plan.errors.push({
@@ -152,7 +153,7 @@ async function planImport(
       continue;
     }
     if (earlierName === undefined && columns.name_key !== undefined) {
-      plannedNames.set(columns.name_key, { row: record.row, emailKey: columns.email_key ?? '' });
+      plannedNames.set(lookalikeKey, { row: record.row, emailKey: columns.email_key ?? '' });
     }
 
     plan.columns = columns;

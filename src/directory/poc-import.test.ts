@@ -231,8 +231,15 @@ for (const dialect of testDialects) {
       assert.equal(soren?.action, 'update');
       assert.deepEqual(soren.changedFields, ['designation']);
 
+      const versionsOf = () =>
+        target.ctx.db.selectFrom('pocs').select(['email', 'version']).orderBy('email').execute();
+      const versionsBefore = await versionsOf();
       const real = await importCsv(target, targetEditor.token, danishOnly);
       assert.equal(real.statusCode, 200);
+      for (const { email, version } of await versionsOf()) {
+        const before = versionsBefore.find((row) => row.email === email)?.version;
+        assert.equal(version, email === 'soren@cert.dk.example' ? (before ?? 0) + 1 : before);
+      }
       const updates = await target.ctx.db
         .selectFrom('poc_history')
         .select('changes')
@@ -387,6 +394,33 @@ for (const dialect of testDialects) {
         '?confirmDuplicates=true&dryRun=true',
       );
       assert.equal(confirmed.statusCode, 200, confirmed.body);
+    });
+
+    it('flags a name with look-alike letters of another script', async () => {
+      const header = 'state_code,level,name,designation,organisation,email\r\n';
+      // U+0435 CYRILLIC SMALL LETTER IE in place of each Latin "e" of the first row.
+      const cyrillicRow = 'DK,technical,N\u0435w P\u0435rson,Analyst,CERT,cyr@dk.example\r\n';
+      const csv = `${header}${cyrillicRow}DK,policy,New Person,Analyst,CERT,np@dk.example\r\n`;
+
+      const res = await importCsv(target, targetEditor.token, csv, '?dryRun=true');
+      assert.equal(res.statusCode, 200, res.body);
+      const report = res.json<ImportReport>();
+      assert.equal(report.rows[0]?.action, 'create');
+      assert.equal(report.rows[1]?.action, 'reject');
+      assert.match(report.rows[1].errors[0]?.message ?? '', /name of row 2 of this file/);
+    });
+
+    it('flags a stored name with look-alike letters of another script', async () => {
+      const header = 'state_code,level,name,designation,organisation,email\r\n';
+      // "Mette Ølgaard" with U+0435 CYRILLIC SMALL LETTER IE for each "e".
+      const csv = `${header}DK,technical,M\u0435tt\u0435 Ølgaard,Analyst,CERT,m2@dk.example\r\n`;
+
+      const res = await importCsv(target, targetEditor.token, csv, '?dryRun=true');
+      assert.equal(res.statusCode, 200, res.body);
+      const row = res.json<ImportReport>().rows[0];
+      assert.equal(row?.action, 'reject');
+      assert.equal(row.errors[0]?.column, 'name');
+      assert.match(row.errors[0].message, /Mette Ølgaard/);
     });
 
     it('answers 415 naming the types it reads for a JSON body', async () => {

@@ -157,6 +157,37 @@ for (const dialect of testDialects) {
       assert.equal(listed?.etag, '"2"');
     });
 
+    const noOpChanges: [string, (poc: Poc) => Record<string, unknown>][] = [
+      ['an empty PATCH', () => ({})],
+      ['a PATCH of the same values', (poc) => ({ name: poc.name, designation: poc.designation })],
+    ];
+    for (const [label, changesOf] of noOpChanges) {
+      it(`keeps the version on ${label}`, async () => {
+        const created = await createPoc();
+        const body = changesOf(created);
+        const rowBefore = await readRow(created.id);
+        const historyBefore = await readHistory(created.id);
+
+        const res = await patchPoc(created.id, body, created.etag);
+        assert.equal(res.statusCode, 200, res.body);
+        assert.equal(res.headers.etag, '"1"');
+        assert.equal(res.json<Poc>().version, 1);
+        assert.deepEqual(await readRow(created.id), rowBefore);
+        assert.deepEqual(await readHistory(created.id), historyBefore);
+
+        const edit = await patchPoc(created.id, { designation: 'Watch officer' }, created.etag);
+        assert.equal(edit.statusCode, 200, edit.body);
+        assert.equal(edit.headers.etag, '"2"');
+      });
+    }
+
+    it('checks If-Match before an empty PATCH', async () => {
+      const created = await createPoc();
+      const res = await patchPoc(created.id, {}, '"9"');
+      assert.equal(res.statusCode, 412);
+      assert.equal(res.json<Problem>().code, 'precondition_failed');
+    });
+
     it('counts a confirmation as a new version', async () => {
       const created = await createPoc();
       const res = await t.request({

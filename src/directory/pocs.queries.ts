@@ -1,6 +1,7 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
 
 import type { PocsTable, Tables } from '../db/schema.ts';
+import { nameLookalikeKey } from './poc-fields.ts';
 
 /** A stored PoC row. */
 export type PocRow = Selectable<PocsTable>;
@@ -28,8 +29,12 @@ export function findPocById(db: Kysely<Tables>, id: string) {
   return db.selectFrom('pocs').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Finds PoCs of a state with the same normalised e-mail or the same folded name. */
-export function findLikelyDuplicates(
+/**
+ * Finds PoCs of a state with the same normalised e-mail, or a name that looks the same by
+ * `nameLookalikeKey`. The skeleton is computed here rather than stored, so the state's entries
+ * are read whole: a state has a handful of PoCs.
+ */
+export async function findLikelyDuplicates(
   db: Kysely<Tables>,
   stateCode: string,
   keys: { emailKey: string; nameKey: string },
@@ -38,11 +43,13 @@ export function findLikelyDuplicates(
   let query = db
     .selectFrom('pocs')
     .select(['id', 'level', 'name', 'email', 'email_key', 'name_key'])
-    .where('state_code', '=', stateCode)
-    .where((eb) => eb.or([eb('email_key', '=', keys.emailKey), eb('name_key', '=', keys.nameKey)]));
+    .where('state_code', '=', stateCode);
   if (excludeId !== null) query = query.where('id', '!=', excludeId);
+  const lookalike = nameLookalikeKey(keys.nameKey);
 
-  return query.execute();
+  return (await query.execute()).filter(
+    (row) => row.email_key === keys.emailKey || nameLookalikeKey(row.name_key) === lookalike,
+  );
 }
 
 /** Returns the codes of the states that have a PoC with the normalised e-mail. */

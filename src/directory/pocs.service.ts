@@ -18,7 +18,7 @@ import {
 } from '../shared/errors.ts';
 import type { IfMatch } from '../shared/if-match.ts';
 import { parseInput } from '../shared/validation.ts';
-import { diffViews, toPocColumns, toPocView } from './poc-fields.ts';
+import { diffViews, toPocColumns, toPocView, type PocColumns } from './poc-fields.ts';
 import { requireMatch, VersionMoved, writeAtReadVersion } from './poc-versions.ts';
 import { bumpDirectoryRevision } from './revision.ts';
 import {
@@ -120,7 +120,8 @@ export async function isOutsideAccountEmail(
 
 /**
  * Rejects an entry that looks like another of the same state (same address, or same name once
- * case, accents and spacing are ignored) unless the editor confirmed it. The same address at the
+ * case, accents, spacing and look-alike letters of other scripts are ignored) unless the editor
+ * confirmed it. The same address at the
  * same level is always rejected.
  */
 async function checkDuplicates(
@@ -274,6 +275,9 @@ export async function updatePocAs(
         emailKey: columns.email_key ?? current.email_key,
         nameKey: columns.name_key ?? current.name_key,
       };
+      // A write that changes no stored field keeps the version, so editors holding the current
+      // ETag are not sent 412 for a change that never happened.
+      if (changesNothing(current, columns)) return view(deps, current);
       const level = columns.level ?? current.level;
       if (keys.emailKey !== current.email_key) await checkEmailOwner(trx, actor, keys.emailKey);
       await checkDuplicates(trx, actor, { id, level, ...keys }, true);
@@ -293,6 +297,11 @@ export async function updatePocAs(
       return view(deps, row);
     }),
   );
+}
+
+/** Returns whether every column of a change already has its value in the stored row. */
+function changesNothing(row: PocRow, columns: PocColumns): boolean {
+  return Object.entries(columns).every(([column, value]) => row[column as keyof PocRow] === value);
 }
 
 /** Removes a PoC of the actor's state and keeps its history. `condition` is as for updates. */

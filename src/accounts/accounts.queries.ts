@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 
 import type { AccountsTable, Tables } from '../db/schema.ts';
 import { foldForSearch } from '../shared/text.ts';
@@ -66,6 +66,47 @@ export async function findOrganisationByName(db: Kysely<Tables>, name: string) {
   const rows = await db.selectFrom('organisations').selectAll().execute();
 
   return rows.find((row) => foldForSearch(row.name) === key);
+}
+
+/**
+ * Returns true when `value` names the organisation: its id in any case (ids are UUIDs, whose
+ * hex digits carry no case), or its name regardless of case, accents and spacing.
+ */
+export function namesOrganisation(organisation: { id: string; name: string }, value: string) {
+  return (
+    organisation.id.toLowerCase() === value.toLowerCase() ||
+    foldForSearch(organisation.name) === foldForSearch(value)
+  );
+}
+
+/**
+ * Finds the organisations that `values` name by id or by name, matched as `namesOrganisation`
+ * does. Names are folded in memory, as in `findOrganisationByName`.
+ */
+export async function findOrganisationsByIdOrName(db: Kysely<Tables>, values: readonly string[]) {
+  if (values.length === 0) return [];
+  const rows = await db.selectFrom('organisations').selectAll().execute();
+
+  return rows.filter((row) => values.some((value) => namesOrganisation(row, value)));
+}
+
+/** Finds organisations by id, comparing ids regardless of case. */
+export function findOrganisationsByIds(db: Kysely<Tables>, ids: readonly string[]) {
+  if (ids.length === 0) return Promise.resolve([]);
+  const keys = [...new Set(ids.map((id) => id.toLowerCase()))];
+
+  return db
+    .selectFrom('organisations')
+    .selectAll()
+    .where(sql<string>`lower(id)`, 'in', keys)
+    .execute();
+}
+
+/** Picks the row whose id equals `id` regardless of case. */
+export function pickOrganisationById<Row extends { id: string }>(rows: readonly Row[], id: string) {
+  const key = id.toLowerCase();
+
+  return rows.find((row) => row.id.toLowerCase() === key);
 }
 
 /** Finds the clearance of a partner organisation, or null when it does not exist. */

@@ -1,6 +1,10 @@
 import type { Kysely } from 'kysely';
 
-import { findOrganisationClearance } from '../accounts/accounts.queries.ts';
+import {
+  findOrganisationClearance,
+  findOrganisationsByIds,
+  pickOrganisationById,
+} from '../accounts/accounts.queries.ts';
 import type { Principal } from '../accounts/principal.ts';
 import type { AppContext } from '../app/context.ts';
 import type { Tables } from '../db/schema.ts';
@@ -162,14 +166,9 @@ async function choosePartners(ctx: AppContext, alert: NewAlert): Promise<Address
   } else if (alert.partners) {
     rows = await listPartnerAccounts(ctx.db, null);
   } else if (alert.organisations.length > 0) {
-    rows = await listPartnerAccounts(ctx.db, alert.organisations);
-    const known = await ctx.db
-      .selectFrom('organisations')
-      .select(['id', 'clearance'])
-      .where('id', 'in', alert.organisations)
-      .execute();
+    const known = await findOrganisationsByIds(ctx.db, alert.organisations);
     for (const [i, id] of alert.organisations.entries()) {
-      const org = known.find((row) => row.id === id);
+      const org = pickOrganisationById(known, id);
       if (org === undefined) {
         throw invalidField(`organisations.${i}`, (m) =>
           m.problems.directory.unknownOrganisation(id),
@@ -182,6 +181,10 @@ async function choosePartners(ctx: AppContext, alert: NewAlert): Promise<Address
         );
       }
     }
+    rows = await listPartnerAccounts(
+      ctx.db,
+      known.map((org) => org.id),
+    );
   }
 
   return rows

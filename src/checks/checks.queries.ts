@@ -69,17 +69,6 @@ export function listAlternates(db: Kysely<Tables>, stateCode: string, level: str
     .execute();
 }
 
-/** Lists partner organisations by id, with their sponsoring state. */
-export function listOrganisations(db: Kysely<Tables>, ids: readonly string[]) {
-  if (ids.length === 0) return Promise.resolve([]);
-
-  return db
-    .selectFrom('organisations')
-    .select(['id', 'name', 'sponsor_state'])
-    .where('id', 'in', ids)
-    .execute();
-}
-
 /** Lists the active partner accounts of some organisations, as check recipients. */
 export function listPartnerAccounts(db: Kysely<Tables>, organisationIds: readonly string[]) {
   if (organisationIds.length === 0) return Promise.resolve([]);

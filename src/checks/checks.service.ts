@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 
+import { findOrganisationsByIds, pickOrganisationById } from '../accounts/accounts.queries.ts';
 import type { Principal } from '../accounts/principal.ts';
 import type { AppContext } from '../app/context.ts';
 import type { Tables } from '../db/schema.ts';
@@ -18,7 +19,6 @@ import {
   findRecipientByTokenHash,
   insertCheck,
   listAudiencePocs,
-  listOrganisations,
   listPartnerAccounts,
   listDueRepeats,
   listKnownStateCodes,
@@ -123,19 +123,20 @@ async function rejectPartner(
 }
 
 /**
- * Resolves the partner organisations of a check to their active accounts. The secretariat may
- * name any partner; a state editor only the partners its state sponsors. An unknown id is a
- * 404 and another state's partner a 403, and both are kept in the audit trail.
+ * Resolves the partner organisations of a check to their stored ids, comparing ids regardless of
+ * case. The secretariat may name any partner; a state editor only the partners its state
+ * sponsors. An unknown id is a 404 and another state's partner a 403, and both are kept in the
+ * audit trail.
  */
-async function choosePartnerRecipients(
+async function resolvePartnerIds(
   ctx: AppContext,
   sender: CheckSender,
   organisationIds: readonly string[],
-): Promise<CandidatePartner[]> {
-  const ids = [...new Set(organisationIds)];
-  const found = await listOrganisations(ctx.db, ids);
-  for (const id of ids) {
-    const organisation = found.find((row) => row.id === id);
+): Promise<string[]> {
+  const found = await findOrganisationsByIds(ctx.db, organisationIds);
+  const resolved = new Set<string>();
+  for (const id of organisationIds) {
+    const organisation = pickOrganisationById(found, id);
     if (organisation === undefined) {
       throw await rejectPartner(
         ctx,
@@ -149,8 +150,18 @@ async function choosePartnerRecipients(
       const error = new DomainError('forbidden', (m) => m.problems.checks.notSponsor(state, id));
       throw await rejectPartner(ctx, sender, id, error);
     }
+    resolved.add(organisation.id);
   }
-  const accounts = await listPartnerAccounts(ctx.db, ids);
+
+  return [...resolved];
+}
+
+/** Lists the active accounts of partner organisations as check recipients. */
+async function listPartnerRecipients(
+  ctx: AppContext,
+  organisationIds: readonly string[],
+): Promise<CandidatePartner[]> {
+  const accounts = await listPartnerAccounts(ctx.db, organisationIds);
 
   return accounts.map((account) => ({
     id: null,
@@ -174,8 +185,8 @@ export async function startCheck(
   options: CheckOptions = {},
 ) {
   const audience = await resolveAudience(ctx, sender, input);
-  const partnerIds = input.partners ?? [];
-  const partners = await choosePartnerRecipients(ctx, sender, partnerIds);
+  const partnerIds = await resolvePartnerIds(ctx, sender, input.partners ?? []);
+  const partners = await listPartnerRecipients(ctx, partnerIds);
   const pocs = audience.isPartnersOnly
     ? []
     : chooseFirstRecipients(await listAudiencePocs(ctx.db, audience));
@@ -207,7 +218,7 @@ export async function startCheck(
       // A partners-only check stores no states, so its repeats stay partners-only.
       states: JSON.stringify(audience.isPartnersOnly ? [] : audience.states),
       regions: JSON.stringify(input.regions),
-      partner_org_ids: partnerIds.length === 0 ? null : JSON.stringify([...new Set(partnerIds)]),
+      partner_org_ids: partnerIds.length === 0 ? null : JSON.stringify(partnerIds),
       window_minutes: input.windowMinutes,
       reminder_minutes: JSON.stringify(input.reminderMinutes),
       status: 'open' as const,

@@ -1,6 +1,7 @@
 import type { BaseLogger } from 'pino';
 import type { Kysely } from 'kysely';
 
+import { findOrganisationsByIdOrName, namesOrganisation } from '../accounts/accounts.queries.ts';
 import type { Principal } from '../accounts/principal.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { Tables } from '../db/schema.ts';
@@ -94,9 +95,9 @@ async function resolveMembers(
       });
     }
   });
-  const orgs = await findOrganisations(db, organisations ?? []);
+  const orgs = await findOrganisationsByIdOrName(db, organisations ?? []);
   const orgIds = (organisations ?? []).map((given, index) => {
-    const match = orgs.find((org) => org.id === given || org.name === given);
+    const match = orgs.find((org) => namesOrganisation(org, given));
     if (match === undefined) {
       problems.push({
         field: `organisations.${index}`,

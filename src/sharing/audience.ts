@@ -1,10 +1,11 @@
+import { findOrganisationsByIdOrName, namesOrganisation } from '../accounts/accounts.queries.ts';
 import type { Principal } from '../accounts/principal.ts';
 import { assertMayShareInto } from '../communities/community-access.ts';
 import { normaliseEmail } from '../shared/email.ts';
 import { invalidField, invalidFields, type FieldError } from '../shared/errors.ts';
 import type { Recipients } from './access.ts';
 import type { Candidate } from './import-store.ts';
-import { findAccountsByEmailKeys, findOrganisations, findStateCodes } from './sharing.queries.ts';
+import { findAccountsByEmailKeys, findStateCodes } from './sharing.queries.ts';
 import type { ShareOptions } from './sharing.schema.ts';
 import type { SharingDeps } from './sharing.service.ts';
 import { isTlpLevel, tlpLabel, tlpRank, type TlpLevel } from './tlp.ts';
@@ -48,9 +49,9 @@ export async function resolveAudience(
     throw invalidField('states', (m) => m.problems.sharing.unknownStates(codes));
   }
 
-  const organisations = await findOrganisations(deps.db, options.orgs);
+  const organisations = await findOrganisationsByIdOrName(deps.db, options.orgs);
   const unknownOrgs = options.orgs.filter(
-    (org) => !organisations.some((row) => row.id === org || row.name === org),
+    (org) => !organisations.some((row) => namesOrganisation(row, org)),
   );
   if (unknownOrgs.length > 0) {
     const names = unknownOrgs.join(', ');
@@ -72,7 +73,7 @@ export async function resolveAudience(
 
   const partners: NamedPartner[] = [];
   options.orgs.forEach((value, i) => {
-    const row = organisations.find((org) => org.id === value || org.name === value);
+    const row = organisations.find((org) => namesOrganisation(org, value));
     const clearance = clearanceOf(row?.clearance ?? null);
     partners.push({
       kind: 'organisation',

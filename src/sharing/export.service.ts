@@ -20,7 +20,7 @@ type VersionRows = Awaited<ReturnType<typeof findVersionPage>>;
 
 /**
  * Streams a STIX 2.1 bundle of the latest version of every object the principal may read,
- * followed by the TLP 2.0 marking definitions its objects reference, as JSON text. The first
+ * followed by the TLP 2.0 and TLP 1.0 marking definitions its objects reference, as JSON text. The first
  * page is read before the stream starts, so a database failure still gets an error response.
  */
 export async function exportBundle(
@@ -59,7 +59,8 @@ async function* bundleChunks(
     const texts = page
       .filter((row) => tlpDefinitionText(row.object_id) === undefined)
       .map((row) => row.data);
-    for (const definition of referencedTlpDefinitions(texts)) {
+    const objects = texts.map((text) => JSON.parse(text) as Record<string, unknown>);
+    for (const definition of referencedTlpDefinitions(objects)) {
       definitions.set(definition.id, definition);
     }
     if (texts.length > 0) {

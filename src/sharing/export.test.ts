@@ -186,3 +186,63 @@ for (const dialect of testDialects) {
     });
   });
 }
+
+const TLP1_RED = 'marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed';
+
+for (const dialect of testDialects) {
+  describe(`STIX export of granular markings on ${dialect}`, () => {
+    let t: TestApp;
+    let sharer: TestAccount;
+    const marked = indicator({
+      object_marking_refs: [tlp2MarkingIds.green],
+      granular_markings: [{ marking_ref: TLP1_RED, selectors: ['name'] }],
+    });
+
+    before(async () => {
+      t = await startTestApp(dialect);
+      sharer = await t.createAccount('poc', { state: 'CH' });
+      const res = await t.request({
+        method: 'POST',
+        url: '/api/v1/bundles?tlp=green',
+        token: sharer.token,
+        payload: { type: 'bundle', objects: [marked] },
+      });
+      assert.equal(res.statusCode, 201, res.body);
+    });
+    after(() => t.close());
+
+    for (const query of ['', '?type=indicator', '?added_after=2000-01-01T00:00:00Z']) {
+      it(`includes granular TLP 1.0 definitions${query}`, async () => {
+        const res = await t.request({
+          method: 'GET',
+          url: `/api/v1/export/stix${query}`,
+          token: sharer.token,
+        });
+        assert.equal(res.statusCode, 200, res.body);
+        const objects = res.json<{ objects: StixObject[] }>().objects;
+        const exported = objects.find((object) => object.id === marked.id);
+        assert.deepEqual(exported?.granular_markings, marked.granular_markings);
+        const definition = objects.find((object) => object.id === TLP1_RED);
+        assert.ok(definition, 'TLP 1.0 RED definition missing');
+        assert.equal(definition.type, 'marking-definition');
+        assert.deepEqual(definition.definition, { tlp: 'red' });
+        const definitions = objects.filter((object) => object.type === 'marking-definition');
+        assert.equal(definitions.length, new Set(definitions.map((d) => d.id)).size);
+      });
+    }
+
+    it('resolves a TLP 1.0 definition by id on both APIs', async () => {
+      const json = await t.request({ method: 'GET', url: `/api/v1/objects/${TLP1_RED}` });
+      assert.equal(json.statusCode, 200, json.body);
+      assert.equal(json.json<StixObject>().name, 'TLP:RED');
+      const taxii = await t.request({
+        method: 'GET',
+        url: `${MEMBERS}/objects/${TLP1_RED}/`,
+        token: sharer.token,
+        headers: { accept: TAXII_MEDIA_TYPE },
+      });
+      assert.equal(taxii.statusCode, 200, taxii.body);
+      assert.equal(taxii.json<Envelope>().objects?.[0]?.name, 'TLP:RED');
+    });
+  });
+}

@@ -18,7 +18,7 @@ import { canonicalIdentifier, isIdentifier } from './stix-identifiers.ts';
 import { checkStixObject, versionKey, type CheckedObject } from './stix-validation.ts';
 import { readPriority } from './severity.ts';
 import { tlpByMarkingId } from './tlp.ts';
-import { TLP2_CREATED, tlpDefinitionText, withTlp2Marking } from './tlp-definitions.ts';
+import { tlpDefinition, withTlp2Marking } from './tlp-definitions.ts';
 
 /** The parts of the application context that the sharing services use. */
 export type SharingDeps = Pick<AppContext, 'db' | 'clock' | 'logger'>;
@@ -281,9 +281,9 @@ export async function readObject(
   objectId: string,
   version?: string,
 ): Promise<string> {
-  const definition = tlpDefinitionText(objectId);
-  if (definition !== undefined && (version === undefined || version === TLP2_CREATED)) {
-    return definition;
+  const definition = tlpDefinition(objectId);
+  if (definition !== undefined && (version === undefined || version === definition.created)) {
+    return JSON.stringify(definition);
   }
   const key = version === undefined ? null : versionKey(version);
   const row = await findReadableVersion(deps.db, principal, objectId, key);

@@ -1,3 +1,4 @@
+import { markingRefsOf } from './markings.ts';
 import { tlp2MarkingIds, tlpByMarkingId, tlpLabel, tlpLevels, type TlpLevel } from './tlp.ts';
 
 /** Id of the OASIS TLP 2.0 extension definition that the TLP 2.0 marking definitions use. */
@@ -27,9 +28,46 @@ export const tlp2Definitions: ReadonlyMap<string, Record<string, unknown>> = new
   ]),
 );
 
-/** Returns the JSON text of a TLP 2.0 marking definition, or undefined for other ids. */
+/** The `created` timestamp of every TLP 1.0 marking definition, which is also its version. */
+export const TLP1_CREATED = '2017-01-20T00:00:00.000Z';
+
+/** The TLP 1.0 marking-definition objects that STIX 2.1 §7.2.1.4 predefines, by id. */
+export const tlp1Definitions: ReadonlyMap<string, Record<string, unknown>> = new Map(
+  (
+    [
+      ['marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9', 'white'],
+      ['marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da', 'green'],
+      ['marking-definition--f88d31f6-486f-44da-b317-01333bde0b82', 'amber'],
+      ['marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ed', 'red'],
+    ] as const
+  ).map(([id, level]) => [
+    id,
+    {
+      type: 'marking-definition',
+      spec_version: '2.1',
+      id,
+      created: TLP1_CREATED,
+      definition_type: 'tlp',
+      name: `TLP:${level.toUpperCase()}`,
+      definition: { tlp: level },
+    },
+  ]),
+);
+
+/** The TLP 2.0 and TLP 1.0 marking definitions that the server serves itself, by id. */
+const builtInDefinitions: ReadonlyMap<string, Record<string, unknown>> = new Map([
+  ...tlp2Definitions,
+  ...tlp1Definitions,
+]);
+
+/** Returns a TLP 2.0 or TLP 1.0 marking definition, or undefined for other ids. */
+export function tlpDefinition(id: string): Record<string, unknown> | undefined {
+  return builtInDefinitions.get(id);
+}
+
+/** Returns the JSON text of a TLP 2.0 or TLP 1.0 marking definition, or undefined for other ids. */
 export function tlpDefinitionText(id: string): string | undefined {
-  const definition = tlp2Definitions.get(id);
+  const definition = builtInDefinitions.get(id);
 
   return definition === undefined ? undefined : JSON.stringify(definition);
 }
@@ -63,10 +101,17 @@ export function withTlp2Marking(
   return result;
 }
 
-/** Lists the TLP 2.0 marking definitions that the given JSON texts reference. */
-export function referencedTlpDefinitions(texts: readonly string[]): Record<string, unknown>[] {
-  return tlpLevels
-    .filter((level) => texts.some((text) => text.includes(tlp2MarkingIds[level])))
-    .map((level) => tlp2Definitions.get(tlp2MarkingIds[level]))
-    .filter((definition) => definition !== undefined);
+/**
+ * Lists the TLP 2.0 and TLP 1.0 marking definitions that the objects reference, in
+ * `object_marking_refs` or in `granular_markings`.
+ *
+ * TODO: the AMBER+STRICT id that OpenCTI writes has no published definition object, so a granular
+ * marking with that id stays unresolvable inside an export.
+ */
+export function referencedTlpDefinitions(
+  objects: readonly Record<string, unknown>[],
+): Record<string, unknown>[] {
+  const ids = new Set(objects.flatMap((object) => markingRefsOf(object)));
+
+  return [...builtInDefinitions.values()].filter((definition) => ids.has(definition.id as string));
 }

@@ -11,6 +11,7 @@ import {
   type StixSchemaValidator,
 } from '../../test/support/stix-schemas.ts';
 import { startTestApp, type TestAccount, type TestApp } from '../../test/support/test-app.ts';
+import { tlp1Definitions, tlp2Definitions } from './tlp-definitions.ts';
 import { tlp2MarkingIds, tlpByMarkingId } from './tlp.ts';
 
 type StixObject = Record<string, unknown> & { id: string; type: string };
@@ -37,6 +38,19 @@ async function readBundle(parts: string[]): Promise<{ text: string; objects: Sti
 }
 
 const tlp2Ids = new Set(Object.values(tlp2MarkingIds));
+
+describe('built-in TLP marking definitions', { skip }, () => {
+  let schemas: StixSchemaValidator;
+  before(async () => {
+    schemas = await loadStixSchemas();
+  });
+
+  for (const [id, definition] of [...tlp1Definitions, ...tlp2Definitions]) {
+    it(`${id} passes the official schema`, () => {
+      assert.deepEqual(schemas.validate(definition), []);
+    });
+  }
+});
 
 /** Returns the object without its markings and `tlp:` labels, which are rewritten to TLP 2.0. */
 function withoutTlp(object: Record<string, unknown>): Record<string, unknown> {

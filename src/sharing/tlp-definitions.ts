@@ -31,7 +31,10 @@ export const tlp2Definitions: ReadonlyMap<string, Record<string, unknown>> = new
 /** The `created` timestamp of every TLP 1.0 marking definition, which is also its version. */
 export const TLP1_CREATED = '2017-01-20T00:00:00.000Z';
 
-/** The TLP 1.0 marking-definition objects that STIX 2.1 §7.2.1.4 predefines, by id. */
+/**
+ * The TLP 1.0 marking-definition objects that STIX 2.1 predefines, by id, as the official STIX
+ * 2.1 JSON schema (`common/marking-definition.json`) fixes them; a test checks them against it.
+ */
 export const tlp1Definitions: ReadonlyMap<string, Record<string, unknown>> = new Map(
   (
     [

@@ -111,6 +111,26 @@ for (const dialect of testDialects) {
       assert.equal(count.length, 0);
     });
 
+    it('stores a partner id given in upper case as stored', async () => {
+      const res = await post('/api/v1/exercises', {
+        title: 'Case drill',
+        scenario: 'x',
+        states: ['FR'],
+        partnerOrgIds: [partnerOrg.toUpperCase()],
+        injects: [{ kind: 'alert', title: 'Green', offsetMinutes: 0, tlp: 'green' }],
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      const id = res.json<{ id: string }>().id;
+      const row = await t.ctx.db
+        .selectFrom('exercises')
+        .select('partner_org_ids')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(JSON.parse(row.partner_org_ids), [partnerOrg]);
+      await t.ctx.db.deleteFrom('exercise_injects').where('exercise_id', '=', id).execute();
+      await t.ctx.db.deleteFrom('exercises').where('id', '=', id).execute();
+    });
+
     it('rejects a partner cleared below an inject', async () => {
       const res = await post('/api/v1/exercises', {
         title: 'Too strict',

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { findAccountById, findOrganisationClearance } from '../accounts/accounts.queries.ts';
+import {
+  findAccountById,
+  findOrganisationClearance,
+  findOrganisationsByIds,
+  pickOrganisationById,
+} from '../accounts/accounts.queries.ts';
 import { isRole, type Principal } from '../accounts/principal.ts';
 import type { AppContext } from '../app/context.ts';
 import { listKnownStateCodes } from '../checks/checks.queries.ts';
@@ -49,18 +54,12 @@ export async function requireExercise(ctx: AppContext, id: string): Promise<Exer
 
 /**
  * Checks that every partner organisation exists and is cleared for the TLP of each alert and
- * bundle inject, so no release fails later for want of clearance.
+ * bundle inject, so no release fails later for want of clearance. Returns the ids as stored, so
+ * an id given in upper case names the same organisation.
  */
-async function checkPartners(ctx: AppContext, input: NewExercise) {
+async function checkPartners(ctx: AppContext, input: NewExercise): Promise<string[]> {
   const ids = input.partnerOrgIds;
-  const rows =
-    ids.length === 0
-      ? []
-      : await ctx.db
-          .selectFrom('organisations')
-          .select(['id', 'clearance'])
-          .where('id', 'in', ids)
-          .execute();
+  const rows = await findOrganisationsByIds(ctx.db, ids);
   const strictest = input.injects
     .filter((inject) => inject.kind !== 'check')
     .map((inject) => inject.tlp)
@@ -68,8 +67,9 @@ async function checkPartners(ctx: AppContext, input: NewExercise) {
       (max, tlp) => (tlpRank(tlp) > tlpRank(max) ? tlp : max),
       'clear',
     );
-  ids.forEach((id, i) => {
-    const row = rows.find((candidate) => candidate.id === id);
+
+  return ids.map((id, i) => {
+    const row = pickOrganisationById(rows, id);
     if (row === undefined)
       throw invalidField(`partnerOrgIds.${i}`, (m) => m.problems.directory.unknownOrganisation(id));
     if (!isTlpLevel(row.clearance) || tlpRank(row.clearance) < tlpRank(strictest)) {
@@ -77,6 +77,8 @@ async function checkPartners(ctx: AppContext, input: NewExercise) {
         m.problems.exercises.partnerClearance(id, row.clearance.toUpperCase()),
       );
     }
+
+    return row.id;
   });
 }
 
@@ -88,7 +90,7 @@ export async function createExercise(ctx: AppContext, controller: Principal, inp
     const code = input.states[unknown] ?? '';
     throw invalidField(`states.${unknown}`, (m) => m.problems.directory.unknownStateCode(code));
   }
-  await checkPartners(ctx, input);
+  const partnerOrgIds = await checkPartners(ctx, input);
   for (const [i, inject] of input.injects.entries()) {
     if (inject.kind !== 'bundle') continue;
     await checkInjectBundle(ctx, `injects.${i}.bundle`, inject.bundle, inject.tlp);
@@ -116,7 +118,7 @@ export async function createExercise(ctx: AppContext, controller: Principal, inp
         scenario: input.scenario,
         states: JSON.stringify([...new Set(input.states)]),
         levels: JSON.stringify(input.levels),
-        partner_org_ids: JSON.stringify(input.partnerOrgIds),
+        partner_org_ids: JSON.stringify([...new Set(partnerOrgIds)]),
         status: 'planned',
         controller_id: controller.accountId,
         created_at: now,

@@ -1,3 +1,4 @@
+import { findOrganisationsByIds, pickOrganisationById } from '../accounts/accounts.queries.ts';
 import type { Principal } from '../accounts/principal.ts';
 import type { AppContext } from '../app/context.ts';
 import type { WebhooksTable } from '../db/schema.ts';
@@ -46,7 +47,7 @@ async function ownerForNew(ctx: AppContext, principal: Principal, input: NewWebh
   const own = ownOwner(principal);
   if (own !== null) {
     const named = input.state ?? input.organisation;
-    if (named !== undefined && named !== own.id) {
+    if (named !== undefined && named.toLowerCase() !== own.id.toLowerCase()) {
       throw new DomainError('forbidden', (m) => m.problems.webhooks.ownOnly(own.id));
     }
     return own;
@@ -65,16 +66,13 @@ async function ownerForNew(ctx: AppContext, principal: Principal, input: NewWebh
     return { kind: 'state', id: input.state } satisfies WebhookOwner;
   }
   if (input.organisation !== undefined) {
-    const org = await ctx.db
-      .selectFrom('organisations')
-      .select('id')
-      .where('id', '=', input.organisation)
-      .executeTakeFirst();
     const id = input.organisation;
+    // Ids compare regardless of case; the owner is stored under the organisation's own id.
+    const org = pickOrganisationById(await findOrganisationsByIds(ctx.db, [id]), id);
     if (org === undefined) {
       throw invalidField('organisation', (m) => m.problems.directory.unknownOrganisation(id));
     }
-    return { kind: 'organisation', id: input.organisation } satisfies WebhookOwner;
+    return { kind: 'organisation', id: org.id } satisfies WebhookOwner;
   }
 
   throw invalidField('state', (m) => m.problems.webhooks.ownerMissing);

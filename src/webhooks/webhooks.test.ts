@@ -269,6 +269,27 @@ for (const dialect of testDialects) {
       assert.match(row.failure_reason ?? '', /HTTP 410/);
     });
 
+    it('reads an organisation id in any case as that organisation', async () => {
+      const partner = await t.createAccount('partner', { org: `Case Labs ${dialect}` });
+      const org = await t.ctx.db
+        .selectFrom('organisations')
+        .select('id')
+        .where('name', '=', `Case Labs ${dialect}`)
+        .executeTakeFirstOrThrow();
+      const upper = org.id.toUpperCase();
+      const bySecretariat = await addWebhook(secretariat.token, {
+        url: `${receiver.url}/case`,
+        organisation: upper,
+      });
+      assert.equal(bySecretariat.statusCode, 201, bySecretariat.body);
+      assert.equal(bySecretariat.json<{ owner: string }>().owner, org.id);
+      const byPartner = await addWebhook(partner.token, {
+        url: `${receiver.url}/case-own`,
+        organisation: upper,
+      });
+      assert.equal(byPartner.statusCode, 201, byPartner.body);
+    });
+
     it('posts to a partner organisation once', async () => {
       const partners = [
         await t.createAccount('partner', { org: `Hunters ${dialect}` }),

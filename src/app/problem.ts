@@ -37,8 +37,8 @@ const fastifyCodes: Record<string, { code: ErrorCode; text: ErrorText }> = {
   },
   FST_ERR_CTP_EMPTY_TYPE: unsupportedMediaType,
   FST_ERR_CTP_INVALID_TYPE: unsupportedMediaType,
-  // @fastify/multipart answers these with 413, although the body may be small: the form breaks
-  // the route's limit on file or field count, which is the form's shape, not its size.
+  // @fastify/multipart reports these as 413, although the body may be small. The form breaks the
+  // route's limit on file or field count, which concerns its shape, not its size.
   FST_FILES_LIMIT: { code: 'invalid_request', text: (m) => m.problems.http.tooManyFiles },
   FST_FIELDS_LIMIT: { code: 'invalid_request', text: (m) => m.problems.http.tooManyFormParts },
   FST_PARTS_LIMIT: { code: 'invalid_request', text: (m) => m.problems.http.tooManyFormParts },

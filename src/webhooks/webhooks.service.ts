@@ -94,10 +94,10 @@ const PERCENT_ENCODED = /%([0-9A-Fa-f]{2})/g;
 const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
 
 /**
- * Returns the form of a URL under which two spellings of one receiver compare equal: as the
- * WHATWG URL parser writes it (scheme and host in lower case, default port and dot segments
- * dropped), without the fragment, which is never sent, or an empty query, and with
- * percent-encoded unreserved characters decoded (RFC 3986, section 6.2.2.2).
+ * Returns the form of a URL under which two spellings of one receiver compare equal. It is the
+ * URL as the WHATWG parser writes it (scheme and host in lower case, no default port or dot
+ * segments), without the fragment, which is never sent, and without an empty query. Percent-
+ * encoded unreserved characters are decoded (RFC 3986, section 6.2.2.2).
  */
 export function receiverKey(url: string): string {
   const parsed = new URL(url);

@@ -78,8 +78,8 @@ for (const dialect of testDialects) {
       page.once('dialog', (dialog) => void dialog.accept());
       await row.getByRole('button', { name: 'Revoke token SIEM feed' }).click();
       await page.getByText('The token "SIEM feed" was revoked.').waitFor();
-      // The notice shows before the list reloads, so the row is awaited in its revoked state;
-      // the wait fails the test when the row never says so.
+      // The notice appears before the list reloads, so the test waits for the row to show
+      // "Revoked", and the wait fails the test when it never does.
       await row.getByText('Revoked').waitFor();
       assert.equal(await row.getByRole('button').count(), 0);
       const after = await t.request({ method: 'GET', url: '/api/v1/me', token });

@@ -138,14 +138,14 @@ for (const dialect of testDialects) {
       assert.equal(plain.headers['content-encoding'], undefined);
       assert.ok(Array.isArray(plain.json<{ states: unknown }>().states));
 
-      const refused = await t.request({
+      const notAcceptable = await t.request({
         method: 'GET',
         url: '/api/v1/directory',
         headers: { 'accept-encoding': 'gzip;q=0, br;q=0, identity;q=0' },
       });
-      assert.equal(refused.statusCode, 406);
-      assert.equal(refused.headers.etag, undefined);
-      assert.match(refused.json<{ detail: string }>().detail, /Accept-Encoding/);
+      assert.equal(notAcceptable.statusCode, 406);
+      assert.equal(notAcceptable.headers.etag, undefined);
+      assert.match(notAcceptable.json<{ detail: string }>().detail, /Accept-Encoding/);
     });
 
     it('answers 304 to any matching tag in If-None-Match', async () => {

@@ -34,7 +34,7 @@ export function requireMatch(row: PocRow, condition: IfMatch | null): void {
  * Runs `write` on the entry as read in `first`. `write` runs one transaction that writes the row
  * only at the version it is given, and throws `VersionMoved` when another write came first.
  * With `If-Match` tags, that is a `412`: the entry no longer has the tag the client read. A write
- * with no `If-Match`, or with `*`, asked for no particular version, so the entry is read again
+ * with no `If-Match`, or with `*`, requested no particular version, so the entry is read again
  * with `reread` and the write tried again. Its history then records the values it replaced.
  */
 export async function writeAtReadVersion<T>(

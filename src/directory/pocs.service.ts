@@ -327,7 +327,7 @@ export async function deletePocAs(
 }
 
 /**
- * Marks an entry confirmed now. `via` says how: `editor` (re-confirmed by an editor) or `check`
+ * Marks an entry confirmed now. `via` names how: `editor` (re-confirmed by an editor) or `check`
  * (its PoC answered a communication check). `condition` is as for updates.
  */
 export async function confirmPoc(

@@ -31,9 +31,9 @@ export async function insertModerationItem(
 }
 
 /**
- * Lists, oldest first, the items a principal may see. The secretariat sees every item. Others see
- * what their account or organisation submitted, and state editors and PoCs also see the items
- * that name their state as a recipient.
+ * Lists, oldest first, the items a principal may read: every item for the secretariat. Other
+ * principals get what their account or organisation submitted, and state editors and PoCs also
+ * get the items that name their state as a recipient.
  */
 export async function listVisibleItems(db: Kysely<Tables>, principal: Principal) {
   let query = db.selectFrom('moderation_items').select(ITEM_COLUMNS).orderBy('created_at');

@@ -560,13 +560,13 @@ for (const dialect of testDialects) {
             .where('id', '=', acme.id)
             .execute();
         // Acme's clearance is TLP:GREEN until the secretariat raises it, so naming it is rejected.
-        const refused = await share(
+        const rejected = await share(
           sharerFr.token,
           bundleOf([named]),
           `?states=de&orgs=${acme.id}`,
         );
-        assert.equal(refused.statusCode, 422, refused.body);
-        assert.ok(refused.json<ProblemReply>().errors?.some((e) => e.field === 'orgs.0'));
+        assert.equal(rejected.statusCode, 422, rejected.body);
+        assert.ok(rejected.json<ProblemReply>().errors?.some((e) => e.field === 'orgs.0'));
         await setAcmeClearance('amber+strict');
         await shareOk(sharerFr.token, [named], `?states=de&orgs=${acme.id}`);
         assert.equal((await read(pocDe.token, String(named.id))).statusCode, 200);

@@ -32,8 +32,9 @@ export const tlp2Definitions: ReadonlyMap<string, Record<string, unknown>> = new
 export const TLP1_CREATED = '2017-01-20T00:00:00.000Z';
 
 /**
- * The TLP 1.0 marking-definition objects that STIX 2.1 predefines, by id, as the official STIX
- * 2.1 JSON schema (`common/marking-definition.json`) fixes them; a test checks them against it.
+ * The TLP 1.0 marking-definition objects that STIX 2.1 predefines, by id. Their fields are those
+ * the official STIX 2.1 JSON schema (`common/marking-definition.json`) fixes, and a test checks
+ * them against it.
  */
 export const tlp1Definitions: ReadonlyMap<string, Record<string, unknown>> = new Map(
   (

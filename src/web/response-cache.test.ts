@@ -139,6 +139,7 @@ describe('If-None-Match comparison', () => {
     ['"other", W/"abc"', true],
     ['"abcd"', false],
     ['"ab", "c"', false],
+    ['abc', false],
   ];
   for (const [header, expected] of cases) {
     it(`${expected ? 'matches' : 'does not match'} ${JSON.stringify(header)}`, () => {

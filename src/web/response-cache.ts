@@ -7,6 +7,7 @@ import Negotiator from 'negotiator';
 
 import { appendVary } from '../app/locale.ts';
 import { DomainError } from '../shared/errors.ts';
+import { parseIfMatch, type IfMatch } from '../shared/if-match.ts';
 
 /** A rendered response body kept with its compressed forms and entity tag. */
 export interface CachedBody {
@@ -118,17 +119,21 @@ export class ResponseCache {
 
 /**
  * Returns whether an `If-None-Match` value names `etag`: `*`, or a list of entity tags compared
- * weakly, so `W/"x"` matches `"x"` (RFC 9110, section 13.1.2).
+ * weakly, so `W/"x"` matches `"x"` (RFC 9110, section 13.1.2). The list has the grammar of
+ * `If-Match`, and a malformed value matches nothing, so the full body is sent.
  */
 export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
-  if (header === undefined) return false;
-  if (header.trim() === '*') return true;
+  let condition: IfMatch | null;
+  try {
+    condition = parseIfMatch(header);
+  } catch {
+    return false;
+  }
+  if (condition === null) return false;
+  if (condition.kind === 'any') return true;
   const opaque = etag.replace(/^W\//, '');
 
-  return header
-    .split(',')
-    .map((tag) => tag.trim().replace(/^W\//, ''))
-    .includes(opaque);
+  return condition.tags.some((tag) => tag.opaque === opaque);
 }
 
 /**
